@@ -1,0 +1,216 @@
+package checker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Options configure a run. The zero value is a sensible default: one
+// worker, no depth bound, deadlocks reported.
+type Options struct {
+	// Workers is the number of goroutines for breadth-first search (0 = 1).
+	// The verdict and the counts do not depend on it.
+	Workers int
+	// MaxDepth bounds the search to states reached by at most MaxDepth
+	// actions (0 = unbounded). A run that cut off unexplored states there
+	// ends Incomplete.
+	MaxDepth int
+	// AllowDeadlock turns deadlock detection off.
+	AllowDeadlock bool
+	// Progress, when set, is called about every ProgressEvery (default 2s)
+	// from a separate goroutine while the run lasts.
+	Progress      func(Progress)
+	ProgressEvery time.Duration
+	// TraceDir is where breadth-first search keeps its log of parent
+	// fingerprints, from which counterexamples are rebuilt (default: the
+	// system's temporary directory). The file is removed when the run ends.
+	TraceDir string
+
+	// Simulation: Runs random walks of at most Steps actions, the i-th
+	// seeded by (Seed, i) so that any single walk can be reproduced.
+	Seed  uint64
+	Runs  int
+	Steps int
+
+	_ struct{} // forces keyed literals
+}
+
+// Progress is a snapshot of a running search.
+type Progress struct {
+	Depth     int
+	Distinct  uint64
+	Generated uint64
+	Queue     int // states waiting to be expanded
+	Elapsed   time.Duration
+}
+
+// ErrModel reports a model that breaks the Model contract (unknown action
+// kind, a nondeterministic Next, a malformed property).
+var ErrModel = errors.New("checker: bad model")
+
+// Checker explores one model. Build it with New, then call one verb: BFS,
+// DFS or Simulate. A Checker may run several verbs in turn, not at once.
+type Checker[S any] struct {
+	m        Model[S]
+	opts     Options
+	kinds    []ActionKind
+	props    []Property[S]
+	canon    func(S) S
+	terminal func(S) bool
+	fields   func(S) []Field
+}
+
+// New prepares a checker for m with the given options.
+func New[S any](m Model[S], opts Options) *Checker[S] {
+	c := &Checker[S]{m: m, opts: opts, kinds: m.Actions(), props: m.Properties()}
+	if c.opts.Workers < 1 {
+		c.opts.Workers = 1
+	}
+	if c.opts.ProgressEvery <= 0 {
+		c.opts.ProgressEvery = 2 * time.Second
+	}
+	if sym, ok := m.(Symmetric[S]); ok {
+		c.canon = sym.Canonical
+	}
+	if t, ok := m.(Terminator[S]); ok {
+		c.terminal = t.Terminal
+	}
+	if f, ok := m.(Formatter[S]); ok {
+		c.fields = f.Fields
+	} else {
+		c.fields = func(s S) []Field { return reflectFields(s) }
+	}
+	return c
+}
+
+// Properties describes the model's properties.
+func (c *Checker[S]) Properties() []PropertyInfo {
+	out := make([]PropertyInfo, len(c.props))
+	for i, p := range c.props {
+		out[i] = PropertyInfo{Name: p.Name, Kind: p.Kind.String(), Doc: p.Doc}
+	}
+	return out
+}
+
+// Actions lists the model's action kinds.
+func (c *Checker[S]) Actions() []ActionKind { return c.kinds }
+
+// validate checks the model's declarations before a run.
+func (c *Checker[S]) validate() error {
+	if len(c.kinds) == 0 {
+		return fmt.Errorf("%w: no action kinds", ErrModel)
+	}
+	names := map[string]bool{}
+	kinds := map[string]bool{}
+	for _, k := range c.kinds {
+		if len(k.Params) > MaxArgs {
+			return fmt.Errorf("%w: action %q has %d parameters, at most %d", ErrModel, k.Name, len(k.Params), MaxArgs)
+		}
+		kinds[k.Name] = true
+	}
+	for _, p := range c.props {
+		if p.Name == "" || names[p.Name] || p.Name == DeadlockProperty {
+			return fmt.Errorf("%w: property name %q is empty, reserved or repeated", ErrModel, p.Name)
+		}
+		names[p.Name] = true
+		if p.Holds == nil || (p.Kind == LeadsTo) != (p.From != nil) {
+			return fmt.Errorf("%w: property %q lacks a predicate", ErrModel, p.Name)
+		}
+		for _, f := range p.Fair {
+			if !kinds[f] {
+				return fmt.Errorf("%w: property %q assumes fairness of unknown action %q", ErrModel, p.Name, f)
+			}
+		}
+		if p.Kind.Liveness() && len(c.kinds) > 64 {
+			return fmt.Errorf("%w: liveness checking supports at most 64 action kinds", ErrModel)
+		}
+	}
+	return nil
+}
+
+// fingerprint returns the fingerprint of s's canonical representative,
+// reusing buf for the encoding.
+func (c *Checker[S]) fingerprint(s S, buf *[]byte) uint64 {
+	if c.canon != nil {
+		s = c.canon(s)
+	}
+	*buf = c.m.Encode((*buf)[:0], s)
+	return Fingerprint(*buf)
+}
+
+// checkKind validates an emitted action; a model that emits an unknown
+// kind breaks its contract, which is a bug in the model, so it panics.
+func (c *Checker[S]) checkKind(a Action) {
+	if a.Kind < 0 || a.Kind >= len(c.kinds) {
+		panic(fmt.Sprintf("checker: model emitted action kind %d, but declares %d kinds", a.Kind, len(c.kinds)))
+	}
+}
+
+// coverage turns per-kind counters into the reported list.
+func (c *Checker[S]) coverage(counts []uint64) []ActionCount {
+	out := make([]ActionCount, len(c.kinds))
+	for i, k := range c.kinds {
+		out[i] = ActionCount{Action: k.Name, Count: counts[i]}
+	}
+	return out
+}
+
+// startProgress calls the Progress option periodically until stop is
+// called; snap reads the live counters.
+func (c *Checker[S]) startProgress(ctx context.Context, snap func() Progress) (stop func()) {
+	if c.opts.Progress == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(c.opts.ProgressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				c.opts.Progress(snap())
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}
+
+// invariantFailure returns the index of the first Always property s
+// violates, or -1.
+func (c *Checker[S]) invariantFailure(s S) int {
+	for i := range c.props {
+		p := &c.props[i]
+		if p.Kind == Always && !p.Holds(s) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (c *Checker[S]) violation(prop int) (name, doc string, kind Kind) {
+	if prop >= len(c.props) {
+		return DeadlockProperty, "a reachable state has no enabled action and is not terminal", Always
+	}
+	p := c.props[prop]
+	return p.Name, p.Doc, p.Kind
+}
+
+// Runner is a Checker with its state type hidden, so that tools can hold
+// checkers of different models side by side. *Checker[S] implements it.
+type Runner interface {
+	BFS(ctx context.Context) (*Result, error)
+	DFS(ctx context.Context) (*Result, error)
+	Simulate(ctx context.Context) (*Result, error)
+	Properties() []PropertyInfo
+	Actions() []ActionKind
+}
+
+var _ Runner = (*Checker[int])(nil)

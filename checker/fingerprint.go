@@ -1,0 +1,174 @@
+package checker
+
+import (
+	"encoding/binary"
+	"math"
+	"math/bits"
+	"sync"
+)
+
+// Fingerprint hashes a state's canonical encoding to 64 bits. It is fixed
+// (no per-process seed) so fingerprints, and the traces built from them,
+// are the same in every run. Zero is reserved for empty table slots, so a
+// hash of zero is mapped to one.
+func Fingerprint(enc []byte) uint64 {
+	const (
+		p0 = 0xa0761d6478bd642f
+		p1 = 0xe7037ed1a0b428db
+		p2 = 0x8ebc6af09c88c6e3
+	)
+	h := uint64(len(enc)) * p0
+	b := enc
+	for len(b) >= 8 {
+		h = mix(binary.LittleEndian.Uint64(b)^p1, h^p2)
+		b = b[8:]
+	}
+	if len(b) > 0 {
+		var tail [8]byte
+		copy(tail[:], b)
+		h = mix(binary.LittleEndian.Uint64(tail[:])^p2, h^p1)
+	}
+	h = mix(h^p0, uint64(len(enc))^p1)
+	if h == 0 {
+		h = 1
+	}
+	return h
+}
+
+func mix(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return hi ^ lo
+}
+
+// CollisionProbability estimates, as TLC does ("optimistic"), the chance
+// that two of the distinct states reached share a fingerprint, so that one
+// of them was never explored: each of the generated-minus-distinct
+// look-ups that found its fingerprint already present could have been a
+// collision with any of the distinct fingerprints.
+func CollisionProbability(distinct, generated uint64) float64 {
+	if generated < distinct {
+		generated = distinct
+	}
+	return float64(distinct) * float64(generated-distinct) / math.Exp2(64)
+}
+
+// fpSet is the visited set: 64-bit fingerprints in open-addressed tables
+// with linear probing, one table per shard. A table grows by half when it
+// is more than 78% full, so its load stays between 52% and 78% and the
+// set costs at most 8/0.52 ≈ 15.4 bytes per fingerprint once past the
+// minimum table size. Shards are picked by the low bits of the
+// fingerprint and slots by the high bits (multiply-shift, which needs no
+// power-of-two size), so the two choices are independent.
+type fpSet struct {
+	shards []fpShard
+	mask   uint64
+	locked bool // false with a single worker: no lock needed
+}
+
+type fpShard struct {
+	mu    sync.Mutex
+	slots []uint64
+	count int
+	_     [40]byte // keep shards on separate cache lines
+}
+
+const (
+	minShardSlots = 1 << 10
+	maxLoadPct    = 78
+)
+
+// newFPSet makes a set with 2^shardBits shards; locked says whether
+// several goroutines will insert at once.
+func newFPSet(shardBits int, locked bool) *fpSet {
+	n := 1 << shardBits
+	s := &fpSet{shards: make([]fpShard, n), mask: uint64(n - 1), locked: locked}
+	for i := range s.shards {
+		s.shards[i].slots = make([]uint64, minShardSlots)
+	}
+	return s
+}
+
+// Insert adds fp and reports whether it was new.
+func (s *fpSet) Insert(fp uint64) bool {
+	sh := &s.shards[fp&s.mask]
+	if s.locked {
+		sh.mu.Lock()
+		defer sh.mu.Unlock()
+	}
+	if !sh.insert(fp) {
+		return false
+	}
+	if sh.count*100 > len(sh.slots)*maxLoadPct {
+		sh.grow()
+	}
+	return true
+}
+
+// Contains reports whether fp is in the set.
+func (s *fpSet) Contains(fp uint64) bool {
+	sh := &s.shards[fp&s.mask]
+	if s.locked {
+		sh.mu.Lock()
+		defer sh.mu.Unlock()
+	}
+	n := uint64(len(sh.slots))
+	i, _ := bits.Mul64(fp, n)
+	for {
+		switch sh.slots[i] {
+		case fp:
+			return true
+		case 0:
+			return false
+		}
+		if i++; i == n {
+			i = 0
+		}
+	}
+}
+
+func (sh *fpShard) insert(fp uint64) bool {
+	n := uint64(len(sh.slots))
+	i, _ := bits.Mul64(fp, n)
+	for {
+		switch sh.slots[i] {
+		case fp:
+			return false
+		case 0:
+			sh.slots[i] = fp
+			sh.count++
+			return true
+		}
+		if i++; i == n {
+			i = 0
+		}
+	}
+}
+
+func (sh *fpShard) grow() {
+	old := sh.slots
+	sh.slots = make([]uint64, len(old)+len(old)/2)
+	sh.count = 0
+	for _, fp := range old {
+		if fp != 0 {
+			sh.insert(fp)
+		}
+	}
+}
+
+// Len is the number of fingerprints in the set.
+func (s *fpSet) Len() int {
+	n := 0
+	for i := range s.shards {
+		n += s.shards[i].count
+	}
+	return n
+}
+
+// Bytes is the memory the set's tables occupy.
+func (s *fpSet) Bytes() uint64 {
+	var b uint64
+	for i := range s.shards {
+		b += uint64(len(s.shards[i].slots)) * 8
+	}
+	return b
+}

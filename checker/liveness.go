@@ -1,0 +1,386 @@
+package checker
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// graph is the reachable state graph, built only when the model has
+// liveness properties: states in discovery (breadth-first) order, their
+// outgoing edges in compressed rows, and the set of action kinds enabled
+// in each. Liveness needs the edges, which the safety search does not
+// keep, so this costs memory per state and per edge; models with
+// liveness properties are meant to be small.
+type graph[S any] struct {
+	states  []S
+	fps     []uint64
+	parent  []int32 // breadth-first tree, -1 for initial states
+	first   []int32 // edges of state i are to[first[i]:first[i+1]]
+	to      []int32
+	kind    []uint16
+	enabled []uint64 // bit k: an action of kind k is enabled
+	inits   []int32
+}
+
+func (c *Checker[S]) buildGraph(ctx context.Context) (*graph[S], error) {
+	g := &graph[S]{}
+	index := map[uint64]int32{}
+	var buf []byte
+	add := func(s S, parent int32) int32 {
+		if c.canon != nil {
+			s = c.canon(s)
+		}
+		fp := c.fingerprint(s, &buf)
+		if i, ok := index[fp]; ok {
+			return i
+		}
+		i := int32(len(g.states))
+		index[fp] = i
+		g.states = append(g.states, s)
+		g.fps = append(g.fps, fp)
+		g.parent = append(g.parent, parent)
+		return i
+	}
+	for _, s := range c.m.Init() {
+		g.inits = append(g.inits, add(s, -1))
+	}
+	for i := int32(0); int(i) < len(g.states); i++ {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		g.first = append(g.first, int32(len(g.to)))
+		var en uint64
+		c.m.Next(g.states[i], func(a Action, s S) {
+			c.checkKind(a)
+			en |= 1 << a.Kind
+			g.to = append(g.to, add(s, i))
+			g.kind = append(g.kind, uint16(a.Kind))
+		})
+		g.enabled = append(g.enabled, en)
+	}
+	g.first = append(g.first, int32(len(g.to)))
+	return g, nil
+}
+
+// checkLiveness judges the Eventually and LeadsTo properties on a run that
+// explored everything and found no safety violation. A property fails when
+// a fair behaviour avoids its goal forever: a path of non-goal states from
+// an initial state (Eventually) or from a trigger state (LeadsTo) into a
+// strongly connected set of non-goal states that is fair, meaning every
+// weakly fair action kind is either taken inside it or disabled somewhere
+// in it. Every state may stutter, so a single state in which no fair
+// action is enabled is such a set.
+func (c *Checker[S]) checkLiveness(ctx context.Context, res *Result) (*Result, error) {
+	var live []int
+	for i, p := range c.props {
+		if p.Kind.Liveness() {
+			live = append(live, i)
+		}
+	}
+	if len(live) == 0 {
+		return res, nil
+	}
+	start := time.Now()
+	g, err := c.buildGraph(ctx)
+	if err != nil {
+		res.Verdict, res.Reason = Incomplete, "interrupted"
+		return res, nil
+	}
+	defer func() { res.Stats.Duration += time.Since(start) }()
+	for _, pi := range live {
+		p := c.props[pi]
+		var fair uint64
+		for _, name := range p.Fair {
+			for k, ak := range c.kinds {
+				if ak.Name == name {
+					fair |= 1 << k
+				}
+			}
+		}
+		lasso := c.findLasso(g, p, fair)
+		if lasso == nil {
+			continue
+		}
+		fps := make([]uint64, len(lasso.path))
+		for i, v := range lasso.path {
+			fps[i] = g.fps[v]
+		}
+		t, _, err := c.replay(fps, lasso.kinds)
+		if err != nil {
+			return nil, err
+		}
+		t.LoopStart, t.Stutter = lasso.loopStart, lasso.stutter
+		res.Verdict, res.Property, res.Kind, res.Doc, res.Trace = Violation, p.Name, p.Kind, p.Doc, t
+		if lasso.stutter {
+			res.Reason = "the behaviour stops in a state that misses the goal, with no fair action enabled"
+		} else {
+			res.Reason = "a fair cycle of states misses the goal forever"
+		}
+		return res, nil
+	}
+	return res, nil
+}
+
+// lasso is a liveness counterexample as state indices: path[loopStart:]
+// is the loop (its last state equals path[loopStart]) unless stutter.
+// kinds[i] is the action kind taken into path[i], -1 where any will do.
+type lasso struct {
+	path      []int32
+	kinds     []int
+	loopStart int
+	stutter   bool
+}
+
+func (c *Checker[S]) findLasso(g *graph[S], p Property[S], fair uint64) *lasso {
+	n := len(g.states)
+	miss := make([]bool, n) // states that miss the goal
+	for i := range g.states {
+		miss[i] = !p.Holds(g.states[i])
+	}
+	// The region: non-goal states reachable through non-goal states from
+	// the starting set. pred records a shortest path within the region.
+	inRegion := make([]bool, n)
+	pred := make([]int32, n)
+	var queue []int32
+	if p.Kind == Eventually {
+		for _, i := range g.inits {
+			if miss[i] && !inRegion[i] {
+				inRegion[i], pred[i] = true, -1
+				queue = append(queue, i)
+			}
+		}
+	} else {
+		for i := range g.states {
+			if miss[i] && p.From(g.states[i]) {
+				inRegion[i], pred[i] = true, -1
+				queue = append(queue, int32(i))
+			}
+		}
+	}
+	for h := 0; h < len(queue); h++ {
+		v := queue[h]
+		for e := g.first[v]; e < g.first[v+1]; e++ {
+			if w := g.to[e]; miss[w] && !inRegion[w] {
+				inRegion[w], pred[w] = true, v
+				queue = append(queue, w)
+			}
+		}
+	}
+	// Examine the strongly connected components in breadth-first order of
+	// their first state, so the lasso found is short and stable.
+	comp := tarjan(g, inRegion)
+	members := map[int32][]int32{}
+	for _, v := range queue {
+		members[comp[v]] = append(members[comp[v]], v)
+	}
+	tried := map[int32]bool{}
+	for _, entry := range queue {
+		id := comp[entry]
+		if tried[id] {
+			continue
+		}
+		tried[id] = true
+		if l := c.fairLoop(g, comp, id, members[id], entry, fair); l != nil {
+			// Prefix: to the region's starting state, then within the region.
+			var inner []int32
+			for v := entry; v != -1; v = pred[v] {
+				inner = append(inner, v)
+			}
+			var outer []int32
+			for v := g.parent[inner[len(inner)-1]]; v != -1; v = g.parent[v] {
+				outer = append(outer, v)
+			}
+			var path []int32
+			for i := len(outer) - 1; i >= 0; i-- {
+				path = append(path, outer[i])
+			}
+			for i := len(inner) - 1; i >= 0; i-- {
+				path = append(path, inner[i])
+			}
+			kinds := make([]int, len(path))
+			for i := range kinds {
+				kinds[i] = -1
+			}
+			l.loopStart = len(path) - 1
+			l.path = append(path, l.path...)
+			l.kinds = append(kinds, l.kinds...)
+			return l
+		}
+	}
+	return nil
+}
+
+// fairLoop returns a loop from entry through the component that satisfies
+// weak fairness (as path and kinds after entry), or nil if the component
+// admits no fair behaviour.
+func (c *Checker[S]) fairLoop(g *graph[S], comp []int32, id int32, members []int32, entry int32, fair uint64) *lasso {
+	// Stuttering in entry is fair if no fair action is enabled there.
+	if g.enabled[entry]&fair == 0 {
+		return &lasso{stutter: true}
+	}
+	// Otherwise every fair kind needs a witness inside the component: a
+	// state where it is disabled, or an edge of that kind.
+	type witness struct {
+		state int32 // visit this state...
+		edge  int32 // ...and take this edge from it (-1: just visit)
+	}
+	var need []witness
+	for k := 0; k < len(c.kinds); k++ {
+		if fair&(1<<k) == 0 {
+			continue
+		}
+		w := witness{state: -1, edge: -1}
+		for _, v := range members {
+			if g.enabled[v]&(1<<k) == 0 {
+				w = witness{state: v, edge: -1}
+				break
+			}
+		}
+		for _, v := range members {
+			if w.state != -1 {
+				break
+			}
+			for e := g.first[v]; e < g.first[v+1]; e++ {
+				if int(g.kind[e]) == k && comp[g.to[e]] == id {
+					w = witness{state: v, edge: e}
+					break
+				}
+			}
+		}
+		if w.state == -1 {
+			return nil
+		}
+		need = append(need, w)
+	}
+	l := &lasso{}
+	cur := entry
+	walk := func(to int32) {
+		path, kinds := shortestWithin(g, comp, id, cur, to)
+		l.path = append(l.path, path...)
+		l.kinds = append(l.kinds, kinds...)
+		cur = to
+	}
+	for _, w := range need {
+		walk(w.state)
+		if w.edge >= 0 {
+			cur = g.to[w.edge]
+			l.path = append(l.path, cur)
+			l.kinds = append(l.kinds, int(g.kind[w.edge]))
+		}
+	}
+	if cur != entry {
+		walk(entry)
+	}
+	if len(l.path) == 0 {
+		// Only reachable if every witness is entry itself, which the
+		// stutter test above already accepted.
+		return &lasso{stutter: true}
+	}
+	return l
+}
+
+// shortestWithin returns the states after from on a shortest path to to
+// inside component id, with the kinds of the edges taken. from == to gives
+// an empty path.
+func shortestWithin[S any](g *graph[S], comp []int32, id, from, to int32) ([]int32, []int) {
+	if from == to {
+		return nil, nil
+	}
+	type hop struct{ from, edge int32 }
+	pred := map[int32]hop{from: {-1, -1}}
+	queue := []int32{from}
+	for h := 0; h < len(queue); h++ {
+		v := queue[h]
+		for e := g.first[v]; e < g.first[v+1]; e++ {
+			w := g.to[e]
+			if _, ok := pred[w]; ok || comp[w] != id {
+				continue
+			}
+			pred[w] = hop{v, e}
+			if w != to {
+				queue = append(queue, w)
+				continue
+			}
+			var path []int32
+			var kinds []int
+			for x := to; x != from; x = pred[x].from {
+				path = append(path, x)
+				kinds = append(kinds, int(g.kind[pred[x].edge]))
+			}
+			for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
+				path[i], path[j] = path[j], path[i]
+				kinds[i], kinds[j] = kinds[j], kinds[i]
+			}
+			return path, kinds
+		}
+	}
+	panic(fmt.Sprintf("checker: states %d and %d share a component but no path joins them", from, to))
+}
+
+// tarjan labels the strongly connected components of the subgraph induced
+// by the states in region (others get -1), iteratively so that deep graphs
+// do not exhaust the goroutine stack.
+func tarjan[S any](g *graph[S], region []bool) []int32 {
+	n := len(g.states)
+	comp := make([]int32, n)
+	index := make([]int32, n)
+	low := make([]int32, n)
+	onStack := make([]bool, n)
+	for i := range comp {
+		comp[i], index[i] = -1, -1
+	}
+	var stack []int32
+	type frame struct{ v, e int32 }
+	var calls []frame
+	next, ncomp := int32(0), int32(0)
+	for root := int32(0); int(root) < n; root++ {
+		if !region[root] || index[root] >= 0 {
+			continue
+		}
+		calls = append(calls, frame{root, g.first[root]})
+		index[root], low[root] = next, next
+		next++
+		stack = append(stack, root)
+		onStack[root] = true
+		for len(calls) > 0 {
+			f := &calls[len(calls)-1]
+			v := f.v
+			if f.e < g.first[v+1] {
+				w := g.to[f.e]
+				f.e++
+				if !region[w] {
+					continue
+				}
+				if index[w] < 0 {
+					index[w], low[w] = next, next
+					next++
+					stack = append(stack, w)
+					onStack[w] = true
+					calls = append(calls, frame{w, g.first[w]})
+				} else if onStack[w] {
+					low[v] = min(low[v], index[w])
+				}
+				continue
+			}
+			calls = calls[:len(calls)-1]
+			if len(calls) > 0 {
+				u := calls[len(calls)-1].v
+				low[u] = min(low[u], low[v])
+			}
+			if low[v] == index[v] {
+				for {
+					w := stack[len(stack)-1]
+					stack = stack[:len(stack)-1]
+					onStack[w] = false
+					comp[w] = ncomp
+					if w == v {
+						break
+					}
+				}
+				ncomp++
+			}
+		}
+	}
+	return comp
+}

@@ -1,0 +1,82 @@
+package checker
+
+// Model is a finite state machine for the checker to explore. S is the
+// state: a plain value that the checker copies freely, so a state must not
+// share mutable memory (slices, maps, pointers) with its successors; use
+// arrays and small structs.
+//
+// Init and Next must be deterministic: the checker rebuilds counterexamples
+// by replaying them, and a model that answers differently the second time
+// yields a trace that does not match its fingerprints (the checker reports
+// that as an error in the model rather than printing a wrong trace).
+type Model[S any] interface {
+	// Init returns the initial states.
+	Init() []S
+	// Actions names the model's kinds of action; Action.Kind indexes it.
+	Actions() []ActionKind
+	// Next calls emit once for each action enabled in s, with the state the
+	// action leads to. emit may retain the successor; Next must not modify
+	// it afterwards.
+	Next(s S, emit func(Action, S))
+	// Encode appends a canonical binary encoding of s to buf and returns the
+	// extended buffer. Two states encode equally exactly when they are equal;
+	// the fingerprint is a hash of this encoding.
+	Encode(buf []byte, s S) []byte
+	// Properties lists what must hold of the model's behaviours.
+	Properties() []Property[S]
+}
+
+// Symmetric is implemented by models whose states come in classes of
+// equivalent states (say, flows that can be renamed). Canonical returns the
+// class's representative; the checker stores only representatives.
+type Symmetric[S any] interface {
+	Canonical(s S) S
+}
+
+// Formatter is implemented by models that describe their states field by
+// field. Without it the checker flattens the state struct by reflection
+// (arrays become name[i], nested structs name.field).
+type Formatter[S any] interface {
+	Fields(s S) []Field
+}
+
+// Terminator is implemented by models with states where the system may
+// legitimately stop (all work done). A state with no enabled action is a
+// deadlock unless Terminal reports true for it.
+type Terminator[S any] interface {
+	Terminal(s S) bool
+}
+
+// ActionKind describes one kind of action: its name and the names of its
+// arguments, in the order of Action.Args.
+type ActionKind struct {
+	Name   string
+	Params []string
+}
+
+// MaxArgs is the most arguments an action may carry.
+const MaxArgs = 4
+
+// Action is one labelled transition: the kind of action (an index into
+// Model.Actions) and its arguments. It is a small comparable value so that
+// successor generation allocates nothing.
+type Action struct {
+	Kind int
+	Args [MaxArgs]int
+}
+
+// Act builds an Action of the given kind with the given arguments.
+func Act(kind int, args ...int) Action {
+	if len(args) > MaxArgs {
+		panic("checker: an action carries at most MaxArgs arguments")
+	}
+	a := Action{Kind: kind}
+	copy(a.Args[:], args)
+	return a
+}
+
+// Field is one named, formatted part of a state.
+type Field struct {
+	Name  string
+	Value string
+}

@@ -1,0 +1,160 @@
+package checker
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Verdict is the outcome of a run.
+type Verdict int
+
+const (
+	// OK: every property holds in the explored state space, which was
+	// explored completely.
+	OK Verdict = iota
+	// Violation: a property does not hold; Result.Trace shows why (except
+	// for a Sometimes property, which has no witness to show).
+	Violation
+	// Deadlock: a reachable state has no enabled action and is not terminal.
+	Deadlock
+	// Incomplete: the run stopped at a limit (depth, cancellation) before it
+	// explored everything, having found no violation.
+	Incomplete
+)
+
+var verdictNames = [...]string{"ok", "violation", "deadlock", "incomplete"}
+
+func (v Verdict) String() string {
+	if v < 0 || int(v) >= len(verdictNames) {
+		return fmt.Sprintf("verdict(%d)", int(v))
+	}
+	return verdictNames[v]
+}
+
+// DeadlockProperty is the name Result.Property carries for a deadlock.
+const DeadlockProperty = "deadlock"
+
+// Result is what a run found. It is a value, never an error: a violated
+// property is a normal outcome of model checking.
+type Result struct {
+	Verdict  Verdict
+	Property string // the property violated ("deadlock" for a deadlock)
+	Kind     Kind   // its kind, when Property names a model property
+	Doc      string // its description
+	Reason   string // why, in one line: for Incomplete, the limit reached
+	Trace    *Trace // the counterexample, or nil
+	Stats    Stats
+	// Unwitnessed lists Sometimes properties a simulation never witnessed;
+	// a simulation cannot refute them, so they do not change its verdict.
+	Unwitnessed []string
+}
+
+// Stats are the run's counters. With breadth-first search they do not
+// depend on the number of workers.
+type Stats struct {
+	Strategy  string
+	Workers   int
+	Distinct  uint64 // distinct states found (simulation: states visited)
+	Generated uint64 // states generated: initial states plus every successor
+	// Depth counts states on the longest shortest path, as TLC does: a
+	// model with only initial states has depth 1.
+	Depth    int
+	Duration time.Duration
+	Coverage []ActionCount
+	// FingerprintBytes is the memory the visited set occupies at the end.
+	FingerprintBytes uint64
+	// CollisionProbability estimates the chance that a fingerprint
+	// collision hid a state (see CollisionProbability).
+	CollisionProbability float64
+}
+
+// StatesPerSecond is generated states per second of run time.
+func (s Stats) StatesPerSecond() float64 {
+	if s.Duration <= 0 {
+		return 0
+	}
+	return float64(s.Generated) / s.Duration.Seconds()
+}
+
+// BytesPerState is the visited set's memory per distinct state.
+func (s Stats) BytesPerState() float64 {
+	if s.Distinct == 0 {
+		return 0
+	}
+	return float64(s.FingerprintBytes) / float64(s.Distinct)
+}
+
+// ActionCount is how often one kind of action fired.
+type ActionCount struct {
+	Action string
+	Count  uint64
+}
+
+// Trace is a counterexample: a behaviour from an initial state. Steps[0]
+// is the initial state (no action). A liveness counterexample is a lasso:
+// the last step's state is the state of Steps[LoopStart], and from there
+// the behaviour repeats Steps[LoopStart+1:] forever. With Stutter set the
+// behaviour instead stays in its last state forever (LoopStart is then
+// the last index), which weak fairness allows because no fair action is
+// enabled there. LoopStart is -1 for a finite counterexample.
+type Trace struct {
+	Steps     []Step
+	LoopStart int
+	Stutter   bool
+}
+
+// Step is one action and the state it led to.
+type Step struct {
+	Action Action // the zero Action on the initial step
+	Name   string // the action kind's name; "init" on the initial step
+	Args   []Arg
+	State  []Field
+}
+
+// Arg is a named action argument.
+type Arg struct {
+	Name  string
+	Value int
+}
+
+// Label is the action with its arguments, as "send flow=1 slot=0".
+func (s Step) Label() string {
+	var b strings.Builder
+	b.WriteString(s.Name)
+	for _, a := range s.Args {
+		b.WriteByte(' ')
+		b.WriteString(a.Name)
+		b.WriteByte('=')
+		b.WriteString(strconv.Itoa(a.Value))
+	}
+	return b.String()
+}
+
+// Changed returns the fields of this step's state that differ from prev
+// (all of them when prev is nil), in the model's field order.
+func (s Step) Changed(prev *Step) []Field {
+	if prev == nil {
+		return s.State
+	}
+	old := make(map[string]string, len(prev.State))
+	for _, f := range prev.State {
+		old[f.Name] = f.Value
+	}
+	var out []Field
+	for _, f := range s.State {
+		if v, ok := old[f.Name]; !ok || v != f.Value {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Len is the number of actions in the trace.
+func (t *Trace) Len() int {
+	if t == nil || len(t.Steps) == 0 {
+		return 0
+	}
+	return len(t.Steps) - 1
+}

@@ -1,0 +1,115 @@
+package checker
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+)
+
+// Simulate runs Options.Runs random walks of at most Options.Steps actions
+// each. Walk i draws its choices from a generator seeded with (Seed, i),
+// so the same seed on the same commit repeats the same walks. Each walk
+// checks the invariants and deadlock freedom at every state; a walk ends
+// early in a terminal state. Simulation cannot prove anything: it cannot
+// refute a Sometimes property, so those it never witnessed are listed in
+// Result.Unwitnessed, and it does not judge liveness.
+func (c *Checker[S]) Simulate(ctx context.Context) (*Result, error) {
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	runs, steps := max(c.opts.Runs, 1), c.opts.Steps
+	if steps <= 0 {
+		steps = 100
+	}
+	start := time.Now()
+	seen := newFPSet(0, false)
+	counts := make([]uint64, len(c.kinds))
+	witnessed := make([]bool, len(c.props))
+	var generated uint64
+	var buf []byte
+	maxDepth := 0
+	inits := c.m.Init()
+	if len(inits) == 0 {
+		return nil, fmt.Errorf("%w: no initial state", ErrModel)
+	}
+	res := &Result{}
+	var succ []successor[S]
+	var walk []successor[S]
+
+	stats := func() Stats {
+		distinct := uint64(seen.Len())
+		return Stats{Strategy: "simulate", Workers: 1, Distinct: distinct, Generated: generated, Depth: maxDepth,
+			Coverage: c.coverage(counts), FingerprintBytes: seen.Bytes(),
+			CollisionProbability: CollisionProbability(distinct, generated), Duration: time.Since(start)}
+	}
+	fail := func(prop, run int) (*Result, error) {
+		res.Verdict = Violation
+		if prop == len(c.props) {
+			res.Verdict = Deadlock
+		}
+		res.Property, res.Doc, res.Kind = c.violation(prop)
+		res.Reason = fmt.Sprintf("random walk %d of seed %d", run, c.opts.Seed)
+		t := &Trace{LoopStart: -1}
+		for i, w := range walk {
+			t.Steps = append(t.Steps, c.step(w.a, w.s, i == 0))
+		}
+		res.Trace = t
+		maxDepth = max(maxDepth, len(walk))
+		res.Stats = stats()
+		return res, nil
+	}
+	// check judges one state of walk run.
+	check := func(s S) int {
+		seen.Insert(c.fingerprint(s, &buf))
+		for i := range c.props {
+			if p := &c.props[i]; p.Kind == Sometimes && !witnessed[i] && p.Holds(s) {
+				witnessed[i] = true
+			}
+		}
+		return c.invariantFailure(s)
+	}
+
+	for run := 0; run < runs; run++ {
+		if ctx.Err() != nil {
+			res.Verdict, res.Reason = Incomplete, "interrupted"
+			break
+		}
+		rng := rand.New(rand.NewPCG(c.opts.Seed, uint64(run)))
+		s := inits[rng.IntN(len(inits))]
+		generated++
+		walk = append(walk[:0], successor[S]{s: s})
+		if i := check(s); i >= 0 {
+			return fail(i, run)
+		}
+		for step := 0; step < steps; step++ {
+			succ = succ[:0]
+			c.m.Next(s, func(a Action, t S) {
+				c.checkKind(a)
+				generated++
+				succ = append(succ, successor[S]{a: a, s: t})
+			})
+			if len(succ) == 0 {
+				if !c.opts.AllowDeadlock && (c.terminal == nil || !c.terminal(s)) {
+					return fail(len(c.props), run)
+				}
+				break
+			}
+			x := succ[rng.IntN(len(succ))]
+			counts[x.a.Kind]++
+			s = x.s
+			walk = append(walk, x)
+			if i := check(s); i >= 0 {
+				return fail(i, run)
+			}
+		}
+		maxDepth = max(maxDepth, len(walk))
+	}
+	res.Stats = stats()
+	for i, p := range c.props {
+		if p.Kind == Sometimes && !witnessed[i] {
+			res.Unwitnessed = append(res.Unwitnessed, p.Name)
+		}
+	}
+	return res, nil
+}

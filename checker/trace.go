@@ -1,0 +1,109 @@
+package checker
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+)
+
+// step formats one transition of the model.
+func (c *Checker[S]) step(a Action, s S, initial bool) Step {
+	st := Step{Action: a, State: c.fields(s)}
+	if initial {
+		st.Name = "init"
+		return st
+	}
+	k := c.kinds[a.Kind]
+	st.Name = k.Name
+	for i, p := range k.Params {
+		st.Args = append(st.Args, Arg{Name: p, Value: a.Args[i]})
+	}
+	return st
+}
+
+// replay rebuilds the behaviour whose states have the fingerprints fps by
+// re-running Init and Next, and returns it with the last state reached.
+// kinds, if not nil, names the action kind to take into each state (-1:
+// any), for paths where the kind matters (fairness witnesses).
+// Symmetry makes the replayed states members of the fingerprinted classes
+// rather than the representatives themselves, which is still a behaviour
+// of the model and reads more naturally.
+func (c *Checker[S]) replay(fps []uint64, kinds []int) (*Trace, S, error) {
+	var zero S
+	if len(fps) == 0 {
+		return nil, zero, fmt.Errorf("%w: empty counterexample", ErrModel)
+	}
+	var buf []byte
+	var cur S
+	found := false
+	for _, s := range c.m.Init() {
+		if c.fingerprint(s, &buf) == fps[0] {
+			cur, found = s, true
+			break
+		}
+	}
+	if !found {
+		return nil, zero, fmt.Errorf("%w: no initial state matches the counterexample; Init is not deterministic", ErrModel)
+	}
+	t := &Trace{LoopStart: -1, Steps: []Step{c.step(Action{}, cur, true)}}
+	for i, want := range fps[1:] {
+		var next S
+		var act Action
+		found = false
+		c.m.Next(cur, func(a Action, s S) {
+			if !found && (kinds == nil || kinds[i+1] < 0 || kinds[i+1] == a.Kind) && c.fingerprint(s, &buf) == want {
+				next, act, found = s, a, true
+			}
+		})
+		if !found {
+			return nil, zero, fmt.Errorf("%w: step %d of the counterexample cannot be replayed; Next is not deterministic", ErrModel, i+1)
+		}
+		c.checkKind(act)
+		t.Steps = append(t.Steps, c.step(act, next, false))
+		cur = next
+	}
+	return t, cur, nil
+}
+
+// reflectFields flattens a state into named fields: struct fields by name,
+// array elements as name[i], nested structs as name.field. Values that
+// implement fmt.Stringer use it.
+func reflectFields(s any) []Field {
+	var out []Field
+	v := reflect.ValueOf(s)
+	if v.Kind() != reflect.Struct {
+		return []Field{{Name: "state", Value: fmt.Sprint(s)}}
+	}
+	flatten(&out, "", v)
+	return out
+}
+
+func flatten(out *[]Field, name string, v reflect.Value) {
+	if v.CanInterface() {
+		if st, ok := v.Interface().(fmt.Stringer); ok && name != "" {
+			*out = append(*out, Field{Name: name, Value: st.String()})
+			return
+		}
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < v.NumField(); i++ {
+			f := t.Field(i)
+			if f.Name == "_" {
+				continue
+			}
+			n := f.Name
+			if name != "" {
+				n = name + "." + n
+			}
+			flatten(out, n, v.Field(i))
+		}
+	case reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			flatten(out, name+"["+strconv.Itoa(i)+"]", v.Index(i))
+		}
+	default:
+		*out = append(*out, Field{Name: name, Value: fmt.Sprint(v)})
+	}
+}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"runtime"
+	"time"
+
+	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/model"
+)
+
+// check runs `check` (exhaustive search) or, with simulate, `simulate`.
+func (e env) check(args []string, simulate bool) int {
+	name := "check"
+	if simulate {
+		name = "simulate"
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var params multiFlag
+	fs.Var(&params, "p", "model parameter `key=value` (repeatable)")
+	bug := fs.String("bug", "", "inject the named bug from the model's catalogue")
+	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
+	progress := fs.Bool("progress", false, "report progress on stderr even when it is not a terminal")
+	allowDeadlock := fs.Bool("allow-deadlock", false, "do not report states without enabled actions")
+	workers := fs.Int("workers", 1, "breadth-first search workers (0 = one per CPU)")
+	strategy := fs.String("strategy", "bfs", "search strategy: bfs or dfs")
+	maxDepth := fs.Int("max-depth", 0, "explore at most this many actions deep (0 = no bound)")
+	runs := fs.Int("runs", 1000, "simulation: number of random walks")
+	steps := fs.Int("steps", 100, "simulation: most actions per walk")
+	seed := fs.Uint64("seed", 1, "simulation: seed; walk i uses (seed, i)")
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: daggercheck %s [MODEL] [flags]\n", name)
+		fs.PrintDefaults()
+	}
+	pos, err := parse(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) > 1 {
+		return e.usageError(fmt.Errorf("%s takes one model, got %q", name, pos))
+	}
+	modelName := model.Default
+	if len(pos) == 1 {
+		modelName = pos[0]
+	}
+	switch {
+	case *strategy != "bfs" && *strategy != "dfs":
+		return e.usageError(fmt.Errorf("--strategy %q: want bfs or dfs", *strategy))
+	case *workers < 0:
+		return e.usageError(fmt.Errorf("--workers %d: want 0 (one per CPU) or more", *workers))
+	case *workers > 1 && *strategy == "dfs":
+		return e.usageError(fmt.Errorf("--workers %d: depth-first search runs on one worker", *workers))
+	case *maxDepth < 0:
+		return e.usageError(fmt.Errorf("--max-depth %d: want 0 (no bound) or more", *maxDepth))
+	case *runs < 1:
+		return e.usageError(fmt.Errorf("--runs %d: want at least 1", *runs))
+	case *steps < 1:
+		return e.usageError(fmt.Errorf("--steps %d: want at least 1", *steps))
+	}
+	if *workers == 0 {
+		*workers = runtime.NumCPU()
+	}
+	en, err := model.Lookup(modelName)
+	if err != nil {
+		return e.usageError(err)
+	}
+	opts := checker.Options{
+		Workers: *workers, MaxDepth: *maxDepth, AllowDeadlock: *allowDeadlock,
+		Seed: *seed, Runs: *runs, Steps: *steps,
+	}
+	if *progress || e.terminal {
+		opts.Progress = func(p checker.Progress) { printProgress(e.stderr, p) }
+	}
+	r, vals, err := en.Build(params, *bug, opts)
+	if err != nil {
+		return e.usageError(err)
+	}
+	var res *checker.Result
+	switch {
+	case simulate:
+		res, err = r.Simulate(e.ctx)
+	case *strategy == "dfs":
+		res, err = r.DFS(e.ctx)
+	default:
+		res, err = r.BFS(e.ctx)
+	}
+	if err != nil {
+		// The model broke its contract or the trace log failed: not a verdict.
+		fmt.Fprintf(e.stderr, "daggercheck: %v\n", err)
+		return exitUsage
+	}
+	rep := newReport(en.Name, vals.Map(), vals.Assignments(), *bug, res)
+	rep.properties, rep.allowDeadlock = r.Properties(), *allowDeadlock
+	if simulate {
+		rep.Seed, rep.Runs, rep.Steps = seed, *runs, *steps
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rep)
+	} else {
+		rep.print(e.stdout, res)
+	}
+	switch res.Verdict {
+	case checker.OK:
+		return exitOK
+	case checker.Incomplete:
+		return exitIncomplete
+	default:
+		return exitViolation
+	}
+}
+
+func printProgress(w io.Writer, p checker.Progress) {
+	rate := 0.0
+	if s := p.Elapsed.Seconds(); s > 0 {
+		rate = float64(p.Generated) / s
+	}
+	fmt.Fprintf(w, "progress: %s  depth %d  distinct %s  generated %s  queue %s  %s states/s\n",
+		p.Elapsed.Truncate(time.Second), p.Depth, count(p.Distinct), count(p.Generated), count(uint64(p.Queue)), count(uint64(rate)))
+}
+
+// count formats a number compactly: 950, 12.3k, 4.56M.
+func count(n uint64) string {
+	switch {
+	case n >= 10_000_000:
+		return fmt.Sprintf("%.1fM", float64(n)/1e6)
+	case n >= 1_000_000:
+		return fmt.Sprintf("%.2fM", float64(n)/1e6)
+	case n >= 10_000:
+		return fmt.Sprintf("%.1fk", float64(n)/1e3)
+	}
+	return fmt.Sprint(n)
+}

@@ -1,0 +1,18 @@
+// daggercheck explores the Dagger models and reports what it finds.
+//
+//	daggercheck models [--json]
+//	daggercheck check [MODEL] [-p key=value]... [--bug NAME] [--workers N]
+//	                  [--strategy bfs|dfs] [--max-depth D] [--allow-deadlock]
+//	                  [--json] [--progress]
+//	daggercheck simulate [MODEL] [-p key=value]... [--bug NAME] [--runs R]
+//	                  [--steps S] [--seed N] [--json] [--progress]
+//
+// With no MODEL, check and simulate use the default model. Human output
+// goes to stdout; progress goes to stderr, and only when stderr is a
+// terminal or --progress is given. An interrupt (Ctrl-C) or SIGTERM stops
+// the run cleanly with the statistics so far.
+//
+// Exit codes: 0 all good; 1 a property is violated (or a deadlock);
+// 2 bad input or usage, with a message naming the culprit; 3 stopped at a
+// limit (depth bound, interrupt) without finding a violation.
+package main

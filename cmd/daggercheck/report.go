@@ -1,0 +1,197 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/daggercheck/daggercheck/checker"
+)
+
+// report is the outcome of check or simulate, as printed with --json. Its
+// field names are the CLI contract (DESIGN.md §7); add, never rename.
+type report struct {
+	Model                string            `json:"model"`
+	Params               map[string]string `json:"params"`
+	Bug                  string            `json:"bug"`
+	Result               string            `json:"result"`
+	Property             string            `json:"property,omitempty"`
+	PropertyKind         string            `json:"property_kind,omitempty"`
+	Description          string            `json:"description,omitempty"`
+	Reason               string            `json:"reason,omitempty"`
+	Strategy             string            `json:"strategy"`
+	Workers              int               `json:"workers"`
+	DistinctStates       uint64            `json:"distinct_states"`
+	GeneratedStates      uint64            `json:"generated_states"`
+	Depth                int               `json:"depth"`
+	Seconds              float64           `json:"seconds"`
+	StatesPerSecond      float64           `json:"states_per_second"`
+	FingerprintBytes     uint64            `json:"fingerprint_bytes"`
+	BytesPerState        float64           `json:"bytes_per_state"`
+	CollisionProbability float64           `json:"collision_probability"`
+	Coverage             []coverageJSON    `json:"coverage"`
+	TraceLength          int               `json:"trace_length"`
+	Trace                *traceJSON        `json:"trace,omitempty"`
+	Unwitnessed          []string          `json:"unwitnessed,omitempty"`
+	Seed                 *uint64           `json:"seed,omitempty"`
+	Runs                 int               `json:"runs,omitempty"`
+	Steps                int               `json:"steps,omitempty"`
+
+	assignments   []string
+	properties    []checker.PropertyInfo
+	allowDeadlock bool
+}
+
+type coverageJSON struct {
+	Action string `json:"action"`
+	Count  uint64 `json:"count"`
+}
+
+type traceJSON struct {
+	// LoopStart is the step the lasso returns to; absent for finite traces.
+	LoopStart *int       `json:"loop_start,omitempty"`
+	Stutter   bool       `json:"stutter,omitempty"`
+	Steps     []stepJSON `json:"steps"`
+}
+
+type stepJSON struct {
+	Action string            `json:"action"`
+	Args   map[string]int    `json:"args,omitempty"`
+	State  map[string]string `json:"state"`
+}
+
+func newReport(name string, params map[string]string, assignments []string, bug string, res *checker.Result) *report {
+	s := res.Stats
+	r := &report{
+		Model: name, Params: params, Bug: bug, Result: res.Verdict.String(),
+		Property: res.Property, Description: res.Doc, Reason: res.Reason,
+		Strategy: s.Strategy, Workers: s.Workers,
+		DistinctStates: s.Distinct, GeneratedStates: s.Generated, Depth: s.Depth,
+		Seconds: s.Duration.Seconds(), StatesPerSecond: s.StatesPerSecond(),
+		FingerprintBytes: s.FingerprintBytes, BytesPerState: s.BytesPerState(),
+		CollisionProbability: s.CollisionProbability, Unwitnessed: res.Unwitnessed,
+		TraceLength: res.Trace.Len(), assignments: assignments,
+	}
+	if res.Property != "" {
+		r.PropertyKind = res.Kind.String()
+	}
+	for _, c := range s.Coverage {
+		r.Coverage = append(r.Coverage, coverageJSON{Action: c.Action, Count: c.Count})
+	}
+	if t := res.Trace; t != nil {
+		tj := &traceJSON{Stutter: t.Stutter}
+		if t.LoopStart >= 0 {
+			ls := t.LoopStart
+			tj.LoopStart = &ls
+		}
+		for _, st := range t.Steps {
+			sj := stepJSON{Action: st.Name, State: map[string]string{}}
+			if len(st.Args) > 0 {
+				sj.Args = map[string]int{}
+				for _, a := range st.Args {
+					sj.Args[a.Name] = a.Value
+				}
+			}
+			for _, f := range st.State {
+				sj.State[f.Name] = f.Value
+			}
+			tj.Steps = append(tj.Steps, sj)
+		}
+		r.Trace = tj
+	}
+	return r
+}
+
+// print writes the report for people.
+func (r *report) print(w io.Writer, res *checker.Result) {
+	bug := ""
+	if r.Bug != "" {
+		bug = "  --bug " + r.Bug
+	}
+	workers := fmt.Sprintf("%d worker", r.Workers)
+	if r.Workers != 1 {
+		workers += "s"
+	}
+	fmt.Fprintf(w, "model %s  %s%s  (%s, %s)\n", r.Model, strings.Join(r.assignments, " "), bug, r.Strategy, workers)
+	switch res.Verdict {
+	case checker.OK:
+		var names []string
+		for _, p := range r.properties {
+			names = append(names, p.Name)
+		}
+		if !r.allowDeadlock {
+			names = append(names, "no deadlock")
+		}
+		fmt.Fprintf(w, "result: ok: %s\n", strings.Join(names, ", "))
+	case checker.Incomplete:
+		fmt.Fprintf(w, "result: incomplete: %s; no violation found so far\n", r.Reason)
+	case checker.Deadlock:
+		fmt.Fprintf(w, "result: deadlock: %s\n", r.Description)
+	default:
+		fmt.Fprintf(w, "result: violation of %s (%s): %s\n", r.Property, r.PropertyKind, r.Description)
+		if r.Reason != "" {
+			fmt.Fprintf(w, "  %s\n", r.Reason)
+		}
+	}
+	if t := res.Trace; t != nil {
+		printTrace(w, t)
+	}
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	fmt.Fprintf(tw, "  distinct states\t%d\n", r.DistinctStates)
+	fmt.Fprintf(tw, "  generated states\t%d\n", r.GeneratedStates)
+	fmt.Fprintf(tw, "  depth\t%d\n", r.Depth)
+	fmt.Fprintf(tw, "  time\t%.3fs (%s states/s)\n", r.Seconds, count(uint64(r.StatesPerSecond)))
+	if r.Strategy != "simulate" {
+		fmt.Fprintf(tw, "  visited set\t%d bytes (%.1f bytes/state)\n", r.FingerprintBytes, r.BytesPerState)
+		fmt.Fprintf(tw, "  collision chance\t%.2g (optimistic estimate, as TLC's)\n", r.CollisionProbability)
+	} else {
+		fmt.Fprintf(tw, "  walks\t%d of at most %d steps, seed %d\n", r.Runs, r.Steps, *r.Seed)
+	}
+	tw.Flush()
+	for _, u := range r.Unwitnessed {
+		fmt.Fprintf(w, "  note: no walk witnessed sometimes-property %s (simulation cannot refute it)\n", u)
+	}
+	fmt.Fprintln(w, "coverage:")
+	tw = tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	for _, c := range r.Coverage {
+		flag := ""
+		if c.Count == 0 {
+			flag = "\tnever fired"
+		}
+		fmt.Fprintf(tw, "  %s\t%d%s\n", c.Action, c.Count, flag)
+	}
+	tw.Flush()
+}
+
+// printTrace shows each step with its action and only the fields that
+// changed, so the eye goes to what the action did.
+func printTrace(w io.Writer, t *checker.Trace) {
+	fmt.Fprintf(w, "counterexample, %d steps:\n", t.Len())
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	for i, st := range t.Steps {
+		var prev *checker.Step
+		if i > 0 {
+			prev = &t.Steps[i-1]
+		}
+		var fields []string
+		for _, f := range st.Changed(prev) {
+			fields = append(fields, f.Name+"="+f.Value)
+		}
+		if len(fields) == 0 {
+			fields = []string{"(no change)"}
+		}
+		mark := ""
+		if i == t.LoopStart && !t.Stutter {
+			mark = "  <- loop starts here"
+		}
+		fmt.Fprintf(tw, "  %3d\t%s\t%s%s\n", i, st.Label(), strings.Join(fields, " "), mark)
+	}
+	tw.Flush()
+	switch {
+	case t.Stutter:
+		fmt.Fprintf(w, "  then stays in step %d's state forever: no fair action is enabled there\n", t.LoopStart)
+	case t.LoopStart >= 0:
+		fmt.Fprintf(w, "  then back to step %d's state, and round the loop forever\n", t.LoopStart)
+	}
+}

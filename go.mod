@@ -1,0 +1,3 @@
+module github.com/daggercheck/daggercheck
+
+go 1.26.8

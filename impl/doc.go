@@ -1,0 +1,19 @@
+// Package impl will hold the real, concurrent implementation of the Dagger
+// RPC stack (issue 5), in subpackages:
+//
+//   - impl/ring: TX and RX rings of 64-byte slots in a cache-line-aligned
+//     arena, running the credit protocol of docs/protocol.md with atomic
+//     loads and stores; Dagger's published behaviours as injectable faults;
+//   - impl/nic: a soft NIC — polling goroutines, RPC unit, connection
+//     table, load balancers, request buffer and flow FIFOs, TX scheduler;
+//   - impl/transport: loopback, UDP, a reliable transport over UDP, and a
+//     seeded faulty in-memory network for tests;
+//   - impl/rpc: the client and server APIs.
+//
+// Every component is a step function over plain state, driven either one
+// explicit step at a time (so model traces replay deterministically) or by
+// a thin free-running goroutine driver.
+//
+// impl imports spec, never model: the implementation and the models are
+// two independent encodings of one design, checked against each other.
+package impl

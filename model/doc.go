@@ -1,0 +1,23 @@
+// Package model is the registry of executable reference models: the
+// table the command line reads to list models, parse their parameters,
+// check bug names and build a checker. Each model lives in its own
+// subpackage as a small, deterministic, value-typed state machine that
+// implements checker.Model:
+//
+//   - grid: the example model, whose exact counts are known by formula
+//     (here now);
+//   - coherence: the coherence handshake between CPU cache, NIC cache and
+//     home agent (to come; the state machine tla/ specifies);
+//   - ring: the host–NIC TX and RX rings of 64-byte slots, in Dagger's
+//     published protocol and our credit protocol (to come; it becomes the
+//     default model);
+//   - nic: request buffer, flow FIFOs, load balancers, TX scheduler and
+//     connection table (to come);
+//   - system: two hosts end to end over a faulty network with the udp and
+//     reliable transports (to come).
+//
+// Models import spec and checker only, never impl: the implementation is
+// an independent encoding of the same design, checked against them.
+//
+// Read Entry first.
+package model
