@@ -19,6 +19,10 @@ type Options struct {
 	MaxDepth int
 	// AllowDeadlock turns deadlock detection off.
 	AllowDeadlock bool
+	// SkipLiveness leaves Eventually and LeadsTo properties unjudged: their
+	// check keeps the whole state graph in memory, which a large model may
+	// not afford. Result.Unjudged lists them.
+	SkipLiveness bool
 	// Progress, when set, is called about every ProgressEvery (default 2s)
 	// from a separate goroutine while the run lasts.
 	Progress      func(Progress)

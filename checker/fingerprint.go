@@ -88,7 +88,8 @@ func newFPSet(shardBits int, locked bool) *fpSet {
 	return s
 }
 
-// Insert adds fp and reports whether it was new.
+// Insert adds fp, which must not be zero (Fingerprint never returns zero),
+// and reports whether it was new.
 func (s *fpSet) Insert(fp uint64) bool {
 	sh := &s.shards[fp&s.mask]
 	if s.locked {

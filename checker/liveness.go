@@ -3,6 +3,7 @@ package checker
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -25,18 +26,17 @@ type graph[S any] struct {
 
 func (c *Checker[S]) buildGraph(ctx context.Context) (*graph[S], error) {
 	g := &graph[S]{}
-	index := map[uint64]int32{}
+	index := newFPIndex()
 	var buf []byte
 	add := func(s S, parent int32) int32 {
 		if c.canon != nil {
 			s = c.canon(s)
 		}
 		fp := c.fingerprint(s, &buf)
-		if i, ok := index[fp]; ok {
+		i, isNew := index.insert(fp, int32(len(g.states)))
+		if !isNew {
 			return i
 		}
-		i := int32(len(g.states))
-		index[fp] = i
 		g.states = append(g.states, s)
 		g.fps = append(g.fps, fp)
 		g.parent = append(g.parent, parent)
@@ -79,6 +79,12 @@ func (c *Checker[S]) checkLiveness(ctx context.Context, res *Result) (*Result, e
 		}
 	}
 	if len(live) == 0 {
+		return res, nil
+	}
+	if c.opts.SkipLiveness {
+		for _, i := range live {
+			res.Unjudged = append(res.Unjudged, c.props[i].Name)
+		}
 		return res, nil
 	}
 	start := time.Now()
@@ -169,19 +175,29 @@ func (c *Checker[S]) findLasso(g *graph[S], p Property[S], fair uint64) *lasso {
 	}
 	// Examine the strongly connected components in breadth-first order of
 	// their first state, so the lasso found is short and stable.
-	comp := tarjan(g, inRegion)
-	members := map[int32][]int32{}
+	comp, ncomp := tarjan(g, inRegion)
+	// members of component id: member[start[id]:start[id+1]], in BFS order.
+	start := make([]int32, ncomp+1)
 	for _, v := range queue {
-		members[comp[v]] = append(members[comp[v]], v)
+		start[comp[v]+1]++
 	}
-	tried := map[int32]bool{}
+	for i := 1; i <= ncomp; i++ {
+		start[i] += start[i-1]
+	}
+	member := make([]int32, len(queue))
+	fill := slices.Clone(start[:ncomp])
+	for _, v := range queue {
+		member[fill[comp[v]]] = v
+		fill[comp[v]]++
+	}
+	tried := make([]bool, ncomp)
 	for _, entry := range queue {
 		id := comp[entry]
 		if tried[id] {
 			continue
 		}
 		tried[id] = true
-		if l := c.fairLoop(g, comp, id, members[id], entry, fair); l != nil {
+		if l := c.fairLoop(g, comp, id, member[start[id]:start[id+1]], entry, fair); l != nil {
 			// Prefix: to the region's starting state, then within the region.
 			var inner []int32
 			for v := entry; v != -1; v = pred[v] {
@@ -321,9 +337,9 @@ func shortestWithin[S any](g *graph[S], comp []int32, id, from, to int32) ([]int
 // tarjan labels the strongly connected components of the subgraph induced
 // by the states in region (others get -1), iteratively so that deep graphs
 // do not exhaust the goroutine stack.
-func tarjan[S any](g *graph[S], region []bool) []int32 {
+func tarjan[S any](g *graph[S], region []bool) (comp []int32, ncomp int) {
 	n := len(g.states)
-	comp := make([]int32, n)
+	comp = make([]int32, n)
 	index := make([]int32, n)
 	low := make([]int32, n)
 	onStack := make([]bool, n)
@@ -333,7 +349,7 @@ func tarjan[S any](g *graph[S], region []bool) []int32 {
 	var stack []int32
 	type frame struct{ v, e int32 }
 	var calls []frame
-	next, ncomp := int32(0), int32(0)
+	next := int32(0)
 	for root := int32(0); int(root) < n; root++ {
 		if !region[root] || index[root] >= 0 {
 			continue
@@ -373,7 +389,7 @@ func tarjan[S any](g *graph[S], region []bool) []int32 {
 					w := stack[len(stack)-1]
 					stack = stack[:len(stack)-1]
 					onStack[w] = false
-					comp[w] = ncomp
+					comp[w] = int32(ncomp)
 					if w == v {
 						break
 					}
@@ -382,5 +398,44 @@ func tarjan[S any](g *graph[S], region []bool) []int32 {
 			}
 		}
 	}
-	return comp
+	return comp, ncomp
+}
+
+// fpIndex maps fingerprints to state indices for the liveness graph: open
+// addressing with linear probing, kept at most half full.
+type fpIndex struct {
+	fps   []uint64
+	idx   []int32
+	count int
+}
+
+func newFPIndex() *fpIndex {
+	return &fpIndex{fps: make([]uint64, 1024), idx: make([]int32, 1024)}
+}
+
+// insert returns the index stored for fp, storing i if fp is new.
+func (x *fpIndex) insert(fp uint64, i int32) (int32, bool) {
+	mask := uint64(len(x.fps) - 1)
+	for h := fp & mask; ; h = (h + 1) & mask {
+		switch x.fps[h] {
+		case fp:
+			return x.idx[h], false
+		case 0:
+			x.fps[h], x.idx[h] = fp, i
+			if x.count++; x.count*2 > len(x.fps) {
+				x.grow()
+			}
+			return i, true
+		}
+	}
+}
+
+func (x *fpIndex) grow() {
+	fps, idx := x.fps, x.idx
+	x.fps, x.idx, x.count = make([]uint64, 2*len(fps)), make([]int32, 2*len(fps)), 0
+	for h, fp := range fps {
+		if fp != 0 {
+			x.insert(fp, idx[h])
+		}
+	}
 }

@@ -49,6 +49,9 @@ type Result struct {
 	// Unwitnessed lists Sometimes properties a simulation never witnessed;
 	// a simulation cannot refute them, so they do not change its verdict.
 	Unwitnessed []string
+	// Unjudged lists the liveness properties left unchecked: by
+	// simulation, which cannot judge them, or with Options.SkipLiveness.
+	Unjudged []string
 }
 
 // Stats are the run's counters. With breadth-first search they do not

@@ -110,6 +110,9 @@ func (c *Checker[S]) Simulate(ctx context.Context) (*Result, error) {
 		if p.Kind == Sometimes && !witnessed[i] {
 			res.Unwitnessed = append(res.Unwitnessed, p.Name)
 		}
+		if p.Kind.Liveness() {
+			res.Unjudged = append(res.Unjudged, p.Name)
+		}
 	}
 	return res, nil
 }

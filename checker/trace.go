@@ -107,3 +107,7 @@ func flatten(out *[]Field, name string, v reflect.Value) {
 		*out = append(*out, Field{Name: name, Value: fmt.Sprint(v)})
 	}
 }
+
+// FieldsOf describes s field by field, with the model's Formatter or, if
+// it has none, by reflection: the form traces and diffs use.
+func (c *Checker[S]) FieldsOf(s S) []Field { return c.fields(s) }

@@ -26,6 +26,7 @@ func (e env) check(args []string, simulate bool) int {
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
 	progress := fs.Bool("progress", false, "report progress on stderr even when it is not a terminal")
 	allowDeadlock := fs.Bool("allow-deadlock", false, "do not report states without enabled actions")
+	noLiveness := fs.Bool("no-liveness", false, "skip eventually and leads-to properties (their check keeps the state graph in memory)")
 	workers := fs.Int("workers", 1, "breadth-first search workers (0 = one per CPU)")
 	strategy := fs.String("strategy", "bfs", "search strategy: bfs or dfs")
 	maxDepth := fs.Int("max-depth", 0, "explore at most this many actions deep (0 = no bound)")
@@ -69,7 +70,7 @@ func (e env) check(args []string, simulate bool) int {
 		return e.usageError(err)
 	}
 	opts := checker.Options{
-		Workers: *workers, MaxDepth: *maxDepth, AllowDeadlock: *allowDeadlock,
+		Workers: *workers, MaxDepth: *maxDepth, AllowDeadlock: *allowDeadlock, SkipLiveness: *noLiveness,
 		Seed: *seed, Runs: *runs, Steps: *steps,
 	}
 	if *progress || e.terminal {

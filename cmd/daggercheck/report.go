@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -34,6 +35,7 @@ type report struct {
 	TraceLength          int               `json:"trace_length"`
 	Trace                *traceJSON        `json:"trace,omitempty"`
 	Unwitnessed          []string          `json:"unwitnessed,omitempty"`
+	Unjudged             []string          `json:"unjudged,omitempty"`
 	Seed                 *uint64           `json:"seed,omitempty"`
 	Runs                 int               `json:"runs,omitempty"`
 	Steps                int               `json:"steps,omitempty"`
@@ -70,7 +72,7 @@ func newReport(name string, params map[string]string, assignments []string, bug 
 		DistinctStates: s.Distinct, GeneratedStates: s.Generated, Depth: s.Depth,
 		Seconds: s.Duration.Seconds(), StatesPerSecond: s.StatesPerSecond(),
 		FingerprintBytes: s.FingerprintBytes, BytesPerState: s.BytesPerState(),
-		CollisionProbability: s.CollisionProbability, Unwitnessed: res.Unwitnessed,
+		CollisionProbability: s.CollisionProbability, Unwitnessed: res.Unwitnessed, Unjudged: res.Unjudged,
 		TraceLength: res.Trace.Len(), assignments: assignments,
 	}
 	if res.Property != "" {
@@ -118,7 +120,9 @@ func (r *report) print(w io.Writer, res *checker.Result) {
 	case checker.OK:
 		var names []string
 		for _, p := range r.properties {
-			names = append(names, p.Name)
+			if !slices.Contains(r.Unwitnessed, p.Name) && !slices.Contains(r.Unjudged, p.Name) {
+				names = append(names, p.Name)
+			}
 		}
 		if !r.allowDeadlock {
 			names = append(names, "no deadlock")
@@ -150,7 +154,10 @@ func (r *report) print(w io.Writer, res *checker.Result) {
 	}
 	tw.Flush()
 	for _, u := range r.Unwitnessed {
-		fmt.Fprintf(w, "  note: no walk witnessed sometimes-property %s (simulation cannot refute it)\n", u)
+		fmt.Fprintf(w, "  note: no walk witnessed %s (simulation cannot refute a sometimes property)\n", u)
+	}
+	for _, u := range r.Unjudged {
+		fmt.Fprintf(w, "  note: %s was not judged (%s)\n", u, unjudgedWhy(r.Strategy))
 	}
 	fmt.Fprintln(w, "coverage:")
 	tw = tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
@@ -194,4 +201,11 @@ func printTrace(w io.Writer, t *checker.Trace) {
 	case t.LoopStart >= 0:
 		fmt.Fprintf(w, "  then back to step %d's state, and round the loop forever\n", t.LoopStart)
 	}
+}
+
+func unjudgedWhy(strategy string) string {
+	if strategy == "simulate" {
+		return "simulation does not judge liveness"
+	}
+	return "--no-liveness"
 }
