@@ -79,14 +79,21 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		ws[i] = &bfsWorker[S]{coverage: make([]uint64, len(c.kinds))}
 	}
 	witnessed := make([]atomic.Bool, len(c.props))
+	// live counters for progress reports: workers add to them once per
+	// chunk, so they cost nothing per state.
 	var live struct {
 		distinct, generated atomic.Uint64
-		depth, queue        atomic.Int64
+		depth, level        atomic.Int64
+		levelStart          atomic.Uint64 // distinct when the level began
 	}
+	var cursor atomic.Int64 // next unclaimed index of the level being expanded
 	stopProgress := c.startProgress(ctx, func() Progress {
 		return Progress{
 			Depth: int(live.depth.Load()), Distinct: live.distinct.Load(), Generated: live.generated.Load(),
-			Queue: int(live.queue.Load()), Elapsed: time.Since(start),
+			// The queue, as TLC reports it: states of this level not yet
+			// claimed plus states found so far for the next one.
+			Queue:   int(max(live.level.Load()-cursor.Load(), 0)) + int(live.distinct.Load()-live.levelStart.Load()),
+			Elapsed: time.Since(start),
 		}
 	})
 	defer stopProgress()
@@ -141,6 +148,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			}
 		}
 		live.distinct.Store(uint64(seen.Len()))
+		live.levelStart.Store(uint64(seen.Len()))
 		live.depth.Store(int64(depth + 1))
 		return found
 	}
@@ -153,11 +161,11 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			reason = "interrupted"
 			break
 		}
-		live.queue.Store(int64(len(level)))
+		cursor.Store(0)
+		live.level.Store(int64(len(level)))
 		bounded := c.opts.MaxDepth > 0 && depth >= c.opts.MaxDepth
 
 		// Expand the level: workers take chunks of it until it is done.
-		var cursor atomic.Int64
 		expand := func(w *bfsWorker[S]) {
 			const chunk = 256
 			for ctx.Err() == nil {
@@ -166,7 +174,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 					return
 				}
 				hi := min(lo+chunk, len(level))
-				before := w.generated
+				before, found := w.generated, len(w.next)
 				for _, e := range level[lo:hi] {
 					n := 0
 					c.m.Next(e.s, func(a Action, s S) {
@@ -196,6 +204,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 					}
 				}
 				live.generated.Add(w.generated - before)
+				live.distinct.Add(uint64(len(w.next) - found))
 			}
 		}
 		if workers == 1 {

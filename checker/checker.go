@@ -64,6 +64,7 @@ type Checker[S any] struct {
 	canon    func(S) S
 	terminal func(S) bool
 	fields   func(S) []Field
+	label    func(Action) string // nil: name param=value ...
 }
 
 // New prepares a checker for m with the given options.
@@ -77,6 +78,9 @@ func New[S any](m Model[S], opts Options) *Checker[S] {
 	}
 	if sym, ok := m.(Symmetric[S]); ok {
 		c.canon = sym.Canonical
+	}
+	if f, ok := m.(ActionFormatter); ok {
+		c.label = f.FormatAction
 	}
 	if t, ok := m.(Terminator[S]); ok {
 		c.terminal = t.Terminal

@@ -40,6 +40,13 @@ type Formatter[S any] interface {
 	Fields(s S) []Field
 }
 
+// ActionFormatter is implemented by models that describe their actions
+// better than "name param=value ..." (with enum names, say). The text is
+// for people; traces keep the kind and the numeric arguments as well.
+type ActionFormatter interface {
+	FormatAction(a Action) string
+}
+
 // Terminator is implemented by models with states where the system may
 // legitimately stop (all work done). A state with no enabled action is a
 // deadlock unless Terminal reports true for it.

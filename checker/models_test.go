@@ -159,3 +159,11 @@ func (m bag) Properties() []checker.Property[bagState] {
 		return m.limit == 0 || sum < m.limit
 	})}
 }
+
+// namedJugs describes its actions in words.
+type namedJugs struct{ jugs }
+
+func (namedJugs) FormatAction(a checker.Action) string {
+	return [...]string{"fill the small jug", "fill the big jug", "empty the small jug",
+		"empty the big jug", "pour small into big", "pour big into small"}[a.Kind]
+}

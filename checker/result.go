@@ -2,8 +2,10 @@ package checker
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 )
 
@@ -113,6 +115,7 @@ type Step struct {
 	Action Action // the zero Action on the initial step
 	Name   string // the action kind's name; "init" on the initial step
 	Args   []Arg
+	Text   string // the model's own description of the action, if it has one
 	State  []Field
 }
 
@@ -122,8 +125,12 @@ type Arg struct {
 	Value int
 }
 
-// Label is the action with its arguments, as "send flow=1 slot=0".
+// Label is the action with its arguments, as "send flow=1 slot=0", or the
+// model's own description of it.
 func (s Step) Label() string {
+	if s.Text != "" {
+		return s.Text
+	}
 	var b strings.Builder
 	b.WriteString(s.Name)
 	for _, a := range s.Args {
@@ -160,4 +167,44 @@ func (t *Trace) Len() int {
 		return 0
 	}
 	return len(t.Steps) - 1
+}
+
+// Format writes the trace for people: one line per step with the action,
+// its arguments and only the fields that step changed (all of them for
+// the initial state), then how a lasso goes on.
+func (t *Trace) Format(w io.Writer) {
+	fmt.Fprintf(w, "counterexample, %d steps:\n", t.Len())
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	for i, st := range t.Steps {
+		var prev *Step
+		if i > 0 {
+			prev = &t.Steps[i-1]
+		}
+		var fields []string
+		for _, f := range st.Changed(prev) {
+			fields = append(fields, f.Name+"="+f.Value)
+		}
+		if len(fields) == 0 {
+			fields = []string{"(no change)"}
+		}
+		mark := ""
+		if i == t.LoopStart && !t.Stutter {
+			mark = "  <- loop starts here"
+		}
+		fmt.Fprintf(tw, "  %3d\t%s\t%s%s\n", i, st.Label(), strings.Join(fields, " "), mark)
+	}
+	tw.Flush()
+	switch {
+	case t.Stutter:
+		fmt.Fprintf(w, "  then stays in step %d's state forever: no fair action is enabled there\n", t.LoopStart)
+	case t.LoopStart >= 0:
+		fmt.Fprintf(w, "  then back to step %d's state, and round the loop forever\n", t.LoopStart)
+	}
+}
+
+// String is the trace as Format writes it.
+func (t *Trace) String() string {
+	var b strings.Builder
+	t.Format(&b)
+	return b.String()
 }

@@ -18,6 +18,9 @@ func (c *Checker[S]) step(a Action, s S, initial bool) Step {
 	for i, p := range k.Params {
 		st.Args = append(st.Args, Arg{Name: p, Value: a.Args[i]})
 	}
+	if c.label != nil {
+		st.Text = c.label(a)
+	}
 	return st
 }
 

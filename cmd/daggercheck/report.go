@@ -139,7 +139,7 @@ func (r *report) print(w io.Writer, res *checker.Result) {
 		}
 	}
 	if t := res.Trace; t != nil {
-		printTrace(w, t)
+		t.Format(w)
 	}
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
 	fmt.Fprintf(tw, "  distinct states\t%d\n", r.DistinctStates)
@@ -169,38 +169,6 @@ func (r *report) print(w io.Writer, res *checker.Result) {
 		fmt.Fprintf(tw, "  %s\t%d%s\n", c.Action, c.Count, flag)
 	}
 	tw.Flush()
-}
-
-// printTrace shows each step with its action and only the fields that
-// changed, so the eye goes to what the action did.
-func printTrace(w io.Writer, t *checker.Trace) {
-	fmt.Fprintf(w, "counterexample, %d steps:\n", t.Len())
-	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	for i, st := range t.Steps {
-		var prev *checker.Step
-		if i > 0 {
-			prev = &t.Steps[i-1]
-		}
-		var fields []string
-		for _, f := range st.Changed(prev) {
-			fields = append(fields, f.Name+"="+f.Value)
-		}
-		if len(fields) == 0 {
-			fields = []string{"(no change)"}
-		}
-		mark := ""
-		if i == t.LoopStart && !t.Stutter {
-			mark = "  <- loop starts here"
-		}
-		fmt.Fprintf(tw, "  %3d\t%s\t%s%s\n", i, st.Label(), strings.Join(fields, " "), mark)
-	}
-	tw.Flush()
-	switch {
-	case t.Stutter:
-		fmt.Fprintf(w, "  then stays in step %d's state forever: no fair action is enabled there\n", t.LoopStart)
-	case t.LoopStart >= 0:
-		fmt.Fprintf(w, "  then back to step %d's state, and round the loop forever\n", t.LoopStart)
-	}
 }
 
 func unjudgedWhy(strategy string) string {
