@@ -67,15 +67,21 @@ func ParseParams(defs []Param, assignments []string) (Values, error) {
 	return v, nil
 }
 
-// check validates a value and returns it in canonical form.
+// check validates a value and returns it in canonical form. Space around
+// the value is ignored, as it is around the key.
 func (p Param) check(val string) (string, error) {
+	val = strings.TrimSpace(val)
 	if p.Choices != nil {
 		if !slices.Contains(p.Choices, val) {
 			return "", fmt.Errorf("%w %s=%q: want one of %s", ErrParam, p.Name, val, strings.Join(p.Choices, ", "))
 		}
 		return val, nil
 	}
-	n, err := strconv.Atoi(strings.TrimSpace(val))
+	n, err := strconv.Atoi(val)
+	if errors.Is(err, strconv.ErrRange) {
+		// An integer too large for int is out of range, not malformed.
+		return "", fmt.Errorf("%w %s=%s: want %d..%d", ErrParam, p.Name, val, p.Min, p.Max)
+	}
 	if err != nil {
 		return "", fmt.Errorf("%w %s=%q: not an integer", ErrParam, p.Name, val)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -26,13 +25,22 @@ func (e env) check(args []string, simulate bool) int {
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
 	progress := fs.Bool("progress", false, "report progress on stderr even when it is not a terminal")
 	allowDeadlock := fs.Bool("allow-deadlock", false, "do not report states without enabled actions")
-	noLiveness := fs.Bool("no-liveness", false, "skip eventually and leads-to properties (their check keeps the state graph in memory)")
-	workers := fs.Int("workers", 1, "breadth-first search workers (0 = one per CPU)")
-	strategy := fs.String("strategy", "bfs", "search strategy: bfs or dfs")
-	maxDepth := fs.Int("max-depth", 0, "explore at most this many actions deep (0 = no bound)")
-	runs := fs.Int("runs", 1000, "simulation: number of random walks")
-	steps := fs.Int("steps", 100, "simulation: most actions per walk")
-	seed := fs.Uint64("seed", 1, "simulation: seed; walk i uses (seed, i)")
+	// Each command registers only the flags it honours, so a flag that
+	// would be ignored is an error instead.
+	workers, strategy, maxDepth, noLiveness := new(int), new(string), new(int), new(bool)
+	runs, steps, seed := new(int), new(int), new(uint64)
+	if simulate {
+		fs.IntVar(runs, "runs", 1000, "number of random walks")
+		fs.IntVar(steps, "steps", 100, "most actions per walk")
+		fs.Uint64Var(seed, "seed", 1, "seed; walk i draws from (seed, i)")
+		*workers, *strategy, *runs = 1, "bfs", 1000
+	} else {
+		fs.IntVar(workers, "workers", 1, "breadth-first search workers (0 = one per CPU)")
+		fs.StringVar(strategy, "strategy", "bfs", "search strategy: bfs or dfs")
+		fs.IntVar(maxDepth, "max-depth", 0, "explore at most this many actions deep (0 = no bound)")
+		fs.BoolVar(noLiveness, "no-liveness", false, "skip eventually and leads-to properties (their check keeps the state graph in memory)")
+		*runs, *steps = 1, 1
+	}
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "usage: daggercheck %s [MODEL] [flags]\n", name)
 		fs.PrintDefaults()
@@ -100,9 +108,10 @@ func (e env) check(args []string, simulate bool) int {
 		rep.Seed, rep.Runs, rep.Steps = seed, *runs, *steps
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(rep)
+		if err := writeJSON(e.stdout, rep); err != nil {
+			fmt.Fprintf(e.stderr, "daggercheck: writing the report: %v\n", err)
+			return exitUsage
+		}
 	} else {
 		rep.print(e.stdout, res)
 	}
@@ -125,15 +134,28 @@ func printProgress(w io.Writer, p checker.Progress) {
 		p.Elapsed.Truncate(time.Second), p.Depth, count(p.Distinct), count(p.Generated), count(uint64(p.Queue)), count(uint64(rate)))
 }
 
-// count formats a number compactly: 950, 12.3k, 4.56M.
+// count formats a number compactly: 950, 12.3k, 4.56M, 123.5M. It picks
+// the unit after rounding, so a number just below a boundary reads 1.00M,
+// never 1000.0k.
 func count(n uint64) string {
-	switch {
-	case n >= 10_000_000:
-		return fmt.Sprintf("%.1fM", float64(n)/1e6)
-	case n >= 1_000_000:
-		return fmt.Sprintf("%.2fM", float64(n)/1e6)
-	case n >= 10_000:
-		return fmt.Sprintf("%.1fk", float64(n)/1e3)
+	if n < 10_000 {
+		return fmt.Sprint(n)
 	}
-	return fmt.Sprint(n)
+	if t := roundDiv(n, 100); t < 10_000 {
+		return fmt.Sprintf("%d.%dk", t/10, t%10)
+	}
+	if h := roundDiv(n, 10_000); h < 1_000 {
+		return fmt.Sprintf("%d.%02dM", h/100, h%100)
+	}
+	t := roundDiv(n, 100_000)
+	return fmt.Sprintf("%d.%dM", t/10, t%10)
+}
+
+// roundDiv is n/d rounded half up, without overflow.
+func roundDiv(n, d uint64) uint64 {
+	q := n / d
+	if n%d >= (d+1)/2 {
+		q++
+	}
+	return q
 }

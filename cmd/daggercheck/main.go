@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -113,4 +114,13 @@ func flagExit(err error) int {
 		return exitOK
 	}
 	return exitUsage
+}
+
+// writeJSON writes v indented, with <, > and & as they are (the output is
+// not for HTML).
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"text/tabwriter"
@@ -71,9 +70,10 @@ func (e env) models(args []string) int {
 		all = append(all, mj)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		enc.Encode(all)
+		if err := writeJSON(e.stdout, all); err != nil {
+			fmt.Fprintf(e.stderr, "daggercheck: writing the list: %v\n", err)
+			return exitUsage
+		}
 		return exitOK
 	}
 	for i, m := range all {
