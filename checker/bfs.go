@@ -125,9 +125,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	var generated uint64
 	for _, s := range c.m.Init() {
 		generated++
-		if c.canon != nil {
-			s = c.canon(s)
-		}
+		s = c.canonical(s)
 		fp := c.fingerprint(s, &w0.buf)
 		if seen.Insert(fp) {
 			discover(w0, s, fp, 0, 0)
@@ -182,9 +180,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 						c.checkKind(a)
 						w.coverage[a.Kind]++
 						w.generated++
-						if c.canon != nil {
-							s = c.canon(s)
-						}
+						s = c.canonical(s)
 						fp := c.fingerprint(s, &w.buf)
 						if bounded {
 							// Beyond the bound: note what would be new, explore nothing.

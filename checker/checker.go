@@ -138,12 +138,19 @@ func (c *Checker[S]) validate() error {
 	return nil
 }
 
-// fingerprint returns the fingerprint of s's canonical representative,
-// reusing buf for the encoding.
-func (c *Checker[S]) fingerprint(s S, buf *[]byte) uint64 {
+// canonical returns the representative of s's symmetry class (s itself
+// for a model without symmetry). The checker stores and fingerprints
+// representatives only.
+func (c *Checker[S]) canonical(s S) S {
 	if c.canon != nil {
-		s = c.canon(s)
+		return c.canon(s)
 	}
+	return s
+}
+
+// fingerprint hashes s's encoding, reusing buf; s must already be a
+// representative.
+func (c *Checker[S]) fingerprint(s S, buf *[]byte) uint64 {
 	*buf = c.m.Encode((*buf)[:0], s)
 	return Fingerprint(*buf)
 }
@@ -205,6 +212,8 @@ func (c *Checker[S]) invariantFailure(s S) int {
 
 func (c *Checker[S]) violation(prop int) (name, doc string, kind Kind) {
 	if prop >= len(c.props) {
+		// Deadlock freedom is an invariant: always, some action is enabled
+		// or the state is terminal.
 		return DeadlockProperty, "a reachable state has no enabled action and is not terminal", Always
 	}
 	p := c.props[prop]

@@ -88,9 +88,7 @@ func (c *Checker[S]) DFS(ctx context.Context) (*Result, error) {
 
 	for _, s0 := range c.m.Init() {
 		generated++
-		if c.canon != nil {
-			s0 = c.canon(s0)
-		}
+		s0 = c.canonical(s0)
 		fp := c.fingerprint(s0, &buf)
 		if !seen.Insert(fp) {
 			continue
@@ -120,9 +118,7 @@ func (c *Checker[S]) DFS(ctx context.Context) (*Result, error) {
 					c.checkKind(a)
 					counts[a.Kind]++
 					generated++
-					if c.canon != nil {
-						s = c.canon(s)
-					}
+					s = c.canonical(s)
 					succ = append(succ, successor[S]{a: a, s: s, fp: c.fingerprint(s, &buf)})
 				})
 				spare[depth] = succ

@@ -29,9 +29,7 @@ func (c *Checker[S]) buildGraph(ctx context.Context) (*graph[S], error) {
 	index := newFPIndex()
 	var buf []byte
 	add := func(s S, parent int32) int32 {
-		if c.canon != nil {
-			s = c.canon(s)
-		}
+		s = c.canonical(s)
 		fp := c.fingerprint(s, &buf)
 		i, isNew := index.insert(fp, int32(len(g.states)))
 		if !isNew {

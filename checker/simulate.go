@@ -61,7 +61,7 @@ func (c *Checker[S]) Simulate(ctx context.Context) (*Result, error) {
 	}
 	// check judges one state of walk run.
 	check := func(s S) int {
-		seen.Insert(c.fingerprint(s, &buf))
+		seen.Insert(c.fingerprint(c.canonical(s), &buf))
 		for i := range c.props {
 			if p := &c.props[i]; p.Kind == Sometimes && !witnessed[i] && p.Holds(s) {
 				witnessed[i] = true

@@ -40,7 +40,7 @@ func (c *Checker[S]) replay(fps []uint64, kinds []int) (*Trace, S, error) {
 	var cur S
 	found := false
 	for _, s := range c.m.Init() {
-		if c.fingerprint(s, &buf) == fps[0] {
+		if c.fingerprint(c.canonical(s), &buf) == fps[0] {
 			cur, found = s, true
 			break
 		}
@@ -54,7 +54,7 @@ func (c *Checker[S]) replay(fps []uint64, kinds []int) (*Trace, S, error) {
 		var act Action
 		found = false
 		c.m.Next(cur, func(a Action, s S) {
-			if !found && (kinds == nil || kinds[i+1] < 0 || kinds[i+1] == a.Kind) && c.fingerprint(s, &buf) == want {
+			if !found && (kinds == nil || kinds[i+1] < 0 || kinds[i+1] == a.Kind) && c.fingerprint(c.canonical(s), &buf) == want {
 				next, act, found = s, a, true
 			}
 		})
