@@ -1,0 +1,4 @@
+package spec
+
+// coherenceProperties are the properties of model/coherence.
+var coherenceProperties = []PropertyDoc{}

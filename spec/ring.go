@@ -1,0 +1,4 @@
+package spec
+
+// ringProperties are the properties of model/ring.
+var ringProperties = []PropertyDoc{}
