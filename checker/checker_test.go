@@ -444,3 +444,20 @@ func TestCollisionProbability(t *testing.T) {
 		t.Fatalf("no repeated look-ups, probability %g, want 0", p)
 	}
 }
+
+// Fairness is per action instance, as TLA+'s \A p: WF(Tick(p)): process 0
+// ticking forever does not excuse process 1's tick, which stays enabled.
+func TestFairnessIsPerAction(t *testing.T) {
+	run(t, turns{}, checker.Options{}, "bfs").AssertOK(t)
+	// Without fairness of finish, process 1 may stop just before finishing.
+	m := turnsUnfairFinish{}
+	tr := run(t, m, checker.Options{}, "bfs").AssertViolation(t, "p1-finishes")
+	validTrace(t, m, tr)
+}
+
+type turnsUnfairFinish struct{ turns }
+
+func (turnsUnfairFinish) Properties() []checker.Property[turnState] {
+	return []checker.Property[turnState]{checker.Finally("p1-finishes", "process 1 finishes",
+		func(s turnState) bool { return s.Done }, "tick")}
+}

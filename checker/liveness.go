@@ -9,24 +9,29 @@ import (
 
 // graph is the reachable state graph, built only when the model has
 // liveness properties: states in discovery (breadth-first) order, their
-// outgoing edges in compressed rows, and the set of action kinds enabled
-// in each. Liveness needs the edges, which the safety search does not
-// keep, so this costs memory per state and per edge; models with
-// liveness properties are meant to be small.
+// outgoing edges in compressed rows labelled with their actions, and the
+// set of action kinds enabled in each. Liveness needs the edges, which the
+// safety search does not keep, so this costs memory per state and per
+// edge; models with liveness properties are meant to be small.
 type graph[S any] struct {
 	states  []S
 	fps     []uint64
 	parent  []int32 // breadth-first tree, -1 for initial states
 	first   []int32 // edges of state i are to[first[i]:first[i+1]]
 	to      []int32
-	kind    []uint16
+	act     []int32  // the edge's action, an index into actions
+	actions []Action // each distinct action once
 	enabled []uint64 // bit k: an action of kind k is enabled
 	inits   []int32
 }
 
+// kind is the action kind of edge e.
+func (g *graph[S]) kind(e int32) int { return g.actions[g.act[e]].Kind }
+
 func (c *Checker[S]) buildGraph(ctx context.Context) (*graph[S], error) {
 	g := &graph[S]{}
 	index := newFPIndex()
+	actionIndex := map[Action]int32{}
 	var buf []byte
 	add := func(s S, parent int32) int32 {
 		s = c.canonical(s)
@@ -53,7 +58,13 @@ func (c *Checker[S]) buildGraph(ctx context.Context) (*graph[S], error) {
 			c.checkKind(a)
 			en |= 1 << a.Kind
 			g.to = append(g.to, add(s, i))
-			g.kind = append(g.kind, uint16(a.Kind))
+			ai, ok := actionIndex[a]
+			if !ok {
+				ai = int32(len(g.actions))
+				actionIndex[a] = ai
+				g.actions = append(g.actions, a)
+			}
+			g.act = append(g.act, ai)
 		})
 		g.enabled = append(g.enabled, en)
 	}
@@ -110,7 +121,9 @@ func (c *Checker[S]) checkLiveness(ctx context.Context, res *Result) (*Result, e
 		for i, v := range lasso.path {
 			fps[i] = g.fps[v]
 		}
-		t, _, err := c.replay(fps, lasso.kinds)
+		t, _, err := c.replay(fps, func(i int, a Action) bool {
+			return lasso.acts[i] < 0 || g.actions[lasso.acts[i]] == a
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -128,10 +141,11 @@ func (c *Checker[S]) checkLiveness(ctx context.Context, res *Result) (*Result, e
 
 // lasso is a liveness counterexample as state indices: path[loopStart:]
 // is the loop (its last state equals path[loopStart]) unless stutter.
-// kinds[i] is the action kind taken into path[i], -1 where any will do.
+// acts[i] is the action taken into path[i] (an index into the graph's
+// actions), -1 where any will do.
 type lasso struct {
 	path      []int32
-	kinds     []int
+	acts      []int32
 	loopStart int
 	stutter   bool
 }
@@ -212,13 +226,13 @@ func (c *Checker[S]) findLasso(g *graph[S], p Property[S], fair uint64) *lasso {
 			for i := len(inner) - 1; i >= 0; i-- {
 				path = append(path, inner[i])
 			}
-			kinds := make([]int, len(path))
-			for i := range kinds {
-				kinds[i] = -1
+			acts := make([]int32, len(path))
+			for i := range acts {
+				acts[i] = -1
 			}
 			l.loopStart = len(path) - 1
 			l.path = append(path, l.path...)
-			l.kinds = append(kinds, l.kinds...)
+			l.acts = append(acts, l.acts...)
 			return l
 		}
 	}
@@ -226,53 +240,85 @@ func (c *Checker[S]) findLasso(g *graph[S], p Property[S], fair uint64) *lasso {
 }
 
 // fairLoop returns a loop from entry through the component that satisfies
-// weak fairness (as path and kinds after entry), or nil if the component
-// admits no fair behaviour.
+// weak fairness (as path and actions after entry), or nil if the component
+// admits no fair behaviour. Fairness is per action: each action of a fair
+// kind, with its arguments (inc i=0 and inc i=1 separately, as TLA+'s
+// \A i: WF(Inc(i))), that is enabled in every state of the loop must be
+// taken in it. A loop through the whole component takes every edge and
+// visits every state, so the component admits a fair loop exactly when
+// each fair action enabled throughout it labels one of its inner edges.
 func (c *Checker[S]) fairLoop(g *graph[S], comp []int32, id int32, members []int32, entry int32, fair uint64) *lasso {
 	// Stuttering in entry is fair if no fair action is enabled there.
 	if g.enabled[entry]&fair == 0 {
 		return &lasso{stutter: true}
 	}
-	// Otherwise every fair kind needs a witness inside the component: a
-	// state where it is disabled, or an edge of that kind.
+	// For each fair action: how many member states enable it, and an inner
+	// edge that takes it.
+	type use struct {
+		enabledIn int32
+		inner     int32 // an edge inside the component, or -1
+		disabled  int32 // a member state where it is disabled, or -1
+	}
+	uses := map[int32]*use{}
+	for _, v := range members {
+		seen := map[int32]bool{}
+		for e := g.first[v]; e < g.first[v+1]; e++ {
+			a := g.act[e]
+			if fair&(1<<g.kind(e)) == 0 {
+				continue
+			}
+			u := uses[a]
+			if u == nil {
+				u = &use{inner: -1, disabled: -1}
+				uses[a] = u
+			}
+			if !seen[a] {
+				seen[a] = true
+				u.enabledIn++
+			}
+			if u.inner < 0 && comp[g.to[e]] == id {
+				u.inner = e
+			}
+		}
+	}
+	// The witnesses, in a stable order: for an action enabled everywhere,
+	// an inner edge that takes it; for the others, a state that disables it.
 	type witness struct {
 		state int32 // visit this state...
 		edge  int32 // ...and take this edge from it (-1: just visit)
 	}
+	var acts []int32
+	for a := range uses {
+		acts = append(acts, a)
+	}
+	slices.Sort(acts)
 	var need []witness
-	for k := 0; k < len(c.kinds); k++ {
-		if fair&(1<<k) == 0 {
+	for _, a := range acts {
+		u := uses[a]
+		if int(u.enabledIn) == len(members) {
+			if u.inner < 0 {
+				return nil // enabled throughout, never taken inside: unfair
+			}
+			need = append(need, witness{state: edgeSource(g, u.inner), edge: u.inner})
 			continue
 		}
-		w := witness{state: -1, edge: -1}
 		for _, v := range members {
-			if g.enabled[v]&(1<<k) == 0 {
-				w = witness{state: v, edge: -1}
+			enabled := false
+			for e := g.first[v]; e < g.first[v+1] && !enabled; e++ {
+				enabled = g.act[e] == a
+			}
+			if !enabled {
+				need = append(need, witness{state: v, edge: -1})
 				break
 			}
 		}
-		for _, v := range members {
-			if w.state != -1 {
-				break
-			}
-			for e := g.first[v]; e < g.first[v+1]; e++ {
-				if int(g.kind[e]) == k && comp[g.to[e]] == id {
-					w = witness{state: v, edge: e}
-					break
-				}
-			}
-		}
-		if w.state == -1 {
-			return nil
-		}
-		need = append(need, w)
 	}
 	l := &lasso{}
 	cur := entry
 	walk := func(to int32) {
-		path, kinds := shortestWithin(g, comp, id, cur, to)
+		path, acts := shortestWithin(g, comp, id, cur, to)
 		l.path = append(l.path, path...)
-		l.kinds = append(l.kinds, kinds...)
+		l.acts = append(l.acts, acts...)
 		cur = to
 	}
 	for _, w := range need {
@@ -280,7 +326,7 @@ func (c *Checker[S]) fairLoop(g *graph[S], comp []int32, id int32, members []int
 		if w.edge >= 0 {
 			cur = g.to[w.edge]
 			l.path = append(l.path, cur)
-			l.kinds = append(l.kinds, int(g.kind[w.edge]))
+			l.acts = append(l.acts, g.act[w.edge])
 		}
 	}
 	if cur != entry {
@@ -294,10 +340,16 @@ func (c *Checker[S]) fairLoop(g *graph[S], comp []int32, id int32, members []int
 	return l
 }
 
+// edgeSource returns the state edge e leaves (edges are stored by source).
+func edgeSource[S any](g *graph[S], e int32) int32 {
+	i, _ := slices.BinarySearch(g.first, e+1)
+	return int32(i - 1)
+}
+
 // shortestWithin returns the states after from on a shortest path to to
-// inside component id, with the kinds of the edges taken. from == to gives
-// an empty path.
-func shortestWithin[S any](g *graph[S], comp []int32, id, from, to int32) ([]int32, []int) {
+// inside component id, with the actions taken. from == to gives an empty
+// path.
+func shortestWithin[S any](g *graph[S], comp []int32, id, from, to int32) ([]int32, []int32) {
 	if from == to {
 		return nil, nil
 	}
@@ -317,16 +369,16 @@ func shortestWithin[S any](g *graph[S], comp []int32, id, from, to int32) ([]int
 				continue
 			}
 			var path []int32
-			var kinds []int
+			var acts []int32
 			for x := to; x != from; x = pred[x].from {
 				path = append(path, x)
-				kinds = append(kinds, int(g.kind[pred[x].edge]))
+				acts = append(acts, g.act[pred[x].edge])
 			}
 			for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
 				path[i], path[j] = path[j], path[i]
-				kinds[i], kinds[j] = kinds[j], kinds[i]
+				acts[i], acts[j] = acts[j], acts[i]
 			}
-			return path, kinds
+			return path, acts
 		}
 	}
 	panic(fmt.Sprintf("checker: states %d and %d share a component but no path joins them", from, to))

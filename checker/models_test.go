@@ -167,3 +167,44 @@ func (namedJugs) FormatAction(a checker.Action) string {
 	return [...]string{"fill the small jug", "fill the big jug", "empty the small jug",
 		"empty the big jug", "pour small into big", "pour big into small"}[a.Kind]
 }
+
+// turns: process 0 ticks round a cycle forever; process 1 ticks up to 2
+// and then finishes. Weak fairness per action (tick i=0 and tick i=1
+// separately) makes process 1 finish; fairness of the kind tick as a whole
+// would be satisfied by process 0's ticks alone and let process 1 starve.
+type turns struct{}
+
+type turnState struct {
+	C    [2]int8
+	Done bool
+}
+
+func (turns) Init() []turnState { return []turnState{{}} }
+func (turns) Actions() []checker.ActionKind {
+	return []checker.ActionKind{{Name: "tick", Params: []string{"p"}}, {Name: "finish", Params: []string{"p"}}}
+}
+func (turns) Next(s turnState, emit func(checker.Action, turnState)) {
+	t := s
+	t.C[0] = (s.C[0] + 1) % 3
+	emit(checker.Act(0, 0), t)
+	if s.C[1] < 2 {
+		t = s
+		t.C[1]++
+		emit(checker.Act(0, 1), t)
+	} else if !s.Done {
+		t = s
+		t.Done = true
+		emit(checker.Act(1, 1), t)
+	}
+}
+func (turns) Encode(buf []byte, s turnState) []byte {
+	d := byte(0)
+	if s.Done {
+		d = 1
+	}
+	return append(buf, byte(s.C[0]), byte(s.C[1]), d)
+}
+func (turns) Properties() []checker.Property[turnState] {
+	return []checker.Property[turnState]{checker.Finally("p1-finishes", "process 1 finishes",
+		func(s turnState) bool { return s.Done }, "tick", "finish")}
+}

@@ -43,11 +43,12 @@ type Property[S any] struct {
 	Holds func(S) bool
 	// From is the trigger of a LeadsTo property; nil otherwise.
 	From func(S) bool
-	// Fair names the action kinds assumed weakly fair when judging an
-	// Eventually or LeadsTo property: an action kind that stays enabled
-	// is eventually taken. Actions not named here may stop happening, so
-	// with no fair action any state that misses the goal can stutter
-	// forever (TLA+ semantics).
+	// Fair names the action kinds whose actions are assumed weakly fair
+	// when judging an Eventually or LeadsTo property: an action that stays
+	// enabled is eventually taken. Fairness is per action, arguments
+	// included ("inc i=0" and "inc i=1" each), as TLA+'s \A i: WF(Inc(i)).
+	// Actions not named here may stop happening, so with no fair action
+	// any state that misses the goal can stutter forever (TLA+ semantics).
 	Fair []string
 }
 

@@ -26,12 +26,12 @@ func (c *Checker[S]) step(a Action, s S, initial bool) Step {
 
 // replay rebuilds the behaviour whose states have the fingerprints fps by
 // re-running Init and Next, and returns it with the last state reached.
-// kinds, if not nil, names the action kind to take into each state (-1:
-// any), for paths where the kind matters (fairness witnesses).
+// pick, if not nil, says which actions may lead into step i, for paths
+// where the action matters (fairness witnesses).
 // Symmetry makes the replayed states members of the fingerprinted classes
 // rather than the representatives themselves, which is still a behaviour
 // of the model and reads more naturally.
-func (c *Checker[S]) replay(fps []uint64, kinds []int) (*Trace, S, error) {
+func (c *Checker[S]) replay(fps []uint64, pick func(step int, a Action) bool) (*Trace, S, error) {
 	var zero S
 	if len(fps) == 0 {
 		return nil, zero, fmt.Errorf("%w: empty counterexample", ErrModel)
@@ -54,7 +54,7 @@ func (c *Checker[S]) replay(fps []uint64, kinds []int) (*Trace, S, error) {
 		var act Action
 		found = false
 		c.m.Next(cur, func(a Action, s S) {
-			if !found && (kinds == nil || kinds[i+1] < 0 || kinds[i+1] == a.Kind) && c.fingerprint(c.canonical(s), &buf) == want {
+			if !found && (pick == nil || pick(i+1, a)) && c.fingerprint(c.canonical(s), &buf) == want {
 				next, act, found = s, a, true
 			}
 		})
