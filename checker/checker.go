@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -19,6 +21,11 @@ type Options struct {
 	MaxDepth int
 	// AllowDeadlock turns deadlock detection off.
 	AllowDeadlock bool
+	// Only, when not empty, names the properties to check; the model's
+	// other properties are ignored (deadlock detection stays on unless
+	// AllowDeadlock). A name the model does not have is an error wrapping
+	// ErrUnknownProperty.
+	Only []string
 	// SkipLiveness leaves Eventually and LeadsTo properties unjudged: their
 	// check keeps the whole state graph in memory, which a large model may
 	// not afford. Result.Unjudged lists them.
@@ -50,6 +57,9 @@ type Progress struct {
 	Elapsed   time.Duration
 }
 
+// ErrUnknownProperty reports an Options.Only name the model lacks.
+var ErrUnknownProperty = errors.New("unknown property")
+
 // ErrModel reports a model that breaks the Model contract (unknown action
 // kind, a nondeterministic Next, a malformed property).
 var ErrModel = errors.New("checker: bad model")
@@ -65,11 +75,21 @@ type Checker[S any] struct {
 	terminal func(S) bool
 	fields   func(S) []Field
 	label    func(Action) string // nil: name param=value ...
+	all      []Property[S]       // every property, when Options.Only selects some
 }
 
 // New prepares a checker for m with the given options.
 func New[S any](m Model[S], opts Options) *Checker[S] {
 	c := &Checker[S]{m: m, opts: opts, kinds: m.Actions(), props: m.Properties()}
+	if len(opts.Only) > 0 {
+		var only []Property[S]
+		for _, p := range c.props {
+			if slices.Contains(opts.Only, p.Name) {
+				only = append(only, p)
+			}
+		}
+		c.all, c.props = c.props, only
+	}
 	if c.opts.Workers < 1 {
 		c.opts.Workers = 1
 	}
@@ -93,7 +113,8 @@ func New[S any](m Model[S], opts Options) *Checker[S] {
 	return c
 }
 
-// Properties describes the model's properties.
+// Properties describes the properties a run checks (all the model's, or
+// those Options.Only selects).
 func (c *Checker[S]) Properties() []PropertyInfo {
 	out := make([]PropertyInfo, len(c.props))
 	for i, p := range c.props {
@@ -107,6 +128,15 @@ func (c *Checker[S]) Actions() []ActionKind { return c.kinds }
 
 // validate checks the model's declarations before a run.
 func (c *Checker[S]) validate() error {
+	for _, name := range c.opts.Only {
+		if !slices.ContainsFunc(c.all, func(p Property[S]) bool { return p.Name == name }) {
+			known := make([]string, len(c.all))
+			for i, p := range c.all {
+				known[i] = p.Name
+			}
+			return fmt.Errorf("%w %q (known: %s)", ErrUnknownProperty, name, strings.Join(known, ", "))
+		}
+	}
 	if len(c.kinds) == 0 {
 		return fmt.Errorf("%w: no action kinds", ErrModel)
 	}

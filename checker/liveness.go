@@ -77,7 +77,7 @@ func (c *Checker[S]) buildGraph(ctx context.Context) (*graph[S], error) {
 // a fair behaviour avoids its goal forever: a path of non-goal states from
 // an initial state (Eventually) or from a trigger state (LeadsTo) into a
 // strongly connected set of non-goal states that is fair, meaning every
-// weakly fair action kind is either taken inside it or disabled somewhere
+// weakly fair action is either taken inside it or disabled somewhere
 // in it. Every state may stutter, so a single state in which no fair
 // action is enabled is such a set.
 func (c *Checker[S]) checkLiveness(ctx context.Context, res *Result) (*Result, error) {

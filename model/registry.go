@@ -7,6 +7,7 @@ import (
 
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/model/grid"
+	"github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/spec"
 )
 
@@ -24,6 +25,19 @@ type Entry struct {
 const Default = "grid"
 
 var entries = []Entry{
+	{
+		Name:   "ring",
+		Doc:    "the host–NIC TX and RX rings: Dagger's published protocol and our credit protocol",
+		Params: ring.Params,
+		Bugs:   ring.Bugs,
+		build: func(v spec.Values, bug string, opts checker.Options) (checker.Runner, error) {
+			m, err := ring.New(v, bug)
+			if err != nil {
+				return nil, err
+			}
+			return checker.New(m, opts), nil
+		},
+	},
 	{
 		Name:   "grid",
 		Doc:    "example: counters that count up to a bound (exact counts known by formula)",

@@ -1,5 +1,7 @@
 package spec
 
+import "strings"
+
 // Level is the layer of the stack a property speaks about.
 type Level string
 
@@ -42,4 +44,12 @@ func Lookup(level Level, name string) PropertyDoc {
 		}
 	}
 	panic("spec: property " + name + " is not in the " + string(level) + " catalogue")
+}
+
+// Summary is the description's first sentence, for one-line output.
+func (p PropertyDoc) Summary() string {
+	if i := strings.Index(p.Description, ". "); i >= 0 {
+		return p.Description[:i+1]
+	}
+	return p.Description
 }

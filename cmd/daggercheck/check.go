@@ -19,8 +19,9 @@ func (e env) check(args []string, simulate bool) int {
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	var params multiFlag
+	var params, only multiFlag
 	fs.Var(&params, "p", "model parameter `key=value` (repeatable)")
+	fs.Var(&only, "property", "check only this property (repeatable; default: all)")
 	bug := fs.String("bug", "", "inject the named bug from the model's catalogue")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
 	progress := fs.Bool("progress", false, "report progress on stderr even when it is not a terminal")
@@ -78,7 +79,7 @@ func (e env) check(args []string, simulate bool) int {
 		return e.usageError(err)
 	}
 	opts := checker.Options{
-		Workers: *workers, MaxDepth: *maxDepth, AllowDeadlock: *allowDeadlock, SkipLiveness: *noLiveness,
+		Workers: *workers, MaxDepth: *maxDepth, AllowDeadlock: *allowDeadlock, SkipLiveness: *noLiveness, Only: only,
 		Seed: *seed, Runs: *runs, Steps: *steps,
 	}
 	if *progress || e.terminal {

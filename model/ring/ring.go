@@ -1,0 +1,248 @@
+package ring
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/spec"
+)
+
+// Bounds of the state's fixed-size arrays.
+const (
+	MaxFlows = 3
+	MaxSlots = 8
+	MaxBatch = 4
+	MaxRPCs  = 8
+)
+
+// Params are the ring model's parameters.
+var Params = []spec.Param{
+	{Name: "dir", Default: "tx", Choices: []string{"tx", "rx"},
+		Description: "which ring: tx (CPU produces, NIC polls and forwards) or rx (NIC produces, CPU polls and delivers)"},
+	{Name: "protocol", Default: "credit", Choices: []string{"credit", "dagger"},
+		Description: "credit (ours, docs/protocol.md) or dagger (as published)"},
+	{Name: "flows", Default: "1", Min: 1, Max: MaxFlows, Description: "flows, each with its own ring"},
+	{Name: "slots", Default: "2", Min: 1, Max: MaxSlots, Description: "64-byte slots per ring"},
+	{Name: "rpcs", Default: "3", Min: 1, Max: MaxRPCs, Description: "RPCs each flow sends"},
+	{Name: "batch", Default: "2", Min: 1, Max: MaxBatch, Description: "lines per NIC poll (tx); must divide slots"},
+	{Name: "ids", Default: "16", Min: 1, Max: 16,
+		Description: "rx: distinct rpc_id values before the counter wraps (response k carries k mod ids)"},
+}
+
+// Bugs is the ring model's catalogue: mutations of the credit protocol,
+// each caught by the property it names.
+var Bugs = []spec.Bug{
+	{Name: "header-first", Breaks: "no-torn-read",
+		Description: "tx: the producer stores the header word (phase, valid) before the arguments, so a poll between the two takes a new header with old arguments"},
+	{Name: "credit-overrun", Breaks: "no-overwrite",
+		Description: "tx: the producer's admission test is off by one and lets it run a slot past its credit"},
+	{Name: "early-credit", Breaks: "no-overwrite",
+		Description: "tx: the NIC returns the credit for a line when its poll reads it, before it has forwarded (copied) the RPC"},
+	{Name: "phase-stuck", Breaks: "no-duplicate",
+		Description: "tx: the NIC ignores the lap's phase and takes any valid line at its position as new, so an old occupant is forwarded again"},
+	{Name: "late-seen", Breaks: "no-duplicate",
+		Description: "tx: the NIC's consumed count is written one poll late (Dagger's seen-bit hazard in the credit protocol); needs a poll to return to a line at once (flows=1, slots=batch)"},
+	{Name: "rx-early-credit", Breaks: "no-overwrite",
+		Description: "rx: the host returns the credit when it finds a fresh header, before it has copied the arguments"},
+	{Name: "rx-no-phase", Breaks: "no-duplicate",
+		Description: "rx: the host takes any valid line at its position as new, ignoring the lap's phase"},
+}
+
+// rxBugs are the bugs that apply to the RX ring; the others apply to TX.
+var rxBugs = []string{"rx-early-credit", "rx-no-phase"}
+
+// Line is one 64-byte slot as memory holds it. Payload contents are
+// abstracted to the number of the RPC that wrote them, so a torn line is
+// one whose header and arguments name different RPCs.
+type Line struct {
+	Valid uint8 // the valid bit
+	Flag  uint8 // dagger: update_flag; credit: the lap's phase
+	Hdr   uint8 // the RPC whose header the line holds, plus one (0: none yet)
+	Args  uint8 // the RPC whose arguments the line holds, plus one
+}
+
+// Flow is one flow's ring with its producer and consumer state, and the
+// history the properties judge.
+type Flow struct {
+	Ring [MaxSlots]Line
+	// Producer.
+	Sent  uint8 // RPCs whose write has begun
+	Store uint8 // the next store of the RPC being written (0: none in progress)
+	// Consumer.
+	Seen   [MaxSlots]uint8 // dagger: tx NIC seen bits; rx host's last rpc_id+1 per slot
+	Next   uint8           // RPCs consumed at the ring's position (its tail)
+	Credit uint8           // the consumer's credit line, as last published
+	Load   uint8           // rx host: its next load of the line being read (0: none)
+	Got    Line            // rx host: what its loads returned so far
+	// History, for the properties.
+	Taken uint8 // bit r: RPC r has been consumed
+	Last  uint8 // the RPC consumed most recently, plus one
+}
+
+// State is the whole ring model's state.
+type State struct {
+	F [MaxFlows]Flow
+	// The tx NIC poller: the batch it is reading and what it has read.
+	PollFlow, PollSlot, PollRead uint8
+	Buf                          [MaxBatch]Line
+	// Seen-state writes not yet landed (dagger, late-seen): flow, slots
+	// (or a count, for late-seen) and the values to write.
+	PendFlow, PendMask, PendVal uint8
+	// Bad holds a bit for each safety property a step has broken.
+	Bad uint8
+}
+
+// Property bits of State.Bad.
+const (
+	badDuplicate = 1 << iota
+	badTorn
+	badOverwrite
+	badLoss
+	badOrder
+)
+
+// Config is a parsed ring configuration.
+type Config struct {
+	RX                        bool
+	Dagger                    bool
+	Flows, Slots, RPCs, Batch int
+	IDs                       int
+	Bug                       string
+}
+
+// Model is the ring model for one configuration.
+type Model struct {
+	Config
+	kinds []checker.ActionKind
+	act   map[string]int // action kind name -> index
+}
+
+// New builds the ring model from parameters; bug is "" or a name from Bugs.
+func New(v spec.Values, bug string) (*Model, error) {
+	c := Config{
+		RX: v.String("dir") == "rx", Dagger: v.String("protocol") == "dagger",
+		Flows: v.Int("flows"), Slots: v.Int("slots"), RPCs: v.Int("rpcs"), Batch: v.Int("batch"),
+		IDs: v.Int("ids"), Bug: bug,
+	}
+	if c.Slots%c.Batch != 0 {
+		return nil, fmt.Errorf("%w batch=%d: must divide slots=%d (a poll reads whole batches of a ring)", spec.ErrParam, c.Batch, c.Slots)
+	}
+	if bug != "" {
+		if !slices.ContainsFunc(Bugs, func(b spec.Bug) bool { return b.Name == bug }) {
+			return nil, fmt.Errorf("ring: unknown bug %q", bug)
+		}
+		if c.Dagger {
+			return nil, fmt.Errorf("%w protocol=dagger: the bug catalogue mutates the credit protocol", spec.ErrParam)
+		}
+		if rx := slices.Contains(rxBugs, bug); rx != c.RX {
+			dir := map[bool]string{true: "rx", false: "tx"}[rx]
+			return nil, fmt.Errorf("%w dir=%s: bug %s applies to dir=%s", spec.ErrParam, v.String("dir"), bug, dir)
+		}
+	}
+	m := &Model{Config: c, act: map[string]int{}}
+	for _, k := range m.actionKinds() {
+		m.act[k.Name] = len(m.kinds)
+		m.kinds = append(m.kinds, k)
+	}
+	return m, nil
+}
+
+func (m *Model) actionKinds() []checker.ActionKind {
+	f := []string{"flow"}
+	if m.RX {
+		kinds := []checker.ActionKind{{Name: "nic-write", Params: f}, {Name: "load-header", Params: f}, {Name: "load-args", Params: f}}
+		if !m.Dagger {
+			kinds = append(kinds, checker.ActionKind{Name: "recheck", Params: f}, checker.ActionKind{Name: "return-credit", Params: f})
+		}
+		return kinds
+	}
+	kinds := []checker.ActionKind{{Name: "write-header", Params: f}, {Name: "write-args", Params: f}, {Name: "fence", Params: f}}
+	if m.Dagger {
+		kinds = append(kinds, checker.ActionKind{Name: "write-valid", Params: f})
+	}
+	kinds = append(kinds, checker.ActionKind{Name: "poll-line", Params: []string{"flow", "slot"}}, checker.ActionKind{Name: "process", Params: f})
+	if !m.Dagger {
+		kinds = append(kinds, checker.ActionKind{Name: "return-credit", Params: f})
+	}
+	return kinds
+}
+
+// Actions lists the action kinds of this configuration.
+func (m *Model) Actions() []checker.ActionKind { return m.kinds }
+
+// Init: empty rings, nothing sent.
+func (m *Model) Init() []State { return []State{{}} }
+
+// Next enumerates every enabled action.
+func (m *Model) Next(s State, emit func(checker.Action, State)) {
+	if m.RX {
+		m.nextRX(s, emit)
+	} else {
+		m.nextTX(s, emit)
+	}
+}
+
+// phase is the flag value the lap of RPC k carries: 1 on the first lap,
+// then alternating, like Dagger's toggle bits (which start at 1).
+func (m *Model) phase(k int) uint8 { return uint8((k/m.Slots + 1) % 2) }
+
+// consume records that the consumer of flow f took line l, judging the
+// safety properties.
+func (m *Model) consume(s *State, f int, l Line) {
+	fl := &s.F[f]
+	if l.Hdr != l.Args || l.Hdr == 0 {
+		s.Bad |= badTorn
+	}
+	r := l.Hdr - 1
+	if l.Hdr == 0 {
+		return
+	}
+	if fl.Taken&(1<<r) != 0 {
+		s.Bad |= badDuplicate // a duplicate is that, not also a reordering
+	} else if l.Hdr != fl.Last+1 {
+		s.Bad |= badOrder
+	}
+	fl.Taken |= 1 << r
+	fl.Last = l.Hdr
+}
+
+// overwrite judges the producer's first store of RPC k into its slot:
+// the slot's occupant, RPC k-slots, must have been consumed; if it has
+// not, and the consumer holds no complete copy (held), it is lost.
+func (m *Model) overwrite(s *State, f, k int, held func(r uint8) bool) {
+	if k < m.Slots {
+		return
+	}
+	o := uint8(k - m.Slots)
+	if s.F[f].Taken&(1<<o) != 0 {
+		return
+	}
+	s.Bad |= badOverwrite
+	if !held(o + 1) {
+		s.Bad |= badLoss
+	}
+}
+
+// Encode writes the state's bytes for the flows and slots in use.
+func (m *Model) Encode(buf []byte, s State) []byte {
+	for f := 0; f < m.Flows; f++ {
+		fl := &s.F[f]
+		for i := 0; i < m.Slots; i++ {
+			l := fl.Ring[i]
+			buf = append(buf, l.Valid, l.Flag, l.Hdr, l.Args, fl.Seen[i])
+		}
+		buf = append(buf, fl.Sent, fl.Store, fl.Next, fl.Credit, fl.Load,
+			fl.Got.Valid, fl.Got.Flag, fl.Got.Hdr, fl.Got.Args, fl.Taken, fl.Last)
+	}
+	buf = append(buf, s.PollFlow, s.PollSlot, s.PollRead)
+	for i := 0; i < m.Batch; i++ {
+		l := s.Buf[i]
+		buf = append(buf, l.Valid, l.Flag, l.Hdr, l.Args)
+	}
+	return append(buf, s.PendFlow, s.PendMask, s.PendVal, s.Bad)
+}
+
+func (m *Model) emit(emit func(checker.Action, State), kind string, t State, args ...int) {
+	emit(checker.Act(m.act[kind], args...), t)
+}

@@ -1,0 +1,187 @@
+package ring
+
+import "github.com/daggercheck/daggercheck/checker"
+
+// The producer's stores of one RPC, in program order. Dagger stores the
+// header (with the lap's update_flag) first and the valid bit last; on a
+// later lap valid is still 1, which is what lets a poll see a new header
+// over old arguments. The credit protocol stores the arguments first and
+// the header word (rpc, phase and valid together) last, with release
+// ordering, so a line whose header is new has its arguments in place.
+var (
+	daggerStores      = []string{"write-header", "write-args", "fence", "write-valid"}
+	creditStores      = []string{"write-args", "fence", "write-header"}
+	headerFirstStores = []string{"write-header", "fence", "write-args"}
+)
+
+func (m *Model) stores() []string {
+	switch {
+	case m.Dagger:
+		return daggerStores
+	case m.Bug == "header-first":
+		return headerFirstStores
+	}
+	return creditStores
+}
+
+func (m *Model) nextTX(s State, emit func(checker.Action, State)) {
+	stores := m.stores()
+	for f := 0; f < m.Flows; f++ {
+		fl := &s.F[f]
+		if fl.Store == 0 && int(fl.Sent) < m.RPCs && m.admits(fl) {
+			t := s
+			k := int(fl.Sent)
+			m.overwrite(&t, f, k, func(r uint8) bool { return m.buffered(&s, f, r) })
+			m.store(&t, f, k, stores[0])
+			t.F[f].Sent++
+			t.F[f].Store = 1
+			m.emit(emit, stores[0], t, f)
+		} else if fl.Store != 0 {
+			t := s
+			name := stores[fl.Store]
+			m.store(&t, f, int(fl.Sent)-1, name)
+			if t.F[f].Store++; int(t.F[f].Store) == len(stores) {
+				t.F[f].Store = 0
+			}
+			m.emit(emit, name, t, f)
+		}
+		if !m.Dagger && fl.Credit < fl.Next {
+			t := s
+			t.F[f].Credit = fl.Next
+			m.emit(emit, "return-credit", t, f)
+		}
+	}
+	if int(s.PollRead) < m.Batch {
+		m.pollLine(s, emit)
+	} else {
+		m.process(s, emit)
+	}
+}
+
+// admits is the producer's admission rule. Dagger has none; the credit
+// producer may run at most a ring ahead of the consumer's published count.
+func (m *Model) admits(fl *Flow) bool {
+	if m.Dagger {
+		return true
+	}
+	ahead := m.Slots
+	if m.Bug == "credit-overrun" {
+		ahead++
+	}
+	return int(fl.Sent) < int(fl.Credit)+ahead
+}
+
+// store applies one producer store of RPC k to its slot.
+func (m *Model) store(s *State, f, k int, name string) {
+	l := &s.F[f].Ring[k%m.Slots]
+	switch name {
+	case "write-header":
+		l.Hdr, l.Flag = uint8(k+1), m.phase(k)
+		if !m.Dagger {
+			l.Valid = 1 // the credit header word carries valid
+		}
+	case "write-args":
+		l.Args = uint8(k + 1)
+	case "write-valid":
+		l.Valid = 1
+	}
+}
+
+// buffered reports whether the NIC holds a complete snapshot of RPC r of
+// flow f that it has not processed yet.
+func (m *Model) buffered(s *State, f int, r uint8) bool {
+	if int(s.PollFlow) != f {
+		return false
+	}
+	for j := 0; j < int(s.PollRead); j++ {
+		if l := s.Buf[j]; l.Valid == 1 && l.Hdr == r && l.Args == r {
+			return true
+		}
+	}
+	return false
+}
+
+// pollLine reads the next line of the current batch: one atomic snapshot,
+// which may fall between any two of the producer's stores.
+func (m *Model) pollLine(s State, emit func(checker.Action, State)) {
+	f, slot := int(s.PollFlow), int(s.PollSlot)+int(s.PollRead)
+	t := s
+	l := s.F[f].Ring[slot]
+	t.Buf[s.PollRead] = l
+	t.PollRead++
+	if m.Bug == "early-credit" {
+		// The bug: credit for a fresh line goes back as soon as it is read.
+		fl := &t.F[f]
+		if c := int(fl.Credit); slot == c%m.Slots && l.Valid == 1 && l.Flag == m.phase(c) {
+			fl.Credit++
+		}
+	}
+	m.emit(emit, "poll-line", t, f, slot)
+}
+
+// process judges the lines of a completed poll, forwards the new ones and
+// moves the sweep on to the next batch (round-robin over flows).
+func (m *Model) process(s State, emit func(checker.Action, State)) {
+	t := s
+	f := int(s.PollFlow)
+	fl := &t.F[f]
+	if m.Dagger {
+		// A line is new when valid and its flag differs from the seen bit.
+		// The seen bits written by this poll land only after the next
+		// poll's look-ups: Dagger's one-cycle read-after-write hazard.
+		var mask, val uint8
+		for j := 0; j < m.Batch; j++ {
+			slot := int(s.PollSlot) + j
+			if l := s.Buf[j]; l.Valid == 1 && l.Flag != fl.Seen[slot] {
+				m.consume(&t, f, l)
+				mask |= 1 << slot
+				val |= l.Flag << slot
+			}
+		}
+		m.landPending(&t)
+		t.PendFlow, t.PendMask, t.PendVal = uint8(f), mask, val
+	} else {
+		// Credit: take lines in order, from the flow's position, while
+		// each is valid and carries the phase of the lap expected there.
+		cur := int(fl.Next)
+		for j := 0; j < m.Batch; j++ {
+			slot := int(s.PollSlot) + j
+			l := s.Buf[j]
+			if slot == cur%m.Slots && l.Valid == 1 && (m.Bug == "phase-stuck" || l.Flag == m.phase(cur)) {
+				m.consume(&t, f, l)
+				cur++
+			}
+		}
+		if m.Bug == "late-seen" {
+			m.landPending(&t)
+			t.PendFlow, t.PendMask = uint8(f), uint8(cur-int(fl.Next))
+		} else {
+			fl.Next = uint8(cur)
+		}
+	}
+	t.Buf = [MaxBatch]Line{}
+	t.PollRead = 0
+	if t.PollSlot += uint8(m.Batch); int(t.PollSlot) == m.Slots {
+		t.PollSlot = 0
+		t.PollFlow = uint8((f + 1) % m.Flows)
+	}
+	m.emit(emit, "process", t, f)
+}
+
+// landPending applies the seen-state writes of the previous poll.
+func (m *Model) landPending(s *State) {
+	if s.PendMask == 0 {
+		return
+	}
+	fl := &s.F[s.PendFlow]
+	if m.Dagger {
+		for b := 0; b < m.Slots; b++ {
+			if s.PendMask&(1<<b) != 0 {
+				fl.Seen[b] = (s.PendVal >> b) & 1
+			}
+		}
+	} else {
+		fl.Next += s.PendMask // late-seen: a count of RPCs consumed
+	}
+	s.PendFlow, s.PendMask, s.PendVal = 0, 0, 0
+}
