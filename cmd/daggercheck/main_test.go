@@ -350,7 +350,7 @@ func TestBadInputExits2(t *testing.T) {
 	}{
 		{"no command", nil, []string{"usage: daggercheck COMMAND"}},
 		{"unknown command", []string{"frob"}, []string{`unknown command "frob"`, "usage:"}},
-		{"unknown model", []string{"check", "nosuch"}, []string{`"nosuch"`, "unknown model", "known: grid"}},
+		{"unknown model", []string{"check", "nosuch"}, []string{`"nosuch"`, "unknown model", "known: ", "grid", "ring"}},
 		{"unknown model, simulate", []string{"simulate", "nosuch"}, []string{`"nosuch"`, "unknown model"}},
 		{"two models", []string{"check", "grid", "grid"}, []string{"one model"}},
 		{"unknown param key", []string{"check", "-p", "colour=red"}, []string{`"colour"`, "known: dims, size"}},
