@@ -22,7 +22,7 @@ type Entry struct {
 }
 
 // Default is the model `daggercheck check` checks when none is named.
-const Default = "grid"
+const Default = "ring"
 
 var entries = []Entry{
 	{

@@ -173,12 +173,16 @@ func gridTrace(t *testing.T, tr *traceOut, dims int) [][]int {
 }
 
 func TestCheckDefaultModel(t *testing.T) {
-	require.Equal(t, "grid", model.Default)
+	require.Equal(t, "ring", model.Default)
 	code, stdout, stderr := cli(t, "check")
 	require.Equal(t, exitOK, code, "stderr: %s", stderr)
 	assert.Empty(t, stderr, "no progress when stderr is not a terminal")
-	assert.Regexp(t, `^model grid  dims=\d+ size=\d+  \(bfs, 1 worker\)\n`, stdout)
+	assert.Regexp(t, `^model ring  dir=tx protocol=credit .*\(bfs, 1 worker\)\n`, stdout)
 	assert.Contains(t, stdout, "result: ok")
+
+	// The grid, named, is still the example whose counts follow a formula.
+	code, stdout, stderr = cli(t, "check", "grid")
+	require.Equal(t, exitOK, code, "stderr: %s", stderr)
 	dims, size := gridDefaults(t)
 	assert.Regexp(t, fmt.Sprintf(`(?m)^  distinct states\s+%d$`, gridDistinct(dims, size)), stdout)
 	assert.Regexp(t, fmt.Sprintf(`(?m)^  generated states\s+%d$`, gridGenerated(dims, size)), stdout)
@@ -318,7 +322,7 @@ func TestCheckMaxDepthIncomplete(t *testing.T) {
 	assert.Equal(t, uint64(20), out.DistinctStates)
 	assert.Equal(t, bound+1, out.Depth)
 
-	code, stdout, _ = cli(t, "check", "--max-depth", "3")
+	code, stdout, _ = cli(t, "check", "grid", "--max-depth", "3")
 	assert.Equal(t, exitIncomplete, code)
 	assert.Contains(t, stdout, "result: incomplete")
 
@@ -353,14 +357,14 @@ func TestBadInputExits2(t *testing.T) {
 		{"unknown model", []string{"check", "nosuch"}, []string{`"nosuch"`, "unknown model", "known: ", "grid", "ring"}},
 		{"unknown model, simulate", []string{"simulate", "nosuch"}, []string{`"nosuch"`, "unknown model"}},
 		{"two models", []string{"check", "grid", "grid"}, []string{"one model"}},
-		{"unknown param key", []string{"check", "-p", "colour=red"}, []string{`"colour"`, "known: dims, size"}},
-		{"malformed value", []string{"check", "-p", "size=x"}, []string{`size="x"`, "not an integer"}},
-		{"missing '='", []string{"check", "-p", "size"}, []string{`"size"`, "key=value"}},
-		{"repeated param", []string{"check", "-p", "size=3", "-p", "size=4"}, []string{`"size"`, "twice"}},
-		{"value below range", []string{"check", "-p", "size=0"}, []string{"size=0", "1..200"}},
-		{"value above range", []string{"check", "-p", "dims=9"}, []string{"dims=9", "1..8"}},
-		{"unknown bug", []string{"check", "--bug", "nope"}, []string{`"nope"`, "known: overflow, stuck, undo"}},
-		{"bug needs other params", []string{"check", "-p", "dims=1", "--bug", "stuck"}, []string{"dims=1", "stuck"}},
+		{"unknown param key", []string{"check", "grid", "-p", "colour=red"}, []string{`"colour"`, "known: dims, size"}},
+		{"malformed value", []string{"check", "grid", "-p", "size=x"}, []string{`size="x"`, "not an integer"}},
+		{"missing '='", []string{"check", "grid", "-p", "size"}, []string{`"size"`, "key=value"}},
+		{"repeated param", []string{"check", "grid", "-p", "size=3", "-p", "size=4"}, []string{`"size"`, "twice"}},
+		{"value below range", []string{"check", "grid", "-p", "size=0"}, []string{"size=0", "1..200"}},
+		{"value above range", []string{"check", "grid", "-p", "dims=9"}, []string{"dims=9", "1..8"}},
+		{"unknown bug", []string{"check", "grid", "--bug", "nope"}, []string{`"nope"`, "known: overflow, stuck, undo"}},
+		{"bug needs other params", []string{"check", "grid", "-p", "dims=1", "--bug", "stuck"}, []string{"dims=1", "stuck"}},
 		{"unknown flag", []string{"check", "--nope"}, []string{"-nope"}},
 		{"unknown flag, models", []string{"models", "--nope"}, []string{"-nope"}},
 		{"models takes no argument", []string{"models", "grid"}, []string{`"grid"`}},
@@ -430,13 +434,13 @@ func TestWorkersDoNotChangeTheOutcome(t *testing.T) {
 }
 
 func TestWorkersZeroMeansOnePerCPU(t *testing.T) {
-	code, stdout, _ := cli(t, "check", "-p", "dims=2", "-p", "size=3", "--workers", "0", "--json")
+	code, stdout, _ := cli(t, "check", "grid", "-p", "dims=2", "-p", "size=3", "--workers", "0", "--json")
 	require.Equal(t, exitOK, code)
 	assert.Equal(t, runtime.NumCPU(), decodeReport(t, stdout).Workers)
 }
 
 func TestDFSAgreesWithBFS(t *testing.T) {
-	code, stdout, _ := cli(t, "check", "-p", "dims=3", "-p", "size=4", "--strategy", "dfs", "--json")
+	code, stdout, _ := cli(t, "check", "grid", "-p", "dims=3", "-p", "size=4", "--strategy", "dfs", "--json")
 	require.Equal(t, exitOK, code)
 	out := decodeReport(t, stdout)
 	assert.Equal(t, "ok", out.Result)
@@ -445,7 +449,7 @@ func TestDFSAgreesWithBFS(t *testing.T) {
 }
 
 func TestSimulateIsReproducibleFromSeed(t *testing.T) {
-	args := []string{"simulate", "--seed", "7", "--runs", "20", "--bug", "overflow", "-p", "size=3", "--json"}
+	args := []string{"simulate", "grid", "--seed", "7", "--runs", "20", "--bug", "overflow", "-p", "size=3", "--json"}
 	var outs []checkOut
 	for range 2 {
 		code, stdout, stderr := cli(t, args...)
@@ -473,7 +477,7 @@ func TestSimulateIsReproducibleFromSeed(t *testing.T) {
 }
 
 func TestSimulateOK(t *testing.T) {
-	code, stdout, stderr := cli(t, "simulate", "-p", "size=3", "--runs", "50")
+	code, stdout, stderr := cli(t, "simulate", "grid", "-p", "size=3", "--runs", "50")
 	require.Equal(t, exitOK, code, "stderr: %s", stderr)
 	assert.Empty(t, stderr)
 	assert.Contains(t, stdout, "(simulate, 1 worker)")
@@ -563,9 +567,9 @@ func TestNoProgressWhenNotATerminal(t *testing.T) {
 	for _, args := range [][]string{
 		{"check"},
 		{"check", "--json"},
-		{"check", "-p", "size=3", "--bug", "overflow"},
-		{"check", "--max-depth", "2"},
-		{"simulate", "-p", "size=3"},
+		{"check", "grid", "-p", "size=3", "--bug", "overflow"},
+		{"check", "grid", "--max-depth", "2"},
+		{"simulate", "grid", "-p", "size=3"},
 	} {
 		code, _, stderr := cli(t, args...)
 		assert.NotEqual(t, exitUsage, code, "%q", args)

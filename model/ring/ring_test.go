@@ -1,0 +1,163 @@
+package ring_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/model/ring"
+	"github.com/daggercheck/daggercheck/spec"
+)
+
+func build(t *testing.T, params []string, bug string) *ring.Model {
+	t.Helper()
+	v, err := spec.ParseParams(ring.Params, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ring.New(v, bug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func bfs(t *testing.T, m *ring.Model, opts checker.Options) *checker.Result {
+	t.Helper()
+	res, err := checker.New(m, opts).BFS(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// The exact distinct-state count of every shipped configuration is pinned
+// here, so a change to the ring's state space shows up in review. They
+// are what the checker computes; change them only with the model.
+var pinned = map[string]uint64{
+	"tx":                 160,
+	"rx":                 30,
+	"tx-one-slot":        44,
+	"tx-4-slots-batch-4": 2441,
+	"tx-2-flows":         463420,
+	"rx-2-flows":         21025,
+	"rx-3-flows":         74088,
+}
+
+func TestShippedConfigsHold(t *testing.T) {
+	for _, c := range ring.Configs {
+		t.Run(c.Name, func(t *testing.T) {
+			if testing.Short() && pinned[c.Name] > 100_000 {
+				t.Skip("large configuration; run without -short")
+			}
+			res := bfs(t, build(t, c.Params, ""), checker.Options{})
+			res.AssertOK(t)
+			t.Logf("%s: %d distinct, %d generated, depth %d, %.2fs", c.Name,
+				res.Stats.Distinct, res.Stats.Generated, res.Stats.Depth, res.Stats.Duration.Seconds())
+			if want := pinned[c.Name]; res.Stats.Distinct != want {
+				t.Fatalf("distinct states %d, pinned %d", res.Stats.Distinct, want)
+			}
+		})
+	}
+}
+
+// minimal checks a breadth-first counterexample against an independent
+// bound: the same search limited to one step fewer must not find it.
+func minimal(t *testing.T, m *ring.Model, property string, res *checker.Result) {
+	t.Helper()
+	n := res.Trace.Len()
+	if res.Trace.LoopStart >= 0 {
+		return // a lasso's length is not a shortest-path length
+	}
+	shorter := bfs(t, m, checker.Options{Only: []string{property}, MaxDepth: n - 1})
+	if shorter.Verdict == checker.Violation {
+		t.Fatalf("a search bounded to %d steps also violates %s: the %d-step counterexample is not minimal", n-1, property, n)
+	}
+}
+
+func TestDaggerWeakPoints(t *testing.T) {
+	for _, w := range ring.WeakPoints {
+		t.Run(w.Name, func(t *testing.T) {
+			m := build(t, w.Params, "")
+			res := bfs(t, m, checker.Options{Only: []string{w.Property}})
+			tr := res.AssertViolation(t, w.Property)
+			if tr == nil || tr.Len() == 0 {
+				t.Fatal("no counterexample")
+			}
+			minimal(t, m, w.Property, res)
+			// The same configuration in the credit protocol keeps the property.
+			credit := make([]string, 0, len(w.Params))
+			for _, p := range w.Params {
+				if p != "protocol=dagger" {
+					credit = append(credit, p)
+				}
+			}
+			bfs(t, build(t, credit, ""), checker.Options{Only: []string{w.Property}}).AssertOK(t)
+		})
+	}
+}
+
+func TestBugCatalogue(t *testing.T) {
+	for _, b := range ring.Bugs {
+		t.Run(b.Name, func(t *testing.T) {
+			var params []string
+			if b.Name == "rx-early-credit" || b.Name == "rx-no-phase" {
+				params = []string{"dir=rx"}
+			}
+			m := build(t, params, b.Name)
+			res := bfs(t, m, checker.Options{})
+			res.AssertViolation(t, b.Breaks)
+			minimal(t, m, b.Breaks, res)
+		})
+	}
+}
+
+func TestBugsNeedTheirDirectionAndProtocol(t *testing.T) {
+	for _, tc := range []struct {
+		params []string
+		bug    string
+	}{
+		{[]string{"dir=rx"}, "header-first"},
+		{nil, "rx-no-phase"},
+		{[]string{"protocol=dagger"}, "late-seen"},
+		{[]string{"slots=3", "batch=2"}, ""},
+	} {
+		v, err := spec.ParseParams(ring.Params, tc.params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ring.New(v, tc.bug); err == nil {
+			t.Fatalf("%v --bug %q was accepted", tc.params, tc.bug)
+		}
+	}
+}
+
+func TestWorkersDoNotChangeRingResults(t *testing.T) {
+	for _, params := range [][]string{{"flows=2", "slots=2", "rpcs=3"}, {"protocol=dagger", "flows=2"}} {
+		m := build(t, params, "")
+		one := bfs(t, m, checker.Options{Workers: 1, SkipLiveness: true})
+		two := bfs(t, m, checker.Options{Workers: 2, SkipLiveness: true})
+		if one.Verdict != two.Verdict || one.Property != two.Property || one.Stats.Distinct != two.Stats.Distinct ||
+			one.Stats.Generated != two.Stats.Generated || one.Trace.Len() != two.Trace.Len() {
+			t.Fatalf("%v: workers=1 %v %s %d/%d, workers=2 %v %s %d/%d", params, one.Verdict, one.Property,
+				one.Stats.Distinct, one.Stats.Generated, two.Verdict, two.Property, two.Stats.Distinct, two.Stats.Generated)
+		}
+	}
+}
+
+// RX flows share nothing (each has its own NIC writer and host reader), so
+// the state space of k flows is the k-th power of one flow's: a count the
+// test derives without trusting the model's composition.
+func TestRXFlowsAreIndependent(t *testing.T) {
+	one := bfs(t, build(t, []string{"dir=rx", "slots=2", "rpcs=4"}, ""), checker.Options{SkipLiveness: true})
+	for k := 2; k <= 3; k++ {
+		many := bfs(t, build(t, []string{"dir=rx", "slots=2", "rpcs=4", "flows=" + string(rune('0'+k))}, ""), checker.Options{SkipLiveness: true})
+		want := uint64(1)
+		for range k {
+			want *= one.Stats.Distinct
+		}
+		if many.Stats.Distinct != want {
+			t.Fatalf("flows=%d: %d states, want %d^%d = %d", k, many.Stats.Distinct, one.Stats.Distinct, k, want)
+		}
+	}
+}
