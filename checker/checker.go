@@ -256,6 +256,7 @@ type Runner interface {
 	BFS(ctx context.Context) (*Result, error)
 	DFS(ctx context.Context) (*Result, error)
 	Simulate(ctx context.Context) (*Result, error)
+	Recheck(t *Trace, property string) (*Trace, error)
 	Properties() []PropertyInfo
 	Actions() []ActionKind
 }

@@ -2,9 +2,12 @@ package checker_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/daggercheck/daggercheck/checker"
@@ -460,4 +463,83 @@ type turnsUnfairFinish struct{ turns }
 func (turnsUnfairFinish) Properties() []checker.Property[turnState] {
 	return []checker.Property[turnState]{checker.Finally("p1-finishes", "process 1 finishes",
 		func(s turnState) bool { return s.Done }, "tick")}
+}
+
+// Every counterexample the searches produce rechecks; a doctored one does
+// not.
+func TestRecheck(t *testing.T) {
+	type tc struct {
+		name string
+		res  *checker.Result
+		c    interface {
+			Recheck(*checker.Trace, string) (*checker.Trace, error)
+		}
+	}
+	jm := jugs{3, 5, 4}
+	gm := newGrid(t, 2, 3, "stuck")
+	um := newGrid(t, 2, 2, "undo")
+	lm := chores{props: []checker.Property[choreState]{checker.Leads("busy-done", "", func(s choreState) bool { return s.Busy == 1 }, isDone, "spin")}}
+	sm := chores{props: []checker.Property[choreState]{checker.Finally("done", "", isDone)}}
+	cases := []tc{
+		{"invariant", run(t, jm, checker.Options{}, "bfs"), checker.New(jm, checker.Options{})},
+		{"deadlock", run(t, gm, checker.Options{}, "bfs"), checker.New(gm, checker.Options{})},
+		{"eventually", run(t, um, checker.Options{}, "bfs"), checker.New(um, checker.Options{})},
+		{"leads-to", run(t, lm, checker.Options{}, "bfs"), checker.New(lm, checker.Options{})},
+		{"stutter", run(t, sm, checker.Options{}, "bfs"), checker.New(sm, checker.Options{})},
+		{"dfs", run(t, jm, checker.Options{}, "dfs"), checker.New(jm, checker.Options{})},
+	}
+	for _, k := range cases {
+		t.Run(k.name, func(t *testing.T) {
+			if k.res.Trace == nil {
+				t.Fatalf("no counterexample: %v", k.res.Verdict)
+			}
+			if _, err := k.c.Recheck(k.res.Trace, k.res.Property); err != nil {
+				t.Fatalf("the checker's own counterexample does not recheck: %v\n%s", err, k.res.Trace)
+			}
+			// Only the changed fields, as trace files keep them.
+			thin := *k.res.Trace
+			thin.Steps = nil
+			for i, st := range k.res.Trace.Steps {
+				var prev *checker.Step
+				if i > 0 {
+					prev = &k.res.Trace.Steps[i-1]
+				}
+				st.State = st.Changed(prev)
+				thin.Steps = append(thin.Steps, st)
+			}
+			if _, err := k.c.Recheck(&thin, k.res.Property); err != nil {
+				t.Fatalf("thin trace: %v", err)
+			}
+			// Cut the last step: no longer a counterexample (safety), or
+			// the loop no longer closes (liveness).
+			if len(thin.Steps) > 1 && !thin.Stutter {
+				cut := thin
+				cut.Steps = thin.Steps[:len(thin.Steps)-1]
+				if _, err := k.c.Recheck(&cut, k.res.Property); !errors.Is(err, checker.ErrNotACounterexample) {
+					t.Fatalf("a cut trace rechecked: %v", err)
+				}
+			}
+			// A step with a wrong argument or a wrong field does not replay.
+			if len(thin.Steps) > 1 {
+				bad := thin
+				bad.Steps = slices.Clone(thin.Steps)
+				bad.Steps[1].State = append(slices.Clone(bad.Steps[1].State), checker.Field{Name: "no-such-field", Value: "1"})
+				if _, err := k.c.Recheck(&bad, k.res.Property); !errors.Is(err, checker.ErrNotACounterexample) {
+					t.Fatalf("a doctored trace rechecked: %v", err)
+				}
+			}
+		})
+	}
+	// A loop that starves a fair action is refused.
+	tr := run(t, um, checker.Options{}, "bfs").Trace
+	if _, err := checker.New(um, checker.Options{}).Recheck(tr, "reaches-corner"); err != nil {
+		t.Fatal(err)
+	}
+	unfair := &checker.Trace{LoopStart: 0, Steps: []checker.Step{tr.Steps[0],
+		{Name: "inc", Args: []checker.Arg{{Name: "i", Value: 0}}},
+		{Name: "undo", Args: []checker.Arg{{Name: "i", Value: 0}}}}}
+	_, err := checker.New(um, checker.Options{}).Recheck(unfair, "reaches-corner")
+	if !errors.Is(err, checker.ErrNotACounterexample) || !strings.Contains(err.Error(), "unfair: inc i=1") {
+		t.Fatalf("a loop starving inc i=1 was not refused as unfair: %v", err)
+	}
 }

@@ -4,11 +4,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/model"
+	"github.com/daggercheck/daggercheck/traces"
 )
 
 // check runs `check` (exhaustive search) or, with simulate, `simulate`.
@@ -23,6 +26,7 @@ func (e env) check(args []string, simulate bool) int {
 	fs.Var(&params, "p", "model parameter `key=value` (repeatable)")
 	fs.Var(&only, "property", "check only this property (repeatable; default: all)")
 	bug := fs.String("bug", "", "inject the named bug from the model's catalogue")
+	traceOut := fs.String("trace-out", "", "write the counterexample, if any, to this trace `file`")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
 	progress := fs.Bool("progress", false, "report progress on stderr even when it is not a terminal")
 	allowDeadlock := fs.Bool("allow-deadlock", false, "do not report states without enabled actions")
@@ -103,6 +107,12 @@ func (e env) check(args []string, simulate bool) int {
 		fmt.Fprintf(e.stderr, "daggercheck: %v\n", err)
 		return exitUsage
 	}
+	if *traceOut != "" {
+		if err := writeTrace(*traceOut, en.Name, vals.Assignments(), *bug, res, e.stderr); err != nil {
+			fmt.Fprintf(e.stderr, "daggercheck: %v\n", err)
+			return exitUsage
+		}
+	}
 	rep := newReport(en.Name, vals.Map(), vals.Assignments(), *bug, res)
 	rep.properties, rep.allowDeadlock = r.Properties(), *allowDeadlock
 	if simulate {
@@ -159,4 +169,24 @@ func roundDiv(n, d uint64) uint64 {
 		q++
 	}
 	return q
+}
+
+// writeTrace writes the run's counterexample as a trace file. A run
+// without one writes nothing (and leaves any file there alone) and says
+// so on stderr; its exit code already tells a script there is no trace.
+func writeTrace(path, model string, params []string, bug string, res *checker.Result, stderr io.Writer) error {
+	if res.Trace == nil {
+		fmt.Fprintf(stderr, "daggercheck: no counterexample, nothing written to %s\n", path)
+		return nil
+	}
+	f, err := traces.FromResult(model, params, bug, res)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	f.Format(&b)
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		return fmt.Errorf("--trace-out: %w", err)
+	}
+	return nil
 }
