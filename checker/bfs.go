@@ -50,7 +50,8 @@ type bfsWorker[S any] struct {
 	coverage  []uint64
 	generated uint64
 	found     finding
-	cutoff    bool // a successor beyond the depth bound was not explored
+	cutoff    bool     // a successor beyond the depth bound was not explored
+	witness   []uint64 // per Sometimes property: least witness found in this level
 }
 
 // BFS explores the model breadth-first, level by level, with
@@ -76,9 +77,15 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 
 	ws := make([]*bfsWorker[S], workers)
 	for i := range ws {
-		ws[i] = &bfsWorker[S]{coverage: make([]uint64, len(c.kinds))}
+		ws[i] = &bfsWorker[S]{coverage: make([]uint64, len(c.kinds)), witness: make([]uint64, len(c.props))}
 	}
+	// witnessed[i] is set at the end of the first level where a state
+	// satisfies Sometimes property i; witnessFP[i] is the least such
+	// state's fingerprint, whose path becomes the reported witness. Workers
+	// judge every state of that level, so the choice does not depend on
+	// how the level was split.
 	witnessed := make([]atomic.Bool, len(c.props))
+	witnessFP := make([]uint64, len(c.props))
 	// live counters for progress reports: workers add to them once per
 	// chunk, so they cost nothing per state.
 	var live struct {
@@ -113,8 +120,8 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		}
 		for i := range c.props {
 			p := &c.props[i]
-			if p.Kind == Sometimes && !witnessed[i].Load() && p.Holds(s) {
-				witnessed[i].Store(true)
+			if p.Kind == Sometimes && !witnessed[i].Load() && (w.witness[i] == 0 || fp < w.witness[i]) && p.Holds(s) {
+				w.witness[i] = fp
 			}
 		}
 		w.next = append(w.next, entry[S]{fp: fp, s: s})
@@ -143,6 +150,17 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			w.log = w.log[:0]
 			if w.found.less(found) {
 				found = w.found
+			}
+			for i, fp := range w.witness {
+				if fp != 0 && !witnessed[i].Load() && (witnessFP[i] == 0 || fp < witnessFP[i]) {
+					witnessFP[i] = fp
+				}
+				w.witness[i] = 0
+			}
+		}
+		for i, fp := range witnessFP {
+			if fp != 0 {
+				witnessed[i].Store(true)
 			}
 		}
 		live.distinct.Store(uint64(seen.Len()))
@@ -256,6 +274,16 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			return res, nil
 		}
 	}
+	for i, fp := range witnessFP {
+		if fp == 0 {
+			continue
+		}
+		w, err := c.witness(log, c.props[i].Name, fp)
+		if err != nil {
+			return nil, err
+		}
+		res.Witnesses = append(res.Witnesses, w)
+	}
 	return c.checkLiveness(ctx, res)
 }
 
@@ -294,4 +322,25 @@ func (c *Checker[S]) bfsResult(start time.Time, ws []*bfsWorker[S], seen *fpSet,
 	}
 	res.Stats.Duration = time.Since(start)
 	return res, nil
+}
+
+// witness rebuilds the path to fp and measures it.
+func (c *Checker[S]) witness(log *traceLog, property string, fp uint64) (Witness, error) {
+	fps, err := log.path(fp)
+	if err != nil {
+		return Witness{}, err
+	}
+	t, states, err := c.replay(fps, nil)
+	if err != nil {
+		return Witness{}, err
+	}
+	w := Witness{Property: property, Trace: t}
+	if m, ok := c.m.(Meter[S]); ok {
+		actions := make([]Action, len(t.Steps))
+		for i, st := range t.Steps {
+			actions[i] = st.Action
+		}
+		w.Costs = m.Measure(states, actions)
+	}
+	return w, nil
 }

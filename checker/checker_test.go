@@ -543,3 +543,44 @@ func TestRecheck(t *testing.T) {
 		t.Fatalf("a loop starving inc i=1 was not refused as unfair: %v", err)
 	}
 }
+
+// meteredGrid counts the increments of each counter along a behaviour.
+type meteredGrid struct{ *grid.Model }
+
+func (meteredGrid) Measure(states []grid.State, actions []checker.Action) []checker.Count {
+	counts := []checker.Count{{Name: "steps", N: len(actions) - 1}, {Name: "c0-incs"}}
+	for i := 1; i < len(states); i++ {
+		if states[i].C[0] != states[i-1].C[0] {
+			counts[1].N++
+		}
+	}
+	return counts
+}
+
+// A complete BFS reports a shortest witness of each sometimes property,
+// the same whatever the number of workers, measured by the model's meter.
+func TestWitnesses(t *testing.T) {
+	var first *checker.Witness
+	for _, w := range []int{1, 2, 4} {
+		m := meteredGrid{newGrid(t, 3, 4, "")}
+		res := run(t, m, checker.Options{Workers: w}, "bfs")
+		res.AssertOK(t)
+		if len(res.Witnesses) != 1 || res.Witnesses[0].Property != "corner-reachable" {
+			t.Fatalf("witnesses %v", res.Witnesses)
+		}
+		wit := res.Witnesses[0]
+		if wit.Trace.Len() != 3*4 {
+			t.Fatalf("the corner is 12 increments away; the witness takes %d", wit.Trace.Len())
+		}
+		validTrace(t, checker.Model[grid.State](m), wit.Trace)
+		want := []checker.Count{{Name: "steps", N: 12}, {Name: "c0-incs", N: 4}}
+		if !reflect.DeepEqual(wit.Costs, want) {
+			t.Fatalf("costs %v, want %v", wit.Costs, want)
+		}
+		if first == nil {
+			first = &wit
+		} else if !reflect.DeepEqual(first.Trace, wit.Trace) {
+			t.Fatalf("workers=%d chose another witness", w)
+		}
+	}
+}

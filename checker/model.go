@@ -54,6 +54,22 @@ type Terminator[S any] interface {
 	Terminal(s S) bool
 }
 
+// Meter is implemented by models that count what a behaviour costs: bus
+// transactions, messages, copies. The checker measures the shortest
+// behaviour that witnesses each Sometimes property (Result.Witnesses);
+// the model walks the path with whatever bookkeeping it needs (which
+// cache holds a line, say) that its states do not carry. actions[i] is
+// the action into states[i]; actions[0] is the zero Action.
+type Meter[S any] interface {
+	Measure(states []S, actions []Action) []Count
+}
+
+// Count is one named quantity a Meter reports.
+type Count struct {
+	Name string
+	N    int
+}
+
 // ActionKind describes one kind of action: its name and the names of its
 // arguments, in the order of Action.Args.
 type ActionKind struct {

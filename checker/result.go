@@ -54,6 +54,18 @@ type Result struct {
 	// Unjudged lists the liveness properties left unchecked: by
 	// simulation, which cannot judge them, or with Options.SkipLiveness.
 	Unjudged []string
+	// Witnesses holds, after a complete breadth-first run, a shortest
+	// behaviour witnessing each Sometimes property, measured by the
+	// model's Meter if it has one.
+	Witnesses []Witness
+}
+
+// Witness is a shortest behaviour reaching a state that satisfies a
+// Sometimes property, with what it cost.
+type Witness struct {
+	Property string
+	Trace    *Trace
+	Costs    []Count // nil unless the model is a Meter
 }
 
 // Stats are the run's counters. With breadth-first search they do not

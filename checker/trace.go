@@ -25,16 +25,15 @@ func (c *Checker[S]) step(a Action, s S, initial bool) Step {
 }
 
 // replay rebuilds the behaviour whose states have the fingerprints fps by
-// re-running Init and Next, and returns it with the last state reached.
+// re-running Init and Next, and returns it with its states.
 // pick, if not nil, says which actions may lead into step i, for paths
 // where the action matters (fairness witnesses).
 // Symmetry makes the replayed states members of the fingerprinted classes
 // rather than the representatives themselves, which is still a behaviour
 // of the model and reads more naturally.
-func (c *Checker[S]) replay(fps []uint64, pick func(step int, a Action) bool) (*Trace, S, error) {
-	var zero S
+func (c *Checker[S]) replay(fps []uint64, pick func(step int, a Action) bool) (*Trace, []S, error) {
 	if len(fps) == 0 {
-		return nil, zero, fmt.Errorf("%w: empty counterexample", ErrModel)
+		return nil, nil, fmt.Errorf("%w: empty counterexample", ErrModel)
 	}
 	var buf []byte
 	var cur S
@@ -46,9 +45,10 @@ func (c *Checker[S]) replay(fps []uint64, pick func(step int, a Action) bool) (*
 		}
 	}
 	if !found {
-		return nil, zero, fmt.Errorf("%w: no initial state matches the counterexample; Init is not deterministic", ErrModel)
+		return nil, nil, fmt.Errorf("%w: no initial state matches the counterexample; Init is not deterministic", ErrModel)
 	}
 	t := &Trace{LoopStart: -1, Steps: []Step{c.step(Action{}, cur, true)}}
+	states := []S{cur}
 	for i, want := range fps[1:] {
 		var next S
 		var act Action
@@ -59,13 +59,14 @@ func (c *Checker[S]) replay(fps []uint64, pick func(step int, a Action) bool) (*
 			}
 		})
 		if !found {
-			return nil, zero, fmt.Errorf("%w: step %d of the counterexample cannot be replayed; Next is not deterministic", ErrModel, i+1)
+			return nil, nil, fmt.Errorf("%w: step %d of the counterexample cannot be replayed; Next is not deterministic", ErrModel, i+1)
 		}
 		c.checkKind(act)
 		t.Steps = append(t.Steps, c.step(act, next, false))
+		states = append(states, next)
 		cur = next
 	}
-	return t, cur, nil
+	return t, states, nil
 }
 
 // reflectFields flattens a state into named fields: struct fields by name,

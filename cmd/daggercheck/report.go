@@ -36,6 +36,7 @@ type report struct {
 	Trace                *traceJSON        `json:"trace,omitempty"`
 	Unwitnessed          []string          `json:"unwitnessed,omitempty"`
 	Unjudged             []string          `json:"unjudged,omitempty"`
+	Witnesses            []witnessJSON     `json:"witnesses,omitempty"`
 	Seed                 *uint64           `json:"seed,omitempty"`
 	Runs                 int               `json:"runs,omitempty"`
 	Steps                int               `json:"steps,omitempty"`
@@ -43,6 +44,17 @@ type report struct {
 	assignments   []string
 	properties    []checker.PropertyInfo
 	allowDeadlock bool
+}
+
+// witnessJSON is a shortest behaviour witnessing a sometimes property,
+// with what the model's meter counted along it and, when the meter counts
+// "rpcs", those counts per RPC.
+type witnessJSON struct {
+	Property string             `json:"property"`
+	Steps    int                `json:"steps"`
+	Costs    map[string]int     `json:"costs,omitempty"`
+	PerRPC   map[string]float64 `json:"per_rpc,omitempty"`
+	costs    []checker.Count
 }
 
 type coverageJSON struct {
@@ -80,6 +92,28 @@ func newReport(name string, params map[string]string, assignments []string, bug 
 	}
 	for _, c := range s.Coverage {
 		r.Coverage = append(r.Coverage, coverageJSON{Action: c.Action, Count: c.Count})
+	}
+	for _, w := range res.Witnesses {
+		wj := witnessJSON{Property: w.Property, Steps: w.Trace.Len(), costs: w.Costs}
+		rpcs := 0
+		for _, c := range w.Costs {
+			if c.Name == "rpcs" {
+				rpcs = c.N
+			}
+		}
+		for _, c := range w.Costs {
+			if wj.Costs == nil {
+				wj.Costs, wj.PerRPC = map[string]int{}, map[string]float64{}
+			}
+			wj.Costs[c.Name] = c.N
+			if rpcs > 0 && c.Name != "rpcs" {
+				wj.PerRPC[c.Name] = float64(c.N) / float64(rpcs)
+			}
+		}
+		if len(wj.PerRPC) == 0 {
+			wj.PerRPC = nil
+		}
+		r.Witnesses = append(r.Witnesses, wj)
 	}
 	if t := res.Trace; t != nil {
 		tj := &traceJSON{Stutter: t.Stutter}
@@ -158,6 +192,23 @@ func (r *report) print(w io.Writer, res *checker.Result) {
 	}
 	for _, u := range r.Unjudged {
 		fmt.Fprintf(w, "  note: %s was not judged (%s)\n", u, unjudgedWhy(r.Strategy))
+	}
+	for _, wj := range r.Witnesses {
+		if len(wj.costs) == 0 {
+			continue
+		}
+		var parts []string
+		for _, c := range wj.costs {
+			if c.Name == "rpcs" {
+				continue
+			}
+			if per, ok := wj.PerRPC[c.Name]; ok {
+				parts = append(parts, fmt.Sprintf("%d %s (%.2f per RPC)", c.N, c.Name, per))
+			} else {
+				parts = append(parts, fmt.Sprintf("%d %s", c.N, c.Name))
+			}
+		}
+		fmt.Fprintf(w, "cost of the shortest behaviour witnessing %s (%d steps):\n  %s\n", wj.Property, wj.Steps, strings.Join(parts, "\n  "))
 	}
 	fmt.Fprintln(w, "coverage:")
 	tw = tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)

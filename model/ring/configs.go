@@ -16,6 +16,8 @@ var Configs = []Shipped{
 	{Name: "tx-2-flows", Params: []string{"flows=2", "slots=4", "rpcs=6", "batch=2"}},
 	{Name: "rx-2-flows", Params: []string{"dir=rx", "flows=2", "slots=4", "rpcs=6"}},
 	{Name: "rx-3-flows", Params: []string{"dir=rx", "flows=3", "slots=2", "rpcs=4"}},
+	{Name: "tx-doorbell", Params: []string{"interface=doorbell", "flows=2", "slots=4", "rpcs=6", "batch=2"}},
+	{Name: "tx-mmio", Params: []string{"interface=mmio", "flows=2", "slots=1", "batch=1", "rpcs=4"}},
 }
 
 // WeakPoint is one of the published protocol's weak points as the ring
@@ -41,4 +43,8 @@ var WeakPoints = []WeakPoint{
 	{Name: "rx torn read", Params: []string{"dir=rx", "protocol=dagger"}, Property: "no-torn-read"},
 	{Name: "rx stall on a repeated rpc_id", Params: []string{"dir=rx", "protocol=dagger", "ids=2"}, Property: "no-stall"},
 	{Name: "rx loss on a repeated rpc_id", Params: []string{"dir=rx", "protocol=dagger", "ids=2"}, Property: "eventually-consumed"},
+	{Name: "doorbell overwrite without credits", Params: []string{"protocol=dagger", "interface=doorbell"}, Property: "no-overwrite"},
+	{Name: "doorbell torn read", Params: []string{"protocol=dagger", "interface=doorbell"}, Property: "no-torn-read"},
+	{Name: "split mmio store torn read", Params: []string{"protocol=dagger", "interface=mmio", "slots=1", "batch=1"}, Property: "no-torn-read"},
+	{Name: "split mmio store duplicate", Params: []string{"protocol=dagger", "interface=mmio", "slots=1", "batch=1"}, Property: "no-duplicate"},
 }

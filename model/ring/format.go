@@ -75,10 +75,13 @@ func (m *Model) Fields(s State) []checker.Field {
 			next := "-"
 			if fl.Store != 0 {
 				next = stores[fl.Store]
+				if m.Interface == "mmio" {
+					next = "mmio-write-hi"
+				}
 			}
 			add(p+"cpu.sent", "%d", fl.Sent)
 			add(p+"cpu.next-store", "%s", next)
-			if m.Dagger {
+			if m.Dagger && m.Interface == "coherent" {
 				bits := make([]string, m.Slots)
 				for i := range bits {
 					bits[i] = fmt.Sprint(fl.Seen[i])
@@ -86,12 +89,20 @@ func (m *Model) Fields(s State) []checker.Field {
 				add(p+"nic.seen", "[%s]", strings.Join(bits, " "))
 			} else {
 				add(p+"nic.next", "%d", fl.Next)
-				add(p+"nic.credit", "%d", fl.Credit)
+				if !m.Dagger {
+					add(p+"nic.credit", "%d", fl.Credit)
+				}
+			}
+			switch m.Interface {
+			case "doorbell":
+				add(p+"nic.rung", "%d", fl.Rung)
+			case "mmio":
+				add(p+"nic.arrived", "%d", fl.Arrived)
 			}
 		}
 		add(p+"consumed", "%s", set(fl.Taken, m.RPCs))
 	}
-	if !m.RX {
+	if !m.RX && m.Interface == "coherent" {
 		add("nic.poll", "f%d slots %d..%d, %d of %d read", s.PollFlow, s.PollSlot, int(s.PollSlot)+m.Batch-1, s.PollRead, m.Batch)
 		var buf []string
 		for j := 0; j < int(s.PollRead); j++ {

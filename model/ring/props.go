@@ -60,3 +60,16 @@ func (m *Model) waiting(s State) bool {
 	}
 	return false
 }
+
+// Terminal: with doorbells or MMIO nothing polls, so once the producers
+// have written everything and the consumer has nothing left to take, no
+// action is enabled: that is the end of the run, not a deadlock. (An RPC
+// lost on the way is eventually-consumed's to report.)
+func (m *Model) Terminal(s State) bool {
+	for f := 0; f < m.Flows; f++ {
+		if int(s.F[f].Sent) != m.RPCs || s.F[f].Store != 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -28,6 +28,8 @@ var Params = []spec.Param{
 	{Name: "batch", Default: "2", Min: 1, Max: MaxBatch, Description: "lines per NIC poll (tx); must divide slots"},
 	{Name: "ids", Default: "16", Min: 1, Max: 16,
 		Description: "rx: distinct rpc_id values before the counter wraps (response k carries k mod ids)"},
+	{Name: "interface", Default: "coherent", Choices: []string{"coherent", "doorbell", "mmio"},
+		Description: "tx: how the CPU hands RPCs to the NIC: coherent (the NIC polls the ring), doorbell (batch slots, then one MMIO doorbell; the NIC DMA-reads them) or mmio (one wide store per RPC into the NIC's window; needs slots=1)"},
 }
 
 // Bugs is the ring model's catalogue: mutations of the credit protocol,
@@ -78,6 +80,9 @@ type Flow struct {
 	// History, for the properties.
 	Taken uint8 // bit r: RPC r has been consumed
 	Last  uint8 // the RPC consumed most recently, plus one
+	// Other interfaces.
+	Rung    uint8 // doorbell: RPCs announced to the NIC by doorbells
+	Arrived uint8 // mmio: writes into the NIC's window not yet taken
 }
 
 // State is the whole ring model's state.
@@ -108,6 +113,7 @@ type Config struct {
 	Dagger                    bool
 	Flows, Slots, RPCs, Batch int
 	IDs                       int
+	Interface                 string
 	Bug                       string
 }
 
@@ -123,7 +129,15 @@ func New(v spec.Values, bug string) (*Model, error) {
 	c := Config{
 		RX: v.String("dir") == "rx", Dagger: v.String("protocol") == "dagger",
 		Flows: v.Int("flows"), Slots: v.Int("slots"), RPCs: v.Int("rpcs"), Batch: v.Int("batch"),
-		IDs: v.Int("ids"), Bug: bug,
+		IDs: v.Int("ids"), Interface: v.String("interface"), Bug: bug,
+	}
+	switch {
+	case c.Interface != "coherent" && c.RX:
+		return nil, fmt.Errorf("%w interface=%s: the interface is how the CPU hands RPCs to the NIC, so it needs dir=tx", spec.ErrParam, c.Interface)
+	case c.Interface == "mmio" && (c.Slots != 1 || c.Batch != 1):
+		return nil, fmt.Errorf("%w interface=mmio: the NIC's MMIO window holds one RPC per flow, so it needs slots=1 batch=1", spec.ErrParam)
+	case c.Interface != "coherent" && bug != "" && bug != "credit-overrun" && bug != "header-first":
+		return nil, fmt.Errorf("%w interface=%s: bug %s mutates the coherent interface's poller", spec.ErrParam, c.Interface, bug)
 	}
 	if c.Slots%c.Batch != 0 {
 		return nil, fmt.Errorf("%w batch=%d: must divide slots=%d (a poll reads whole batches of a ring)", spec.ErrParam, c.Batch, c.Slots)
@@ -157,13 +171,37 @@ func (m *Model) actionKinds() []checker.ActionKind {
 		}
 		return kinds
 	}
-	kinds := []checker.ActionKind{{Name: "write-header", Params: f}, {Name: "write-args", Params: f}, {Name: "fence", Params: f}}
-	if m.Dagger {
-		kinds = append(kinds, checker.ActionKind{Name: "write-valid", Params: f})
+	var kinds []checker.ActionKind
+	add := func(names ...string) {
+		for _, n := range names {
+			if n == "poll-line" {
+				kinds = append(kinds, checker.ActionKind{Name: n, Params: []string{"flow", "slot"}})
+			} else {
+				kinds = append(kinds, checker.ActionKind{Name: n, Params: f})
+			}
+		}
 	}
-	kinds = append(kinds, checker.ActionKind{Name: "poll-line", Params: []string{"flow", "slot"}}, checker.ActionKind{Name: "process", Params: f})
+	switch m.Interface {
+	case "mmio":
+		if m.Dagger {
+			add("mmio-write-lo", "mmio-write-hi")
+		} else {
+			add("mmio-write")
+		}
+		add("mmio-take")
+	default:
+		add("write-header", "write-args", "fence")
+		if m.Dagger {
+			add("write-valid")
+		}
+		if m.Interface == "doorbell" {
+			add("doorbell", "dma-read")
+		} else {
+			add("poll-line", "process")
+		}
+	}
 	if !m.Dagger {
-		kinds = append(kinds, checker.ActionKind{Name: "return-credit", Params: f})
+		add("return-credit")
 	}
 	return kinds
 }
@@ -233,7 +271,7 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 			buf = append(buf, l.Valid, l.Flag, l.Hdr, l.Args, fl.Seen[i])
 		}
 		buf = append(buf, fl.Sent, fl.Store, fl.Next, fl.Credit, fl.Load,
-			fl.Got.Valid, fl.Got.Flag, fl.Got.Hdr, fl.Got.Args, fl.Taken, fl.Last)
+			fl.Got.Valid, fl.Got.Flag, fl.Got.Hdr, fl.Got.Args, fl.Taken, fl.Last, fl.Rung, fl.Arrived)
 	}
 	buf = append(buf, s.PollFlow, s.PollSlot, s.PollRead)
 	for i := 0; i < m.Batch; i++ {

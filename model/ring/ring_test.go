@@ -42,6 +42,8 @@ var pinned = map[string]uint64{
 	"tx-2-flows":         463420,
 	"rx-2-flows":         21025,
 	"rx-3-flows":         74088,
+	"tx-doorbell":        16129, // 127²: with doorbells flows share nothing either
+	"tx-mmio":            169,   // 13²
 }
 
 func TestShippedConfigsHold(t *testing.T) {
@@ -159,5 +161,53 @@ func TestRXFlowsAreIndependent(t *testing.T) {
 		if many.Stats.Distinct != want {
 			t.Fatalf("flows=%d: %d states, want %d^%d = %d", k, many.Stats.Distinct, one.Stats.Distinct, k, want)
 		}
+	}
+}
+
+// The interfaces' costs along the shortest behaviour that delivers every
+// RPC follow from how each hands RPCs over: a doorbell per batch and a
+// DMA read per line; one MMIO write per RPC (two when Dagger's store is
+// split); and on the coherent ring neither, only coherence messages.
+func TestInterfaceCosts(t *testing.T) {
+	costs := func(params ...string) map[string]int {
+		t.Helper()
+		res := bfs(t, build(t, params, ""), checker.Options{Only: []string{"something-consumed"}, AllowDeadlock: true})
+		res.AssertOK(t)
+		if len(res.Witnesses) != 1 {
+			t.Fatalf("%v: witnesses %v", params, res.Witnesses)
+		}
+		out := map[string]int{}
+		for _, c := range res.Witnesses[0].Costs {
+			out[c.Name] = c.N
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		params []string
+		want   map[string]int
+	}{
+		{[]string{"interface=doorbell", "slots=4", "batch=2", "rpcs=6"},
+			map[string]int{ring.CostMMIO: 3, ring.CostDMARead: 6, ring.CostCoherence: 0, ring.CostRPCs: 6}},
+		{[]string{"interface=doorbell", "slots=4", "batch=4", "rpcs=6"},
+			map[string]int{ring.CostMMIO: 2, ring.CostDMARead: 6, ring.CostCoherence: 0, ring.CostRPCs: 6}},
+		{[]string{"interface=mmio", "slots=1", "batch=1", "rpcs=3"},
+			map[string]int{ring.CostMMIO: 3, ring.CostDMARead: 0, ring.CostCoherence: 0, ring.CostRPCs: 3}},
+		// Split stores: two writes an RPC, but the shortest behaviour takes
+		// the last RPC after its first half already (torn), so 2·3-1.
+		{[]string{"interface=mmio", "slots=1", "batch=1", "rpcs=3", "protocol=dagger"},
+			map[string]int{ring.CostMMIO: 5, ring.CostDMARead: 0, ring.CostCoherence: 0, ring.CostRPCs: 3}},
+	} {
+		got := costs(tc.params...)
+		for k, v := range tc.want {
+			if got[k] != v {
+				t.Errorf("%v: %s = %d, want %d (all: %v)", tc.params, k, got[k], v, got)
+			}
+		}
+	}
+	// Coherent: no MMIO, no DMA; each RPC needs at least its line to move
+	// to the CPU and back to the NIC (two messages each way).
+	got := costs("slots=4", "batch=4", "rpcs=4")
+	if got[ring.CostMMIO] != 0 || got[ring.CostDMARead] != 0 || got[ring.CostCoherence] < 4*4 {
+		t.Fatalf("coherent costs %v", got)
 	}
 }

@@ -25,13 +25,34 @@ func (m *Model) stores() []string {
 }
 
 func (m *Model) nextTX(s State, emit func(checker.Action, State)) {
+	if m.Interface == "mmio" {
+		m.nextMMIO(s, emit)
+		return
+	}
+	doorbell := m.Interface == "doorbell"
 	stores := m.stores()
 	for f := 0; f < m.Flows; f++ {
 		fl := &s.F[f]
-		if fl.Store == 0 && int(fl.Sent) < m.RPCs && m.admits(fl) {
+		// With doorbells the producer writes a batch of slots, then rings
+		// (an MMIO write carrying how many RPCs are ready) before the next.
+		mustRing := doorbell && fl.Store == 0 && (int(fl.Sent-fl.Rung) == m.Batch || (int(fl.Sent) == m.RPCs && fl.Sent > fl.Rung))
+		if mustRing {
+			t := s
+			t.F[f].Rung = fl.Sent
+			m.emit(emit, "doorbell", t, f)
+		}
+		if doorbell && fl.Next < fl.Rung {
+			// The NIC DMA-reads the next announced line and takes it: the
+			// doorbell, not a flag, says it is new.
+			t := s
+			m.consume(&t, f, fl.Ring[int(fl.Next)%m.Slots])
+			t.F[f].Next++
+			m.emit(emit, "dma-read", t, f)
+		}
+		if fl.Store == 0 && !mustRing && int(fl.Sent) < m.RPCs && m.admits(fl) {
 			t := s
 			k := int(fl.Sent)
-			m.overwrite(&t, f, k, func(r uint8) bool { return m.buffered(&s, f, r) })
+			m.overwrite(&t, f, k, func(r uint8) bool { return !doorbell && m.buffered(&s, f, r) })
 			m.store(&t, f, k, stores[0])
 			t.F[f].Sent++
 			t.F[f].Store = 1
@@ -51,10 +72,63 @@ func (m *Model) nextTX(s State, emit func(checker.Action, State)) {
 			m.emit(emit, "return-credit", t, f)
 		}
 	}
-	if int(s.PollRead) < m.Batch {
+	switch {
+	case doorbell:
+	case int(s.PollRead) < m.Batch:
 		m.pollLine(s, emit)
-	} else {
+	default:
 		m.process(s, emit)
+	}
+}
+
+// nextMMIO: the CPU pushes each RPC into the NIC's register window for
+// its flow (slot 0 of the ring stands for it) with one wide store, and
+// every write that arrives makes the NIC take the window's contents.
+// Dagger's wide store is split in two 32-byte halves on CPUs without
+// 64-byte stores (header and the first arguments; the rest of the
+// arguments), so the NIC can take a window whose halves belong to two
+// RPCs. The credit protocol uses one 64-byte store, and waits for the
+// NIC's credit before it reuses the window.
+func (m *Model) nextMMIO(s State, emit func(checker.Action, State)) {
+	for f := 0; f < m.Flows; f++ {
+		fl := &s.F[f]
+		k := int(fl.Sent)
+		switch {
+		case fl.Store == 1:
+			t := s
+			t.F[f].Ring[0].Args = uint8(k) // k-1's second half, numbered from 1
+			t.F[f].Store = 0
+			t.F[f].Arrived++
+			m.emit(emit, "mmio-write-hi", t, f)
+		case k < m.RPCs && m.Dagger:
+			t := s
+			m.overwrite(&t, f, k, func(uint8) bool { return false })
+			w := &t.F[f].Ring[0]
+			w.Valid, w.Flag, w.Hdr = 1, m.phase(k), uint8(k+1)
+			t.F[f].Sent++
+			t.F[f].Store = 1
+			t.F[f].Arrived++
+			m.emit(emit, "mmio-write-lo", t, f)
+		case k < m.RPCs && m.admits(fl):
+			t := s
+			m.overwrite(&t, f, k, func(uint8) bool { return false })
+			t.F[f].Ring[0] = Line{Valid: 1, Flag: m.phase(k), Hdr: uint8(k + 1), Args: uint8(k + 1)}
+			t.F[f].Sent++
+			t.F[f].Arrived++
+			m.emit(emit, "mmio-write", t, f)
+		}
+		if fl.Arrived > 0 {
+			t := s
+			m.consume(&t, f, fl.Ring[0])
+			t.F[f].Arrived--
+			t.F[f].Next++
+			m.emit(emit, "mmio-take", t, f)
+		}
+		if !m.Dagger && fl.Credit < fl.Next {
+			t := s
+			t.F[f].Credit = fl.Next
+			m.emit(emit, "return-credit", t, f)
+		}
 	}
 }
 
