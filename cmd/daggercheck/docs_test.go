@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	shlex "github.com/anmitsu/go-shlex"
+)
+
+// The documentation shows real output: every example block that starts
+// with "$ daggercheck ARGS" (or "$ go run ./cmd/daggercheck ARGS") is run here and must print what the block
+// shows, except the lines that measure time, and except where the block
+// elides lines with "  ...". A block ending in `; echo "rc=$?"` shows the
+// exit code too. Blocks with --progress are skipped (their progress lines
+// depend on timing).
+func TestDocsShowRealOutput(t *testing.T) {
+	files, _ := filepath.Glob("../../docs/*.md")
+	files = append(files, "../../README.md")
+	block := regexp.MustCompile("(?s)```\n\\$ (?:go run \\./cmd/)?daggercheck ([^\n]*)\n(.*?)```")
+	timing := regexp.MustCompile(`^  time  |^progress: `)
+	n := 0
+	for _, file := range files {
+		text, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range block.FindAllStringSubmatch(string(text), -1) {
+			cmdline, want := m[1], m[2]
+			if strings.Contains(cmdline, "--progress") {
+				continue
+			}
+			n++
+			name := filepath.Base(file) + ": daggercheck " + cmdline
+			t.Run(name, func(t *testing.T) {
+				showRC := strings.HasSuffix(cmdline, `; echo "rc=$?"`)
+				args, err := shlex.Split(strings.TrimSuffix(cmdline, `; echo "rc=$?"`), true)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out bytes.Buffer
+				rc := run(t.Context(), args, &out, &out, false)
+				got := out.String()
+				if showRC {
+					got += "rc=" + strconv.Itoa(rc) + "\n"
+				}
+				gotLines, wantLines := strings.Split(got, "\n"), strings.Split(want, "\n")
+				j := 0
+				for i, w := range wantLines {
+					if w == "  ..." {
+						// Elided: skip to the block's next line in the output.
+						if i+1 < len(wantLines) {
+							for j < len(gotLines) && gotLines[j] != wantLines[i+1] {
+								j++
+							}
+						}
+						continue
+					}
+					if j >= len(gotLines) {
+						t.Fatalf("%s: the output ends before the block's line %q", file, w)
+					}
+					g := gotLines[j]
+					j++
+					if timing.MatchString(w) && timing.MatchString(g) {
+						continue
+					}
+					if g != w {
+						t.Fatalf("%s: the block shows\n%s\nbut the command prints\n%s", file, w, g)
+					}
+				}
+			})
+		}
+	}
+	if n == 0 {
+		t.Fatal("no documented examples found")
+	}
+}
