@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/model/coherence"
 	"github.com/daggercheck/daggercheck/model/grid"
 	"github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/spec"
@@ -32,6 +33,19 @@ var entries = []Entry{
 		Bugs:   ring.Bugs,
 		build: func(v spec.Values, bug string, opts checker.Options) (checker.Runner, error) {
 			m, err := ring.New(v, bug)
+			if err != nil {
+				return nil, err
+			}
+			return checker.New(m, opts), nil
+		},
+	},
+	{
+		Name:   "coherence",
+		Doc:    "the coherence handshake between the CPU cache, the NIC cache and the home agent (MESI or MSI)",
+		Params: coherence.Params,
+		Bugs:   coherence.Bugs,
+		build: func(v spec.Values, bug string, opts checker.Options) (checker.Runner, error) {
+			m, err := coherence.New(v, bug)
 			if err != nil {
 				return nil, err
 			}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/model"
+	"github.com/daggercheck/daggercheck/model/coherence"
 	"github.com/daggercheck/daggercheck/model/ring"
 )
 
@@ -32,8 +33,9 @@ func slug(s string) string {
 	return strings.Trim(regexp.MustCompile(`[^a-z0-9]+`).ReplaceAllString(strings.ToLower(s), "-"), "-")
 }
 
-// examples are the ring model's weak points of the published protocol and
-// its bug catalogue, each the run that docs/protocol.md shows.
+// examples are the ring model's weak points of the published protocol,
+// its bug catalogue and the coherence model's, each the run that
+// docs/protocol.md or docs/coherence.md shows.
 func examples() []example {
 	var out []example
 	for _, w := range ring.WeakPoints {
@@ -46,6 +48,10 @@ func examples() []example {
 		}
 		out = append(out, example{file: "ring-bug-" + b.Name + ".trace", model: "ring", params: params, bug: b.Name, property: b.Breaks})
 	}
+	for _, b := range coherence.Bugs {
+		out = append(out, example{file: "coherence-bug-" + b.Name + ".trace", model: "coherence",
+			params: coherence.BugParams[b.Name], bug: b.Name, property: b.Breaks})
+	}
 	return out
 }
 
@@ -55,7 +61,11 @@ func search(t *testing.T, ex example) *File {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, vals, err := en.Build(ex.params, ex.bug, checker.Options{Only: []string{ex.property}})
+	opts := checker.Options{Only: []string{ex.property}}
+	if ex.property == checker.DeadlockProperty {
+		opts.Only = nil // deadlock detection is not a named property
+	}
+	r, vals, err := en.Build(ex.params, ex.bug, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

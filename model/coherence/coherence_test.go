@@ -1,0 +1,232 @@
+package coherence_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/model/coherence"
+	"github.com/daggercheck/daggercheck/spec"
+)
+
+func build(t *testing.T, params []string, bug string) *coherence.Model {
+	t.Helper()
+	v, err := spec.ParseParams(coherence.Params, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := coherence.New(v, bug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func bfs[S any](t *testing.T, m checker.Model[S], opts checker.Options) *checker.Result {
+	t.Helper()
+	res, err := checker.New(m, opts).BFS(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+type counts struct {
+	distinct, generated uint64
+	depth               int
+}
+
+// The exact counts of every shipped configuration are pinned here, so
+// that any change to the coherence model's state space shows up in review
+// (and so that tla/ can be held to the same numbers). They are what the
+// checker computes; change them only with the model, and say why.
+var pinned = map[string]counts{
+	"default":         {17257, 42765, 32},
+	"msi":             {12988, 33049, 34},
+	"ordered":         {17257, 42765, 32}, // one line: the same as unordered (see Configs)
+	"values-3":        {30815, 81045, 32},
+	"lines-2":         {410685, 1835157, 47},
+	"lines-2-msi":     {114200, 531297, 37},
+	"lines-2-ordered": {616796, 2229565, 47},
+}
+
+func TestShippedConfigsHold(t *testing.T) {
+	for _, c := range coherence.Configs {
+		t.Run(c.Name, func(t *testing.T) {
+			want, ok := pinned[c.Name]
+			if !ok {
+				t.Fatalf("configuration %s has no pinned counts", c.Name)
+			}
+			res := bfs(t, build(t, c.Params, ""), checker.Options{})
+			res.AssertOK(t)
+			t.Logf("%s: %d distinct, %d generated, depth %d, %.2fs", c.Name,
+				res.Stats.Distinct, res.Stats.Generated, res.Stats.Depth, res.Stats.Duration.Seconds())
+			got := counts{res.Stats.Distinct, res.Stats.Generated, res.Stats.Depth}
+			if got != want {
+				t.Fatalf("got %d distinct, %d generated, depth %d; pinned %d, %d, %d",
+					got.distinct, got.generated, got.depth, want.distinct, want.generated, want.depth)
+			}
+		})
+	}
+}
+
+// Every bug is caught, by breadth-first search, by exactly the property
+// its catalogue entry names, with a non-empty counterexample; a finite
+// counterexample is also minimal: the same search bounded to one step
+// fewer finds no violation.
+func TestBugsAreCaught(t *testing.T) {
+	for _, b := range coherence.Bugs {
+		t.Run(b.Name, func(t *testing.T) {
+			m := build(t, coherence.BugParams[b.Name], b.Name)
+			res := bfs(t, m, checker.Options{})
+			tr := res.AssertViolation(t, b.Breaks)
+			if tr.Len() == 0 {
+				t.Fatalf("%s: empty counterexample", b.Name)
+			}
+			t.Logf("%s breaks %s in %d steps (loop at %d)\n%s", b.Name, b.Breaks, tr.Len(), tr.LoopStart, tr)
+			if tr.LoopStart >= 0 {
+				return // a lasso's length is not a shortest-path length
+			}
+			opts := checker.Options{MaxDepth: tr.Len() - 1}
+			if b.Breaks != checker.DeadlockProperty {
+				opts.Only = []string{b.Breaks}
+			}
+			if shorter := bfs(t, m, opts); shorter.Verdict == checker.Violation || shorter.Verdict == checker.Deadlock {
+				t.Fatalf("a search bounded to %d steps also finds %s: the counterexample is not minimal",
+					tr.Len()-1, shorter.Property)
+			}
+		})
+	}
+}
+
+// Without its bug, each bug's configuration holds: the violation comes
+// from the mutation, not from the parameters it needs.
+func TestBugConfigsHoldWithoutTheBug(t *testing.T) {
+	for bug, params := range coherence.BugParams {
+		t.Run(bug, func(t *testing.T) {
+			bfs(t, build(t, params, ""), checker.Options{}).AssertOK(t)
+		})
+	}
+}
+
+func TestResultDoesNotDependOnWorkers(t *testing.T) {
+	params := []string{"lines=2", "writes=1", "values=1", "protocol=msi"}
+	one := bfs(t, build(t, params, ""), checker.Options{Workers: 1})
+	two := bfs(t, build(t, params, ""), checker.Options{Workers: 2})
+	one.AssertOK(t)
+	two.AssertOK(t)
+	if one.Stats.Distinct != two.Stats.Distinct || one.Stats.Generated != two.Stats.Generated || one.Stats.Depth != two.Stats.Depth {
+		t.Fatalf("1 worker: %d/%d/%d, 2 workers: %d/%d/%d (distinct/generated/depth)",
+			one.Stats.Distinct, one.Stats.Generated, one.Stats.Depth, two.Stats.Distinct, two.Stats.Generated, two.Stats.Depth)
+	}
+	// A violation too: the same property, and a shortest trace of the same length.
+	bug := bfs(t, build(t, nil, "no-invalidate"), checker.Options{Workers: 1})
+	bug2 := bfs(t, build(t, nil, "no-invalidate"), checker.Options{Workers: 2})
+	if bug.Property != bug2.Property || bug.Trace.Len() != bug2.Trace.Len() {
+		t.Fatalf("1 worker: %s in %d steps, 2 workers: %s in %d steps", bug.Property, bug.Trace.Len(), bug2.Property, bug2.Trace.Len())
+	}
+}
+
+// withExclusive is a model with the exclusive-granted witness whatever
+// its protocol, to ask whether MSI ever grants E.
+type withExclusive struct{ *coherence.Model }
+
+func (m withExclusive) Properties() []checker.Property[coherence.State] {
+	return []checker.Property[coherence.State]{checker.Possible("exclusive-granted", "", func(s coherence.State) bool {
+		for c := range s.Cache {
+			for _, cl := range s.Cache[c] {
+				if cl.St == coherence.E {
+					return true
+				}
+			}
+		}
+		return false
+	})}
+}
+
+// MESI and MSI differ: only MESI ever grants a line Exclusive (MSI has no
+// E), and their state spaces differ.
+func TestMSIHasNoExclusive(t *testing.T) {
+	mesi := build(t, []string{"protocol=mesi"}, "")
+	msi := build(t, []string{"protocol=msi"}, "")
+	bfs(t, withExclusive{mesi}, checker.Options{}).AssertOK(t)
+	bfs(t, withExclusive{msi}, checker.Options{}).AssertViolation(t, "exclusive-granted")
+	var names []string
+	for _, p := range mesi.Properties() {
+		names = append(names, p.Name)
+	}
+	if !slices.Contains(names, "exclusive-granted") {
+		t.Fatalf("mesi properties %v lack exclusive-granted", names)
+	}
+	a := bfs(t, mesi, checker.Options{})
+	b := bfs(t, msi, checker.Options{})
+	if a.Stats.Distinct == b.Stats.Distinct {
+		t.Fatalf("mesi and msi both reach %d states", a.Stats.Distinct)
+	}
+}
+
+// The model's properties are the catalogue's: same names, same kinds;
+// every bug breaks a property the model has (or deadlock freedom).
+func TestPropertiesComeFromTheCatalogue(t *testing.T) {
+	props := map[string]bool{checker.DeadlockProperty: true}
+	for _, p := range checker.New(build(t, nil, ""), checker.Options{}).Properties() {
+		doc := spec.Lookup(spec.LevelCoherence, p.Name)
+		if doc.Kind != p.Kind {
+			t.Errorf("%s: the model says %s, the catalogue %s", p.Name, p.Kind, doc.Kind)
+		}
+		props[p.Name] = true
+	}
+	for _, b := range coherence.Bugs {
+		if !props[b.Breaks] {
+			t.Errorf("bug %s breaks %q, which the model does not have", b.Name, b.Breaks)
+		}
+	}
+}
+
+func TestNewRejectsBadBugs(t *testing.T) {
+	v, err := spec.ParseParams(coherence.Params, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := coherence.New(v, "no-such-bug"); err == nil {
+		t.Fatal("an unknown bug was accepted")
+	}
+	if _, err := coherence.New(v, "single-vnet"); !errors.Is(err, spec.ErrParam) {
+		t.Fatalf("single-vnet with unordered channels: got %v, want a parameter error", err)
+	}
+}
+
+// Messages, copies and directory entries print in one stable line each:
+// traces, golden files and diffs use these strings.
+func TestStrings(t *testing.T) {
+	for _, c := range []struct {
+		got  string
+		want string
+	}{
+		{coherence.Msg{From: coherence.CPU, To: coherence.Home, Type: coherence.GetM}.String(), "GetM cpu->home line0"},
+		{coherence.Msg{From: coherence.NIC, To: coherence.Home, Type: coherence.PutM, Line: 1, Val: 2}.String(), "PutM(2) nic->home line1"},
+		{coherence.Msg{From: coherence.Home, To: coherence.NIC, Type: coherence.FwdGetS}.String(), "FwdGetS home->nic line0"},
+		{coherence.CacheLine{St: coherence.MIa, Val: 1}.String(), "MI_A(1)"},
+		{coherence.CacheLine{St: coherence.ISd}.String(), "IS_D"},
+		{coherence.DirLine{St: coherence.DirS, Holders: 3}.String(), "S{cpu,nic}"},
+		{coherence.DirLine{St: coherence.DirEM, Holders: 1, Busy: coherence.WaitFwdS, Req: 1}.String(),
+			"EM(cpu) busy: GetS from nic, awaits SnoopResp"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+	// A trace names every field the model describes, by agent and line.
+	m := build(t, []string{"lines=2"}, "")
+	var names []string
+	for _, f := range checker.New(m, checker.Options{}).FieldsOf(m.Init()[0]) {
+		names = append(names, f.Name)
+	}
+	want := "cpu.line[0] nic.line[0] dir.line[0] mem[0] last[0] cpu.line[1] nic.line[1] dir.line[1] mem[1] last[1] cpu.writes nic.writes net seen bad"
+	if got := strings.Join(names, " "); got != want {
+		t.Fatalf("fields %q, want %q", got, want)
+	}
+}
