@@ -29,7 +29,7 @@ type PropertyDoc struct {
 // and in docs/properties.md (generated from this list).
 func Catalogue() []PropertyDoc {
 	var all []PropertyDoc
-	for _, level := range [][]PropertyDoc{coherenceProperties, ringProperties} {
+	for _, level := range [][]PropertyDoc{coherenceProperties, ringProperties, nicProperties, systemProperties} {
 		all = append(all, level...)
 	}
 	return all

@@ -1,0 +1,4 @@
+package spec
+
+// nicProperties are the properties of model/nic.
+var nicProperties = []PropertyDoc{}

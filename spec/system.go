@@ -1,0 +1,4 @@
+package spec
+
+// systemProperties are the properties of model/system.
+var systemProperties = []PropertyDoc{}
