@@ -26,6 +26,9 @@ type Options struct {
 	// AllowDeadlock). A name the model does not have is an error wrapping
 	// ErrUnknownProperty.
 	Only []string
+	// NoSymmetry ignores the model's Symmetric interface and explores
+	// every state, to check that the reduction changes no verdict.
+	NoSymmetry bool
 	// SkipLiveness leaves Eventually and LeadsTo properties unjudged: their
 	// check keeps the whole state graph in memory, which a large model may
 	// not afford. Result.Unjudged lists them.
@@ -96,7 +99,7 @@ func New[S any](m Model[S], opts Options) *Checker[S] {
 	if c.opts.ProgressEvery <= 0 {
 		c.opts.ProgressEvery = 2 * time.Second
 	}
-	if sym, ok := m.(Symmetric[S]); ok {
+	if sym, ok := m.(Symmetric[S]); ok && !opts.NoSymmetry {
 		c.canon = sym.Canonical
 	}
 	if f, ok := m.(ActionFormatter); ok {

@@ -376,6 +376,10 @@ func TestSymmetry(t *testing.T) {
 			t.Fatalf("k=%d n=%d: %v with %d states, want ok with %d", tc.k, tc.n, res.Verdict, res.Stats.Distinct, want)
 		}
 	}
+	// Without the reduction, every state: (n+1)^k.
+	if res := run(t, bag{k: 3, n: 4}, checker.Options{NoSymmetry: true}, "bfs"); res.Stats.Distinct != pow(5, 3) {
+		t.Fatalf("NoSymmetry: %d states, want %d", res.Stats.Distinct, pow(5, 3))
+	}
 	// Counterexamples replay through non-canonical states too.
 	m := bag{k: 3, n: 5, limit: 7}
 	res := run(t, m, checker.Options{}, "bfs")

@@ -30,6 +30,7 @@ func (e env) check(args []string, simulate bool) int {
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
 	progress := fs.Bool("progress", false, "report progress on stderr even when it is not a terminal")
 	allowDeadlock := fs.Bool("allow-deadlock", false, "do not report states without enabled actions")
+	noSymmetry := fs.Bool("no-symmetry", false, "explore every state, ignoring the model's symmetry reduction")
 	// Each command registers only the flags it honours, so a flag that
 	// would be ignored is an error instead.
 	workers, strategy, maxDepth, noLiveness := new(int), new(string), new(int), new(bool)
@@ -83,7 +84,7 @@ func (e env) check(args []string, simulate bool) int {
 		return e.usageError(err)
 	}
 	opts := checker.Options{
-		Workers: *workers, MaxDepth: *maxDepth, AllowDeadlock: *allowDeadlock, SkipLiveness: *noLiveness, Only: only,
+		Workers: *workers, MaxDepth: *maxDepth, AllowDeadlock: *allowDeadlock, SkipLiveness: *noLiveness, Only: only, NoSymmetry: *noSymmetry,
 		Seed: *seed, Runs: *runs, Steps: *steps,
 	}
 	if *progress || e.terminal {
