@@ -22,8 +22,8 @@ type Options struct {
 	// AllowDeadlock turns deadlock detection off.
 	AllowDeadlock bool
 	// Only, when not empty, names the properties to check; the model's
-	// other properties are ignored (deadlock detection stays on unless
-	// AllowDeadlock). A name the model does not have is an error wrapping
+	// other properties are ignored. Deadlock detection stays on unless
+	// AllowDeadlock, so Only: {"deadlock"} checks for deadlocks alone. A name the model does not have is an error wrapping
 	// ErrUnknownProperty.
 	Only []string
 	// NoSymmetry ignores the model's Symmetric interface and explores
@@ -132,6 +132,9 @@ func (c *Checker[S]) Actions() []ActionKind { return c.kinds }
 // validate checks the model's declarations before a run.
 func (c *Checker[S]) validate() error {
 	for _, name := range c.opts.Only {
+		if name == DeadlockProperty {
+			continue // deadlock detection is on unless AllowDeadlock
+		}
 		if !slices.ContainsFunc(c.all, func(p Property[S]) bool { return p.Name == name }) {
 			known := make([]string, len(c.all))
 			for i, p := range c.all {

@@ -78,7 +78,7 @@ type ActionKind struct {
 }
 
 // MaxArgs is the most arguments an action may carry.
-const MaxArgs = 4
+const MaxArgs = 6
 
 // Action is one labelled transition: the kind of action (an index into
 // Model.Actions) and its arguments. It is a small comparable value so that
