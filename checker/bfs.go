@@ -1,8 +1,10 @@
 package checker
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,12 +43,29 @@ func (f finding) less(g finding) bool {
 	return f.fp < g.fp
 }
 
-// bfsWorker holds one worker's private buffers and counters; workers
-// share only the visited set, the trace log and the level being expanded.
+// candidate is a successor not in the visited set when its level began,
+// with its rank: the position of its parent in the level and the order
+// in which the parent emitted it. Of several candidates with one
+// fingerprint the least rank is kept, so the parent recorded for every
+// state, and with it every counterexample, is the one a single worker
+// would find first, whatever the number of workers.
+type candidate[S any] struct {
+	rank uint64 // parent index << 32 | emit index
+	fp   uint64
+	s    S
+}
+
+// parts is the number of partitions of the fingerprint space: each level's
+// candidates are sorted into them by fingerprint, and each partition is
+// deduplicated and inserted by one worker, into the visited set's shard
+// of the same number, so inserts need no locks.
+const partBits = 8
+
+// bfsWorker holds one worker's private buffers and counters.
 type bfsWorker[S any] struct {
 	buf       []byte
-	next      []entry[S]
-	log       []byte
+	out       [][]candidate[S] // this level's candidates, by partition
+	heads     []int            // merge positions, one per worker
 	coverage  []uint64
 	generated uint64
 	found     finding
@@ -56,19 +75,26 @@ type bfsWorker[S any] struct {
 
 // BFS explores the model breadth-first, level by level, with
 // Options.Workers goroutines, and stops at the end of the first level in
-// which a property is violated, so the counterexample is a shortest one
-// and the counts do not depend on the number of workers.
+// which a property is violated, so the counterexample is a shortest one.
+// Everything it reports — verdict, counts, counterexamples, witnesses —
+// is the same for any number of workers.
+//
+// A level runs in three phases. Expand: workers take chunks of the level
+// and generate successors, keeping those whose fingerprint the visited
+// set lacks (it is only read in this phase) as candidates, by partition.
+// Insert: workers take partitions; each merges its partition's
+// candidates by rank and inserts them in that order, so the least rank of
+// each fingerprint is the one kept, and checks the new states' invariants. Order: the new states
+// are put in rank order, which is the next level, and their (fingerprint,
+// parent) records go to the trace log.
 func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
 	start := time.Now()
 	workers := c.opts.Workers
-	shardBits := 0
-	if workers > 1 {
-		shardBits = 8
-	}
-	seen := newFPSet(shardBits, workers > 1)
+	parts := 1 << partBits
+	seen := newFPSet(partBits)
 	log, err := newTraceLog(c.opts.TraceDir)
 	if err != nil {
 		return nil, err
@@ -77,14 +103,13 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 
 	ws := make([]*bfsWorker[S], workers)
 	for i := range ws {
-		ws[i] = &bfsWorker[S]{coverage: make([]uint64, len(c.kinds)), witness: make([]uint64, len(c.props))}
+		ws[i] = &bfsWorker[S]{coverage: make([]uint64, len(c.kinds)), witness: make([]uint64, len(c.props)),
+			out: make([][]candidate[S], parts)}
 	}
 	// witnessed[i] is set at the end of the first level where a state
 	// satisfies Sometimes property i; witnessFP[i] is the least such
-	// state's fingerprint, whose path becomes the reported witness. Workers
-	// judge every state of that level, so the choice does not depend on
-	// how the level was split.
-	witnessed := make([]atomic.Bool, len(c.props))
+	// state's fingerprint, whose path becomes the reported witness.
+	witnessed := make([]bool, len(c.props))
 	witnessFP := make([]uint64, len(c.props))
 	// live counters for progress reports: workers add to them once per
 	// chunk, so they cost nothing per state.
@@ -105,14 +130,9 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	})
 	defer stopProgress()
 
-	// discover records a state that was new to the visited set: it checks
-	// the safety properties and queues the state for the next level.
-	discover := func(w *bfsWorker[S], s S, fp, parent uint64, depth int) {
-		w.log = appendRecord(w.log, fp, parent)
-		if len(w.log) >= 1<<20 {
-			log.write(w.log)
-			w.log = w.log[:0]
-		}
+	// judge checks a state new to the visited set against the safety
+	// properties, and notes it as a witness.
+	judge := func(w *bfsWorker[S], s S, fp uint64, depth int) {
 		if i := c.invariantFailure(s); i >= 0 {
 			if f := (finding{depth: depth, prop: i, fp: fp, ok: true}); f.less(w.found) {
 				w.found = f
@@ -120,48 +140,63 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		}
 		for i := range c.props {
 			p := &c.props[i]
-			if p.Kind == Sometimes && !witnessed[i].Load() && (w.witness[i] == 0 || fp < w.witness[i]) && p.Holds(s) {
+			if p.Kind == Sometimes && !witnessed[i] && (w.witness[i] == 0 || fp < w.witness[i]) && p.Holds(s) {
 				w.witness[i] = fp
 			}
 		}
-		w.next = append(w.next, entry[S]{fp: fp, s: s})
+	}
+	// parallel runs phase on every worker (inline with one).
+	parallel := func(phase func(w *bfsWorker[S])) {
+		if workers == 1 {
+			phase(ws[0])
+			return
+		}
+		var wg sync.WaitGroup
+		for _, w := range ws {
+			wg.Add(1)
+			go func() { defer wg.Done(); phase(w) }()
+		}
+		wg.Wait()
 	}
 
-	// Level 0: the initial states.
+	// Level 0: the initial states, in the order Init gives them.
 	w0 := ws[0]
 	var generated uint64
+	var level []entry[S]
+	var records []byte
 	for _, s := range c.m.Init() {
 		generated++
 		s = c.canonical(s)
 		fp := c.fingerprint(s, &w0.buf)
 		if seen.Insert(fp) {
-			discover(w0, s, fp, 0, 0)
+			judge(w0, s, fp, 0)
+			level = append(level, entry[S]{fp: fp, s: s})
+			records = appendRecord(records, fp, 0)
 		}
 	}
-	level := w0.next
-	w0.next = nil
+	if len(level) == 0 {
+		return nil, fmt.Errorf("%w: no initial state", ErrModel)
+	}
 	depth := 0 // the level being expanded; levels 0..depth hold states
-	// settle ends a level: it writes the workers' trace records (so that
-	// the next level's records follow them) and returns the least finding.
+	// settle ends a level: it writes the new states' trace records and
+	// returns the least finding.
 	settle := func() finding {
+		log.write(records)
+		records = records[:0]
 		found := finding{}
 		for _, w := range ws {
-			log.write(w.log)
-			w.log = w.log[:0]
 			if w.found.less(found) {
 				found = w.found
 			}
 			for i, fp := range w.witness {
-				if fp != 0 && !witnessed[i].Load() && (witnessFP[i] == 0 || fp < witnessFP[i]) {
+				if fp != 0 && !witnessed[i] && (witnessFP[i] == 0 || fp < witnessFP[i]) {
 					witnessFP[i] = fp
 				}
 				w.witness[i] = 0
 			}
 		}
 		for i, fp := range witnessFP {
-			if fp != 0 {
-				witnessed[i].Store(true)
-			}
+			witnessed[i] = fp != 0
 		}
 		live.distinct.Store(uint64(seen.Len()))
 		live.levelStart.Store(uint64(seen.Len()))
@@ -172,6 +207,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		return c.bfsResult(start, ws, seen, log, generated, depth+1, found)
 	}
 	reason := ""
+	var kept [][]candidate[S] // per partition: the new states of the level
 	for len(level) > 0 {
 		if ctx.Err() != nil {
 			reason = "interrupted"
@@ -181,8 +217,8 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		live.level.Store(int64(len(level)))
 		bounded := c.opts.MaxDepth > 0 && depth >= c.opts.MaxDepth
 
-		// Expand the level: workers take chunks of it until it is done.
-		expand := func(w *bfsWorker[S]) {
+		// Expand.
+		parallel(func(w *bfsWorker[S]) {
 			const chunk = 256
 			for ctx.Err() == nil {
 				lo := int(cursor.Add(chunk)) - chunk
@@ -190,26 +226,27 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 					return
 				}
 				hi := min(lo+chunk, len(level))
-				before, found := w.generated, len(w.next)
-				for _, e := range level[lo:hi] {
-					n := 0
+				before := w.generated
+				for i := lo; i < hi; i++ {
+					e := &level[i]
+					n := uint64(0)
 					c.m.Next(e.s, func(a Action, s S) {
+						rank := uint64(i)<<32 | n
 						n++
 						c.checkKind(a)
 						w.coverage[a.Kind]++
 						w.generated++
 						s = c.canonical(s)
 						fp := c.fingerprint(s, &w.buf)
-						if bounded {
-							// Beyond the bound: note what would be new, explore nothing.
-							if !seen.Contains(fp) {
-								w.cutoff = true
-							}
+						if seen.Contains(fp) {
 							return
 						}
-						if seen.Insert(fp) {
-							discover(w, s, fp, e.fp, depth+1)
+						if bounded {
+							w.cutoff = true // beyond the bound: note it, explore nothing
+							return
 						}
+						p := fp & (1<<partBits - 1)
+						w.out[p] = append(w.out[p], candidate[S]{rank: rank, fp: fp, s: s})
 					})
 					if n == 0 && !c.opts.AllowDeadlock && (c.terminal == nil || !c.terminal(e.s)) {
 						if f := (finding{depth: depth, prop: len(c.props), fp: e.fp, ok: true}); f.less(w.found) {
@@ -218,31 +255,97 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 					}
 				}
 				live.generated.Add(w.generated - before)
-				live.distinct.Add(uint64(len(w.next) - found))
 			}
-		}
-		if workers == 1 {
-			expand(ws[0])
-		} else {
-			var wg sync.WaitGroup
-			for _, w := range ws {
-				wg.Add(1)
-				go func() { defer wg.Done(); expand(w) }()
-			}
-			wg.Wait()
-		}
+		})
 		if ctx.Err() != nil {
 			reason = "interrupted"
 			break
 		}
-		n := 0
-		for _, w := range ws {
-			n += len(w.next)
+
+		// Insert.
+		if kept == nil {
+			kept = make([][]candidate[S], parts)
 		}
-		next := make([]entry[S], 0, n)
-		for _, w := range ws {
-			next = append(next, w.next...)
-			w.next = w.next[:0]
+		var pcursor atomic.Int64
+		parallel(func(w *bfsWorker[S]) {
+			for {
+				p := int(pcursor.Add(1)) - 1
+				if p >= parts {
+					return
+				}
+				// Each worker's candidates are in rank order (a worker takes
+				// chunks in increasing order), so merging them by rank and
+				// inserting in that order keeps the least rank of each
+				// fingerprint: the first to insert it.
+				k := kept[p][:0]
+				heads := w.heads[:0]
+				for range ws {
+					heads = append(heads, 0)
+				}
+				for {
+					best := -1
+					for x, v := range ws {
+						if heads[x] < len(v.out[p]) && (best < 0 || v.out[p][heads[x]].rank < ws[best].out[p][heads[best]].rank) {
+							best = x
+						}
+					}
+					if best < 0 {
+						break
+					}
+					cd := &ws[best].out[p][heads[best]]
+					heads[best]++
+					if seen.Insert(cd.fp) {
+						judge(w, cd.s, cd.fp, depth+1)
+						k = append(k, *cd)
+					}
+				}
+				for _, v := range ws {
+					clear(v.out[p]) // drop the states for the collector
+					v.out[p] = v.out[p][:0]
+				}
+				w.heads = heads
+				kept[p] = k
+				live.distinct.Add(uint64(len(k)))
+			}
+		})
+
+		// Order: the next level in rank order (a counting sort by parent,
+		// then by emit order within a parent).
+		n := 0
+		for _, k := range kept {
+			n += len(k)
+		}
+		byParent := make([]int32, len(level)+1)
+		for _, k := range kept {
+			for _, cd := range k {
+				byParent[cd.rank>>32+1]++
+			}
+		}
+		for i := 1; i < len(byParent); i++ {
+			byParent[i] += byParent[i-1]
+		}
+		order := make([]candidate[S], n)
+		for _, k := range kept {
+			for _, cd := range k {
+				slot := &byParent[cd.rank>>32]
+				order[*slot] = cd
+				*slot++
+			}
+		}
+		for i, j := 0, 0; i < n; i = j {
+			for j = i + 1; j < n && order[j].rank>>32 == order[i].rank>>32; j++ {
+			}
+			if j-i > 1 {
+				slices.SortFunc(order[i:j], func(a, b candidate[S]) int { return cmp.Compare(a.rank, b.rank) })
+			}
+		}
+		next := make([]entry[S], n)
+		for i, cd := range order {
+			next[i] = entry[S]{fp: cd.fp, s: cd.s}
+			records = appendRecord(records, cd.fp, level[cd.rank>>32].fp)
+		}
+		for p := range kept {
+			clear(kept[p])
 		}
 		level = next
 		if len(level) > 0 {
@@ -268,7 +371,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		return res, err
 	}
 	for i := range c.props {
-		if p := c.props[i]; p.Kind == Sometimes && !witnessed[i].Load() {
+		if p := c.props[i]; p.Kind == Sometimes && !witnessed[i] {
 			res.Verdict, res.Property, res.Kind, res.Doc = Violation, p.Name, p.Kind, p.Doc
 			res.Reason = "no reachable state witnesses it"
 			return res, nil

@@ -159,6 +159,9 @@ func (c *Checker[S]) validate() error {
 			return fmt.Errorf("%w: property name %q is empty, reserved or repeated", ErrModel, p.Name)
 		}
 		names[p.Name] = true
+		if p.Kind < Always || p.Kind > LeadsTo {
+			return fmt.Errorf("%w: property %q has unknown kind %d", ErrModel, p.Name, int(p.Kind))
+		}
 		if p.Holds == nil || (p.Kind == LeadsTo) != (p.From != nil) {
 			return fmt.Errorf("%w: property %q lacks a predicate", ErrModel, p.Name)
 		}

@@ -211,6 +211,10 @@ func TestWorkersDoNotChangeResults(t *testing.T) {
 		{"grid-overflow", func(w int) *checker.Result {
 			return run(t, newGrid(t, 4, 7, "overflow"), checker.Options{Workers: w}, "bfs")
 		}},
+		{"grid-wide-levels", func(w int) *checker.Result {
+			// Levels of over a thousand states, so every worker takes chunks.
+			return run(t, newGrid(t, 5, 6, "overflow"), checker.Options{Workers: w}, "bfs")
+		}},
 		{"grid-stuck", func(w int) *checker.Result {
 			return run(t, newGrid(t, 3, 9, "stuck"), checker.Options{Workers: w}, "bfs")
 		}},
@@ -222,7 +226,7 @@ func TestWorkersDoNotChangeResults(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			base := tc.run(1)
-			for _, w := range []int{2, 4} {
+			for _, w := range []int{2, 4, 8} {
 				got := tc.run(w)
 				if got.Verdict != base.Verdict || got.Property != base.Property ||
 					got.Stats.Distinct != base.Stats.Distinct || got.Stats.Generated != base.Stats.Generated ||
@@ -233,6 +237,10 @@ func TestWorkersDoNotChangeResults(t *testing.T) {
 				}
 				if !reflect.DeepEqual(got.Stats.Coverage, base.Stats.Coverage) {
 					t.Fatalf("workers=%d: coverage %v, want %v", w, got.Stats.Coverage, base.Stats.Coverage)
+				}
+				// Not just as long: the same counterexample and witnesses.
+				if !reflect.DeepEqual(got.Trace, base.Trace) || !reflect.DeepEqual(got.Witnesses, base.Witnesses) {
+					t.Fatalf("workers=%d: another counterexample or witness than with one worker", w)
 				}
 			}
 		})
@@ -585,6 +593,20 @@ func TestWitnesses(t *testing.T) {
 			first = &wit
 		} else if !reflect.DeepEqual(first.Trace, wit.Trace) {
 			t.Fatalf("workers=%d chose another witness", w)
+		}
+	}
+}
+
+// Symmetry does not reduce the liveness check, which judges fairness per
+// action and would see renamed actions along a loop: with or without it,
+// the same verdict and a counterexample that rechecks.
+func TestSymmetryAndLiveness(t *testing.T) {
+	plain := run(t, rounds{}, checker.Options{}, "bfs")
+	sym := run(t, sortedRounds{}, checker.Options{}, "bfs")
+	for _, res := range []*checker.Result{plain, sym} {
+		tr := res.AssertViolation(t, "both-at-2")
+		if _, err := checker.New(rounds{}, checker.Options{}).Recheck(tr, "both-at-2"); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

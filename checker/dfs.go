@@ -33,7 +33,7 @@ func (c *Checker[S]) DFS(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	start := time.Now()
-	seen := newFPSet(0, false)
+	seen := newFPSet(0)
 	counts := make([]uint64, len(c.kinds))
 	witnessed := make([]bool, len(c.props))
 	var generated uint64

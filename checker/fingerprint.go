@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
-	"sync"
 )
 
 // Fingerprint hashes a state's canonical encoding to 64 bits. It is fixed
@@ -59,29 +58,29 @@ func CollisionProbability(distinct, generated uint64) float64 {
 // minimum table size. Shards are picked by the low bits of the
 // fingerprint and slots by the high bits (multiply-shift, which needs no
 // power-of-two size), so the two choices are independent.
+//
+// The set has no locks: breadth-first search reads it from many workers
+// only while nobody writes it, and writes each shard from one worker.
 type fpSet struct {
 	shards []fpShard
 	mask   uint64
-	locked bool // false with a single worker: no lock needed
 }
 
 type fpShard struct {
-	mu    sync.Mutex
 	slots []uint64
 	count int
-	_     [40]byte // keep shards on separate cache lines
+	_     [32]byte // keep shards on separate cache lines
 }
 
 const (
-	minShardSlots = 1 << 10
+	minShardSlots = 16
 	maxLoadPct    = 78
 )
 
-// newFPSet makes a set with 2^shardBits shards; locked says whether
-// several goroutines will insert at once.
-func newFPSet(shardBits int, locked bool) *fpSet {
+// newFPSet makes a set with 2^shardBits shards.
+func newFPSet(shardBits int) *fpSet {
 	n := 1 << shardBits
-	s := &fpSet{shards: make([]fpShard, n), mask: uint64(n - 1), locked: locked}
+	s := &fpSet{shards: make([]fpShard, n), mask: uint64(n - 1)}
 	for i := range s.shards {
 		s.shards[i].slots = make([]uint64, minShardSlots)
 	}
@@ -92,10 +91,6 @@ func newFPSet(shardBits int, locked bool) *fpSet {
 // and reports whether it was new.
 func (s *fpSet) Insert(fp uint64) bool {
 	sh := &s.shards[fp&s.mask]
-	if s.locked {
-		sh.mu.Lock()
-		defer sh.mu.Unlock()
-	}
 	if !sh.insert(fp) {
 		return false
 	}
@@ -108,10 +103,6 @@ func (s *fpSet) Insert(fp uint64) bool {
 // Contains reports whether fp is in the set.
 func (s *fpSet) Contains(fp uint64) bool {
 	sh := &s.shards[fp&s.mask]
-	if s.locked {
-		sh.mu.Lock()
-		defer sh.mu.Unlock()
-	}
 	n := uint64(len(sh.slots))
 	i, _ := bits.Mul64(fp, n)
 	for {

@@ -10,7 +10,7 @@ import (
 // and with fingerprints that crowd one shard or one probe run.
 func TestFPSetAgainstMap(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		set := newFPSet(rapid.IntRange(0, 3).Draw(t, "shardBits"), rapid.Bool().Draw(t, "locked"))
+		set := newFPSet(rapid.IntRange(0, 3).Draw(t, "shardBits"))
 		ref := map[uint64]bool{}
 		// Small fingerprints collide in shard and slot choice; large ones spread.
 		fp := rapid.OneOf(rapid.Uint64Range(1, 64), rapid.Uint64Min(1),
@@ -42,7 +42,7 @@ func TestFPSetAgainstMap(t *testing.T) {
 // Past its minimum size the set stays within 16 bytes per fingerprint.
 func TestFPSetBytesPerState(t *testing.T) {
 	for _, shardBits := range []int{0, 8} {
-		set := newFPSet(shardBits, false)
+		set := newFPSet(shardBits)
 		var x uint64 = 0x9e3779b97f4a7c15
 		for i := 1; i <= 3_000_000; i++ {
 			x ^= x << 13

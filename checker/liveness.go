@@ -33,8 +33,10 @@ func (c *Checker[S]) buildGraph(ctx context.Context) (*graph[S], error) {
 	index := newFPIndex()
 	actionIndex := map[Action]int32{}
 	var buf []byte
+	// The graph keeps every state, not symmetry representatives: weak
+	// fairness is judged per action, and renaming processes would rename
+	// the actions along a loop, so the reduction is not sound here.
 	add := func(s S, parent int32) int32 {
-		s = c.canonical(s)
 		fp := c.fingerprint(s, &buf)
 		i, isNew := index.insert(fp, int32(len(g.states)))
 		if !isNew {
@@ -121,9 +123,9 @@ func (c *Checker[S]) checkLiveness(ctx context.Context, res *Result) (*Result, e
 		for i, v := range lasso.path {
 			fps[i] = g.fps[v]
 		}
-		t, _, err := c.replay(fps, func(i int, a Action) bool {
+		t, _, err := c.replayAs(fps, func(i int, a Action) bool {
 			return lasso.acts[i] < 0 || g.actions[lasso.acts[i]] == a
-		})
+		}, func(s S) S { return s })
 		if err != nil {
 			return nil, err
 		}

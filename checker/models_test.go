@@ -208,3 +208,34 @@ func (turns) Properties() []checker.Property[turnState] {
 	return []checker.Property[turnState]{checker.Finally("p1-finishes", "process 1 finishes",
 		func(s turnState) bool { return s.Done }, "tick", "finish")}
 }
+
+// rounds: two processes, each stepping round 0→1→2→0; with step fair, is
+// a state where both are at 2 eventually reached? No: they can go round
+// out of step forever. sortedRounds adds symmetry (the processes may be
+// renamed), which must not change the liveness verdict.
+type rounds struct{}
+
+func (rounds) Init() []bagState { return []bagState{{}} }
+func (rounds) Actions() []checker.ActionKind {
+	return []checker.ActionKind{{Name: "step", Params: []string{"p"}}}
+}
+func (rounds) Next(s bagState, emit func(checker.Action, bagState)) {
+	for p := 0; p < 2; p++ {
+		t := s
+		t[p] = (s[p] + 1) % 3
+		emit(checker.Act(0, p), t)
+	}
+}
+func (rounds) Encode(buf []byte, s bagState) []byte { return append(buf, byte(s[0]), byte(s[1])) }
+func (rounds) Properties() []checker.Property[bagState] {
+	return []checker.Property[bagState]{checker.Finally("both-at-2", "", func(s bagState) bool { return s[0] == 2 && s[1] == 2 }, "step")}
+}
+
+type sortedRounds struct{ rounds }
+
+func (sortedRounds) Canonical(s bagState) bagState {
+	if s[0] > s[1] {
+		s[0], s[1] = s[1], s[0]
+	}
+	return s
+}

@@ -66,12 +66,15 @@ func (c *Checker[S]) Recheck(t *Trace, property string) (*Trace, error) {
 			return fail("step %d: the model has no action %q", i+1, st.Name)
 		}
 		want := Action{Kind: kind}
-		for _, a := range st.Args {
-			j := slices.Index(c.kinds[kind].Params, a.Name)
-			if j < 0 {
-				return fail("step %d: action %s has no parameter %q", i+1, st.Name, a.Name)
+		for j, name := range c.kinds[kind].Params {
+			k := slices.IndexFunc(st.Args, func(a Arg) bool { return a.Name == name })
+			if k < 0 {
+				return fail("step %d: %s lacks its argument %s", i+1, st.Name, name)
 			}
-			want.Args[j] = a.Value
+			want.Args[j] = st.Args[k].Value
+		}
+		if len(st.Args) != len(c.kinds[kind].Params) {
+			return fail("step %d: %s takes %d arguments, the trace gives %d", i+1, st.Name, len(c.kinds[kind].Params), len(st.Args))
 		}
 		var next S
 		found := false
@@ -118,7 +121,7 @@ func (c *Checker[S]) recheckLasso(t *Trace, states []S, p *Property[S]) error {
 		return fmt.Errorf("a liveness counterexample needs a loop")
 	}
 	var buf []byte
-	fp := func(s S) uint64 { return c.fingerprint(c.canonical(s), &buf) }
+	fp := func(s S) uint64 { return c.fingerprint(s, &buf) } // the loop returns to this very state
 	loop := states[ls:]
 	if t.Stutter {
 		if ls != len(states)-1 {

@@ -23,7 +23,7 @@ func (c *Checker[S]) Simulate(ctx context.Context) (*Result, error) {
 		steps = 100
 	}
 	start := time.Now()
-	seen := newFPSet(0, false)
+	seen := newFPSet(0)
 	counts := make([]uint64, len(c.kinds))
 	witnessed := make([]bool, len(c.props))
 	var generated uint64

@@ -32,6 +32,12 @@ func (c *Checker[S]) step(a Action, s S, initial bool) Step {
 // rather than the representatives themselves, which is still a behaviour
 // of the model and reads more naturally.
 func (c *Checker[S]) replay(fps []uint64, pick func(step int, a Action) bool) (*Trace, []S, error) {
+	return c.replayAs(fps, pick, c.canonical)
+}
+
+// replayAs is replay with the fingerprints taken of rep(s): the canonical
+// representative for the searches, s itself for the liveness graph.
+func (c *Checker[S]) replayAs(fps []uint64, pick func(step int, a Action) bool, rep func(S) S) (*Trace, []S, error) {
 	if len(fps) == 0 {
 		return nil, nil, fmt.Errorf("%w: empty counterexample", ErrModel)
 	}
@@ -39,7 +45,7 @@ func (c *Checker[S]) replay(fps []uint64, pick func(step int, a Action) bool) (*
 	var cur S
 	found := false
 	for _, s := range c.m.Init() {
-		if c.fingerprint(c.canonical(s), &buf) == fps[0] {
+		if c.fingerprint(rep(s), &buf) == fps[0] {
 			cur, found = s, true
 			break
 		}
@@ -54,7 +60,7 @@ func (c *Checker[S]) replay(fps []uint64, pick func(step int, a Action) bool) (*
 		var act Action
 		found = false
 		c.m.Next(cur, func(a Action, s S) {
-			if !found && (pick == nil || pick(i+1, a)) && c.fingerprint(c.canonical(s), &buf) == want {
+			if !found && (pick == nil || pick(i+1, a)) && c.fingerprint(rep(s), &buf) == want {
 				next, act, found = s, a, true
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,6 +71,9 @@ func FromResult(model string, params []string, bug string, res *checker.Result) 
 	}
 	f := &File{Model: model, Params: params, Bug: bug,
 		Outcome: Outcome{Result: res.Verdict.String(), Property: res.Property, LoopStart: res.Trace.LoopStart, Stutter: res.Trace.Stutter}}
+	if res.Verdict == checker.Deadlock {
+		f.Outcome.Property = "" // "outcome deadlock" says it all
+	}
 	for i, st := range res.Trace.Steps {
 		var prev *checker.Step
 		if i > 0 {
@@ -232,10 +236,16 @@ func Parse(name string, r io.Reader) (*File, error) {
 			if (len(f.Steps) == 0) != (st.Action == "init") {
 				return fail("the first step, and only it, is init; got %q", st.Action)
 			}
+			if st.Action == "init" && len(rest) > 1 {
+				return fail("the init step takes no arguments")
+			}
 			for _, w := range rest[1:] {
 				k, v, ok := strings.Cut(w, "=")
 				if !ok || k == "" {
 					return fail("argument %q: want key=value", w)
+				}
+				if slices.ContainsFunc(st.Args, func(a checker.Arg) bool { return a.Name == k }) {
+					return fail("argument %s given twice", k)
 				}
 				i, err := strconv.Atoi(v)
 				if err != nil {
@@ -268,7 +278,7 @@ func Parse(name string, r io.Reader) (*File, error) {
 				return fail("want outcome violation|deadlock|ok [PROPERTY]")
 			}
 			switch res := rest[0]; {
-			case res == "violation" && len(rest) == 2, res == "deadlock", res == "ok" && len(rest) == 1:
+			case res == "violation" && len(rest) == 2, (res == "deadlock" || res == "ok") && len(rest) == 1:
 				f.Outcome.Result = res
 			default:
 				return fail("outcome %q: want \"violation PROPERTY\", \"deadlock\" or \"ok\"", strings.Join(rest, " "))

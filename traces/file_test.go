@@ -2,6 +2,7 @@ package traces
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -44,7 +45,7 @@ func genFile(t *rapid.T) *File {
 		if i > 0 {
 			st.Action = "a-" + word.Draw(t, "action")
 			for j, m := 0, rapid.IntRange(0, 3).Draw(t, "args"); j < m; j++ {
-				st.Args = append(st.Args, checker.Arg{Name: word.Draw(t, "arg"), Value: rapid.IntRange(-5, 1000).Draw(t, "v")})
+				st.Args = append(st.Args, checker.Arg{Name: fmt.Sprintf("%s%d", word.Draw(t, "arg"), j), Value: rapid.IntRange(-5, 1000).Draw(t, "v")})
 			}
 		}
 		if rapid.Bool().Draw(t, "hasState") || i == 0 {
@@ -113,6 +114,9 @@ func TestMalformedFilesNameFileAndLine(t *testing.T) {
 		{"daggercheck-trace 1\nmodel ring\nstep init\nstep go\noutcome deadlock\nstutter 0\n", "bad.trace:6: stutter 0: only the last step"},
 		{"daggercheck-trace 1\nmodel ring\nfrobnicate\n", "bad.trace:3: unknown line \"frobnicate\""},
 		{"daggercheck-trace 1\nmodel ring\nparam =3\n", "bad.trace:3: want param key=value"},
+		{"daggercheck-trace 1\nmodel ring\nstep init x=1\n", "bad.trace:3: the init step takes no arguments"},
+		{"daggercheck-trace 1\nmodel ring\nstep init\nstep go x=1 x=2\n", "bad.trace:4: argument x given twice"},
+		{"daggercheck-trace 1\nmodel ring\nstep init\noutcome deadlock p\n", "bad.trace:4: outcome \"deadlock p\""},
 	} {
 		_, err := Parse("bad.trace", strings.NewReader(tc.text))
 		if err == nil || !errors.Is(err, ErrSyntax) || !strings.Contains(err.Error(), tc.want) {

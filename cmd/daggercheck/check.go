@@ -14,6 +14,9 @@ import (
 	"github.com/daggercheck/daggercheck/traces"
 )
 
+// maxWorkers bounds --workers: more goroutines than that only cost memory.
+const maxWorkers = 1024
+
 // check runs `check` (exhaustive search) or, with simulate, `simulate`.
 func (e env) check(args []string, simulate bool) int {
 	name := "check"
@@ -65,8 +68,8 @@ func (e env) check(args []string, simulate bool) int {
 	switch {
 	case *strategy != "bfs" && *strategy != "dfs":
 		return e.usageError(fmt.Errorf("--strategy %q: want bfs or dfs", *strategy))
-	case *workers < 0:
-		return e.usageError(fmt.Errorf("--workers %d: want 0 (one per CPU) or more", *workers))
+	case *workers < 0 || *workers > maxWorkers:
+		return e.usageError(fmt.Errorf("--workers %d: want 0 (one per CPU) to %d", *workers, maxWorkers))
 	case *workers > 1 && *strategy == "dfs":
 		return e.usageError(fmt.Errorf("--workers %d: depth-first search runs on one worker", *workers))
 	case *maxDepth < 0:
@@ -108,12 +111,6 @@ func (e env) check(args []string, simulate bool) int {
 		fmt.Fprintf(e.stderr, "daggercheck: %v\n", err)
 		return exitUsage
 	}
-	if *traceOut != "" {
-		if err := writeTrace(*traceOut, en.Name, vals.Assignments(), *bug, res, e.stderr); err != nil {
-			fmt.Fprintf(e.stderr, "daggercheck: %v\n", err)
-			return exitUsage
-		}
-	}
 	rep := newReport(en.Name, vals.Map(), vals.Assignments(), *bug, res)
 	rep.properties, rep.allowDeadlock = r.Properties(), *allowDeadlock
 	if simulate {
@@ -126,6 +123,12 @@ func (e env) check(args []string, simulate bool) int {
 		}
 	} else {
 		rep.print(e.stdout, res)
+	}
+	if *traceOut != "" {
+		if err := writeTrace(*traceOut, en.Name, vals.Assignments(), *bug, res, e.stderr); err != nil {
+			fmt.Fprintf(e.stderr, "daggercheck: %v\n", err)
+			return exitUsage
+		}
 	}
 	switch res.Verdict {
 	case checker.OK:

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	shlex "github.com/anmitsu/go-shlex"
+
+	"github.com/daggercheck/daggercheck/model"
 )
 
 // The documentation shows real output: every example block that starts
@@ -78,4 +80,47 @@ func TestDocsShowRealOutput(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no documented examples found")
 	}
+}
+
+// The parameter tables in the docs list exactly what the registry offers.
+func TestDocsParameterTables(t *testing.T) {
+	files, _ := filepath.Glob("../../docs/*.md")
+	section := regexp.MustCompile("(?s)`daggercheck check (\\w+) -p key=value \\.\\.\\.`[^\n]*\n\n\\| parameter .*?\n\n")
+	row := regexp.MustCompile("(?m)^\\| `([^`]+)` \\| ([^|]*) \\| ([^|]*) \\| (.*) \\|$")
+	n := 0
+	for _, file := range files {
+		text, _ := os.ReadFile(file)
+		for _, m := range section.FindAllStringSubmatch(string(text), -1) {
+			n++
+			mj := describeForTest(t, m[1])
+			var want []string
+			for _, p := range mj.Params {
+				// Choices are written "a, b" in the docs: a bare | would split the cell.
+				want = append(want, strings.Join([]string{p.Name, p.Default, strings.ReplaceAll(p.Range, "|", ", "), p.Description}, " | "))
+			}
+			var got []string
+			for _, r := range row.FindAllStringSubmatch(m[0], -1) {
+				got = append(got, strings.Join(r[1:], " | "))
+			}
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("%s: the %s parameter table is\n%s\nbut the model has\n%s", file, m[1], strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no parameter tables found")
+	}
+}
+
+func describeForTest(t *testing.T, name string) modelJSON {
+	t.Helper()
+	en, err := model.Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mj, err := describe(en)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mj
 }

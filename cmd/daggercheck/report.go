@@ -17,7 +17,7 @@ type report struct {
 	Params               map[string]string `json:"params"`
 	Bug                  string            `json:"bug"`
 	Result               string            `json:"result"`
-	Property             string            `json:"property,omitempty"`
+	Property             string            `json:"property"`
 	PropertyKind         string            `json:"property_kind,omitempty"`
 	Description          string            `json:"description,omitempty"`
 	Reason               string            `json:"reason,omitempty"`

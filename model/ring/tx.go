@@ -162,13 +162,23 @@ func (m *Model) store(s *State, f, k int, name string) {
 }
 
 // buffered reports whether the NIC holds a complete snapshot of RPC r of
-// flow f that it has not processed yet.
+// flow f that it has not processed yet and will take when it does: a
+// snapshot its freshness test would reject is no copy at all.
 func (m *Model) buffered(s *State, f int, r uint8) bool {
 	if int(s.PollFlow) != f {
 		return false
 	}
+	fl := &s.F[f]
 	for j := 0; j < int(s.PollRead); j++ {
-		if l := s.Buf[j]; l.Valid == 1 && l.Hdr == r && l.Args == r {
+		l := s.Buf[j]
+		if l.Valid != 1 || l.Hdr != r || l.Args != r {
+			continue
+		}
+		slot := int(s.PollSlot) + j
+		if m.Dagger && l.Flag != fl.Seen[slot] {
+			return true
+		}
+		if !m.Dagger && int(r)-1 >= int(fl.Next) && l.Flag == m.phase(int(r)-1) {
 			return true
 		}
 	}
