@@ -11,7 +11,8 @@ import (
 // each. Walk i draws its choices from a generator seeded with (Seed, i),
 // so the same seed on the same commit repeats the same walks. Each walk
 // checks the invariants and deadlock freedom at every state; a walk ends
-// early in a terminal state. Simulation cannot prove anything: it cannot
+// early where no action is enabled (a deadlock unless the state is
+// terminal). Simulation cannot prove anything: it cannot
 // refute a Sometimes property, so those it never witnessed are listed in
 // Result.Unwitnessed, and it does not judge liveness.
 func (c *Checker[S]) Simulate(ctx context.Context) (*Result, error) {
