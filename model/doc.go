@@ -4,17 +4,16 @@
 // subpackage as a small, deterministic, value-typed state machine that
 // implements checker.Model:
 //
-//   - grid: the example model, whose exact counts are known by formula
-//     (here now);
+//   - ring (the default): the host–NIC TX and RX rings of 64-byte slots,
+//     in Dagger's published protocol and our credit protocol, over three
+//     host–NIC interfaces;
 //   - coherence: the coherence handshake between CPU cache, NIC cache and
-//     home agent (to come; the state machine tla/ specifies);
-//   - ring: the host–NIC TX and RX rings of 64-byte slots, in Dagger's
-//     published protocol and our credit protocol (to come; it becomes the
-//     default model);
+//     home agent (the state machine tla/ will specify);
 //   - nic: request buffer, flow FIFOs, load balancers, TX scheduler and
-//     connection table (to come);
+//     connection table;
 //   - system: two hosts end to end over a faulty network with the udp and
-//     reliable transports (to come).
+//     reliable transports;
+//   - grid: the example model, whose exact counts are known by formula.
 //
 // Models import spec and checker only, never impl: the implementation is
 // an independent encoding of the same design, checked against them.

@@ -8,7 +8,9 @@ import (
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/model/coherence"
 	"github.com/daggercheck/daggercheck/model/grid"
+	"github.com/daggercheck/daggercheck/model/nic"
 	"github.com/daggercheck/daggercheck/model/ring"
+	"github.com/daggercheck/daggercheck/model/system"
 	"github.com/daggercheck/daggercheck/spec"
 )
 
@@ -46,6 +48,32 @@ var entries = []Entry{
 		Bugs:   coherence.Bugs,
 		build: func(v spec.Values, bug string, opts checker.Options) (checker.Runner, error) {
 			m, err := coherence.New(v, bug)
+			if err != nil {
+				return nil, err
+			}
+			return checker.New(m, opts), nil
+		},
+	},
+	{
+		Name:   "system",
+		Doc:    "two hosts end to end: clients, NICs, a faulty network, the udp or reliable transport, the server's handler",
+		Params: system.Params,
+		Bugs:   system.Bugs,
+		build: func(v spec.Values, bug string, opts checker.Options) (checker.Runner, error) {
+			m, err := system.New(v, bug)
+			if err != nil {
+				return nil, err
+			}
+			return checker.New(m, opts), nil
+		},
+	},
+	{
+		Name:   "nic",
+		Doc:    "the NIC pipeline: request buffer, load balancer, flow FIFOs, batching TX scheduler and connection table",
+		Params: nic.Params,
+		Bugs:   nic.Bugs,
+		build: func(v spec.Values, bug string, opts checker.Options) (checker.Runner, error) {
+			m, err := nic.New(v, bug)
 			if err != nil {
 				return nil, err
 			}

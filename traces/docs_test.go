@@ -13,7 +13,9 @@ import (
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/model"
 	"github.com/daggercheck/daggercheck/model/coherence"
+	"github.com/daggercheck/daggercheck/model/nic"
 	"github.com/daggercheck/daggercheck/model/ring"
+	"github.com/daggercheck/daggercheck/model/system"
 )
 
 var rewrite = flag.Bool("rewrite", false, "rewrite docs/traces from what the checker finds now")
@@ -34,8 +36,9 @@ func slug(s string) string {
 }
 
 // examples are the ring model's weak points of the published protocol,
-// its bug catalogue and the coherence model's, each the run that
-// docs/protocol.md or docs/coherence.md shows.
+// its bug catalogue, the nic model's weak points and catalogue, the
+// coherence and system models' catalogues and what udp does not
+// guarantee, each the run the docs show.
 func examples() []example {
 	var out []example
 	for _, w := range ring.WeakPoints {
@@ -47,6 +50,21 @@ func examples() []example {
 			params = []string{"dir=rx"}
 		}
 		out = append(out, example{file: "ring-bug-" + b.Name + ".trace", model: "ring", params: params, bug: b.Name, property: b.Breaks})
+	}
+	for _, w := range nic.WeakPoints {
+		out = append(out, example{file: "nic-dagger-" + slug(w.Name) + ".trace", model: "nic", params: w.Params, property: w.Property})
+	}
+	for _, b := range nic.Bugs {
+		out = append(out, example{file: "nic-bug-" + b.Name + ".trace", model: "nic",
+			params: nic.BugParams[b.Name], bug: b.Name, property: b.Breaks})
+	}
+	for _, b := range system.Bugs {
+		out = append(out, example{file: "system-bug-" + b.Name + ".trace", model: "system",
+			params: system.BugParams[b.Name], bug: b.Name, property: b.Breaks})
+	}
+	for _, p := range system.UDPGaps {
+		out = append(out, example{file: "system-udp-" + p + ".trace", model: "system",
+			params: []string{"transport=udp"}, property: p})
 	}
 	for _, b := range coherence.Bugs {
 		out = append(out, example{file: "coherence-bug-" + b.Name + ".trace", model: "coherence",

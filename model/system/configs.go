@@ -1,0 +1,29 @@
+package system
+
+// Shipped is a named configuration the suite checks, pins and documents.
+type Shipped struct {
+	Name   string
+	Params []string // -p assignments; the rest are defaults
+}
+
+// Configs are the shipped configurations of the reliable transport; every
+// property holds on each.
+var Configs = []Shipped{
+	{Name: "reliable", Params: nil},
+	{Name: "reliable-1-client-2-calls", Params: []string{"clients=1", "calls=2"}},
+	{Name: "reliable-no-faults", Params: []string{"losses=0", "dups=0", "reorders=0", "clients=3"}},
+	{Name: "reliable-2-losses", Params: []string{"clients=1", "losses=2", "dups=1", "reorders=1"}},
+	{Name: "reliable-2-calls", Params: []string{"calls=2"}},
+}
+
+// UDPGaps are what the udp transport does not guarantee, each shown as a
+// counterexample by `check system -p transport=udp --property NAME`.
+var UDPGaps = []string{"at-most-once", "exactly-once"}
+
+// UDPKeeps are the properties udp keeps.
+var UDPKeeps = []string{"response-matching", "eventual-completion"}
+
+// BugParams are the parameters a bug needs beyond the defaults to show.
+var BugParams = map[string][]string{
+	"seq-not-advanced": {"calls=2"},
+}

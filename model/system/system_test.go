@@ -1,0 +1,146 @@
+package system_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/model/system"
+	"github.com/daggercheck/daggercheck/spec"
+)
+
+func build(t *testing.T, params []string, bug string) *system.Model {
+	t.Helper()
+	v, err := spec.ParseParams(system.Params, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := system.New(v, bug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func bfs(t *testing.T, m *system.Model, opts checker.Options) *checker.Result {
+	t.Helper()
+	res, err := checker.New(m, opts).BFS(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// Distinct-state counts of the shipped configurations, pinned so a change
+// to the state space shows up in review (with the symmetry reduction).
+var pinned = map[string]uint64{
+	"reliable":                  8673,
+	"reliable-1-client-2-calls": 1779,
+	"reliable-no-faults":        469,
+	"reliable-2-losses":         862,
+	"reliable-2-calls":          82110,
+}
+
+func TestShippedConfigsHold(t *testing.T) {
+	for _, c := range system.Configs {
+		t.Run(c.Name, func(t *testing.T) {
+			res := bfs(t, build(t, c.Params, ""), checker.Options{})
+			res.AssertOK(t)
+			t.Logf("%s: %d distinct, %d generated, depth %d, %.2fs", c.Name,
+				res.Stats.Distinct, res.Stats.Generated, res.Stats.Depth, res.Stats.Duration.Seconds())
+			if want := pinned[c.Name]; res.Stats.Distinct != want {
+				t.Fatalf("distinct states %d, pinned %d", res.Stats.Distinct, want)
+			}
+		})
+	}
+}
+
+func minimal(t *testing.T, m *system.Model, property string, res *checker.Result) {
+	t.Helper()
+	if res.Trace.LoopStart >= 0 {
+		return
+	}
+	n := res.Trace.Len()
+	if bfs(t, m, checker.Options{Only: []string{property}, MaxDepth: n - 1}).Verdict == checker.Violation {
+		t.Fatalf("a search bounded to %d steps also violates %s", n-1, property)
+	}
+}
+
+// UDP keeps response matching and completion (the RPC layer gives up),
+// and gives neither at-most-once nor exactly-once.
+func TestUDPGuarantees(t *testing.T) {
+	m := build(t, []string{"transport=udp"}, "")
+	for _, p := range system.UDPGaps {
+		res := bfs(t, m, checker.Options{Only: []string{p}})
+		res.AssertViolation(t, p)
+		minimal(t, m, p, res)
+	}
+	bfs(t, m, checker.Options{Only: system.UDPKeeps}).AssertOK(t)
+	// Without faults or resends, udp too runs each call at most once (but
+	// its RPC layer may still give up before the response arrives).
+	bfs(t, build(t, []string{"transport=udp", "losses=0", "dups=0", "retries=0"}, ""), checker.Options{Only: []string{"at-most-once"}}).AssertOK(t)
+}
+
+func TestBugCatalogue(t *testing.T) {
+	for _, b := range system.Bugs {
+		t.Run(b.Name, func(t *testing.T) {
+			m := build(t, system.BugParams[b.Name], b.Name)
+			res := bfs(t, m, checker.Options{})
+			res.AssertViolation(t, b.Breaks)
+			minimal(t, m, b.Breaks, res)
+		})
+	}
+}
+
+// Clients are interchangeable: the reduction changes no verdict and no
+// counterexample length, and saves states.
+func TestSymmetryKeepsResults(t *testing.T) {
+	for _, tc := range []struct {
+		params []string
+		bug    string
+	}{
+		{[]string{"clients=2"}, ""},
+		{[]string{"clients=2", "transport=udp"}, ""},
+		{[]string{"clients=2"}, "no-dedup"},
+		{[]string{"clients=2", "losses=0", "dups=0", "reorders=0", "calls=2"}, ""},
+	} {
+		m := build(t, tc.params, tc.bug)
+		on := bfs(t, m, checker.Options{})
+		off := bfs(t, m, checker.Options{NoSymmetry: true})
+		if on.Verdict != off.Verdict || on.Property != off.Property || on.Trace.Len() != off.Trace.Len() {
+			t.Fatalf("%v %s: with symmetry %v %s (%d steps), without %v %s (%d steps)", tc.params, tc.bug,
+				on.Verdict, on.Property, on.Trace.Len(), off.Verdict, off.Property, off.Trace.Len())
+		}
+		if on.Stats.Distinct >= off.Stats.Distinct {
+			t.Fatalf("%v: the reduction saved nothing (%d vs %d)", tc.params, on.Stats.Distinct, off.Stats.Distinct)
+		}
+		t.Logf("%v %s: %d states with symmetry, %d without", tc.params, tc.bug, on.Stats.Distinct, off.Stats.Distinct)
+	}
+}
+
+func TestWorkersDoNotChangeSystemResults(t *testing.T) {
+	for _, bug := range []string{"", "retransmit-new-seq"} {
+		m := build(t, nil, bug)
+		one := bfs(t, m, checker.Options{Workers: 1, SkipLiveness: true})
+		two := bfs(t, m, checker.Options{Workers: 2, SkipLiveness: true})
+		if one.Verdict != two.Verdict || one.Stats.Distinct != two.Stats.Distinct || one.Stats.Generated != two.Stats.Generated {
+			t.Fatalf("bug %q: workers=1 %v %d/%d, workers=2 %v %d/%d", bug, one.Verdict, one.Stats.Distinct,
+				one.Stats.Generated, two.Verdict, two.Stats.Distinct, two.Stats.Generated)
+		}
+	}
+}
+
+func TestBadBugParams(t *testing.T) {
+	for _, tc := range []struct {
+		params []string
+		bug    string
+	}{
+		{[]string{"transport=udp"}, "no-dedup"},
+		{[]string{"clients=1"}, "response-misrouted"},
+	} {
+		v, _ := spec.ParseParams(system.Params, tc.params)
+		if _, err := system.New(v, tc.bug); err == nil {
+			t.Fatalf("%v --bug %s accepted", tc.params, tc.bug)
+		}
+	}
+}
