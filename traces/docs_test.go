@@ -13,6 +13,7 @@ import (
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/model"
 	"github.com/daggercheck/daggercheck/model/coherence"
+	"github.com/daggercheck/daggercheck/model/grid"
 	"github.com/daggercheck/daggercheck/model/nic"
 	"github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/model/system"
@@ -50,6 +51,10 @@ func examples() []example {
 			params = []string{"dir=rx"}
 		}
 		out = append(out, example{file: "ring-bug-" + b.Name + ".trace", model: "ring", params: params, bug: b.Name, property: b.Breaks})
+	}
+	for _, b := range grid.Bugs {
+		out = append(out, example{file: "grid-bug-" + b.Name + ".trace", model: "grid",
+			params: []string{"dims=2", "size=3"}, bug: b.Name, property: b.Breaks})
 	}
 	for _, w := range nic.WeakPoints {
 		out = append(out, example{file: "nic-dagger-" + slug(w.Name) + ".trace", model: "nic", params: w.Params, property: w.Property})
