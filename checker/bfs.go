@@ -66,6 +66,7 @@ type bfsWorker[S any] struct {
 	buf       []byte
 	out       [][]candidate[S] // this level's candidates, by partition
 	heads     []int            // merge positions, one per worker
+	direct    []candidate[S]   // with one worker: new states, in rank order
 	coverage  []uint64
 	generated uint64
 	found     finding
@@ -238,11 +239,24 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 						w.generated++
 						s = c.canonical(s)
 						fp := c.fingerprint(s, &w.buf)
-						if seen.Contains(fp) {
+						if bounded {
+							if !seen.Contains(fp) {
+								w.cutoff = true // beyond the bound: note it, explore nothing
+							}
 							return
 						}
-						if bounded {
-							w.cutoff = true // beyond the bound: note it, explore nothing
+						if workers == 1 {
+							// One worker expands in rank order, so the first
+							// insert of a fingerprint is its least rank: insert
+							// now and skip the partitions (same result, one
+							// probe of the visited set instead of two).
+							if seen.Insert(fp) {
+								judge(w, s, fp, depth+1)
+								w.direct = append(w.direct, candidate[S]{rank: rank, fp: fp, s: s})
+							}
+							return
+						}
+						if seen.Contains(fp) {
 							return
 						}
 						p := fp & (1<<partBits - 1)
@@ -267,6 +281,10 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			kept = make([][]candidate[S], parts)
 		}
 		var pcursor atomic.Int64
+		if workers == 1 {
+			pcursor.Store(int64(parts)) // inserted while expanding
+			live.distinct.Add(uint64(len(ws[0].direct)))
+		}
 		parallel(func(w *bfsWorker[S]) {
 			for {
 				p := int(pcursor.Add(1)) - 1
@@ -310,7 +328,10 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		})
 
 		// Order: the next level in rank order (a counting sort by parent,
-		// then by emit order within a parent).
+		// then by emit order within a parent; one worker's are in order).
+		if workers == 1 {
+			kept[0], ws[0].direct = ws[0].direct, kept[0][:0]
+		}
 		n := 0
 		for _, k := range kept {
 			n += len(k)
