@@ -5,8 +5,9 @@
 // and the committed counterexamples of docs/traces, which the tests keep
 // current and re-check on the models (Checker.Recheck) without a search.
 //
-// To come (issue 6): ITF JSON export, replay of traces on impl in step
-// mode, validation of recorded impl runs against the models, and the RPC
+// WriteITF exports a counterexample as ITF JSON (`--itf-out`).
+//
+// To come (issue 6): replay of traces on impl in step mode, validation of recorded impl runs against the models, and the RPC
 // history checker behind `daggercheck history`.
 //
 // It may import spec, model, impl and checker: it is where the models and

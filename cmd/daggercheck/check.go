@@ -30,6 +30,7 @@ func (e env) check(args []string, simulate bool) int {
 	fs.Var(&only, "property", "check only this property (repeatable; default: all)")
 	bug := fs.String("bug", "", "inject the named bug from the model's catalogue")
 	traceOut := fs.String("trace-out", "", "write the counterexample, if any, to this trace `file`")
+	itfOut := fs.String("itf-out", "", "write the counterexample, if any, as ITF JSON to this `file`")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
 	progress := fs.Bool("progress", false, "report progress on stderr even when it is not a terminal")
 	allowDeadlock := fs.Bool("allow-deadlock", false, "do not report states without enabled actions")
@@ -124,8 +125,23 @@ func (e env) check(args []string, simulate bool) int {
 	} else {
 		rep.print(e.stdout, res)
 	}
-	if *traceOut != "" {
-		if err := writeTrace(*traceOut, en.Name, vals.Assignments(), *bug, res, e.stderr); err != nil {
+	for _, out := range []struct {
+		path  string
+		write func(io.Writer) error
+	}{
+		{*traceOut, func(w io.Writer) error {
+			f, err := traces.FromResult(en.Name, vals.Assignments(), *bug, res)
+			if err != nil {
+				return err
+			}
+			return f.Format(w)
+		}},
+		{*itfOut, func(w io.Writer) error { return traces.WriteITF(w, en.Name, vals.Assignments(), *bug, res) }},
+	} {
+		if out.path == "" {
+			continue
+		}
+		if err := writeCounterexample(out.path, res, out.write, e.stderr); err != nil {
 			fmt.Fprintf(e.stderr, "daggercheck: %v\n", err)
 			return exitUsage
 		}
@@ -175,22 +191,20 @@ func roundDiv(n, d uint64) uint64 {
 	return q
 }
 
-// writeTrace writes the run's counterexample as a trace file. A run
-// without one writes nothing (and leaves any file there alone) and says
-// so on stderr; its exit code already tells a script there is no trace.
-func writeTrace(path, model string, params []string, bug string, res *checker.Result, stderr io.Writer) error {
+// writeCounterexample writes the run's counterexample to path with write.
+// A run without one writes nothing (and leaves any file there alone) and
+// says so on stderr; its exit code already tells a script there is none.
+func writeCounterexample(path string, res *checker.Result, write func(io.Writer) error, stderr io.Writer) error {
 	if res.Trace == nil {
 		fmt.Fprintf(stderr, "daggercheck: no counterexample, nothing written to %s\n", path)
 		return nil
 	}
-	f, err := traces.FromResult(model, params, bug, res)
-	if err != nil {
+	var b strings.Builder
+	if err := write(&b); err != nil {
 		return err
 	}
-	var b strings.Builder
-	f.Format(&b)
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		return fmt.Errorf("--trace-out: %w", err)
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
 }
