@@ -28,71 +28,30 @@ type Entry struct {
 const Default = "ring"
 
 var entries = []Entry{
-	{
-		Name:   "ring",
-		Doc:    "the host–NIC TX and RX rings: Dagger's published protocol and our credit protocol",
-		Params: ring.Params,
-		Bugs:   ring.Bugs,
+	register[ring.State]("ring", "the host–NIC TX and RX rings: Dagger's published protocol and our credit protocol",
+		ring.Params, ring.Bugs, ring.New),
+	register[coherence.State]("coherence", "the coherence handshake between the CPU cache, the NIC cache and the home agent (MESI or MSI)",
+		coherence.Params, coherence.Bugs, coherence.New),
+	register[nic.State]("nic", "the NIC pipeline: request buffer, load balancer, flow FIFOs, batching TX scheduler and connection table",
+		nic.Params, nic.Bugs, nic.New),
+	register[system.State]("system", "two hosts end to end: clients, NICs, a faulty network, the udp or reliable transport, the server's handler",
+		system.Params, system.Bugs, system.New),
+	register[grid.State]("grid", "example: counters that count up to a bound (exact counts known by formula)",
+		grid.Params, grid.Bugs, grid.New),
+}
+
+// register makes the entry of a model whose package offers its parameters,
+// its bug catalogue and a constructor.
+func register[S any, M checker.Model[S]](name, doc string, params []spec.Param, bugs []spec.Bug,
+	newModel func(spec.Values, string) (M, error)) Entry {
+	return Entry{Name: name, Doc: doc, Params: params, Bugs: bugs,
 		build: func(v spec.Values, bug string, opts checker.Options) (checker.Runner, error) {
-			m, err := ring.New(v, bug)
+			m, err := newModel(v, bug)
 			if err != nil {
 				return nil, err
 			}
-			return checker.New(m, opts), nil
-		},
-	},
-	{
-		Name:   "coherence",
-		Doc:    "the coherence handshake between the CPU cache, the NIC cache and the home agent (MESI or MSI)",
-		Params: coherence.Params,
-		Bugs:   coherence.Bugs,
-		build: func(v spec.Values, bug string, opts checker.Options) (checker.Runner, error) {
-			m, err := coherence.New(v, bug)
-			if err != nil {
-				return nil, err
-			}
-			return checker.New(m, opts), nil
-		},
-	},
-	{
-		Name:   "system",
-		Doc:    "two hosts end to end: clients, NICs, a faulty network, the udp or reliable transport, the server's handler",
-		Params: system.Params,
-		Bugs:   system.Bugs,
-		build: func(v spec.Values, bug string, opts checker.Options) (checker.Runner, error) {
-			m, err := system.New(v, bug)
-			if err != nil {
-				return nil, err
-			}
-			return checker.New(m, opts), nil
-		},
-	},
-	{
-		Name:   "nic",
-		Doc:    "the NIC pipeline: request buffer, load balancer, flow FIFOs, batching TX scheduler and connection table",
-		Params: nic.Params,
-		Bugs:   nic.Bugs,
-		build: func(v spec.Values, bug string, opts checker.Options) (checker.Runner, error) {
-			m, err := nic.New(v, bug)
-			if err != nil {
-				return nil, err
-			}
-			return checker.New(m, opts), nil
-		},
-	},
-	{
-		Name:   "grid",
-		Doc:    "example: counters that count up to a bound (exact counts known by formula)",
-		Params: grid.Params,
-		Bugs:   grid.Bugs,
-		build: func(v spec.Values, bug string, opts checker.Options) (checker.Runner, error) {
-			m, err := grid.New(v, bug)
-			if err != nil {
-				return nil, err
-			}
-			return checker.New(m, opts), nil
-		},
-	},
+			return checker.New[S](m, opts), nil
+		}}
 }
 
 // All lists the models, by name.

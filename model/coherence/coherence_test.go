@@ -1,7 +1,6 @@
 package coherence_test
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -9,29 +8,18 @@ import (
 
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/model/coherence"
+	"github.com/daggercheck/daggercheck/model/modeltest"
 	"github.com/daggercheck/daggercheck/spec"
 )
 
 func build(t *testing.T, params []string, bug string) *coherence.Model {
 	t.Helper()
-	v, err := spec.ParseParams(coherence.Params, params)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := coherence.New(v, bug)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return modeltest.Build(t, coherence.Params, coherence.New, params, bug)
 }
 
 func bfs[S any](t *testing.T, m checker.Model[S], opts checker.Options) *checker.Result {
 	t.Helper()
-	res, err := checker.New(m, opts).BFS(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	return modeltest.BFS(t, m, opts)
 }
 
 type counts struct {

@@ -1,37 +1,25 @@
 package nic_test
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/model/modeltest"
 	"github.com/daggercheck/daggercheck/model/nic"
 	"github.com/daggercheck/daggercheck/spec"
 )
 
 func build(t *testing.T, params []string, bug string) *nic.Model {
 	t.Helper()
-	v, err := spec.ParseParams(nic.Params, params)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := nic.New(v, bug)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return modeltest.Build(t, nic.Params, nic.New, params, bug)
 }
 
 func bfs(t *testing.T, m *nic.Model, opts checker.Options) *checker.Result {
 	t.Helper()
-	res, err := checker.New(m, opts).BFS(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	return modeltest.BFS(t, m, opts)
 }
 
 type counts struct {
@@ -76,29 +64,9 @@ func TestShippedConfigsHold(t *testing.T) {
 	}
 }
 
-// minimal checks a breadth-first counterexample against an independent
-// bound: the same search limited to one step fewer must not find it.
 func minimal(t *testing.T, m *nic.Model, property string, res *checker.Result) {
 	t.Helper()
-	n := res.Trace.Len()
-	if res.Trace.LoopStart >= 0 {
-		return // a lasso's length is not a shortest-path length
-	}
-	if n == 1 {
-		// MaxDepth 0 means no bound: judge the initial states directly.
-		for _, p := range m.Properties() {
-			for _, s := range m.Init() {
-				if p.Name == property && !p.Holds(s) {
-					t.Fatalf("an initial state violates %s", property)
-				}
-			}
-		}
-		return
-	}
-	shorter := bfs(t, m, checker.Options{Only: []string{property}, MaxDepth: n - 1})
-	if shorter.Verdict == checker.Violation {
-		t.Fatalf("a search bounded to %d steps also violates %s: the %d-step counterexample is not minimal", n-1, property, n)
-	}
+	modeltest.Minimal(t, m, property, res)
 }
 
 func TestDaggerWeakPoints(t *testing.T) {

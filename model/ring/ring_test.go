@@ -1,34 +1,22 @@
 package ring_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/model/modeltest"
 	"github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/spec"
 )
 
 func build(t *testing.T, params []string, bug string) *ring.Model {
 	t.Helper()
-	v, err := spec.ParseParams(ring.Params, params)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := ring.New(v, bug)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return modeltest.Build(t, ring.Params, ring.New, params, bug)
 }
 
 func bfs(t *testing.T, m *ring.Model, opts checker.Options) *checker.Result {
 	t.Helper()
-	res, err := checker.New(m, opts).BFS(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	return modeltest.BFS(t, m, opts)
 }
 
 // The exact distinct-state count of every shipped configuration is pinned
@@ -63,18 +51,9 @@ func TestShippedConfigsHold(t *testing.T) {
 	}
 }
 
-// minimal checks a breadth-first counterexample against an independent
-// bound: the same search limited to one step fewer must not find it.
 func minimal(t *testing.T, m *ring.Model, property string, res *checker.Result) {
 	t.Helper()
-	n := res.Trace.Len()
-	if res.Trace.LoopStart >= 0 {
-		return // a lasso's length is not a shortest-path length
-	}
-	shorter := bfs(t, m, checker.Options{Only: []string{property}, MaxDepth: n - 1})
-	if shorter.Verdict == checker.Violation {
-		t.Fatalf("a search bounded to %d steps also violates %s: the %d-step counterexample is not minimal", n-1, property, n)
-	}
+	modeltest.Minimal(t, m, property, res)
 }
 
 func TestDaggerWeakPoints(t *testing.T) {

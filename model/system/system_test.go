@@ -1,34 +1,22 @@
 package system_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/model/modeltest"
 	"github.com/daggercheck/daggercheck/model/system"
 	"github.com/daggercheck/daggercheck/spec"
 )
 
 func build(t *testing.T, params []string, bug string) *system.Model {
 	t.Helper()
-	v, err := spec.ParseParams(system.Params, params)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := system.New(v, bug)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return modeltest.Build(t, system.Params, system.New, params, bug)
 }
 
 func bfs(t *testing.T, m *system.Model, opts checker.Options) *checker.Result {
 	t.Helper()
-	res, err := checker.New(m, opts).BFS(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	return modeltest.BFS(t, m, opts)
 }
 
 // Distinct-state counts of the shipped configurations, pinned so a change
@@ -57,13 +45,7 @@ func TestShippedConfigsHold(t *testing.T) {
 
 func minimal(t *testing.T, m *system.Model, property string, res *checker.Result) {
 	t.Helper()
-	if res.Trace.LoopStart >= 0 {
-		return
-	}
-	n := res.Trace.Len()
-	if bfs(t, m, checker.Options{Only: []string{property}, MaxDepth: n - 1}).Verdict == checker.Violation {
-		t.Fatalf("a search bounded to %d steps also violates %s", n-1, property)
-	}
+	modeltest.Minimal(t, m, property, res)
 }
 
 // UDP keeps response matching and completion (the RPC layer gives up),

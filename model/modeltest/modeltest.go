@@ -1,0 +1,71 @@
+// Package modeltest holds what the model packages' tests share: building
+// a model from "-p" assignments, running a search that must not fail, and
+// checking that a breadth-first counterexample is minimal against an
+// independent bound. It is imported by tests only.
+package modeltest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/spec"
+)
+
+// Build parses params against defs and builds a model with newModel,
+// failing t on any error.
+func Build[M any](t testing.TB, defs []spec.Param, newModel func(spec.Values, string) (M, error), params []string, bug string) M {
+	t.Helper()
+	v, err := spec.ParseParams(defs, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := newModel(v, bug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// BFS runs a breadth-first search, failing t if the checker errs.
+func BFS[S any](t testing.TB, m checker.Model[S], opts checker.Options) *checker.Result {
+	t.Helper()
+	res, err := checker.New(m, opts).BFS(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// Minimal checks a breadth-first counterexample to property against an
+// independent bound: the same search limited to one step fewer must not
+// find a violation. (A lasso's length is not a shortest-path length, so
+// lassos are not judged.)
+func Minimal[S any](t testing.TB, m checker.Model[S], property string, res *checker.Result) {
+	t.Helper()
+	if res.Trace == nil || res.Trace.LoopStart >= 0 {
+		return
+	}
+	n := res.Trace.Len()
+	if n == 0 {
+		return // an initial state: nothing is shorter
+	}
+	if n == 1 {
+		// MaxDepth 0 means no bound, so judge the initial states directly.
+		for _, p := range m.Properties() {
+			if p.Name != property || p.Kind != checker.Always {
+				continue
+			}
+			for _, s := range m.Init() {
+				if !p.Holds(s) {
+					t.Fatalf("an initial state violates %s: the 1-step counterexample is not minimal", property)
+				}
+			}
+		}
+		return
+	}
+	shorter := BFS(t, m, checker.Options{Only: []string{property}, MaxDepth: n - 1})
+	if shorter.Verdict == checker.Violation || shorter.Verdict == checker.Deadlock {
+		t.Fatalf("a search bounded to %d steps also violates %s: the %d-step counterexample is not minimal", n-1, property, n)
+	}
+}
