@@ -6,6 +6,8 @@
 //	                  [--json] [--progress]
 //	daggercheck simulate [MODEL] [-p key=value]... [--bug NAME] [--runs R]
 //	                  [--steps S] [--seed N] [--json] [--progress]
+//	daggercheck history FILE|- [--semantics at-most-once|exactly-once]
+//	                  [--fifo] [--complete] [--json]
 //
 // With no MODEL, check and simulate use the default model. Human output
 // goes to stdout; progress goes to stderr, and only when stderr is a

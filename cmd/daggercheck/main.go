@@ -42,6 +42,7 @@ commands:
   models   [--json]                      list the models, their parameters, properties and bugs
   check    [MODEL] [flags]               explore every reachable state of MODEL (default %s)
   simulate [MODEL] [flags]               run seeded random walks through MODEL
+  history  FILE|- [flags]                check an RPC history (calls, execs, completions)
 
 Run 'daggercheck COMMAND -h' for a command's flags.
 Exit codes: 0 all good, 1 a property is violated, 2 bad input or usage, 3 stopped at a limit.
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 		return e.check(rest, false)
 	case "simulate":
 		return e.check(rest, true)
+	case "history":
+		return e.history(rest)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintf(stdout, usage, defaultModel())
 		return exitOK

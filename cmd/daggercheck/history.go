@@ -1,0 +1,134 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/daggercheck/daggercheck/traces"
+)
+
+// stdin is what `history -` reads; tests replace it.
+var stdin io.Reader = os.Stdin
+
+// historyReport is the outcome of history, as printed with --json. Its
+// field names are the CLI contract (DESIGN.md §7); add, never rename.
+type historyReport struct {
+	File        string          `json:"file"`
+	Semantics   string          `json:"semantics"`
+	FIFO        bool            `json:"fifo"`
+	Complete    bool            `json:"complete"`
+	Result      string          `json:"result"` // "ok" or "violation"
+	Rule        string          `json:"rule"`
+	Line        int             `json:"line"`
+	Message     string          `json:"message"`
+	Calls       int             `json:"calls"`
+	Execs       int             `json:"execs"`
+	Completions completionsJSON `json:"completions"`
+}
+
+type completionsJSON struct {
+	OK      int `json:"ok"`
+	Timeout int `json:"timeout"`
+	Error   int `json:"error"`
+}
+
+// history runs `history FILE|-`: it checks an RPC history against the
+// rules of DESIGN.md §6.
+func (e env) history(args []string) int {
+	fs := flag.NewFlagSet("history", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	semantics := fs.String("semantics", "at-most-once", "delivery guarantee to check: at-most-once or exactly-once")
+	fifo := fs.Bool("fifo", false, "on each connection, calls must execute in the order they were made")
+	complete := fs.Bool("complete", false, "the history has ended (exactly-once then wants every call executed and completed ok)")
+	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: daggercheck history FILE|- [flags]")
+		fs.PrintDefaults()
+	}
+	pos, err := parse(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	switch {
+	case len(pos) == 0:
+		return e.usageError(errors.New("history: want a FILE to check (or - for stdin)"))
+	case len(pos) > 1:
+		return e.usageError(fmt.Errorf("history takes one FILE (or - for stdin), got %q", pos))
+	}
+	sem, err := traces.ParseSemantics(*semantics)
+	if err != nil {
+		return e.usageError(fmt.Errorf("--semantics %q: want at-most-once or exactly-once", *semantics))
+	}
+	opts := traces.HistoryOptions{Semantics: sem, FIFO: *fifo, Complete: *complete}
+
+	file, name := pos[0], pos[0]
+	var h *traces.History
+	if file == "-" {
+		name = "stdin"
+		h, err = traces.ParseHistory(name, stdin)
+	} else {
+		var f *os.File
+		if f, err = os.Open(file); err != nil {
+			return e.usageError(err)
+		}
+		h, err = traces.ParseHistory(name, f)
+		f.Close()
+	}
+	if err != nil {
+		return e.usageError(err)
+	}
+
+	res := h.Check(opts)
+	rep := historyReport{File: file, Semantics: sem.String(), FIFO: *fifo, Complete: *complete, Result: "ok",
+		Calls: res.Stats.Calls, Execs: res.Stats.Execs,
+		Completions: completionsJSON{OK: res.Stats.Completions.OK, Timeout: res.Stats.Completions.Timeout, Error: res.Stats.Completions.Error}}
+	if v := res.Violation; v != nil {
+		rep.Result, rep.Rule, rep.Line, rep.Message = "violation", v.Rule, v.Line, v.Message
+	}
+	if *asJSON {
+		if err := writeJSON(e.stdout, rep); err != nil {
+			fmt.Fprintf(e.stderr, "daggercheck: writing the report: %v\n", err)
+			return exitUsage
+		}
+	} else {
+		printHistory(e.stdout, name, opts, res)
+	}
+	if res.OK() {
+		return exitOK
+	}
+	return exitViolation
+}
+
+// printHistory writes the verdict for people: the options, the verdict
+// (the rules kept, or the one broken with its line and event), and the
+// counts.
+func printHistory(w io.Writer, name string, opts traces.HistoryOptions, res *traces.HistoryResult) {
+	flags := []string{opts.Semantics.String()}
+	if opts.FIFO {
+		flags = append(flags, "fifo")
+	}
+	if opts.Complete {
+		flags = append(flags, "complete")
+	}
+	fmt.Fprintf(w, "history %s  (%s)\n", name, strings.Join(flags, ", "))
+	if v := res.Violation; v != nil {
+		fmt.Fprintf(w, "result: violation of %s on line %d: %s\n", v.Rule, v.Line, v.Message)
+		fmt.Fprintf(w, "  line %d: %s\n", v.Line, v.Event)
+	} else {
+		fmt.Fprintf(w, "result: ok: %s\n", strings.Join(opts.Rules(), ", "))
+	}
+	s := res.Stats
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	fmt.Fprintf(tw, "  calls\t%d\n", s.Calls)
+	fmt.Fprintf(tw, "  execs\t%d\n", s.Execs)
+	fmt.Fprintf(tw, "  completions\t%d ok, %d timeout, %d error\n", s.Completions.OK, s.Completions.Timeout, s.Completions.Error)
+	tw.Flush()
+	if opts.Semantics == traces.ExactlyOnce && !opts.Complete {
+		fmt.Fprintln(w, "  note: without --complete, a call may still be in flight, so exactly-once checks what at-most-once checks")
+	}
+}

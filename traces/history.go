@@ -1,0 +1,483 @@
+package traces
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	shlex "github.com/anmitsu/go-shlex"
+)
+
+// EventKind says what happened.
+type EventKind int
+
+const (
+	EventCall     EventKind = iota + 1 // a client issues a call
+	EventExec                          // a server executes it
+	EventComplete                      // the client sees it complete
+)
+
+func (k EventKind) String() string {
+	switch k {
+	case EventCall:
+		return "call"
+	case EventExec:
+		return "exec"
+	case EventComplete:
+		return "complete"
+	}
+	return fmt.Sprintf("EventKind(%d)", int(k))
+}
+
+// Status is how a call completed, as its client saw it.
+type Status string
+
+const (
+	StatusOK      Status = "ok"
+	StatusTimeout Status = "timeout"
+	StatusError   Status = "error"
+)
+
+// Event is one line of a history. Which fields it has depends on Kind:
+// a call has Client, Fn and Arg; an exec has Server, Fn, Arg and Ret; a
+// completion has Client and Status, and Ret when Status is ok.
+type Event struct {
+	Kind     EventKind
+	Client   string // call, complete
+	Server   string // exec
+	Conn, ID uint64
+	Fn, Arg  string // call, exec
+	Ret      string // exec; complete with status=ok
+	Status   Status // complete
+	Line     int    // the line it was read from; 0 for a built event
+}
+
+// String is the event's line in the text form, with every value quoted
+// so that it reads back the same.
+func (e Event) String() string {
+	var b strings.Builder
+	b.WriteString(e.Kind.String())
+	kv := func(k, v string) { b.WriteString(" " + k + "=" + Quote(v)) }
+	switch e.Kind {
+	case EventCall, EventComplete:
+		kv("client", e.Client)
+	case EventExec:
+		kv("server", e.Server)
+	}
+	fmt.Fprintf(&b, " conn=%d id=%d", e.Conn, e.ID)
+	switch e.Kind {
+	case EventCall:
+		kv("fn", e.Fn)
+		kv("arg", e.Arg)
+	case EventExec:
+		kv("fn", e.Fn)
+		kv("arg", e.Arg)
+		kv("ret", e.Ret)
+	case EventComplete:
+		kv("status", string(e.Status))
+		if e.Status == StatusOK {
+			kv("ret", e.Ret)
+		}
+	}
+	return b.String()
+}
+
+// call names the call an event belongs to, for messages.
+func (e Event) call() string { return fmt.Sprintf("call conn=%d id=%d", e.Conn, e.ID) }
+
+// History is an RPC history: what any RPC system can be seen to do from
+// outside (DESIGN.md §6). Clients call, servers execute, clients see the
+// call complete. Its text form is one event a line, split like a POSIX
+// shell:
+//
+//	call     client=C conn=N id=N fn=NAME arg=STRING
+//	exec     server=S conn=N id=N fn=NAME arg=STRING ret=STRING
+//	complete client=C conn=N id=N status=ok ret=STRING
+//	complete client=C conn=N id=N status=timeout|error
+//
+// Every field shown is required (an empty value is written arg=”);
+// client, server and fn are not empty. Lines whose first non-blank
+// character is # are comments, blank lines are ignored, and keys other
+// than these (a timestamp, say) are ignored. A call is named by its
+// connection and id.
+type History struct {
+	Name   string
+	Events []Event
+}
+
+// Format writes the history in its text form, one event a line.
+func (h *History) Format(w io.Writer) error {
+	b := bufio.NewWriter(w)
+	for _, e := range h.Events {
+		b.WriteString(e.String())
+		b.WriteByte('\n')
+	}
+	return b.Flush()
+}
+
+// ErrHistorySyntax is wrapped by every history parse error, which names
+// the file, the line and what is wrong there.
+var ErrHistorySyntax = errors.New("malformed history")
+
+// historyFields are the keys each event requires, in the order of the
+// text form. ret is required with status=ok only, so completions check
+// it by hand.
+var historyFields = map[string][]string{
+	"call":     {"client", "conn", "id", "fn", "arg"},
+	"exec":     {"server", "conn", "id", "fn", "arg", "ret"},
+	"complete": {"client", "conn", "id", "status"},
+}
+
+// ParseHistory reads a history; name is used in error messages. An
+// empty history (no events) is valid.
+func ParseHistory(name string, r io.Reader) (*History, error) {
+	h := &History{Name: name}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 16<<20)
+	n := 0
+	fail := func(format string, args ...any) (*History, error) {
+		return nil, fmt.Errorf("%w: %s:%d: %s", ErrHistorySyntax, name, n, fmt.Sprintf(format, args...))
+	}
+	for sc.Scan() {
+		n++
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.ContainsRune(line, 0) {
+			return fail("a NUL byte")
+		}
+		words, err := shlex.Split(line, true)
+		if err != nil {
+			return fail("%v", err)
+		}
+		if len(words) == 0 {
+			continue
+		}
+		kind, rest := words[0], words[1:]
+		required, ok := historyFields[kind]
+		if !ok {
+			return fail("unknown event %q: want call, exec or complete", kind)
+		}
+		fields := map[string]string{}
+		for _, w := range rest {
+			k, v, ok := strings.Cut(w, "=")
+			if !ok || k == "" {
+				return fail("%s: %q: want key=value", kind, w)
+			}
+			if _, dup := fields[k]; dup {
+				return fail("%s: %s given twice", kind, k)
+			}
+			fields[k] = v
+		}
+		for _, k := range required {
+			if _, ok := fields[k]; !ok {
+				return fail("%s: no %s= (want %s)", kind, k, synopsis(kind))
+			}
+		}
+		for _, k := range []string{"client", "server", "fn"} {
+			if v, ok := fields[k]; ok && v == "" && slices.Contains(required, k) {
+				return fail("%s: %s is empty", kind, k)
+			}
+		}
+		// Only the event's own fields: other keys are ignored, even
+		// known ones (ret on a call, server on a completion).
+		e := Event{Line: n}
+		for _, k := range []string{"conn", "id"} {
+			v := fields[k]
+			u, err := strconv.ParseUint(v, 10, 64)
+			if err != nil {
+				return fail("%s: %s=%s: want a non-negative integer", kind, k, Quote(v))
+			}
+			if k == "conn" {
+				e.Conn = u
+			} else {
+				e.ID = u
+			}
+		}
+		switch kind {
+		case "call":
+			e.Kind, e.Client, e.Fn, e.Arg = EventCall, fields["client"], fields["fn"], fields["arg"]
+		case "exec":
+			e.Kind, e.Server, e.Fn, e.Arg, e.Ret = EventExec, fields["server"], fields["fn"], fields["arg"], fields["ret"]
+		case "complete":
+			e.Kind, e.Client, e.Ret = EventComplete, fields["client"], fields["ret"]
+			_, hasRet := fields["ret"]
+			switch st := Status(fields["status"]); st {
+			case StatusOK:
+				if !hasRet {
+					return fail("complete: no ret= (status=ok requires it)")
+				}
+			case StatusTimeout, StatusError:
+				if hasRet {
+					return fail("complete: ret= with status=%s (only status=ok has a result)", st)
+				}
+			default:
+				return fail("complete: status=%s: want ok, timeout or error", Quote(string(st)))
+			}
+			e.Status = Status(fields["status"])
+		}
+		h.Events = append(h.Events, e)
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, fmt.Errorf("%w: %s:%d: a line longer than 16 MiB", ErrHistorySyntax, name, n+1)
+		}
+		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	return h, nil
+}
+
+func synopsis(kind string) string {
+	s := kind
+	for _, k := range historyFields[kind] {
+		s += " " + k + "=…"
+	}
+	if kind == "complete" {
+		s += " [ret=…]"
+	}
+	return s
+}
+
+// Semantics is the delivery guarantee a history is checked against.
+type Semantics int
+
+const (
+	// AtMostOnce: no call executes twice; a call may time out unexecuted.
+	AtMostOnce Semantics = iota
+	// ExactlyOnce: also, in a complete history, every call executed once
+	// and completed ok.
+	ExactlyOnce
+)
+
+func (s Semantics) String() string {
+	switch s {
+	case AtMostOnce:
+		return "at-most-once"
+	case ExactlyOnce:
+		return "exactly-once"
+	}
+	return fmt.Sprintf("Semantics(%d)", int(s))
+}
+
+// ParseSemantics reads "at-most-once" or "exactly-once".
+func ParseSemantics(s string) (Semantics, error) {
+	switch s {
+	case "at-most-once":
+		return AtMostOnce, nil
+	case "exactly-once":
+		return ExactlyOnce, nil
+	}
+	return 0, fmt.Errorf("semantics %q: want at-most-once or exactly-once", s)
+}
+
+// HistoryOptions say what a history is checked against.
+type HistoryOptions struct {
+	Semantics Semantics
+	// FIFO: on each connection, calls execute in the order they were made.
+	FIFO bool
+	// Complete: the history has ended; every call that will ever execute
+	// or complete has done so. Only exactly-once asks more of a complete
+	// history.
+	Complete bool
+}
+
+// The rules a history is checked against: stable names, for CLI output,
+// JSON and tests.
+const (
+	RuleExecWithoutCall   = "exec-without-call"
+	RuleUnknownCompletion = "unknown-completion"
+	RuleCompletedTwice    = "completed-twice"
+	RuleWrongResult       = "wrong-result"
+	RuleIDReused          = "id-reused"
+	RuleExecutedTwice     = "executed-twice"
+	RuleFIFOOrder         = "fifo-order"
+	RuleNotExecuted       = "not-executed"
+	RuleNotCompleted      = "not-completed"
+)
+
+// HistoryRule is a rule with what it demands.
+type HistoryRule struct {
+	Name string
+	Doc  string
+}
+
+// HistoryRules are every rule, in the order they are documented; which
+// ones apply depends on the options (HistoryOptions.Rules).
+var HistoryRules = []HistoryRule{
+	{RuleExecWithoutCall, "every exec matches an earlier call: same conn, id, fn and arg"},
+	{RuleUnknownCompletion, "every complete matches an earlier call of that client on that conn"},
+	{RuleCompletedTwice, "each call completes at most once"},
+	{RuleWrongResult, "an ok completion's ret is the ret of an exec of that call that came before it"},
+	{RuleIDReused, "a call id is not reused on a connection"},
+	{RuleExecutedTwice, "each call executes at most once"},
+	{RuleFIFOOrder, "(FIFO) on each connection, calls execute in the order they were made"},
+	{RuleNotExecuted, "(exactly-once, complete history) every call executed"},
+	{RuleNotCompleted, "(exactly-once, complete history) every call completed ok"},
+}
+
+// Rules are the names of the rules these options check, in the order of
+// HistoryRules.
+func (o HistoryOptions) Rules() []string {
+	var names []string
+	for _, r := range HistoryRules {
+		switch r.Name {
+		case RuleFIFOOrder:
+			if !o.FIFO {
+				continue
+			}
+		case RuleNotExecuted, RuleNotCompleted:
+			if o.Semantics != ExactlyOnce || !o.Complete {
+				continue
+			}
+		}
+		names = append(names, r.Name)
+	}
+	return names
+}
+
+// Violation is the first place a history breaks a rule.
+type Violation struct {
+	Rule    string
+	Line    int
+	Message string
+	Event   Event // the event on Line
+}
+
+func (v *Violation) String() string {
+	return fmt.Sprintf("%s on line %d: %s", v.Rule, v.Line, v.Message)
+}
+
+// HistoryStats count a history's events, whatever the verdict.
+type HistoryStats struct {
+	Calls, Execs int
+	Completions  Completions
+}
+
+// Completions count completions by status.
+type Completions struct{ OK, Timeout, Error int }
+
+// HistoryResult is the verdict on a history: Violation is nil when it
+// keeps every rule the options ask for.
+type HistoryResult struct {
+	Violation *Violation
+	Stats     HistoryStats
+}
+
+// OK reports whether the history kept every rule.
+func (r *HistoryResult) OK() bool { return r.Violation == nil }
+
+// callKey names a call: ids are unique per connection.
+type callKey struct{ conn, id uint64 }
+
+// callState is what the check knows about one call so far.
+type callState struct {
+	ev         *Event
+	pos        int    // its place among the calls on its connection
+	exec       *Event // its exec: a second one breaks executed-twice
+	completion *Event
+}
+
+// Check judges the history against the rules the options ask for and
+// returns the first violation, in history order (the rules that need
+// the whole history, not-executed and not-completed, come last, in call
+// order), with the statistics of the whole history.
+func (h *History) Check(opts HistoryOptions) *HistoryResult {
+	res := &HistoryResult{}
+	for _, e := range h.Events {
+		switch e.Kind {
+		case EventCall:
+			res.Stats.Calls++
+		case EventExec:
+			res.Stats.Execs++
+		case EventComplete:
+			switch e.Status {
+			case StatusOK:
+				res.Stats.Completions.OK++
+			case StatusTimeout:
+				res.Stats.Completions.Timeout++
+			case StatusError:
+				res.Stats.Completions.Error++
+			}
+		}
+	}
+	calls := map[callKey]*callState{}
+	var order []*callState
+	perConn := map[uint64]int{}         // calls made on each connection
+	lastExec := map[uint64]*callState{} // on each connection, the latest-made call executed so far
+	violate := func(e *Event, rule, format string, args ...any) *HistoryResult {
+		res.Violation = &Violation{Rule: rule, Line: e.Line, Message: fmt.Sprintf(format, args...), Event: *e}
+		return res
+	}
+	for i := range h.Events {
+		e := &h.Events[i]
+		k := callKey{e.Conn, e.ID}
+		c := calls[k]
+		switch e.Kind {
+		case EventCall:
+			if c != nil {
+				return violate(e, RuleIDReused, "%s reuses the id of the call on line %d", e.call(), c.ev.Line)
+			}
+			c = &callState{ev: e, pos: perConn[e.Conn]}
+			perConn[e.Conn]++
+			calls[k] = c
+			order = append(order, c)
+		case EventExec:
+			switch {
+			case c == nil:
+				return violate(e, RuleExecWithoutCall, "no %s before this exec", e.call())
+			case c.ev.Fn != e.Fn || c.ev.Arg != e.Arg:
+				return violate(e, RuleExecWithoutCall, "exec conn=%d id=%d runs fn=%s arg=%s, but the call on line %d asked for fn=%s arg=%s",
+					e.Conn, e.ID, Quote(e.Fn), Quote(e.Arg), c.ev.Line, Quote(c.ev.Fn), Quote(c.ev.Arg))
+			case c.exec != nil:
+				return violate(e, RuleExecutedTwice, "%s (line %d) executes again; it executed on line %d", e.call(), c.ev.Line, c.exec.Line)
+			}
+			if last := lastExec[e.Conn]; opts.FIFO && last != nil && last.pos > c.pos {
+				return violate(e, RuleFIFOOrder, "%s (line %d) executes after %s (line %d), which was made after it and executed on line %d",
+					e.call(), c.ev.Line, last.ev.call(), last.ev.Line, last.exec.Line)
+			}
+			c.exec = e
+			if last := lastExec[e.Conn]; last == nil || last.pos < c.pos {
+				lastExec[e.Conn] = c
+			}
+		case EventComplete:
+			switch {
+			case c == nil:
+				return violate(e, RuleUnknownCompletion, "no %s before this completion (client %s)", e.call(), Quote(e.Client))
+			case c.ev.Client != e.Client:
+				return violate(e, RuleUnknownCompletion, "client %s completes %s, but client %s made it (line %d)", Quote(e.Client), e.call(), Quote(c.ev.Client), c.ev.Line)
+			case c.completion != nil:
+				return violate(e, RuleCompletedTwice, "%s (line %d) completes again; it completed on line %d with status=%s", e.call(), c.ev.Line, c.completion.Line, c.completion.Status)
+			}
+			c.completion = e
+			if e.Status != StatusOK {
+				continue
+			}
+			switch {
+			case c.exec == nil:
+				return violate(e, RuleWrongResult, "%s (line %d) completes ok with ret=%s before any exec of it", e.call(), c.ev.Line, Quote(e.Ret))
+			case c.exec.Ret != e.Ret:
+				return violate(e, RuleWrongResult, "%s (line %d) completes ok with ret=%s, but its exec on line %d returned ret=%s",
+					e.call(), c.ev.Line, Quote(e.Ret), c.exec.Line, Quote(c.exec.Ret))
+			}
+		}
+	}
+	if opts.Semantics == ExactlyOnce && opts.Complete {
+		for _, c := range order {
+			switch {
+			case c.exec == nil:
+				return violate(c.ev, RuleNotExecuted, "%s never executed (exactly-once, complete history)", c.ev.call())
+			case c.completion == nil:
+				return violate(c.ev, RuleNotCompleted, "%s never completed (exactly-once, complete history)", c.ev.call())
+			case c.completion.Status != StatusOK:
+				return violate(c.completion, RuleNotCompleted, "%s (line %d) completed with status=%s, not ok (exactly-once, complete history)",
+					c.ev.call(), c.ev.Line, c.completion.Status)
+			}
+		}
+	}
+	return res
+}
