@@ -1,9 +1,13 @@
 // Package impl will hold the real, concurrent implementation of the Dagger
 // RPC stack (issue 5), in subpackages:
 //
-//   - impl/ring: TX and RX rings of 64-byte slots in a cache-line-aligned
-//     arena, running the credit protocol of docs/protocol.md with atomic
-//     loads and stores; Dagger's published behaviours as injectable faults;
+//   - impl/ring: TX and RX rings of 64-byte slots in Dagger's byte layout,
+//     in a cache-line-aligned arena, running the credit protocol of
+//     docs/protocol.md with atomic 64-bit loads and stores (the header word
+//     stored last, loaded first and re-checked; credit on its own line);
+//     step methods at the ring model's granularity plus a thin goroutine
+//     driver; Dagger's published behaviours and the model's bug catalogue
+//     as injectable faults;
 //   - impl/nic: a soft NIC — polling goroutines, RPC unit, connection
 //     table, load balancers, request buffer and flow FIFOs, TX scheduler;
 //   - impl/transport: loopback, UDP, a reliable transport over UDP, and a

@@ -1,0 +1,125 @@
+package ring
+
+import (
+	"fmt"
+	"sync/atomic"
+)
+
+// Ring is one ring of `slots` 64-byte slots in shared memory, with the
+// consumer's credit line, and the one producer and one consumer that share
+// it. A TX ring is produced by the CPU and consumed by the NIC's poller;
+// an RX ring is produced by the NIC and consumed by the host. Both run the
+// same protocol (docs/protocol.md, "Ours: the credit protocol"):
+//
+//   - RPC k (counting from 0) goes to slot k mod slots, on lap k div slots,
+//     whose phase is (k div slots + 1) mod 2 — 1 on the first lap, then
+//     alternating — carried in the update_flag bit of the header word.
+//   - The producer admits RPC k only while k < credit + slots, credit being
+//     the value it last loaded from the credit line; it stores words 1..7
+//     (the arguments, with fn_id's high byte, argl and c_id), then the
+//     header word (control byte with phase and valid = 1, rpc_id, ...)
+//     with one atomic store.
+//   - The consumer keeps next, the RPCs it has consumed; the slot at
+//     next mod slots is fresh iff valid and its phase is phase(next). It
+//     loads the header word, the arguments, and the header word again,
+//     discarding the copy if the header changed; then it advances next
+//     and stores next on the credit line.
+//
+// Every access to the slots and the credit line is a sync/atomic 64-bit
+// load or store; Go's atomics are sequentially consistent, which gives the
+// release (header store) and acquire (header load) ordering the protocol
+// needs.
+type Ring struct {
+	slots  int
+	lines  []uint64 // slots × 8 words, line-aligned
+	credit []uint64 // the consumer's credit line; word 0 is the count
+	faults Faults
+	prod   *Producer
+	cons   *Consumer
+}
+
+// NewRing allocates a ring with its own arena.
+func NewRing(slots int, f Faults) (*Ring, error) {
+	if slots < 1 {
+		return nil, fmt.Errorf("ring: %d slots; need at least 1", slots)
+	}
+	return NewRingIn(NewArena(slots+1), slots, f)
+}
+
+// NewRingIn carves a ring of `slots` slots and its credit line (slots+1
+// lines) out of the arena a.
+func NewRingIn(a *Arena, slots int, f Faults) (*Ring, error) {
+	if slots < 1 {
+		return nil, fmt.Errorf("ring: %d slots; need at least 1", slots)
+	}
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	mem, err := a.Alloc(slots + 1)
+	if err != nil {
+		return nil, err
+	}
+	r := &Ring{slots: slots, lines: mem[:slots*lineWords], credit: mem[slots*lineWords:], faults: f}
+	r.prod = newProducer(r)
+	r.cons = newConsumer(r)
+	return r, nil
+}
+
+// Slots is the ring's size.
+func (r *Ring) Slots() int { return r.slots }
+
+// Faults returns the faults the ring was built with.
+func (r *Ring) Faults() Faults { return r.faults }
+
+// Producer is the ring's one producer (the CPU on TX, the NIC on RX).
+func (r *Ring) Producer() *Producer { return r.prod }
+
+// Consumer is the ring's one consumer (the NIC's poller on TX, the host
+// on RX).
+func (r *Ring) Consumer() *Consumer { return r.cons }
+
+// phase is the update_flag value of RPC k's lap.
+func (r *Ring) phase(k uint64) uint8 { return uint8((k/uint64(r.slots) + 1) % 2) }
+
+// line returns the eight words of a slot.
+func (r *Ring) line(slot int) []uint64 {
+	return r.lines[slot*lineWords : (slot+1)*lineWords : (slot+1)*lineWords]
+}
+
+// Line loads a slot's words, each atomically (not the line as a whole);
+// for tests and the abstraction.
+func (r *Ring) Line(slot int) Line {
+	var l Line
+	w := r.line(slot)
+	for i := range l {
+		l[i] = atomic.LoadUint64(&w[i])
+	}
+	return l
+}
+
+// Credit loads the credit line: how many RPCs the consumer has published
+// as consumed.
+func (r *Ring) Credit() uint64 { return atomic.LoadUint64(&r.credit[0]) }
+
+// Flow is one client object's or server thread's pair of rings, in one
+// arena: TX (CPU to NIC) and RX (NIC to CPU).
+type Flow struct {
+	TX, RX *Ring
+}
+
+// NewFlow allocates a flow whose rings have `slots` slots each.
+func NewFlow(slots int, tx, rx Faults) (*Flow, error) {
+	if slots < 1 {
+		return nil, fmt.Errorf("ring: %d slots; need at least 1", slots)
+	}
+	a := NewArena(2 * (slots + 1))
+	t, err := NewRingIn(a, slots, tx)
+	if err != nil {
+		return nil, err
+	}
+	x, err := NewRingIn(a, slots, rx)
+	if err != nil {
+		return nil, err
+	}
+	return &Flow{TX: t, RX: x}, nil
+}
