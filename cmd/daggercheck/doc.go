@@ -6,6 +6,7 @@
 //	                  [--json] [--progress]
 //	daggercheck simulate [MODEL] [-p key=value]... [--bug NAME] [--runs R]
 //	                  [--steps S] [--seed N] [--json] [--progress]
+//	daggercheck replay TRACE [--bug NAME] [--json]
 //	daggercheck history FILE|- [--semantics at-most-once|exactly-once]
 //	                  [--fifo] [--complete] [--json]
 //

@@ -23,6 +23,10 @@ import (
 func TestDocsShowRealOutput(t *testing.T) {
 	files, _ := filepath.Glob("../../docs/*.md")
 	files = append(files, "../../README.md")
+	for i := range files {
+		files[i], _ = filepath.Abs(files[i])
+	}
+	t.Chdir("../..") // the examples run from the repository's root, as a reader would
 	block := regexp.MustCompile("(?s)```\n\\$ (?:go run \\./cmd/)?daggercheck ([^\n]*)\n(.*?)```")
 	timing := regexp.MustCompile(`^  time  |^progress: `)
 	n := 0

@@ -42,6 +42,7 @@ commands:
   models   [--json]                      list the models, their parameters, properties and bugs
   check    [MODEL] [flags]               explore every reachable state of MODEL (default %s)
   simulate [MODEL] [flags]               run seeded random walks through MODEL
+  replay   TRACE [--bug NAME] [--json]   drive the implementation along a trace file, step by step
   history  FILE|- [flags]                check an RPC history (calls, execs, completions)
 
 Run 'daggercheck COMMAND -h' for a command's flags.
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 		return e.check(rest, false)
 	case "simulate":
 		return e.check(rest, true)
+	case "replay":
+		return e.replay(rest)
 	case "history":
 		return e.history(rest)
 	case "help", "-h", "-help", "--help":

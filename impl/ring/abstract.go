@@ -52,6 +52,9 @@ var DefaultTags = Tagger{
 	Args:   func(l *Line) uint32 { return l.ArgsTag() },
 }
 
+// State is the line in the model's vocabulary, naming RPCs with t.
+func (t Tagger) State(l *Line) LineState { return t.line(l) }
+
 func (t Tagger) line(l *Line) LineState {
 	h := l.Header()
 	return LineState{Valid: h.Valid(), Flag: h.Flag(), Hdr: t.Header(h), Args: t.Args(l)}

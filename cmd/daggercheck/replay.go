@@ -1,0 +1,84 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/daggercheck/daggercheck/traces"
+)
+
+// replay runs `daggercheck replay TRACE [--bug NAME] [--json]`: it drives
+// the implementation in step mode along a trace file and reports whether
+// the implementation reproduced it, conformed to it, or diverged.
+func (e env) replay(args []string) int {
+	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	bug := fs.String("bug", "", "inject this bug into the implementation instead of the trace's (none: the correct implementation)")
+	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "usage: daggercheck replay TRACE [--bug NAME] [--json]")
+		fs.PrintDefaults()
+	}
+	pos, err := parse(fs, args)
+	if err != nil {
+		return flagExit(err)
+	}
+	if len(pos) != 1 {
+		return e.usageError(fmt.Errorf("replay takes one trace file, got %d", len(pos)))
+	}
+	fh, err := os.Open(pos[0])
+	if err != nil {
+		return e.usageError(err)
+	}
+	defer fh.Close()
+	f, err := traces.Parse(pos[0], fh)
+	if err != nil {
+		return e.usageError(err)
+	}
+	res, err := traces.Replay(f, *bug)
+	if err != nil {
+		return e.usageError(fmt.Errorf("%s: %w", pos[0], err))
+	}
+	if *asJSON {
+		if err := writeJSON(e.stdout, res); err != nil {
+			return e.usageError(err)
+		}
+	} else {
+		printReplay(e, pos[0], f, res)
+	}
+	if res.Outcome == traces.Diverged {
+		return exitViolation
+	}
+	return exitOK
+}
+
+func printReplay(e env, path string, f *traces.File, res *traces.ReplayResult) {
+	faults := res.Faults
+	if faults == "" {
+		faults = "none (the credit protocol)"
+	}
+	fmt.Fprintf(e.stdout, "replay %s  (model %s %s; impl faults: %s)\n", path, f.Model, strings.Join(f.Params, " "), faults)
+	tw := tabwriter.NewWriter(e.stdout, 2, 8, 2, ' ', 0)
+	for _, st := range res.Steps {
+		mark := ""
+		if st.Diff != "" {
+			mark = "  <- differs: " + st.Diff
+		}
+		fmt.Fprintf(tw, "  %3d\t%s\t%s%s\n", st.Index, st.Action, st.Impl, mark)
+	}
+	tw.Flush()
+	switch res.Outcome {
+	case traces.Reproduced:
+		fmt.Fprintf(e.stdout, "result: reproduced: the implementation followed all %d steps and broke %s\n", len(res.Steps)-1, res.Property)
+	case traces.Conformant:
+		fmt.Fprintf(e.stdout, "result: conformant: the implementation followed all %d steps without breaking %s\n", len(res.Steps)-1, res.Property)
+	default:
+		fmt.Fprintf(e.stdout, "result: diverged at %s\n", res.Reason)
+	}
+	if len(res.Broken) > 0 {
+		fmt.Fprintf(e.stdout, "  the implementation broke: %s\n", strings.Join(res.Broken, ", "))
+	}
+}

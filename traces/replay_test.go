@@ -1,0 +1,57 @@
+package traces
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func parseFile(t *testing.T, path string) *File {
+	t.Helper()
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	f, err := Parse(path, fh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// Every committed ring counterexample whose component impl has reproduces
+// on impl with its protocol and bug injected, and diverges on the correct
+// implementation.
+func TestReplayRingTraces(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join(docsTraces, "ring-*.trace"))
+	n := 0
+	for _, path := range paths {
+		f := parseFile(t, path)
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			res, err := Replay(f, "")
+			if err != nil {
+				if strings.Contains(err.Error(), "interface=") {
+					t.Skipf("impl/ring implements the coherent ring only: %v", err)
+				}
+				t.Fatal(err)
+			}
+			n++
+			if res.Outcome != Reproduced {
+				t.Fatalf("with faults %s: %s (%s)", res.Faults, res.Outcome, res.Reason)
+			}
+			correct, err := Replay(f, "none")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if correct.Outcome != Diverged {
+				t.Fatalf("the correct implementation followed the counterexample: %s", correct.Outcome)
+			}
+			t.Logf("reproduced with %s; correct impl diverged: %s", res.Faults, correct.Reason)
+		})
+	}
+	if len(paths) == 0 {
+		t.Fatal("no ring traces")
+	}
+}
