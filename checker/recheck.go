@@ -12,7 +12,7 @@ var ErrNotACounterexample = errors.New("not a counterexample")
 
 // Recheck replays t on the model, independently of any search, and
 // confirms that it is a counterexample to property ("deadlock" for a
-// deadlock). Each step must be an action the model enables, with the
+// deadlock; "" only replays it, for a trace that shows a behaviour). Each step must be an action the model enables, with the
 // step's arguments, leading to a state whose fields include the ones the
 // step records (a trace may record only the fields that changed). Then:
 // an Always property must fail in the last state; a deadlock must leave
@@ -34,7 +34,7 @@ func (c *Checker[S]) Recheck(t *Trace, property string) (*Trace, error) {
 			prop = &c.props[i]
 		}
 	}
-	if prop == nil && property != DeadlockProperty {
+	if prop == nil && property != DeadlockProperty && property != "" {
 		return fail("the model has no property %q", property)
 	}
 
@@ -93,6 +93,8 @@ func (c *Checker[S]) Recheck(t *Trace, property string) (*Trace, error) {
 	last := states[len(states)-1]
 
 	switch {
+	case property == "":
+		// A behaviour, not a counterexample: replaying it is the check.
 	case property == DeadlockProperty:
 		n := 0
 		c.m.Next(last, func(Action, S) { n++ })

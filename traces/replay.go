@@ -71,7 +71,7 @@ func Replay(f *File, bug string) (*ReplayResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("trace: %w", err)
 	}
-	prop := f.Outcome.Property
+	prop := f.Outcome.Property // "" for a behaviour without violation
 	if f.Outcome.Result == "deadlock" {
 		prop = checker.DeadlockProperty
 	}
@@ -80,29 +80,16 @@ func Replay(f *File, bug string) (*ReplayResult, error) {
 		return nil, fmt.Errorf("the trace is not a counterexample of its model: %w", err)
 	}
 
-	rx, dagger := v.String("dir") == "rx", v.String("protocol") == "dagger"
-	faults := implring.Faults{}
 	if bug == "" {
 		bug = f.Bug
-		if dagger {
-			faults = implring.DaggerTX
-			if rx {
-				faults = implring.DaggerRX
-			}
-		}
 	}
-	if bug != "" && bug != "none" {
-		if faults, err = implring.BugFaults(bug); err != nil {
-			return nil, fmt.Errorf("--bug %s: %w", bug, err)
-		}
+	faults, err := implFaults(v, bug)
+	if err != nil {
+		return nil, err
 	}
-	h := &harness{rx: rx, faults: faults, slots: v.Int("slots"), ids: v.Int("ids")}
-	for range v.Int("flows") {
-		ring, err := implring.NewRing(h.slots, faults)
-		if err != nil {
-			return nil, err
-		}
-		h.flows = append(h.flows, &flowRun{r: ring, taken: map[uint32]bool{}})
+	h, err := newHarness(v, faults)
+	if err != nil {
+		return nil, err
 	}
 	res := &ReplayResult{Property: prop, Faults: faults.String()}
 	for i, st := range full.Steps {
@@ -125,13 +112,50 @@ func Replay(f *File, bug string) (*ReplayResult, error) {
 	if res.Outcome == "" {
 		res.Outcome = Conformant
 		computed := []string{"no-duplicate", "no-torn-read", "no-overwrite", "fifo-order"}
-		if full.LoopStart >= 0 || !slices.Contains(computed, prop) || slices.Contains(h.broken, prop) {
+		if prop != "" && (full.LoopStart >= 0 || !slices.Contains(computed, prop) || slices.Contains(h.broken, prop)) {
 			// A lasso or a loss is reproduced by following it: the states
 			// matched all the way; the others by breaking the property.
 			res.Outcome = Reproduced
 		}
 	}
 	return res, nil
+}
+
+// implFaults are the faults that make impl/ring behave as the model with
+// parameters v and bug: Dagger's published behaviours for protocol=dagger,
+// the bug's mutation, or none ("none": the correct implementation).
+func implFaults(v spec.Values, bug string) (implring.Faults, error) {
+	if bug == "none" {
+		return implring.Faults{}, nil
+	}
+	if bug != "" {
+		f, err := implring.BugFaults(bug)
+		if err != nil {
+			return f, fmt.Errorf("--bug %s: %w", bug, err)
+		}
+		return f, nil
+	}
+	if v.String("protocol") != "dagger" {
+		return implring.Faults{}, nil
+	}
+	if v.String("dir") == "rx" {
+		return implring.DaggerRX, nil
+	}
+	return implring.DaggerTX, nil
+}
+
+// newHarness builds the implementation's rings for a ring model
+// configuration, one per flow, with the given faults.
+func newHarness(v spec.Values, faults implring.Faults) (*harness, error) {
+	h := &harness{rx: v.String("dir") == "rx", faults: faults, slots: v.Int("slots"), ids: v.Int("ids")}
+	for range v.Int("flows") {
+		ring, err := implring.NewRing(h.slots, faults)
+		if err != nil {
+			return nil, err
+		}
+		h.flows = append(h.flows, &flowRun{r: ring, taken: map[uint32]bool{}})
+	}
+	return h, nil
 }
 
 // harness runs the implementation's rings and judges what their consumers
@@ -282,6 +306,13 @@ func (h *harness) step(st checker.Step) string {
 		}
 		return "read " + h.tagger().State(&l).String()
 	case "process":
+		// One NIC pipeline serves every flow: the late bookkeeping of the
+		// previous batch lands now, whichever flow it was for.
+		for _, other := range h.flows {
+			if other != fr {
+				other.r.Consumer().LandLate()
+			}
+		}
 		rpcs, err := c.Process(nil)
 		if err != nil {
 			return outcome(err)

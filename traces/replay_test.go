@@ -55,3 +55,21 @@ func TestReplayRingTraces(t *testing.T) {
 		t.Fatal("no ring traces")
 	}
 }
+
+// Walks the conformance test once found failing are kept as traces of
+// behaviours (outcome ok); each replays conformant on the implementation.
+func TestReplayRapidFailures(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join("testdata", "rapid", "*", "*.trace"))
+	if len(paths) == 0 {
+		t.Fatal("no committed failure traces")
+	}
+	for _, path := range paths {
+		res, err := Replay(parseFile(t, path), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Outcome != Conformant {
+			t.Fatalf("%s: %s (%s)", path, res.Outcome, res.Reason)
+		}
+	}
+}

@@ -249,6 +249,21 @@ func (c *Consumer) Process(dst []RPC) ([]RPC, error) {
 	return dst, errors.Join(errs...)
 }
 
+// LandLate applies the bookkeeping a LateSeen Process left pending (its
+// seen-bit writes, or its consumed count), as the ring's next Process
+// would. A NIC that processes several rings in one pipeline — Dagger's,
+// with one seen-bit table for every flow — calls it on the other rings'
+// consumers when it processes one ring's batch: the late write lands one
+// Process later, whichever ring that Process is for (model/ring's
+// pending-seen is the NIC's, not a ring's).
+func (c *Consumer) LandLate() {
+	c.landSeen()
+	if c.pendNext != 0 {
+		c.next = uint64(int64(c.next) + c.pendNext)
+		c.pendNext = 0
+	}
+}
+
 // landSeen applies the seen-bit writes of the previous Process.
 func (c *Consumer) landSeen() {
 	for i, v := range c.pendSeen {
