@@ -27,7 +27,10 @@ import (
 //
 // Run longer with -rapid.checks=N; a failure prints its seed.
 func TestImplConformsToRingModel(t *testing.T) {
+	var walks, steps int
+	defer func() { t.Logf("%d walks, %d steps compared", walks, steps) }()
 	rapid.Check(t, func(rt *rapid.T) {
+		walks++
 		rx := rapid.Bool().Draw(rt, "rx")
 		protocol := rapid.SampledFrom([]string{"credit", "dagger"}).Draw(rt, "protocol")
 		bug := ""
@@ -101,6 +104,7 @@ func TestImplConformsToRingModel(t *testing.T) {
 				st.Args = append(st.Args, checker.Arg{Name: p, Value: mv.a.Args[j]})
 			}
 			walk = append(walk, st)
+			steps++
 			s = mv.s
 			out := h.step(st)
 			if strings.HasPrefix(out, "refused") || strings.HasPrefix(out, "cannot") {
