@@ -120,11 +120,12 @@ func (p *Producer) admits() bool {
 	if f.CreditOverrun {
 		ahead++
 	}
-	if p.sent < p.credit+ahead {
+	// sent-credit, not credit+ahead: the sum could wrap near 2^64.
+	if p.sent-p.credit < ahead {
 		return true
 	}
 	p.credit = atomic.LoadUint64(&p.r.credit[0])
-	return p.sent < p.credit+ahead
+	return p.sent-p.credit < ahead
 }
 
 // WriteArgs stores words 1..7 of the RPC being written.
