@@ -16,7 +16,7 @@ import (
 
 // The documentation shows real output: every example block that starts
 // with "$ daggercheck ARGS" (or "$ go run ./cmd/daggercheck ARGS") is run here and must print what the block
-// shows, except the lines that measure time, and except where the block
+// shows, except the lines that measure time and memory, and except where the block
 // elides lines with "  ...". A block ending in `; echo "rc=$?"` shows the
 // exit code too. Blocks with --progress are skipped (their progress lines
 // depend on timing).
@@ -28,7 +28,7 @@ func TestDocsShowRealOutput(t *testing.T) {
 	}
 	t.Chdir("../..") // the examples run from the repository's root, as a reader would
 	block := regexp.MustCompile("(?s)```\n\\$ (?:go run \\./cmd/)?daggercheck ([^\n]*)\n(.*?)```")
-	timing := regexp.MustCompile(`^  time  |^progress: `)
+	timing := regexp.MustCompile(`^  time  |^  memory  |^progress: `)
 	n := 0
 	for _, file := range files {
 		text, err := os.ReadFile(file)

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -31,15 +32,18 @@ type report struct {
 	FingerprintBytes     uint64            `json:"fingerprint_bytes"`
 	BytesPerState        float64           `json:"bytes_per_state"`
 	CollisionProbability float64           `json:"collision_probability"`
-	Coverage             []coverageJSON    `json:"coverage"`
-	TraceLength          int               `json:"trace_length"`
-	Trace                *traceJSON        `json:"trace,omitempty"`
-	Unwitnessed          []string          `json:"unwitnessed,omitempty"`
-	Unjudged             []string          `json:"unjudged,omitempty"`
-	Witnesses            []witnessJSON     `json:"witnesses,omitempty"`
-	Seed                 *uint64           `json:"seed,omitempty"`
-	Runs                 int               `json:"runs,omitempty"`
-	Steps                int               `json:"steps,omitempty"`
+	// MemoryBytes is what the Go runtime had obtained from the operating
+	// system by the end of the run: a bound on the run's peak memory.
+	MemoryBytes uint64         `json:"memory_bytes"`
+	Coverage    []coverageJSON `json:"coverage"`
+	TraceLength int            `json:"trace_length"`
+	Trace       *traceJSON     `json:"trace,omitempty"`
+	Unwitnessed []string       `json:"unwitnessed,omitempty"`
+	Unjudged    []string       `json:"unjudged,omitempty"`
+	Witnesses   []witnessJSON  `json:"witnesses,omitempty"`
+	Seed        *uint64        `json:"seed,omitempty"`
+	Runs        int            `json:"runs,omitempty"`
+	Steps       int            `json:"steps,omitempty"`
 
 	assignments   []string
 	properties    []checker.PropertyInfo
@@ -87,6 +91,9 @@ func newReport(name string, params map[string]string, assignments []string, bug 
 		CollisionProbability: s.CollisionProbability, Unwitnessed: res.Unwitnessed, Unjudged: res.Unjudged,
 		TraceLength: res.Trace.Len(), assignments: assignments,
 	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	r.MemoryBytes = ms.Sys
 	if res.Property != "" {
 		r.PropertyKind = res.Kind.String()
 	}
@@ -180,6 +187,7 @@ func (r *report) print(w io.Writer, res *checker.Result) {
 	fmt.Fprintf(tw, "  generated states\t%d\n", r.GeneratedStates)
 	fmt.Fprintf(tw, "  depth\t%d\n", r.Depth)
 	fmt.Fprintf(tw, "  time\t%.3fs (%s states/s)\n", r.Seconds, count(uint64(r.StatesPerSecond)))
+	fmt.Fprintf(tw, "  memory\t%.1f MiB (obtained from the OS)\n", float64(r.MemoryBytes)/(1<<20))
 	if r.Strategy != "simulate" {
 		fmt.Fprintf(tw, "  visited set\t%d bytes (%.1f bytes/state)\n", r.FingerprintBytes, r.BytesPerState)
 		fmt.Fprintf(tw, "  collision chance\t%.2g (optimistic estimate, as TLC's)\n", r.CollisionProbability)
