@@ -120,12 +120,15 @@ func (p *Producer) admits() bool {
 	if f.CreditOverrun {
 		ahead++
 	}
-	// sent-credit, not credit+ahead: the sum could wrap near 2^64.
-	if p.sent-p.credit < ahead {
+	// k < credit+ahead, written so that neither side can wrap: the sum
+	// near 2^64, the difference when a faulty consumer's credit runs
+	// ahead of what was sent (bugs phase-stuck, early-credit).
+	admit := func() bool { return p.credit >= p.sent || p.sent-p.credit < ahead }
+	if admit() {
 		return true
 	}
 	p.credit = atomic.LoadUint64(&p.r.credit[0])
-	return p.sent-p.credit < ahead
+	return admit()
 }
 
 // WriteArgs stores words 1..7 of the RPC being written.
