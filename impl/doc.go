@@ -1,5 +1,6 @@
-// Package impl will hold the real, concurrent implementation of the Dagger
-// RPC stack (issue 5), in subpackages:
+// Package impl holds the real, concurrent implementation of the Dagger RPC
+// stack (issue 5), in subpackages (built: ring and transport; to come: nic
+// and rpc):
 //
 //   - impl/ring: TX and RX rings of 64-byte slots in Dagger's byte layout,
 //     in a cache-line-aligned arena, running the credit protocol of
@@ -10,8 +11,12 @@
 //     as injectable faults;
 //   - impl/nic: a soft NIC — polling goroutines, RPC unit, connection
 //     table, load balancers, request buffer and flow FIFOs, TX scheduler;
-//   - impl/transport: loopback, UDP, a reliable transport over UDP, and a
-//     seeded faulty in-memory network for tests;
+//   - impl/transport: Dagger's 64-byte packet in a small frame; a reliable
+//     per-connection endpoint (sequence numbers, cumulative acks,
+//     go-back-N with a window, 1 being the model's stop-and-wait,
+//     retransmission on timeout, receiver de-duplication, bounded
+//     queues), best-effort UDP, an in-process loopback, a seeded faulty
+//     in-memory network for tests, and a driver over real UDP sockets;
 //   - impl/rpc: the client and server APIs.
 //
 // Every component is a step function over plain state, driven either one

@@ -1,0 +1,203 @@
+package transport
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/daggercheck/daggercheck/impl/ring"
+)
+
+// Packet is what a transport carries: one Dagger packet, the 64 bytes of
+// an RPC slot (impl/ring's Slot) in Dagger's byte layout.
+type Packet = ring.Slot
+
+// Sizes of a frame on the wire.
+const (
+	// HeaderSize is the transport header that precedes the packet.
+	HeaderSize = 16
+	// PacketSize is one Dagger packet, an RPC slot.
+	PacketSize = ring.SlotSize
+	// DataFrameSize is the size of a data or raw frame; an ack is
+	// HeaderSize bytes alone.
+	DataFrameSize = HeaderSize + PacketSize
+	// Version is the header version this package writes and accepts.
+	Version = 1
+)
+
+// Kind is a frame's kind, header byte 1.
+type Kind uint8
+
+// Frame kinds.
+const (
+	// KindData carries a packet with a sequence number of the reliable
+	// transport.
+	KindData Kind = 1
+	// KindAck carries no packet; its Seq acknowledges, cumulatively,
+	// every data frame of its connection up to and including Seq.
+	KindAck Kind = 2
+	// KindRaw carries a packet best effort (the udp transport); its Seq
+	// is the sender's frame counter, for traces only.
+	KindRaw Kind = 3
+)
+
+// String: "data", "ack", "raw" or "kind(N)".
+func (k Kind) String() string {
+	switch k {
+	case KindData:
+		return "data"
+	case KindAck:
+		return "ack"
+	case KindRaw:
+		return "raw"
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
+// carries reports whether frames of kind k carry a packet.
+func (k Kind) carries() bool { return k == KindData || k == KindRaw }
+
+// Errors of the frame codec. Every specific error also matches
+// ErrMalformed, so a driver can count "malformed" with one errors.Is.
+var (
+	// ErrMalformed: the bytes are not a valid frame.
+	ErrMalformed = errors.New("transport: malformed frame")
+	// ErrTruncated: fewer bytes than the frame's kind needs.
+	ErrTruncated = errors.New("transport: truncated frame")
+	// ErrOversized: more bytes than the frame's kind has.
+	ErrOversized = errors.New("transport: oversized frame")
+	// ErrVersion: a header version this package does not speak.
+	ErrVersion = errors.New("transport: unknown frame version")
+	// ErrKind: a frame kind this package does not know.
+	ErrKind = errors.New("transport: unknown frame kind")
+)
+
+// Frame is one transport frame. Packet is meaningful for KindData and
+// KindRaw only (it is zero in a decoded ack).
+//
+// On the wire (little-endian, fixed size):
+//
+//	byte  0      version (1)
+//	byte  1      kind: 1 data, 2 ack, 3 raw
+//	bytes 2..3   connection id
+//	bytes 4..7   reserved, zero
+//	bytes 8..15  sequence number
+//	bytes 16..79 the packet: a 64-byte Dagger slot (data and raw only)
+//
+// A data or raw frame is 80 bytes, an ack 16; any other length is an
+// error. The packet must decode as a slot (impl/ring's DecodeSlot).
+type Frame struct {
+	Kind   Kind
+	Conn   uint16
+	Seq    uint64
+	Packet Packet
+}
+
+// String is a stable one-line description:
+//
+//	data conn=1 seq=4 req rpc_id=7 fn=3 conn=1 frame=0/0 argl=1 args=2a
+//	ack conn=1 seq=4
+func (f Frame) String() string {
+	s := fmt.Sprintf("%s conn=%d seq=%d", f.Kind, f.Conn, f.Seq)
+	if !f.Kind.carries() {
+		return s
+	}
+	r, _, err := ring.DecodeSlot(&f.Packet)
+	if err != nil {
+		return s + " malformed-packet"
+	}
+	return s + " " + r.String()
+}
+
+// Size is the number of bytes f takes on the wire.
+func (f *Frame) Size() int {
+	if f.Kind.carries() {
+		return DataFrameSize
+	}
+	return HeaderSize
+}
+
+func malformed(specific error, format string, args ...any) error {
+	return fmt.Errorf("%w: %w: "+format, append([]any{ErrMalformed, specific}, args...)...)
+}
+
+// AppendFrame appends f's wire bytes to dst. An unknown kind or a packet
+// that is not a valid slot is an error matching ErrMalformed, and dst is
+// returned unchanged.
+func AppendFrame(dst []byte, f *Frame) ([]byte, error) {
+	switch f.Kind {
+	case KindData, KindRaw:
+		if err := checkPacket(&f.Packet); err != nil {
+			return dst, err
+		}
+	case KindAck:
+	default:
+		return dst, malformed(ErrKind, "kind %d", uint8(f.Kind))
+	}
+	var h [HeaderSize]byte
+	h[0] = Version
+	h[1] = byte(f.Kind)
+	binary.LittleEndian.PutUint16(h[2:4], f.Conn)
+	binary.LittleEndian.PutUint64(h[8:16], f.Seq)
+	dst = append(dst, h[:]...)
+	if f.Kind.carries() {
+		dst = append(dst, f.Packet[:]...)
+	}
+	return dst, nil
+}
+
+// EncodeFrame returns f's wire bytes (see AppendFrame).
+func EncodeFrame(f Frame) ([]byte, error) {
+	return AppendFrame(make([]byte, 0, DataFrameSize), &f)
+}
+
+// DecodeFrame parses one frame. It never panics; bytes that are not a
+// frame give an error matching ErrMalformed and, more precisely, one of
+// ErrTruncated, ErrOversized, ErrVersion, ErrKind or (a reserved field
+// set, a bad packet) ErrMalformed alone.
+func DecodeFrame(b []byte) (Frame, error) {
+	if len(b) < HeaderSize {
+		return Frame{}, malformed(ErrTruncated, "%d bytes, header needs %d", len(b), HeaderSize)
+	}
+	if b[0] != Version {
+		return Frame{}, malformed(ErrVersion, "version %d", b[0])
+	}
+	f := Frame{
+		Kind: Kind(b[1]),
+		Conn: binary.LittleEndian.Uint16(b[2:4]),
+		Seq:  binary.LittleEndian.Uint64(b[8:16]),
+	}
+	want := HeaderSize
+	switch f.Kind {
+	case KindData, KindRaw:
+		want = DataFrameSize
+	case KindAck:
+	default:
+		return Frame{}, malformed(ErrKind, "kind %d", b[1])
+	}
+	if r := binary.LittleEndian.Uint32(b[4:8]); r != 0 {
+		return Frame{}, fmt.Errorf("%w: reserved bytes 4..7 = %#x", ErrMalformed, r)
+	}
+	switch {
+	case len(b) < want:
+		return Frame{}, malformed(ErrTruncated, "%s frame of %d bytes, needs %d", f.Kind, len(b), want)
+	case len(b) > want:
+		return Frame{}, malformed(ErrOversized, "%s frame of %d bytes, has %d", f.Kind, len(b), want)
+	}
+	if f.Kind.carries() {
+		copy(f.Packet[:], b[HeaderSize:])
+		if _, _, err := ring.DecodeSlot(&f.Packet); err != nil {
+			return Frame{}, fmt.Errorf("%w: packet: %w", ErrMalformed, err)
+		}
+	}
+	return f, nil
+}
+
+// checkPacket: a packet that is not a valid slot is refused at Send, so a
+// frame once queued always encodes.
+func checkPacket(p *Packet) error {
+	if _, _, err := ring.DecodeSlot(p); err != nil {
+		return fmt.Errorf("%w: packet: %w", ErrMalformed, err)
+	}
+	return nil
+}

@@ -1,0 +1,265 @@
+package transport
+
+import "fmt"
+
+// ReliableConfig configures a Reliable endpoint. Zero fields take the
+// defaults named.
+type ReliableConfig struct {
+	// Conn is the connection id this endpoint serves; frames of other
+	// connections are dropped with ErrWrongConn.
+	Conn uint16
+	// Window is the most data frames in flight (sent, unacknowledged);
+	// 1 is stop-and-wait, exactly the system model's transport. Default
+	// DefaultWindow, at most MaxWindow.
+	Window int
+	// SendQueue bounds the packets taken by Send and not yet
+	// acknowledged, in flight or waiting for the window; Send returns
+	// ErrFull beyond it. Default 4*Window, at least Window.
+	SendQueue int
+	// RecvQueue bounds the packets delivered and not yet taken by
+	// Deliveries; a data frame arriving with no room is dropped
+	// unacknowledged, for the sender to resend. Default 4*Window.
+	RecvQueue int
+}
+
+// Defaults and limits of ReliableConfig.
+const (
+	DefaultWindow = 8
+	MaxWindow     = 1024
+	maxQueue      = 1 << 20
+)
+
+// ReliableCounters count what a Reliable endpoint did; every drop has a
+// counter.
+type ReliableCounters struct {
+	Sent        uint64 // data frames sent the first time
+	Retransmits uint64 // data frames sent again after a Timeout
+	Timeouts    uint64 // Timeout calls that found frames unacknowledged
+	Acked       uint64 // packets acknowledged by the peer
+	AcksSent    uint64 // ack frames sent
+	AcksRecv    uint64 // ack frames received that acknowledged something
+	StaleAcks   uint64 // ack frames received that acknowledged nothing new
+	Delivered   uint64 // packets delivered, in order, exactly once
+	Duplicates  uint64 // data frames already delivered, acked again and dropped
+	Ahead       uint64 // data frames past the next expected, dropped unacknowledged
+	NoRoom      uint64 // data frames expected but with no room, dropped unacknowledged
+	Rejected    uint64 // frames dropped for another connection, a wrong kind or a bad ack
+}
+
+// String is a stable one-line description.
+func (c ReliableCounters) String() string {
+	return fmt.Sprintf("sent=%d retransmits=%d timeouts=%d acked=%d acks-sent=%d acks-recv=%d stale-acks=%d delivered=%d duplicates=%d ahead=%d no-room=%d rejected=%d",
+		c.Sent, c.Retransmits, c.Timeouts, c.Acked, c.AcksSent, c.AcksRecv, c.StaleAcks, c.Delivered, c.Duplicates, c.Ahead, c.NoRoom, c.Rejected)
+}
+
+// Reliable is one side of one connection of the reliable transport: a
+// sender of the connection's packets in one direction and a receiver of
+// the other's, as a step machine (Endpoint).
+//
+// Sender: Send gives each packet the next sequence number (0, 1, ...)
+// and queues it; Outgoing sends the queued packets while fewer than
+// Window are unacknowledged; an ack for seq s frees every packet up to s
+// (cumulative); Timeout resends every unacknowledged frame (go-back-N),
+// with its original sequence number. Receiver: a data frame with the
+// expected sequence number is delivered if there is room and then
+// acknowledged; an old one (a duplicate or a resend) is acknowledged
+// again and dropped; one ahead of the expected (an earlier one was lost
+// or reordered) is dropped unacknowledged, as is the expected one with no
+// room. Hence every packet is delivered exactly once and in order, however
+// the network loses, duplicates, reorders or delays frames, provided it
+// delivers some of them (a sender whose frames are all lost never
+// completes, as in any protocol).
+//
+// The invariants: base <= sent <= tail, tail-base <= len(queue),
+// sent-base <= window; the packet with sequence number s, base <= s <
+// tail, is queue[s % len(queue)]; recvNext packets were delivered.
+type Reliable struct {
+	conn   uint16
+	window uint64
+
+	queue []Packet // ring buffer of packets base..tail-1
+	base  uint64   // oldest unacknowledged sequence number
+	sent  uint64   // next sequence number to send the first time
+	tail  uint64   // next sequence number Send assigns
+	again bool     // Timeout fired: resend base..sent-1 in the next Outgoing
+
+	recvNext  uint64 // next sequence number to deliver
+	ackDue    bool   // an ack for recvNext-1 is to be sent
+	delivered []Packet
+	recvCap   int
+
+	out []Frame
+	c   ReliableCounters
+}
+
+// NewReliable returns an endpoint with cfg, or ErrConfig.
+func NewReliable(cfg ReliableConfig) (*Reliable, error) {
+	if cfg.Window == 0 {
+		cfg.Window = DefaultWindow
+	}
+	if cfg.SendQueue == 0 {
+		cfg.SendQueue = 4 * cfg.Window
+	}
+	if cfg.RecvQueue == 0 {
+		cfg.RecvQueue = 4 * cfg.Window
+	}
+	switch {
+	case cfg.Window < 1 || cfg.Window > MaxWindow:
+		return nil, fmt.Errorf("%w: window %d not in 1..%d", ErrConfig, cfg.Window, MaxWindow)
+	case cfg.SendQueue < cfg.Window || cfg.SendQueue > maxQueue:
+		return nil, fmt.Errorf("%w: send queue %d not in window..%d", ErrConfig, cfg.SendQueue, maxQueue)
+	case cfg.RecvQueue < 1 || cfg.RecvQueue > maxQueue:
+		return nil, fmt.Errorf("%w: receive queue %d not in 1..%d", ErrConfig, cfg.RecvQueue, maxQueue)
+	}
+	return &Reliable{
+		conn:      cfg.Conn,
+		window:    uint64(cfg.Window),
+		queue:     make([]Packet, cfg.SendQueue),
+		delivered: make([]Packet, 0, cfg.RecvQueue),
+		recvCap:   cfg.RecvQueue,
+		out:       make([]Frame, 0, cfg.Window+1),
+	}, nil
+}
+
+// Send queues p for the peer; ErrMalformed when p is not a valid slot,
+// ErrFull when SendQueue packets are queued
+// or unacknowledged.
+func (r *Reliable) Send(p Packet) error {
+	if err := checkPacket(&p); err != nil {
+		return err
+	}
+	if r.tail-r.base == uint64(len(r.queue)) {
+		return ErrFull
+	}
+	r.queue[r.tail%uint64(len(r.queue))] = p
+	r.tail++
+	return nil
+}
+
+// Outgoing returns, in this order: the ack due, if any (one cumulative
+// ack covers every data frame received since the last); after a Timeout,
+// every unacknowledged frame again; then new data frames while the
+// window has room.
+func (r *Reliable) Outgoing() []Frame {
+	r.out = r.out[:0]
+	if r.ackDue {
+		r.out = append(r.out, Frame{Kind: KindAck, Conn: r.conn, Seq: r.recvNext - 1})
+		r.ackDue = false
+		r.c.AcksSent++
+	}
+	if r.again {
+		for s := r.base; s < r.sent; s++ {
+			r.out = append(r.out, r.frame(s))
+			r.c.Retransmits++
+		}
+		r.again = false
+	}
+	for r.sent < r.tail && r.sent-r.base < r.window {
+		r.out = append(r.out, r.frame(r.sent))
+		r.sent++
+		r.c.Sent++
+	}
+	return r.out
+}
+
+func (r *Reliable) frame(seq uint64) Frame {
+	return Frame{Kind: KindData, Conn: r.conn, Seq: seq, Packet: r.queue[seq%uint64(len(r.queue))]}
+}
+
+// Receive takes one frame from the peer (see Reliable for the rules).
+func (r *Reliable) Receive(f Frame) error {
+	if f.Conn != r.conn {
+		r.c.Rejected++
+		return fmt.Errorf("%w: conn %d at endpoint of conn %d", ErrWrongConn, f.Conn, r.conn)
+	}
+	switch f.Kind {
+	case KindAck:
+		return r.receiveAck(f.Seq)
+	case KindData:
+		r.receiveData(f)
+		return nil
+	}
+	r.c.Rejected++
+	return fmt.Errorf("%w: %s frame at a reliable endpoint", ErrWrongKind, f.Kind)
+}
+
+func (r *Reliable) receiveAck(seq uint64) error {
+	switch {
+	case seq >= r.sent:
+		r.c.Rejected++
+		return fmt.Errorf("%w: ack seq=%d, next unsent %d", ErrBadAck, seq, r.sent)
+	case seq < r.base:
+		r.c.StaleAcks++ // a duplicate, or overtaken by a later cumulative ack
+		return nil
+	}
+	r.c.AcksRecv++
+	r.c.Acked += seq + 1 - r.base
+	for s := r.base; s <= seq; s++ {
+		r.queue[s%uint64(len(r.queue))] = Packet{} // drop the reference to the payload
+	}
+	r.base = seq + 1
+	return nil
+}
+
+// receiveData is the model's receiveData (model/system/next.go) with a
+// cumulative ack: deliver-then-ack the expected frame when there is room,
+// re-ack an old one, drop anything else unacknowledged.
+func (r *Reliable) receiveData(f Frame) {
+	switch {
+	case f.Seq == r.recvNext:
+		if len(r.delivered) == r.recvCap {
+			r.c.NoRoom++
+			return
+		}
+		r.delivered = append(r.delivered, f.Packet)
+		r.recvNext++
+		r.c.Delivered++
+		r.ackDue = true
+	case f.Seq < r.recvNext:
+		r.c.Duplicates++
+		r.ackDue = true
+	default:
+		r.c.Ahead++
+	}
+}
+
+// Deliveries returns the packets delivered since the last call, in
+// sequence order, each exactly once, and frees their room.
+func (r *Reliable) Deliveries() []Packet {
+	if len(r.delivered) == 0 {
+		return nil
+	}
+	d := make([]Packet, len(r.delivered))
+	copy(d, r.delivered)
+	r.delivered = r.delivered[:0]
+	return d
+}
+
+// Timeout marks every unacknowledged frame for resending by the next
+// Outgoing (go-back-N); with nothing unacknowledged it does nothing.
+func (r *Reliable) Timeout() {
+	if r.base == r.sent {
+		return
+	}
+	r.c.Timeouts++
+	r.again = true
+}
+
+// Unacked is the number of data frames sent and not yet acknowledged.
+func (r *Reliable) Unacked() int { return int(r.sent - r.base) }
+
+// Queued is the number of packets taken by Send and not yet
+// acknowledged (in flight or waiting for the window).
+func (r *Reliable) Queued() int { return int(r.tail - r.base) }
+
+// Counters returns what the endpoint has done so far.
+func (r *Reliable) Counters() ReliableCounters { return r.c }
+
+// String is a stable one-line description of the state, in the system
+// model's vocabulary:
+//
+//	conn=1 send-seq=3 unacked=2 queued=5 recv-next=4 ack-due=false
+func (r *Reliable) String() string {
+	return fmt.Sprintf("conn=%d send-seq=%d unacked=%d queued=%d recv-next=%d ack-due=%t",
+		r.conn, r.base, r.sent-r.base, r.tail-r.base, r.recvNext, r.ackDue)
+}
