@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	shlex "github.com/anmitsu/go-shlex"
-
 	"github.com/daggercheck/daggercheck/checker"
 )
 
@@ -163,28 +161,20 @@ var ErrSyntax = errors.New("malformed trace")
 // Parse reads a trace file; name is used in error messages.
 func Parse(name string, r io.Reader) (*File, error) {
 	f := &File{Outcome: Outcome{LoopStart: -1}}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 16<<20)
+	ls := newLineScanner(r)
 	n := 0
 	fail := func(format string, args ...any) (*File, error) {
 		return nil, fmt.Errorf("%w: %s:%d: %s", ErrSyntax, name, n, fmt.Sprintf(format, args...))
 	}
 	sawVersion, sawOutcome, sawLoop := false, false, false
-	for sc.Scan() {
-		n++
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
+	for {
+		words, ok, err := ls.next()
+		n = ls.line
+		if !ok {
+			break
 		}
-		if strings.ContainsRune(line, 0) {
-			return fail("a NUL byte")
-		}
-		words, err := shlex.Split(line, true)
 		if err != nil {
 			return fail("%v", err)
-		}
-		if len(words) == 0 {
-			continue
 		}
 		key, rest := words[0], words[1:]
 		if !sawVersion && key != "daggercheck-trace" {
@@ -307,7 +297,7 @@ func Parse(name string, r io.Reader) (*File, error) {
 			return fail("unknown line %q", key)
 		}
 	}
-	if err := sc.Err(); err != nil {
+	if err := ls.err(); err != nil {
 		return nil, fmt.Errorf("%w: %s:%d: %v", ErrSyntax, name, n+1, err)
 	}
 	switch {

@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	shlex "github.com/anmitsu/go-shlex"
 )
 
 // EventKind says what happened.
@@ -136,27 +134,19 @@ var historyFields = map[string][]string{
 // empty history (no events) is valid.
 func ParseHistory(name string, r io.Reader) (*History, error) {
 	h := &History{Name: name}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 16<<20)
+	ls := newLineScanner(r)
 	n := 0
 	fail := func(format string, args ...any) (*History, error) {
 		return nil, fmt.Errorf("%w: %s:%d: %s", ErrHistorySyntax, name, n, fmt.Sprintf(format, args...))
 	}
-	for sc.Scan() {
-		n++
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
+	for {
+		words, more, err := ls.next()
+		n = ls.line
+		if !more {
+			break
 		}
-		if strings.ContainsRune(line, 0) {
-			return fail("a NUL byte")
-		}
-		words, err := shlex.Split(line, true)
 		if err != nil {
 			return fail("%v", err)
-		}
-		if len(words) == 0 {
-			continue
 		}
 		kind, rest := words[0], words[1:]
 		required, ok := historyFields[kind]
@@ -223,7 +213,7 @@ func ParseHistory(name string, r io.Reader) (*History, error) {
 		}
 		h.Events = append(h.Events, e)
 	}
-	if err := sc.Err(); err != nil {
+	if err := ls.err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
 			return nil, fmt.Errorf("%w: %s:%d: a line longer than 16 MiB", ErrHistorySyntax, name, n+1)
 		}
