@@ -151,3 +151,10 @@ func (v Values) Map() map[string]string {
 	}
 	return m
 }
+
+// Shipped is a named configuration of a model that the suite checks, pins
+// and documents: its parameter assignments, the rest being defaults.
+type Shipped struct {
+	Name   string
+	Params []string // -p assignments; the rest are defaults
+}

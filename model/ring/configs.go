@@ -1,10 +1,9 @@
 package ring
 
+import "github.com/daggercheck/daggercheck/spec"
+
 // Shipped is a named configuration the suite checks, pins and documents.
-type Shipped struct {
-	Name   string
-	Params []string // -p assignments; the rest are defaults
-}
+type Shipped = spec.Shipped
 
 // Configs are the shipped configurations of the credit protocol; every
 // property holds on each of them.
