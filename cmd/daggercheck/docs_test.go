@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,12 +15,18 @@ import (
 	"github.com/daggercheck/daggercheck/model"
 )
 
+var rewriteDocs = flag.Bool("rewrite", false, "rewrite the docs' example blocks with what the commands print")
+
 // The documentation shows real output: every example block that starts
 // with "$ daggercheck ARGS" (or "$ go run ./cmd/daggercheck ARGS") is run here and must print what the block
 // shows, except the lines that measure time and memory, and except where the block
 // elides lines with "  ...". A block ending in `; echo "rc=$?"` shows the
 // exit code too. Blocks with --progress are skipped (their progress lines
 // depend on timing).
+//
+// go test ./cmd/daggercheck -run DocsShowRealOutput -rewrite writes what
+// the commands print into the blocks (those without elisions); review the
+// diff before committing it.
 func TestDocsShowRealOutput(t *testing.T) {
 	files, _ := filepath.Glob("../../docs/*.md")
 	files = append(files, "../../README.md")
@@ -35,6 +42,7 @@ func TestDocsShowRealOutput(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		rewritten := string(text)
 		for _, m := range block.FindAllStringSubmatch(string(text), -1) {
 			cmdline, want := m[1], m[2]
 			if strings.Contains(cmdline, "--progress") {
@@ -53,6 +61,19 @@ func TestDocsShowRealOutput(t *testing.T) {
 				got := out.String()
 				if showRC {
 					got += "rc=" + strconv.Itoa(rc) + "\n"
+				}
+				if *rewriteDocs && !strings.Contains(want, "  ...\n") {
+					// Keep the block's time and memory lines, so a rewrite
+					// changes only what a command decides.
+					lines, old := strings.Split(got, "\n"), strings.Split(want, "\n")
+					for i := range lines {
+						if i < len(old) && timing.MatchString(lines[i]) && timing.MatchString(old[i]) {
+							lines[i] = old[i]
+						}
+					}
+					got = strings.Join(lines, "\n")
+					rewritten = strings.Replace(rewritten, m[0], strings.Replace(m[0], want, got, 1), 1)
+					return
 				}
 				gotLines, wantLines := strings.Split(got, "\n"), strings.Split(want, "\n")
 				j := 0
@@ -79,6 +100,11 @@ func TestDocsShowRealOutput(t *testing.T) {
 					}
 				}
 			})
+		}
+		if *rewriteDocs && rewritten != string(text) {
+			if err := os.WriteFile(file, []byte(rewritten), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	if n == 0 {
