@@ -1,0 +1,91 @@
+// Package rpc is the client and server API of the Dagger RPC stack, over
+// the soft NIC (impl/nic), the host rings (impl/ring) and the transports
+// (impl/transport): client rings -> client NIC -> transport -> server NIC
+// -> server rings -> handler -> and back.
+//
+// Read Node first: one machine — a soft NIC, its host flows (a TX and an
+// RX ring each) and, on a server, the handlers and their threads. Connect
+// opens a connection (a c_id, the same on both NICs) from a client node's
+// flow to a server node over a link: ConnectLoopback (in process,
+// NIC to NIC over a pair of rings), ConnectUDP (real sockets on
+// 127.0.0.1, with the reliable transport or Dagger's best effort), or
+// Connect with any pair of nic.Link (transport endpoints a test drives
+// over a FaultyNetwork, say). It returns a Client.
+//
+// # Usage
+//
+//	srv, _ := rpc.NewNode(rpc.Config{Flows: 2, Threading: rpc.DispatchThread})
+//	srv.Handle(1, "echo", func(args, ret []byte) ([]byte, error) {
+//		return append(ret, args...), nil // ret: a buffer to append the result to
+//	})
+//	cli, _ := rpc.NewNode(rpc.Config{Flows: 1})
+//	ctx, cancel := context.WithCancel(context.Background())
+//	defer cancel()
+//	srv.Start(ctx) // the NIC's polling goroutines and the server threads
+//	cli.Start(ctx)
+//	defer srv.Close()
+//	defer cli.Close()
+//
+//	c, _ := rpc.ConnectLoopback(cli, srv, 0, 0) // conn 0 from the client's flow 0
+//	// or: c, _ := rpc.ConnectUDP(cli, srv, 1, 0, rpc.UDPOptions{Reliable: true})
+//
+//	ret, err := c.Call(ctx, 1, []byte("hello")) // blocking; honours ctx
+//
+//	id, err := c.Go(1, []byte("hi"), 42) // non-blocking: tag 42
+//	var cq []rpc.Completion
+//	for len(cq) == 0 {
+//		cq = c.Completions(cq[:0]) // the completion queue, non-blocking
+//	}
+//	_ = cq[0].ID == id && cq[0].Tag == 42 && cq[0].Err == nil // cq[0].Ret() is "hi"
+//
+// A Client is safe for concurrent use: senders share its flow's TX ring
+// under a lock, and whichever caller is waiting drains the RX ring and
+// completes everyone's calls, so blocking calls need no extra goroutine.
+// Several clients may share a flow (responses are routed by c_id), or
+// each may have its own.
+//
+// # Server threading
+//
+// DispatchThread runs each handler inline on its flow's polling thread
+// (Dagger's dispatch thread): one goroutine per server flow. WorkerPool
+// has each flow's thread hand requests to Config.Workers goroutines,
+// which write responses to that flow's TX ring under a lock. Requests are
+// spread over the server's flows by the NIC's load balancer.
+//
+// # Arguments larger than 52 bytes
+//
+// Rejected, not fragmented: a call whose arguments (or a handler whose
+// result) exceed one slot's 52 bytes fails with ErrTooLarge (which also
+// matches ring.ErrTooLarge) before anything is sent; a handler's
+// oversized result completes the call with ErrTooLarge. Fragmenting over
+// n_of_frames/frame_id would need reassembly buffers in the NIC, whose
+// request buffer, free list and FIFOs hold one slot per RPC, and would
+// change the NIC model's state space; one slot per RPC keeps the
+// implementation and the models one design. Responses use n_of_frames
+// as a status byte instead: 0 ok, 1 the handler failed (the arguments
+// are its message: ErrRemote), 2 no handler for fn_id (ErrUnknownFn).
+//
+// # Step mode
+//
+// Node.Step runs one round of every step — the NIC's TX sweep, the
+// arrivals from its links, balancing and scheduling until nothing moves,
+// and the server's dispatch of every request in its RX rings, handlers
+// inline — on the caller's goroutine, with no goroutine of its own, so a
+// test drives client and server nodes and the network deterministically
+// (traces/e2e_test.go). In step mode use Go and Completions: a blocking
+// Call waits for goroutines that step mode does not have.
+//
+// # Back-pressure
+//
+// Nothing is lost silently: a full TX ring, or more than
+// Config.MaxInFlight calls outstanding on a client, is ErrBusy for Go,
+// and a blocking Call waits for room (until its context ends); the NIC
+// holds an RPC its link refuses and stops polling that TX ring; a full
+// RX ring stops the NIC's scheduler. Drops the NIC must make (a closed
+// or unknown connection, a full request buffer or FIFO) are counted in
+// nic.Counters; over the reliable transport a call so dropped is not
+// retried and ends by its context (Dagger has no end-to-end retry).
+//
+// The package imports impl/nic, impl/ring, impl/transport and the
+// standard library; never model/.
+package rpc
