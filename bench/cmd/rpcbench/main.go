@@ -1,0 +1,173 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/daggercheck/daggercheck/bench/rpcbench"
+)
+
+// errUsage marks bad flags (exit 2).
+var errUsage = errors.New("usage")
+
+// options are the parsed flags.
+type options struct {
+	json     bool
+	progress bool
+	cfg      rpcbench.Config
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, isTerminal(os.Stderr)))
+}
+
+// run is main with its streams and exit status explicit, for tests.
+func run(args []string, stdout, stderr io.Writer, tty bool) int {
+	opt, err := parse(args, rpcbench.Targets(), stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "rpcbench: %v\n", err)
+		return 2
+	}
+	if opt.progress || tty {
+		opt.cfg.Progress = stderr
+	}
+	rep, err := rpcbench.Run(opt.cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "rpcbench: %v\n", err)
+		return 1
+	}
+	if opt.json {
+		err = rep.WriteJSON(stdout)
+	} else {
+		fmt.Fprintf(stdout, "rpcbench: %d-byte echo, %v per row after %v warm-up, GOMAXPROCS %d, %s %s/%s\n\n",
+			opt.cfg.Payload, opt.cfg.Duration, opt.cfg.Warmup, runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		err = rep.WriteTable(stdout)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "rpcbench: writing the report: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// parse reads the flags; a usage error wraps errUsage and names the flag.
+func parse(args []string, catalogue []rpcbench.Target, stderr io.Writer) (options, error) {
+	fs := flag.NewFlagSet("rpcbench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var opt options
+	fs.BoolVar(&opt.json, "json", false, "print a JSON array of {system, transport, concurrency, rps, p50_us, p99_us}")
+	fs.BoolVar(&opt.progress, "progress", false, "print a line on stderr as each row finishes (default when stderr is a terminal)")
+	fs.DurationVar(&opt.cfg.Duration, "duration", 2*time.Second, "measured time per row")
+	fs.DurationVar(&opt.cfg.Warmup, "warmup", 300*time.Millisecond, "unrecorded time before each row's measurement")
+	fs.IntVar(&opt.cfg.Payload, "payload", rpcbench.MaxPayload, "echoed bytes per RPC (1..52: one Dagger slot's arguments)")
+	fs.IntVar(&opt.cfg.Port, "port", 0, "port the servers bind on 127.0.0.1, one row at a time (0: any free port)")
+	conc := fs.String("concurrency", "1,8,64", "comma-separated numbers of RPCs in flight")
+	systems := fs.String("systems", "", "comma-separated systems or system/transport pairs to run (default all: "+names(catalogue)+")")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return opt, err
+		}
+		return opt, fmt.Errorf("%w: %v", errUsage, err) // flag already printed the usage
+	}
+	if fs.NArg() > 0 {
+		return opt, fmt.Errorf("%w: unexpected argument %q (rpcbench takes flags only)", errUsage, fs.Arg(0))
+	}
+	if opt.cfg.Duration <= 0 {
+		return opt, fmt.Errorf("%w: --duration %v: must be positive", errUsage, opt.cfg.Duration)
+	}
+	if opt.cfg.Warmup < 0 {
+		return opt, fmt.Errorf("%w: --warmup %v: must not be negative", errUsage, opt.cfg.Warmup)
+	}
+	if opt.cfg.Payload < 1 || opt.cfg.Payload > rpcbench.MaxPayload {
+		return opt, fmt.Errorf("%w: --payload %d: must be 1..%d (one Dagger slot's arguments)", errUsage, opt.cfg.Payload, rpcbench.MaxPayload)
+	}
+	if opt.cfg.Port < 0 || opt.cfg.Port > 65535 {
+		return opt, fmt.Errorf("%w: --port %d: must be 0..65535", errUsage, opt.cfg.Port)
+	}
+	var err error
+	if opt.cfg.Concurrency, err = parseConcurrency(*conc); err != nil {
+		return opt, err
+	}
+	if opt.cfg.Targets, err = selectTargets(*systems, catalogue); err != nil {
+		return opt, err
+	}
+	return opt, nil
+}
+
+// maxConcurrency bounds --concurrency: each lane is a goroutine and a
+// histogram of some 58 KiB.
+const maxConcurrency = 4096
+
+// parseConcurrency reads "1,8,64": positive, at most maxConcurrency, no
+// repeats, in the order given.
+func parseConcurrency(s string) ([]int, error) {
+	var out []int
+	for i, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 || n > maxConcurrency {
+			return nil, fmt.Errorf("%w: --concurrency %q: item %d %q is not a number of RPCs in flight (1..%d)", errUsage, s, i+1, f, maxConcurrency)
+		}
+		if slices.Contains(out, n) {
+			return nil, fmt.Errorf("%w: --concurrency %q: %d appears twice", errUsage, s, n)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// selectTargets keeps the catalogue's targets named in s, in catalogue
+// order; an entry is a system (all its transports) or system/transport.
+// Empty s keeps them all.
+func selectTargets(s string, catalogue []rpcbench.Target) ([]rpcbench.Target, error) {
+	if strings.TrimSpace(s) == "" {
+		return catalogue, nil
+	}
+	keep := make([]bool, len(catalogue))
+	for _, e := range strings.Split(s, ",") {
+		e = strings.TrimSpace(e)
+		found := false
+		for i, t := range catalogue {
+			if e == t.System || e == t.Name() {
+				keep[i], found = true, true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("%w: --systems: unknown system %q (known: %s)", errUsage, e, names(catalogue))
+		}
+	}
+	var out []rpcbench.Target
+	for i, t := range catalogue {
+		if keep[i] {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// names lists the catalogue as system/transport pairs.
+func names(catalogue []rpcbench.Target) string {
+	var n []string
+	for _, t := range catalogue {
+		n = append(n, t.Name())
+	}
+	return strings.Join(n, ", ")
+}
+
+// isTerminal reports whether f is a character device (a terminal), as
+// DESIGN §7 asks progress to go to stderr only then.
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,313 @@
+package rpcbench
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/daggercheck/daggercheck/bench/hist"
+)
+
+// Errors callers test with errors.Is.
+var (
+	// ErrEcho: a response differed from its request.
+	ErrEcho = errors.New("echo mismatch")
+	// ErrStalled: a session's calls did not all return within Config.StopGrace
+	// of the end of a row (a lost packet on a transport without retries,
+	// a deadlock).
+	ErrStalled = errors.New("calls still in flight after the run ended")
+	// ErrEarlyExit: a session stopped driving calls before the row ended
+	// without reporting an error.
+	ErrEarlyExit = errors.New("session stopped before the run ended")
+	// ErrStart: a server or client failed to start (a port in use, a
+	// socket the system refused).
+	ErrStart = errors.New("failed to start")
+)
+
+// DefaultStopGrace is how long a row waits, after its window closes, for
+// calls still in flight to return before it reports ErrStalled.
+const DefaultStopGrace = 5 * time.Second
+
+// MaxPayload is the largest echo payload: one Dagger slot's arguments.
+const MaxPayload = 52
+
+// Config is one run: every target at every concurrency.
+type Config struct {
+	Targets     []Target
+	Concurrency []int
+	// Warmup runs before each row's window; nothing in it is recorded.
+	Warmup time.Duration
+	// Duration is each row's measured window.
+	Duration time.Duration
+	// Payload is the echoed request's size in bytes (1..MaxPayload).
+	Payload int
+	// Port, when non-zero, is the port every server binds on 127.0.0.1
+	// (rows run one after another, each closing its server); zero picks
+	// a free port for each.
+	Port int
+	// StopGrace overrides DefaultStopGrace when positive.
+	StopGrace time.Duration
+	// Progress, when non-nil, gets one line as each row finishes.
+	Progress io.Writer
+}
+
+// Target is one RPC stack over one transport.
+type Target struct {
+	System    string // dagger, grpc-go, net/rpc (or a variant's own name)
+	Transport string // loopback, udp, tcp
+	// Start starts an echo server and a client able to keep
+	// cfg.Concurrency calls in flight.
+	Start func(cfg SessionConfig) (Session, error)
+}
+
+// Name is "system/transport", the name --systems accepts.
+func (t Target) Name() string { return t.System + "/" + t.Transport }
+
+// SessionConfig is what a Target needs to start.
+type SessionConfig struct {
+	Concurrency int
+	Payload     int
+	Port        int // 0: any free port
+}
+
+// Session is a running server and client.
+type Session interface {
+	// Drive keeps one call in flight per lane (or len(lanes) pipelined
+	// calls) until Lane.Running is false, reporting each completed call
+	// with Lane.Done, and returns once every call has returned, with the
+	// first error (after Lane.Fail, which stops every lane).
+	Drive(lanes []*Lane) error
+	// Close stops the client and the server and releases their ports. It
+	// also unblocks a Drive that is stuck.
+	Close() error
+}
+
+// Phases of a row, shared by its lanes.
+const (
+	phaseWarmup int32 = iota
+	phaseMeasure
+	phaseStop
+)
+
+// row is the state a row's lanes share.
+type row struct {
+	phase   atomic.Int32
+	errOnce sync.Once
+	err     error
+}
+
+// Lane is one in-flight call's worth of load. Only its own goroutine
+// touches its histogram, so recording needs no lock.
+type Lane struct {
+	ID  int
+	row *row
+	h   hist.Histogram
+}
+
+// Running reports whether the lane should issue another call.
+func (l *Lane) Running() bool { return l.row.phase.Load() != phaseStop }
+
+// Done records a call issued at start that has just completed, if it
+// completed inside the measured window: throughput counts completions in
+// the window, and calls begun in the warm-up are steady-state calls by
+// the time they complete in it.
+func (l *Lane) Done(start time.Time) {
+	if l.row.phase.Load() == phaseMeasure {
+		l.h.Record(time.Since(start))
+	}
+}
+
+// Fail records the first error of the row and stops every lane.
+func (l *Lane) Fail(err error) {
+	l.row.errOnce.Do(func() { l.row.err = err })
+	l.row.phase.Store(phaseStop)
+}
+
+// Row is one measured (target, concurrency) pair.
+type Row struct {
+	System      string
+	Transport   string
+	Concurrency int
+	Calls       uint64        // completed in the window
+	Window      time.Duration // the window's measured length
+	RPS         float64
+	P50, P99    time.Duration
+}
+
+// Report is a run's rows, in the order they ran: each concurrency in turn,
+// every target at it, so the rows compared with each other ran close
+// together in time.
+type Report []Row
+
+// Run measures every target at every concurrency. It stops at the first
+// row that fails, returning the rows measured so far and an error naming
+// the row.
+func Run(cfg Config) (Report, error) {
+	if cfg.Payload < 1 || cfg.Payload > MaxPayload {
+		return nil, fmt.Errorf("payload %d bytes: must be 1..%d", cfg.Payload, MaxPayload)
+	}
+	if cfg.Duration <= 0 {
+		return nil, fmt.Errorf("duration %v: must be positive", cfg.Duration)
+	}
+	var rep Report
+	for _, c := range cfg.Concurrency {
+		for _, t := range cfg.Targets {
+			r, err := measure(t, cfg, c)
+			if err != nil {
+				return rep, fmt.Errorf("%s at concurrency %d: %w", t.Name(), c, err)
+			}
+			rep = append(rep, r)
+			if cfg.Progress != nil {
+				fmt.Fprintf(cfg.Progress, "rpcbench: %-16s c=%-3d %12.0f rps  p50 %8.2f µs  p99 %8.2f µs\n",
+					t.Name(), c, r.RPS, us(r.P50), us(r.P99))
+			}
+		}
+	}
+	return rep, nil
+}
+
+// measure runs one row: start, warm up, measure, stop, close.
+func measure(t Target, cfg Config, conc int) (Row, error) {
+	if conc < 1 {
+		return Row{}, fmt.Errorf("concurrency %d: must be at least 1", conc)
+	}
+	s, err := t.Start(SessionConfig{Concurrency: conc, Payload: cfg.Payload, Port: cfg.Port})
+	if err != nil {
+		return Row{}, err
+	}
+	r := &row{}
+	lanes := make([]*Lane, conc)
+	for i := range lanes {
+		lanes[i] = &Lane{ID: i, row: r}
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Drive(lanes) }()
+
+	// wait returns the session's result if it ends within d, and
+	// finished=false if d passes first.
+	wait := func(d time.Duration) (err error, finished bool) {
+		timer := time.NewTimer(d)
+		defer timer.Stop()
+		select {
+		case err := <-done:
+			return err, true
+		case <-timer.C:
+			return nil, false
+		}
+	}
+	fail := func(err error) (Row, error) {
+		r.phase.Store(phaseStop)
+		_ = s.Close()
+		return Row{}, err
+	}
+	early := func(err error) (Row, error) {
+		if r.err != nil {
+			err = r.err
+		}
+		if err == nil {
+			err = ErrEarlyExit
+		}
+		return fail(err)
+	}
+
+	if err, finished := wait(cfg.Warmup); finished {
+		return early(err)
+	}
+	r.phase.Store(phaseMeasure)
+	begin := time.Now()
+	if err, finished := wait(cfg.Duration); finished {
+		return early(err)
+	}
+	r.phase.Store(phaseStop)
+	window := time.Since(begin)
+	grace := cfg.StopGrace
+	if grace <= 0 {
+		grace = DefaultStopGrace
+	}
+	err, finished := wait(grace)
+	if !finished {
+		return fail(fmt.Errorf("%w (waited %v)", ErrStalled, grace))
+	}
+	if r.err != nil {
+		err = r.err
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if err := s.Close(); err != nil {
+		return Row{}, fmt.Errorf("close: %w", err)
+	}
+
+	var h hist.Histogram
+	for _, l := range lanes {
+		h.Merge(&l.h)
+	}
+	return Row{
+		System:      t.System,
+		Transport:   t.Transport,
+		Concurrency: conc,
+		Calls:       h.Count(),
+		Window:      window,
+		RPS:         float64(h.Count()) / window.Seconds(),
+		P50:         h.Quantile(0.50),
+		P99:         h.Quantile(0.99),
+	}, nil
+}
+
+// Blocking is the closed loop of a stack with a blocking client call: one
+// goroutine per lane, each issuing its next call as soon as the last
+// returns. call must be safe for concurrent use by the lanes and return
+// the response to req.
+func Blocking(lanes []*Lane, payload int, call func(lane int, req []byte) ([]byte, error)) error {
+	var wg sync.WaitGroup
+	for _, l := range lanes {
+		wg.Go(func() {
+			req := make([]byte, payload)
+			req[0] = byte(l.ID)
+			for n := uint64(0); l.Running(); n++ {
+				Stamp(req, n)
+				start := time.Now()
+				resp, err := call(l.ID, req)
+				if err != nil {
+					l.Fail(fmt.Errorf("lane %d call %d: %w", l.ID, n, err))
+					return
+				}
+				l.Done(start)
+				if err := CheckEcho(req, resp); err != nil {
+					l.Fail(fmt.Errorf("lane %d call %d: %w", l.ID, n, err))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return nil
+}
+
+// Stamp writes call number n into req's bytes after the first (as many as
+// fit), so that a stack that returns a stale or another lane's response
+// fails CheckEcho.
+func Stamp(req []byte, n uint64) {
+	for i := 1; i < len(req) && i < 9; i++ {
+		req[i] = byte(n >> (8 * (i - 1)))
+	}
+}
+
+// CheckEcho reports ErrEcho unless resp equals req.
+func CheckEcho(req, resp []byte) error {
+	if len(resp) != len(req) {
+		return fmt.Errorf("%w: sent %d bytes, got %d", ErrEcho, len(req), len(resp))
+	}
+	for i := range req {
+		if req[i] != resp[i] {
+			return fmt.Errorf("%w: byte %d sent %#02x, got %#02x", ErrEcho, i, req[i], resp[i])
+		}
+	}
+	return nil
+}
+
+// us converts to microseconds.
+func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
