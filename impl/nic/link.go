@@ -1,0 +1,203 @@
+package nic
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/transport"
+)
+
+// ErrNoLink: an RPC for a connection with no link attached; dropped,
+// counted as a link error.
+var ErrNoLink = errors.New("nic: no link for the connection")
+
+// Link is one connection's transport as the NIC sees it: a
+// transport.Endpoint (step mode: the caller moves its frames), a
+// *transport.Socket (real UDP), or a LoopbackLink. Send refusing with
+// transport.ErrFull or ring.ErrRingFull is back-pressure. Under a Driver,
+// Send and Deliveries are called from two goroutines, so the link must
+// allow that (Socket and LoopbackLink do; a bare Endpoint does not and
+// is for step mode).
+type Link interface {
+	Send(p transport.Packet) error
+	Deliveries() []transport.Packet
+}
+
+// rpcLink is a Link that carries ring RPCs without encoding them into
+// packets (the loopback): the port uses it when it can.
+type rpcLink interface {
+	SendRPC(r *ring.RPC) error
+	TakeRPC(dst *ring.RPC) bool
+	Done()
+}
+
+// LinkPort is a Port over one Link per connection id.
+type LinkPort struct {
+	mu    sync.Mutex // serialises Attach and Detach
+	links [MaxConns]atomic.Pointer[attached]
+	list  atomic.Pointer[[]*attached] // the attached links, for Receive
+	next  int                         // Receive's round-robin start (the receiving goroutine's)
+}
+
+type attached struct {
+	conn  uint8
+	link  Link
+	fast  rpcLink
+	stash []transport.Packet // delivered by the link, not yet given to the NIC (receiver's)
+}
+
+// NewLinkPort returns a port with no links.
+func NewLinkPort() *LinkPort {
+	p := &LinkPort{}
+	p.list.Store(&[]*attached{})
+	return p
+}
+
+// Attach makes l connection conn's link, replacing any other.
+func (p *LinkPort) Attach(conn uint8, l Link) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	a := &attached{conn: conn, link: l}
+	a.fast, _ = l.(rpcLink)
+	p.links[conn].Store(a)
+	p.rebuild()
+}
+
+// Detach removes connection conn's link.
+func (p *LinkPort) Detach(conn uint8) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.links[conn].Store(nil)
+	p.rebuild()
+}
+
+func (p *LinkPort) rebuild() {
+	var l []*attached
+	for i := range p.links {
+		if a := p.links[i].Load(); a != nil {
+			l = append(l, a)
+		}
+	}
+	p.list.Store(&l)
+}
+
+// Send encodes rpc as Dagger's packet and sends it on its connection's
+// link; a full link is ErrBackPressure.
+func (p *LinkPort) Send(rpc *ring.RPC) error {
+	a := p.links[rpc.ConnID].Load()
+	if a == nil {
+		return fmt.Errorf("%w: c_id %d", ErrNoLink, rpc.ConnID)
+	}
+	var err error
+	if a.fast != nil {
+		err = a.fast.SendRPC(rpc)
+	} else {
+		var pkt transport.Packet
+		if err = rpc.Encode(&pkt, 0, true); err == nil {
+			err = a.link.Send(pkt)
+		}
+	}
+	if errors.Is(err, transport.ErrFull) || errors.Is(err, ring.ErrRingFull) {
+		return fmt.Errorf("%w: c_id %d: %w", ErrBackPressure, rpc.ConnID, err)
+	}
+	return err
+}
+
+// Receive gives the NIC at most max RPCs from the links, starting at a
+// different link each time so that none starves.
+func (p *LinkPort) Receive(n *NIC, max int) int {
+	list := *p.list.Load()
+	if len(list) == 0 || max <= 0 {
+		return 0
+	}
+	got := 0
+	start := p.next % len(list)
+	p.next++
+	for j := 0; j < len(list) && got < max; j++ {
+		a := list[(start+j)%len(list)]
+		if a.fast != nil {
+			var r ring.RPC
+			for got < max && a.fast.TakeRPC(&r) {
+				_ = n.Arrive(&r) // a drop is counted by the NIC
+				got++
+			}
+			a.fast.Done()
+			continue
+		}
+		if len(a.stash) == 0 {
+			a.stash = append(a.stash[:0], a.link.Deliveries()...)
+		}
+		k := min(len(a.stash), max-got)
+		for i := range k {
+			_ = n.Ingress(a.stash[i][:])
+		}
+		a.stash = append(a.stash[:0], a.stash[k:]...)
+		got += k
+	}
+	return got
+}
+
+// LoopbackLink is one end of an in-process wire between two NICs: a
+// ring of 64-byte slots each way (impl/ring, the credit protocol), so an
+// end's sender and its peer's receiver run on different goroutines
+// without a lock. A full ring is back-pressure.
+type LoopbackLink struct {
+	out, in *ring.Ring
+	pkts    []transport.Packet
+}
+
+// NewLoopback returns the two ends of a wire whose rings have `slots`
+// slots each way.
+func NewLoopback(slots int) (a, b *LoopbackLink, err error) {
+	ab, err := ring.NewRing(slots, ring.Faults{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	ba, err := ring.NewRing(slots, ring.Faults{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	return &LoopbackLink{out: ab, in: ba}, &LoopbackLink{out: ba, in: ab}, nil
+}
+
+// Send decodes p and writes it into the outgoing ring.
+func (l *LoopbackLink) Send(p transport.Packet) error {
+	r, _, err := ring.DecodeSlot(&p)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	return l.SendRPC(&r)
+}
+
+// SendRPC writes r into the outgoing ring; ring.ErrRingFull when full.
+func (l *LoopbackLink) SendRPC(r *ring.RPC) error { return l.out.Producer().Send(*r) }
+
+// TakeRPC takes the next RPC from the incoming ring, if any.
+func (l *LoopbackLink) TakeRPC(dst *ring.RPC) bool {
+	c := l.in.Consumer()
+	err := c.TakeInto(dst)
+	if err == nil && c.Unreturned() >= uint64(max(l.in.Slots()/2, 1)) {
+		c.ReturnCredit()
+	}
+	return err == nil
+}
+
+// Done returns the incoming ring's credit after a batch of TakeRPC.
+func (l *LoopbackLink) Done() { l.in.Consumer().ReturnCredit() }
+
+// Deliveries takes every RPC in the incoming ring, as packets (the slice
+// is the link's own, valid until the next call).
+func (l *LoopbackLink) Deliveries() []transport.Packet {
+	l.pkts = l.pkts[:0]
+	var r ring.RPC
+	for l.TakeRPC(&r) {
+		var p transport.Packet
+		_ = r.Encode(&p, 0, true) // a taken RPC has argl <= 52
+		l.pkts = append(l.pkts, p)
+	}
+	l.Done()
+	return l.pkts
+}

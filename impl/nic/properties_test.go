@@ -1,0 +1,151 @@
+package nic
+
+// Property tests (github.com/leanovate/gopter) for the load balancers.
+// Each logs its seed; GOPTER_SEED reproduces a run, GOPTER_CHECKS sets
+// the number of checks (as in impl/ring):
+//
+//	GOPTER_SEED=1234 go test -run '^TestPropRoundRobinVisitsEveryFlow$' ./impl/nic/
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/leanovate/gopter"
+	"github.com/leanovate/gopter/gen"
+	"github.com/leanovate/gopter/prop"
+)
+
+func propParams(t *testing.T) *gopter.TestParameters {
+	t.Helper()
+	seed, checks := time.Now().UnixNano(), 300
+	if s := os.Getenv("GOPTER_SEED"); s != "" {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			t.Fatalf("GOPTER_SEED=%q is not an int64: %v", s, err)
+		}
+		seed = v
+	}
+	if s := os.Getenv("GOPTER_CHECKS"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 1 {
+			t.Fatalf("GOPTER_CHECKS=%q is not a positive number", s)
+		}
+		checks = v
+	}
+	p := gopter.DefaultTestParametersWithSeed(seed)
+	p.MinSuccessfulTests = checks
+	p.Workers = 1
+	t.Logf("gopter: seed %d, %d checks; reproduce with GOPTER_SEED=%d GOPTER_CHECKS=%d go test -run '^%s$' ./impl/nic/",
+		seed, checks, seed, checks, t.Name())
+	return p
+}
+
+func checkProps(t *testing.T, props *gopter.Properties) {
+	t.Helper()
+	var out strings.Builder
+	if !props.Run(gopter.NewFormatedReporter(true, 200, &out)) {
+		t.Fatalf("property failed:\n%s", out.String())
+	}
+}
+
+// TestPropRoundRobinVisitsEveryFlow: with any number of flows and any
+// mix of requests and responses on any connections, the requests of any
+// flows consecutive balances land on every flow once, in order, and
+// responses never move the counter.
+func TestPropRoundRobinVisitsEveryFlow(t *testing.T) {
+	props := gopter.NewProperties(propParams(t))
+	props.Property("round-robin visits every flow", prop.ForAll(
+		func(nflows int, kinds []bool, conns []uint8) bool {
+			n := newNIC(t, nflows, func(c *Config) { c.Buffer, c.FIFODepth, c.Conns = 256, 256, 8 })
+			var reqFlows []int
+			for i, isResp := range kinds {
+				r := req(conns[i%len(conns)]%8, uint32(i))
+				r.Response = isResp
+				if n.Arrive(r) != nil {
+					return false
+				}
+				p, err := n.Balance()
+				if err != nil {
+					return false
+				}
+				if isResp {
+					if p.Flow != n.home(r.ConnID) {
+						return false
+					}
+					continue
+				}
+				reqFlows = append(reqFlows, p.Flow)
+			}
+			for i, f := range reqFlows {
+				if f != i%nflows {
+					return false
+				}
+			}
+			return true
+		},
+		gen.IntRange(1, 8),
+		gen.SliceOfN(64, gen.Bool()),
+		gen.SliceOfN(8, gen.UInt8()),
+	))
+	checkProps(t, props)
+}
+
+// TestPropKeyHashDeterministicInRange: the key-hash balancer places a
+// key on a flow in range, the same flow every time, whatever else is
+// balanced in between; keys 0 and 1 land where the model's table puts
+// them.
+func TestPropKeyHashDeterministicInRange(t *testing.T) {
+	props := gopter.NewProperties(propParams(t))
+	props.Property("key-hash is deterministic and in range", prop.ForAll(
+		func(nflows int, keys []uint8) bool {
+			n := newNIC(t, nflows, func(c *Config) { c.LB, c.Buffer, c.FIFODepth = LBKeyHash, 512, 512 })
+			where := map[uint8]int{}
+			for i, k := range keys {
+				if n.Arrive(req(0, uint32(i), k)) != nil {
+					return false
+				}
+				p, err := n.Balance()
+				if err != nil || p.Flow < 0 || p.Flow >= nflows {
+					return false
+				}
+				if f, ok := where[k]; ok && f != p.Flow {
+					return false
+				}
+				where[k] = p.Flow
+			}
+			for k, want := range map[uint8]uint32{0: 0x9e, 1: 0x37} {
+				if f, ok := where[k]; ok && f != int(want%uint32(nflows)) {
+					return false
+				}
+			}
+			return true
+		},
+		gen.IntRange(1, MaxFlows),
+		gen.SliceOfN(128, gen.UInt8Range(0, 20)),
+	))
+	checkProps(t, props)
+}
+
+// TestPropKeyHashUserKey: a user's key function decides the flow alone.
+func TestPropKeyHashUserKey(t *testing.T) {
+	props := gopter.NewProperties(propParams(t))
+	props.Property("the key function decides", prop.ForAll(
+		func(nflows int, id uint32) bool {
+			n := newNIC(t, nflows, func(c *Config) {
+				c.LB, c.Key = LBKeyHash, func(r *ring.RPC) uint32 { return r.RPCID }
+			})
+			if n.Arrive(req(0, id, 1, 2, 3)) != nil {
+				return false
+			}
+			p, err := n.Balance()
+			return err == nil && p.Flow == int(KeyHash(id)%uint32(nflows))
+		},
+		gen.IntRange(1, MaxFlows),
+		gen.UInt32(),
+	))
+	checkProps(t, props)
+}
