@@ -11,6 +11,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/daggercheck/daggercheck/checker"
+	implring "github.com/daggercheck/daggercheck/impl/ring"
 	modelring "github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/spec"
 )
@@ -27,13 +28,31 @@ import (
 //
 // Run longer with -rapid.checks=N; a failure prints its seed.
 func TestImplConformsToRingModel(t *testing.T) {
+	sink := &failureSink{dir: rapidDir("TestImplConformsToRingModel")}
 	var walks, steps int
 	defer func() { t.Logf("%d walks, %d steps compared", walks, steps) }()
 	rapid.Check(t, func(rt *rapid.T) {
 		walks++
-		rx := rapid.Bool().Draw(rt, "rx")
-		protocol := rapid.SampledFrom([]string{"credit", "dagger"}).Draw(rt, "protocol")
-		bug := ""
+		steps += ringWalk(rt, ringDraw{}, sink)
+	})
+}
+
+// ringDraw fixes what a ring walk would otherwise draw. The zero value
+// draws everything (in the order the committed failure files expect);
+// the mutation check fixes the direction and runs the model's credit
+// protocol without a bug against an implementation with faults.
+type ringDraw struct {
+	mutant *implring.Faults // impl runs these faults; the model is the credit protocol, no bug
+	rx     bool             // with mutant: the direction
+}
+
+// ringWalk draws a configuration and a walk and compares impl/ring with
+// model/ring after every step; it returns the steps taken.
+func ringWalk(rt *rapid.T, d ringDraw, sink *failureSink) int {
+	rx, protocol, bug := d.rx, "credit", ""
+	if d.mutant == nil {
+		rx = rapid.Bool().Draw(rt, "rx")
+		protocol = rapid.SampledFrom([]string{"credit", "dagger"}).Draw(rt, "protocol")
 		if protocol == "credit" {
 			var bugs []string
 			for _, b := range modelring.Bugs {
@@ -44,91 +63,152 @@ func TestImplConformsToRingModel(t *testing.T) {
 			bugs = append(bugs, "", "", "") // mostly the correct protocol
 			bug = rapid.SampledFrom(bugs).Draw(rt, "bug")
 		}
-		slots := rapid.IntRange(1, 4).Draw(rt, "slots")
-		var batches []int
-		for b := 1; b <= min(slots, modelring.MaxBatch); b++ {
-			if slots%b == 0 {
-				batches = append(batches, b)
-			}
+	}
+	slots := rapid.IntRange(1, 4).Draw(rt, "slots")
+	var batches []int
+	for b := 1; b <= min(slots, modelring.MaxBatch); b++ {
+		if slots%b == 0 {
+			batches = append(batches, b)
 		}
-		params := []string{
-			"dir=" + map[bool]string{true: "rx", false: "tx"}[rx],
-			"protocol=" + protocol,
-			fmt.Sprintf("flows=%d", rapid.IntRange(1, 2).Draw(rt, "flows")),
-			fmt.Sprintf("slots=%d", slots),
-			fmt.Sprintf("batch=%d", rapid.SampledFrom(batches).Draw(rt, "batch")),
-			fmt.Sprintf("rpcs=%d", rapid.IntRange(1, 6).Draw(rt, "rpcs")),
-			fmt.Sprintf("ids=%d", rapid.IntRange(1, 16).Draw(rt, "ids")),
+	}
+	params := []string{
+		"dir=" + map[bool]string{true: "rx", false: "tx"}[rx],
+		"protocol=" + protocol,
+		fmt.Sprintf("flows=%d", rapid.IntRange(1, 2).Draw(rt, "flows")),
+		fmt.Sprintf("slots=%d", slots),
+		fmt.Sprintf("batch=%d", rapid.SampledFrom(batches).Draw(rt, "batch")),
+		fmt.Sprintf("rpcs=%d", rapid.IntRange(1, 6).Draw(rt, "rpcs")),
+		fmt.Sprintf("ids=%d", rapid.IntRange(1, 16).Draw(rt, "ids")),
+	}
+	v, err := spec.ParseParams(modelring.Params, params)
+	if err != nil {
+		rt.Fatal(err)
+	}
+	m, err := modelring.New(v, bug)
+	if err != nil {
+		rt.Skip(err) // a combination the model refuses
+	}
+	var faults implring.Faults
+	if d.mutant != nil {
+		faults = *d.mutant
+	} else if faults, err = implFaults(v, bug); err != nil {
+		rt.Fatal(err)
+	}
+	h, err := newHarness(v, faults)
+	if err != nil {
+		rt.Fatal(err)
+	}
+	s := m.Init()[0]
+	w := newWalkLog("ring", v.Assignments(), bug, checker.New(m, checker.Options{}), m.Actions(), s)
+	fail := func(format string, args ...any) {
+		rt.Fatalf("%s\nconfiguration %s --bug %q, impl faults %s; %s", fmt.Sprintf(format, args...),
+			strings.Join(params, " "), bug, faults, sink.keep(w))
+	}
+	if d := h.compare(w.walk[0].State); d != "" {
+		fail("initial states differ: %s", d)
+	}
+	for i, n := 0, rapid.IntRange(1, 40).Draw(rt, "steps"); i < n; i++ {
+		type move struct {
+			a checker.Action
+			s modelring.State
 		}
-		v, err := spec.ParseParams(modelring.Params, params)
-		if err != nil {
-			rt.Fatal(err)
+		var moves []move
+		m.Next(s, func(a checker.Action, t modelring.State) { moves = append(moves, move{a, t}) })
+		if len(moves) == 0 {
+			break
 		}
-		m, err := modelring.New(v, bug)
-		if err != nil {
-			rt.Skip(err) // a combination the model refuses
+		mv := moves[rapid.IntRange(0, len(moves)-1).Draw(rt, "move")]
+		st := w.add(mv.a, mv.s)
+		s = mv.s
+		out := h.step(st)
+		if strings.HasPrefix(out, "refused") || strings.HasPrefix(out, "cannot") {
+			fail("step %d (%s): the implementation %s", len(w.walk)-1, st.Label(), out)
 		}
-		faults, err := implFaults(v, bug)
-		if err != nil {
-			rt.Fatal(err)
+		if d := h.compare(st.State); d != "" {
+			fail("step %d (%s): %s (the implementation: %s)", len(w.walk)-1, st.Label(), d, out)
 		}
-		h, err := newHarness(v, faults)
-		if err != nil {
-			rt.Fatal(err)
-		}
-		c := checker.New(m, checker.Options{})
-		s := m.Init()[0]
-		walk := []checker.Step{{Name: "init", State: c.FieldsOf(s)}}
-		fail := func(format string, args ...any) {
-			path := writeFailure(rt, v.Assignments(), bug, walk)
-			rt.Fatalf("%s\nconfiguration %s --bug %q, walk written to %s:\n%s", fmt.Sprintf(format, args...),
-				strings.Join(params, " "), bug, path, (&checker.Trace{Steps: walk, LoopStart: -1}).String())
-		}
-		if d := h.compare(walk[0].State); d != "" {
-			fail("initial states differ: %s", d)
-		}
-		for i, n := 0, rapid.IntRange(1, 40).Draw(rt, "steps"); i < n; i++ {
-			type move struct {
-				a checker.Action
-				s modelring.State
-			}
-			var moves []move
-			m.Next(s, func(a checker.Action, t modelring.State) { moves = append(moves, move{a, t}) })
-			if len(moves) == 0 {
-				break
-			}
-			mv := moves[rapid.IntRange(0, len(moves)-1).Draw(rt, "move")]
-			k := m.Actions()[mv.a.Kind]
-			st := checker.Step{Action: mv.a, Name: k.Name, State: c.FieldsOf(mv.s)}
-			for j, p := range k.Params {
-				st.Args = append(st.Args, checker.Arg{Name: p, Value: mv.a.Args[j]})
-			}
-			walk = append(walk, st)
-			steps++
-			s = mv.s
-			out := h.step(st)
-			if strings.HasPrefix(out, "refused") || strings.HasPrefix(out, "cannot") {
-				fail("step %d (%s): the implementation %s", len(walk)-1, st.Label(), out)
-			}
-			if d := h.compare(st.State); d != "" {
-				fail("step %d (%s): %s (the implementation: %s)", len(walk)-1, st.Label(), d, out)
-			}
-		}
-	})
+	}
+	return len(w.walk) - 1
 }
 
-// writeFailure saves a failing walk as a trace file under testdata/rapid,
-// named after the test, and returns its path.
-func writeFailure(t *rapid.T, params []string, bug string, walk []checker.Step) string {
-	f := &File{Model: "ring", Params: params, Bug: bug, Outcome: Outcome{Result: "ok", LoopStart: -1}}
-	for i, st := range walk {
+// walkLog is one rapid test case's walk through a model: its parameters
+// and bug, and every step with the model's full state, so that a failure
+// can be written as a trace file.
+type walkLog[S any] struct {
+	model  string
+	params []string
+	bug    string
+	c      *checker.Checker[S]
+	kinds  []checker.ActionKind
+	walk   []checker.Step
+}
+
+func newWalkLog[S any](model string, params []string, bug string, c *checker.Checker[S], kinds []checker.ActionKind, init S) *walkLog[S] {
+	w := &walkLog[S]{model: model, params: params, bug: bug, c: c, kinds: kinds}
+	w.walk = []checker.Step{{Name: "init", State: c.FieldsOf(init)}}
+	return w
+}
+
+// add records the model's step a into state s.
+func (w *walkLog[S]) add(a checker.Action, s S) checker.Step {
+	k := w.kinds[a.Kind]
+	st := checker.Step{Action: a, Name: k.Name, State: w.c.FieldsOf(s)}
+	for j, p := range k.Params {
+		st.Args = append(st.Args, checker.Arg{Name: p, Value: a.Args[j]})
+	}
+	w.walk = append(w.walk, st)
+	return st
+}
+
+// file is the walk as a trace file: a behaviour of the model (outcome
+// ok), each step with the fields it changed.
+func (w *walkLog[S]) file() *File {
+	f := &File{Model: w.model, Params: w.params, Bug: w.bug, Outcome: Outcome{Result: "ok", LoopStart: -1}}
+	for i, st := range w.walk {
 		var prev *checker.Step
 		if i > 0 {
-			prev = &walk[i-1]
+			prev = &w.walk[i-1]
 		}
 		f.Steps = append(f.Steps, Step{Action: st.Name, Args: slices.Clone(st.Args), State: st.Changed(prev)})
 	}
-	dir := filepath.Join("testdata", "rapid", "TestImplConformsToRingModel")
+	return f
+}
+
+func (w *walkLog[S]) text() string {
+	return (&checker.Trace{Steps: w.walk, LoopStart: -1}).String()
+}
+
+// failureSink is where a rapid test's failing walks go: a trace file in
+// dir (rapid calls the property again and again while it shrinks, so the
+// file ends up holding the shrunk walk), and, in memory, the last one, for
+// the mutation check to print. dir "" writes no file.
+type failureSink struct {
+	dir   string
+	last  *File
+	lastT string
+}
+
+// rapidDir is where rapid keeps a test's failure files; trace files of
+// the failures go next to them.
+func rapidDir(test string) string { return filepath.Join("testdata", "rapid", test) }
+
+// keep records a failing walk and returns a message naming the file it
+// was written to, with the walk.
+func (s *failureSink) keep(w interface {
+	file() *File
+	text() string
+}) string {
+	s.last, s.lastT = w.file(), w.text()
+	where := "not written"
+	if s.dir != "" {
+		where = writeTrace(s.dir, s.last)
+	}
+	return fmt.Sprintf("walk written to %s:\n%s", where, s.lastT)
+}
+
+// writeTrace saves f as failure.trace in dir and returns its path (or why
+// it could not).
+func writeTrace(dir string, f *File) string {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "(not written: " + err.Error() + ")"
 	}
@@ -137,4 +217,53 @@ func writeFailure(t *rapid.T, params []string, bug string, walk []checker.Step) 
 		return "(not written: " + err.Error() + ")"
 	}
 	return path
+}
+
+// findMove finds, among a model's enabled moves, the one a trace step
+// names (action and arguments).
+func findMove[M any](kinds []checker.ActionKind, moves []M, act func(M) checker.Action, st Step) (M, error) {
+	for _, mv := range moves {
+		a := act(mv)
+		k := kinds[a.Kind]
+		if k.Name != st.Action || len(k.Params) != len(st.Args) {
+			continue
+		}
+		match := true
+		for j, p := range k.Params {
+			i := slices.IndexFunc(st.Args, func(x checker.Arg) bool { return x.Name == p })
+			if i < 0 || st.Args[i].Value != a.Args[j] {
+				match = false
+				break
+			}
+		}
+		if match {
+			return mv, nil
+		}
+	}
+	var zero M
+	var args []string
+	for _, a := range st.Args {
+		args = append(args, fmt.Sprintf("%s=%d", a.Name, a.Value))
+	}
+	return zero, fmt.Errorf("the model does not enable %s %s here", st.Action, strings.Join(args, " "))
+}
+
+// replayKept replays a failure trace a conformance test kept under
+// testdata/rapid/: a walk the model takes, which the implementation must
+// now follow to its end.
+func replayKept(f *File) error {
+	switch f.Model {
+	case "ring":
+		res, err := Replay(f, "")
+		if err != nil {
+			return err
+		}
+		if res.Outcome != Conformant {
+			return fmt.Errorf("%s (%s)", res.Outcome, res.Reason)
+		}
+		return nil
+	case "system":
+		return replayXport(f)
+	}
+	return fmt.Errorf("%w a %s trace kept by a conformance test", ErrUnsupported, f.Model)
 }
