@@ -4,10 +4,13 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
+	"reflect"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // entry is a frontier state with its fingerprint, kept so that children
@@ -63,16 +66,26 @@ const partBits = 8
 
 // bfsWorker holds one worker's private buffers and counters.
 type bfsWorker[S any] struct {
-	buf       []byte
-	out       [][]candidate[S] // this level's candidates, by partition
-	heads     []int            // merge positions, one per worker
-	direct    []candidate[S]   // with one worker: new states, in rank order
-	coverage  []uint64
+	buf      []byte
+	out      [][]candidate[S] // this block's candidates, by partition
+	heads    []int            // merge positions, one per worker
+	coverage []uint64
+	// emit is the worker's successor callback, made once per run so that
+	// expanding a state allocates nothing; parent, pfp and n say whose
+	// successors it is receiving.
+	emit      func(Action, S)
+	parent    int    // index in the level of the state being expanded
+	pfp       uint64 // its fingerprint
+	n         uint64 // successors it has emitted so far
 	generated uint64
 	found     finding
 	cutoff    bool     // a successor beyond the depth bound was not explored
 	witness   []uint64 // per Sometimes property: least witness found in this level
 }
+
+// spillBlock is the number of states a level is expanded at a time when
+// a memory cap is set, so that the candidates of one block stay small.
+const spillBlock = 4096
 
 // BFS explores the model breadth-first, level by level, with
 // Options.Workers goroutines, and stops at the end of the first level in
@@ -80,14 +93,24 @@ type bfsWorker[S any] struct {
 // Everything it reports — verdict, counts, counterexamples, witnesses —
 // is the same for any number of workers.
 //
-// A level runs in three phases. Expand: workers take chunks of the level
-// and generate successors, keeping those whose fingerprint the visited
-// set lacks (it is only read in this phase) as candidates, by partition.
-// Insert: workers take partitions; each merges its partition's
-// candidates by rank and inserts them in that order, so the least rank of
-// each fingerprint is the one kept, and checks the new states' invariants. Order: the new states
-// are put in rank order, which is the next level, and their (fingerprint,
-// parent) records go to the trace log.
+// A level is expanded in blocks, in order (one block holds the whole level
+// unless it is on disk or a memory cap is set). With several workers a
+// block runs in three phases. Expand: workers take chunks of the block and
+// generate successors, keeping those whose fingerprint the visited set
+// lacks (it is only read in this phase) as candidates, by partition.
+// Insert: workers take partitions; each merges its partition's candidates
+// by rank and inserts them in that order, so the least rank of each
+// fingerprint is the one kept, and checks the new states' invariants.
+// Order: the new states are appended to the next level in rank order, and
+// their (fingerprint, parent) records go to the trace log. Blocks run one
+// after the other and ranks grow from block to block, so the first insert
+// of a fingerprint is still its least rank. One worker expands in rank
+// order and inserts as it goes, which gives the same result.
+//
+// With Options.MemLimit the next level moves to disk when the checker's
+// data would pass the cap, and levels on disk are read back block by
+// block; with Options.CheckpointDir the run writes checkpoints at level
+// boundaries, and Options.Recover resumes from one.
 func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
@@ -101,6 +124,9 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	defer log.close()
+	level := &frontier[S]{dir: c.opts.TraceDir}
+	next := &frontier[S]{dir: c.opts.TraceDir}
+	defer func() { level.release(); next.release() }()
 
 	ws := make([]*bfsWorker[S], workers)
 	for i := range ws {
@@ -118,18 +144,20 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		distinct, generated atomic.Uint64
 		depth, level        atomic.Int64
 		levelStart          atomic.Uint64 // distinct when the level began
+		done                atomic.Int64  // states of the level expanded in earlier blocks
 	}
-	var cursor atomic.Int64 // next unclaimed index of the level being expanded
+	var cursor atomic.Int64 // next unclaimed index of the block being expanded
 	stopProgress := c.startProgress(ctx, func() Progress {
 		return Progress{
 			Depth: int(live.depth.Load()), Distinct: live.distinct.Load(), Generated: live.generated.Load(),
 			// The queue, as TLC reports it: states of this level not yet
 			// claimed plus states found so far for the next one.
-			Queue:   int(max(live.level.Load()-cursor.Load(), 0)) + int(live.distinct.Load()-live.levelStart.Load()),
+			Queue:   int(max(live.level.Load()-live.done.Load()-cursor.Load(), 0)) + int(live.distinct.Load()-live.levelStart.Load()),
 			Elapsed: time.Since(start),
 		}
 	})
 	defer stopProgress()
+	peak := newPeakMemory()
 
 	// judge checks a state new to the visited set against the safety
 	// properties, and notes it as a witness.
@@ -160,30 +188,61 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		wg.Wait()
 	}
 
-	// Level 0: the initial states, in the order Init gives them.
-	w0 := ws[0]
-	var generated uint64
-	var level []entry[S]
-	var records []byte
-	for _, s := range c.m.Init() {
-		generated++
-		s = c.canonical(s)
-		fp := c.fingerprint(s, &w0.buf)
-		if seen.Insert(fp) {
-			judge(w0, s, fp, 0)
-			level = append(level, entry[S]{fp: fp, s: s})
-			records = appendRecord(records, fp, 0)
+	// Memory: the checker's own data (visited set, the two levels'
+	// in-memory parts, one block's candidates) are kept within MemLimit by
+	// moving the next level to disk; when that is not enough the run
+	// stops. Only plain states (no pointers) can go to disk.
+	memLimit := c.opts.MemLimit
+	spillable := plainType(reflect.TypeFor[S]())
+	var spilled uint64
+	var memStop error // why the run stopped at the cap
+	var ioErr error
+	candBytes := uint64(unsafe.Sizeof(candidate[S]{}))
+	used := func() uint64 {
+		u := seen.Bytes() + level.memBytes() + next.memBytes()
+		if workers > 1 {
+			for _, w := range ws {
+				for _, o := range w.out {
+					u += uint64(cap(o)) * candBytes
+				}
+			}
 		}
+		return u
 	}
-	if len(level) == 0 {
-		return nil, fmt.Errorf("%w: no initial state", ErrModel)
+	// fits keeps the data within the cap, spilling the next level if it
+	// must, and reports false (with memStop set) when it cannot.
+	fits := func() bool {
+		if memLimit == 0 {
+			return true
+		}
+		u := used()
+		if u <= memLimit {
+			return true
+		}
+		if spillable && len(next.mem) > 0 {
+			spilled += uint64(len(next.mem))
+			if ioErr = next.spill(); ioErr != nil {
+				return false
+			}
+			if u = used(); u <= memLimit {
+				return true
+			}
+		}
+		why := "the frontier"
+		if !spillable {
+			why = "the frontier (this model's states hold pointers, so they cannot go to disk)"
+		}
+		memStop = fmt.Errorf("%w: --mem-limit %d bytes, the visited set needs %d and %s %d more",
+			ErrMemoryLimit, memLimit, seen.Bytes(), why, u-seen.Bytes())
+		return false
 	}
+
+	var generated uint64
+	var records []byte
 	depth := 0 // the level being expanded; levels 0..depth hold states
-	// settle ends a level: it writes the new states' trace records and
-	// returns the least finding.
+	// settle ends a level: it returns the least finding and merges the
+	// workers' witnesses.
 	settle := func() finding {
-		log.write(records)
-		records = records[:0]
 		found := finding{}
 		for _, w := range ws {
 			if w.found.less(found) {
@@ -202,78 +261,158 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		live.distinct.Store(uint64(seen.Len()))
 		live.levelStart.Store(uint64(seen.Len()))
 		live.depth.Store(int64(depth + 1))
+		peak.sample()
 		return found
 	}
-	if found := settle(); found.ok {
-		return c.bfsResult(start, ws, seen, log, generated, depth+1, found)
-	}
-	reason := ""
-	var kept [][]candidate[S] // per partition: the new states of the level
-	for len(level) > 0 {
-		if ctx.Err() != nil {
-			reason = "interrupted"
-			break
+	result := func(f finding) (*Result, error) {
+		res, err := c.bfsResult(start, ws, seen, log, generated, depth+1, f)
+		if res != nil {
+			res.Stats.PeakMemory, res.Stats.Spilled = peak.max, spilled
 		}
-		cursor.Store(0)
-		live.level.Store(int64(len(level)))
-		bounded := c.opts.MaxDepth > 0 && depth >= c.opts.MaxDepth
+		return res, err
+	}
 
+	if c.opts.Recover != "" {
+		ck, err := c.loadCheckpoint(c.opts.Recover, seen, log, level)
+		if err != nil {
+			return nil, err
+		}
+		depth, generated = ck.Depth, ck.Generated
+		copy(ws[0].coverage, ck.Coverage)
+		copy(witnessFP, ck.WitnessFP)
+		for i, fp := range witnessFP {
+			witnessed[i] = fp != 0
+		}
+		live.distinct.Store(uint64(seen.Len()))
+		live.levelStart.Store(uint64(seen.Len()))
+		live.depth.Store(int64(depth + 1))
+		live.generated.Store(generated)
+	} else {
+		// Level 0: the initial states, in the order Init gives them.
+		w0 := ws[0]
+		for _, s := range c.m.Init() {
+			generated++
+			s = c.canonical(s)
+			fp := c.fingerprint(s, &w0.buf)
+			if seen.Insert(fp) {
+				judge(w0, s, fp, 0)
+				level.add(entry[S]{fp: fp, s: s})
+				records = appendRecord(records, fp, 0)
+			}
+		}
+		if level.len() == 0 {
+			return nil, fmt.Errorf("%w: no initial state", ErrModel)
+		}
+		log.write(records)
+		records = records[:0]
+		if found := settle(); found.ok {
+			return result(found)
+		}
+	}
+
+	bounded := false
+	// Each worker's successor callback. With one worker it inserts at
+	// once: one worker expands in rank order, so the first insert of a
+	// fingerprint is its least rank (one probe of the visited set instead
+	// of two, and no partitions).
+	for _, w := range ws {
+		w.emit = func(a Action, s S) {
+			rank := uint64(w.parent)<<32 | w.n
+			w.n++
+			c.checkKind(a)
+			w.coverage[a.Kind]++
+			w.generated++
+			s = c.canonical(s)
+			fp := c.fingerprint(s, &w.buf)
+			if bounded {
+				if !seen.Contains(fp) {
+					w.cutoff = true // beyond the bound: note it, explore nothing
+				}
+				return
+			}
+			if workers == 1 {
+				if seen.Insert(fp) {
+					judge(w, s, fp, depth+1)
+					next.add(entry[S]{fp: fp, s: s})
+					records = appendRecord(records, fp, w.pfp)
+				}
+				return
+			}
+			if seen.Contains(fp) {
+				return
+			}
+			p := fp & (1<<partBits - 1)
+			w.out[p] = append(w.out[p], candidate[S]{rank: rank, fp: fp, s: s})
+		}
+	}
+	// expandState generates s's successors and notes a deadlock.
+	expandState := func(w *bfsWorker[S], index int, e *entry[S]) {
+		w.parent, w.pfp, w.n = index, e.fp, 0
+		c.m.Next(e.s, w.emit)
+		if w.n == 0 && !c.opts.AllowDeadlock && (c.terminal == nil || !c.terminal(e.s)) {
+			if f := (finding{depth: depth, prop: len(c.props), fp: e.fp, ok: true}); f.less(w.found) {
+				w.found = f
+			}
+		}
+	}
+	// A run that writes checkpoints finishes the level under way when it
+	// is interrupted, so that the checkpoint it then writes is consistent.
+	finishLevel := c.opts.CheckpointDir != ""
+	halted := func() bool { return (ctx.Err() != nil && !finishLevel) || memStop != nil || ioErr != nil }
+
+	// blockOne expands a block with one worker.
+	blockOne := func(base int, block []entry[S]) bool {
+		w := ws[0]
+		const chunk = 256
+		for lo := 0; lo < len(block); lo += chunk {
+			if halted() {
+				return false
+			}
+			before := w.generated
+			hi := min(lo+chunk, len(block))
+			for i := lo; i < hi; i++ {
+				expandState(w, base+i, &block[i])
+			}
+			cursor.Store(int64(hi))
+			live.generated.Add(w.generated - before)
+			live.distinct.Store(uint64(seen.Len()))
+			if len(records) >= 1<<16 {
+				log.write(records)
+				records = records[:0]
+			}
+			if !fits() {
+				return false
+			}
+		}
+		log.write(records)
+		records = records[:0]
+		return true
+	}
+
+	var kept [][]candidate[S] // per partition: the new states of the block
+	var byParent []int32
+	var order []candidate[S]
+	// blockMany expands a block with several workers in three phases.
+	blockMany := func(base int, block []entry[S]) bool {
 		// Expand.
+		cursor.Store(0)
 		parallel(func(w *bfsWorker[S]) {
 			const chunk = 256
-			for ctx.Err() == nil {
+			for !halted() {
 				lo := int(cursor.Add(chunk)) - chunk
-				if lo >= len(level) {
+				if lo >= len(block) {
 					return
 				}
-				hi := min(lo+chunk, len(level))
+				hi := min(lo+chunk, len(block))
 				before := w.generated
 				for i := lo; i < hi; i++ {
-					e := &level[i]
-					n := uint64(0)
-					c.m.Next(e.s, func(a Action, s S) {
-						rank := uint64(i)<<32 | n
-						n++
-						c.checkKind(a)
-						w.coverage[a.Kind]++
-						w.generated++
-						s = c.canonical(s)
-						fp := c.fingerprint(s, &w.buf)
-						if bounded {
-							if !seen.Contains(fp) {
-								w.cutoff = true // beyond the bound: note it, explore nothing
-							}
-							return
-						}
-						if workers == 1 {
-							// One worker expands in rank order, so the first
-							// insert of a fingerprint is its least rank: insert
-							// now and skip the partitions (same result, one
-							// probe of the visited set instead of two).
-							if seen.Insert(fp) {
-								judge(w, s, fp, depth+1)
-								w.direct = append(w.direct, candidate[S]{rank: rank, fp: fp, s: s})
-							}
-							return
-						}
-						if seen.Contains(fp) {
-							return
-						}
-						p := fp & (1<<partBits - 1)
-						w.out[p] = append(w.out[p], candidate[S]{rank: rank, fp: fp, s: s})
-					})
-					if n == 0 && !c.opts.AllowDeadlock && (c.terminal == nil || !c.terminal(e.s)) {
-						if f := (finding{depth: depth, prop: len(c.props), fp: e.fp, ok: true}); f.less(w.found) {
-							w.found = f
-						}
-					}
+					expandState(w, base+i, &block[i])
 				}
 				live.generated.Add(w.generated - before)
 			}
 		})
-		if ctx.Err() != nil {
-			reason = "interrupted"
-			break
+		if halted() || bounded {
+			return !halted()
 		}
 
 		// Insert.
@@ -281,10 +420,6 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			kept = make([][]candidate[S], parts)
 		}
 		var pcursor atomic.Int64
-		if workers == 1 {
-			pcursor.Store(int64(parts)) // inserted while expanding
-			live.distinct.Add(uint64(len(ws[0].direct)))
-		}
 		parallel(func(w *bfsWorker[S]) {
 			for {
 				p := int(pcursor.Add(1)) - 1
@@ -317,38 +452,32 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 						k = append(k, *cd)
 					}
 				}
-				for _, v := range ws {
-					clear(v.out[p]) // drop the states for the collector
-					v.out[p] = v.out[p][:0]
-				}
 				w.heads = heads
 				kept[p] = k
 				live.distinct.Add(uint64(len(k)))
 			}
 		})
 
-		// Order: the next level in rank order (a counting sort by parent,
-		// then by emit order within a parent; one worker's are in order).
-		if workers == 1 {
-			kept[0], ws[0].direct = ws[0].direct, kept[0][:0]
-		}
+		// Order: the block's new states in rank order (a counting sort by
+		// parent, then by emit order within a parent).
 		n := 0
 		for _, k := range kept {
 			n += len(k)
 		}
-		byParent := make([]int32, len(level)+1)
+		byParent = slices.Grow(byParent[:0], len(block)+1)[:len(block)+1]
+		clear(byParent)
 		for _, k := range kept {
 			for _, cd := range k {
-				byParent[cd.rank>>32+1]++
+				byParent[int(cd.rank>>32)-base+1]++
 			}
 		}
 		for i := 1; i < len(byParent); i++ {
 			byParent[i] += byParent[i-1]
 		}
-		order := make([]candidate[S], n)
+		order = slices.Grow(order[:0], n)[:n]
 		for _, k := range kept {
 			for _, cd := range k {
-				slot := &byParent[cd.rank>>32]
+				slot := &byParent[int(cd.rank>>32)-base]
 				order[*slot] = cd
 				*slot++
 			}
@@ -360,20 +489,103 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 				slices.SortFunc(order[i:j], func(a, b candidate[S]) int { return cmp.Compare(a.rank, b.rank) })
 			}
 		}
-		next := make([]entry[S], n)
-		for i, cd := range order {
-			next[i] = entry[S]{fp: cd.fp, s: cd.s}
-			records = appendRecord(records, cd.fp, level[cd.rank>>32].fp)
+		for _, cd := range order {
+			next.add(entry[S]{fp: cd.fp, s: cd.s})
+			records = appendRecord(records, cd.fp, block[int(cd.rank>>32)-base].fp)
 		}
+		log.write(records)
+		records = records[:0]
+		clear(order)
 		for p := range kept {
 			clear(kept[p])
 		}
-		level = next
-		if len(level) > 0 {
+		for _, w := range ws {
+			for p := range w.out {
+				clear(w.out[p]) // drop the states for the collector
+				w.out[p] = w.out[p][:0]
+				if memLimit > 0 {
+					w.out[p] = nil // and under a cap their memory too
+				}
+			}
+		}
+		return fits()
+	}
+	block := blockMany
+	if workers == 1 {
+		block = blockOne
+	}
+
+	reason := ""
+	lastCheckpoint := time.Now()
+	every := c.opts.CheckpointEvery
+	if every <= 0 {
+		every = DefaultCheckpointEvery
+	}
+	for level.len() > 0 {
+		if c.opts.CheckpointDir != "" && (ctx.Err() != nil || time.Since(lastCheckpoint) >= every) {
+			if err := c.writeCheckpoint(c.opts.CheckpointDir, checkpointData{
+				Depth: depth, Generated: c.totalGenerated(ws, generated), Coverage: c.totalCoverage(ws),
+				WitnessFP: witnessFP}, seen, log, level); err != nil {
+				return nil, err
+			}
+			lastCheckpoint = time.Now()
+		}
+		if ctx.Err() != nil {
+			reason = "interrupted"
+			if c.opts.CheckpointDir != "" {
+				reason += "; checkpoint written to " + c.opts.CheckpointDir
+			}
+			break
+		}
+		live.level.Store(int64(level.len()))
+		live.done.Store(0)
+		bounded = c.opts.MaxDepth > 0 && depth >= c.opts.MaxDepth
+		size := math.MaxInt
+		if memLimit > 0 {
+			if spillable && (spilled > 0 || level.memBytes() > (memLimit-min(memLimit, seen.Bytes()))/2) {
+				// Once the frontier has gone to disk, or when this level
+				// takes half of what the cap leaves: put the level on disk,
+				// to be read back a block at a time, for the level being
+				// expanded cannot be let go of.
+				spilled += uint64(len(level.mem))
+				if err := level.spill(); err != nil {
+					return nil, err
+				}
+			}
+			// Blocks small enough that their candidates fit in what the
+			// cap leaves beside the visited set and the levels.
+			head := memLimit - min(memLimit, used())
+			size = min(max(int(head/(16*candBytes)), 16), spillBlock)
+		}
+		completed := true
+		if err := level.blocks(size, func(base int, blk []entry[S]) bool {
+			live.done.Store(int64(base))
+			completed = block(base, blk)
+			return completed
+		}); err != nil {
+			return nil, err
+		}
+		if ioErr != nil {
+			return nil, ioErr
+		}
+		if !completed {
+			if memStop != nil {
+				reason = memStop.Error()
+			} else {
+				reason = "interrupted"
+			}
+			break
+		}
+		spare := level.release()
+		level, next = next, level
+		if memLimit == 0 {
+			next.mem = spare // reuse the memory; under a cap, give it back
+		}
+		if level.len() > 0 {
 			depth++
 		}
 		if found := settle(); found.ok {
-			return c.bfsResult(start, ws, seen, log, generated, depth+1, found)
+			return result(found)
 		}
 		if bounded {
 			for _, w := range ws {
@@ -384,7 +596,8 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			break
 		}
 	}
-	res, err := c.bfsResult(start, ws, seen, log, generated, depth+1, finding{})
+	peak.sample()
+	res, err := result(finding{})
 	if err != nil || reason != "" {
 		if res != nil {
 			res.Verdict, res.Reason = Incomplete, reason
@@ -409,6 +622,25 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		res.Witnesses = append(res.Witnesses, w)
 	}
 	return c.checkLiveness(ctx, res)
+}
+
+// totalGenerated is the run's generated count so far.
+func (c *Checker[S]) totalGenerated(ws []*bfsWorker[S], initial uint64) uint64 {
+	for _, w := range ws {
+		initial += w.generated
+	}
+	return initial
+}
+
+// totalCoverage sums the workers' per-kind counters.
+func (c *Checker[S]) totalCoverage(ws []*bfsWorker[S]) []uint64 {
+	counts := make([]uint64, len(c.kinds))
+	for _, w := range ws {
+		for i, n := range w.coverage {
+			counts[i] += n
+		}
+	}
+	return counts
 }
 
 // bfsResult gathers the statistics and, for a finding, its counterexample.

@@ -41,6 +41,31 @@ type Options struct {
 	// fingerprints, from which counterexamples are rebuilt (default: the
 	// system's temporary directory). The file is removed when the run ends.
 	TraceDir string
+	// MemLimit caps, in bytes, the memory breadth-first search's data may
+	// take (0 = no cap): the visited set, the in-memory part of the
+	// current and next levels, one block's candidates. Beyond it the next
+	// level moves to disk (TraceDir); a run whose visited set and current
+	// block alone pass the cap stops Incomplete, its Reason wrapping
+	// ErrMemoryLimit's text.
+	MemLimit uint64
+	// CheckpointDir, when set, makes breadth-first search write a
+	// checkpoint there every CheckpointEvery (default
+	// DefaultCheckpointEvery) and when ctx is cancelled, at a level
+	// boundary: an interrupted run first finishes its level.
+	CheckpointDir   string
+	CheckpointEvery time.Duration
+	// Recover resumes breadth-first search from the checkpoint in this
+	// directory; the run ends with the counts, verdict and trace an
+	// uninterrupted run would have. Identity must match the checkpoint's.
+	Recover string
+	// Identity names the model, its parameters and bug in checkpoints, so
+	// that a checkpoint is not resumed for another configuration.
+	Identity string
+	// Shuffle, when not zero, makes depth-first search try each state's
+	// successors in an order drawn from this seed instead of the model's
+	// (swarm verification: differently ordered searches cover different
+	// parts of a state space too large for one).
+	Shuffle uint64
 
 	// Simulation: Runs random walks of at most Steps actions, the i-th
 	// seeded by (Seed, i) so that any single walk can be reproduced.

@@ -82,6 +82,11 @@ type Stats struct {
 	Coverage []ActionCount
 	// FingerprintBytes is the memory the visited set occupies at the end.
 	FingerprintBytes uint64
+	// PeakMemory is the most memory the process held at the moments
+	// breadth-first search sampled it (each level's end); 0 if not sampled.
+	PeakMemory uint64
+	// Spilled counts the frontier states written to disk under a memory cap.
+	Spilled uint64
 	// CollisionProbability estimates the chance that a fingerprint
 	// collision hid a state (see CollisionProbability).
 	CollisionProbability float64
@@ -93,6 +98,14 @@ func (s Stats) StatesPerSecond() float64 {
 		return 0
 	}
 	return float64(s.Generated) / s.Duration.Seconds()
+}
+
+// DistinctPerSecond is distinct states per second of run time.
+func (s Stats) DistinctPerSecond() float64 {
+	if s.Duration <= 0 {
+		return 0
+	}
+	return float64(s.Distinct) / s.Duration.Seconds()
 }
 
 // BytesPerState is the visited set's memory per distinct state.

@@ -74,7 +74,7 @@ func (m *Model) Fields(s State) []checker.Field {
 		} else {
 			next := "-"
 			if fl.Store != 0 {
-				next = stores[fl.Store]
+				next = actNames[stores[fl.Store]]
 				if m.Interface == "mmio" {
 					next = "mmio-write-hi"
 				}

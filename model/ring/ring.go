@@ -121,7 +121,11 @@ type Config struct {
 type Model struct {
 	Config
 	kinds []checker.ActionKind
-	act   map[string]int // action kind name -> index
+	// act maps each action name to its kind's index in this
+	// configuration (-1: not an action here). An array indexed by a
+	// constant, not a map by name, because Next consults it for every
+	// successor.
+	act [numActNames]int
 }
 
 // New builds the ring model from parameters; bug is "" or a name from Bugs.
@@ -156,9 +160,16 @@ func New(v spec.Values, bug string) (*Model, error) {
 			return nil, fmt.Errorf("%w dir=%s: bug %s applies to dir=%s", spec.ErrParam, v.String("dir"), bug, dir)
 		}
 	}
-	m := &Model{Config: c, act: map[string]int{}}
+	m := &Model{Config: c}
+	for i := range m.act {
+		m.act[i] = -1
+	}
 	for _, k := range m.actionKinds() {
-		m.act[k.Name] = len(m.kinds)
+		i := slices.Index(actNames[:], k.Name)
+		if i < 0 {
+			panic("ring: action " + k.Name + " missing from actNames")
+		}
+		m.act[i] = len(m.kinds)
 		m.kinds = append(m.kinds, k)
 	}
 	return m, nil
@@ -283,6 +294,33 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 	return append(buf, s.PendFlow, s.PendMask, s.PendVal, s.Bad)
 }
 
-func (m *Model) emit(emit func(checker.Action, State), kind string, t State, args ...int) {
+// actName names an action independently of the configuration; Model.act
+// turns it into the configuration's action kind.
+type actName uint8
+
+const (
+	aWriteHeader actName = iota
+	aWriteArgs
+	aFence
+	aWriteValid
+	aDoorbell
+	aDMARead
+	aPollLine
+	aProcess
+	aReturnCredit
+	aMMIOWriteLo
+	aMMIOWriteHi
+	aMMIOWrite
+	aMMIOTake
+	aNICWrite
+	aLoadHeader
+	aLoadArgs
+	aRecheck
+	numActNames
+)
+
+var actNames = [numActNames]string{"write-header", "write-args", "fence", "write-valid", "doorbell", "dma-read", "poll-line", "process", "return-credit", "mmio-write-lo", "mmio-write-hi", "mmio-write", "mmio-take", "nic-write", "load-header", "load-args", "recheck"}
+
+func (m *Model) emit(emit func(checker.Action, State), kind actName, t State, args ...int) {
 	emit(checker.Act(m.act[kind], args...), t)
 }

@@ -24,7 +24,7 @@ func (m *Model) nextRX(s State, emit func(checker.Action, State)) {
 			})
 			t.F[f].Ring[k%m.Slots] = Line{Valid: 1, Flag: m.phase(k), Hdr: uint8(k + 1), Args: uint8(k + 1)}
 			t.F[f].Sent++
-			m.emit(emit, "nic-write", t, f)
+			m.emit(emit, aNICWrite, t, f)
 		}
 		slot := int(fl.Next) % m.Slots
 		l := fl.Ring[slot]
@@ -41,7 +41,7 @@ func (m *Model) nextRX(s State, emit func(checker.Action, State)) {
 					tf.Credit = tf.Next + 1
 				}
 			}
-			m.emit(emit, "load-header", t, f)
+			m.emit(emit, aLoadHeader, t, f)
 		case loadedHdr:
 			t := s
 			tf := &t.F[f]
@@ -55,7 +55,7 @@ func (m *Model) nextRX(s State, emit func(checker.Action, State)) {
 			} else {
 				tf.Load = loadedArgs
 			}
-			m.emit(emit, "load-args", t, f)
+			m.emit(emit, aLoadArgs, t, f)
 		case loadedArgs:
 			// Re-check the header word: if the line changed, drop the copy
 			// and read it again.
@@ -66,12 +66,12 @@ func (m *Model) nextRX(s State, emit func(checker.Action, State)) {
 				tf.Next++
 			}
 			tf.Load, tf.Got = loadIdle, Line{}
-			m.emit(emit, "recheck", t, f)
+			m.emit(emit, aRecheck, t, f)
 		}
 		if !m.Dagger && fl.Credit < fl.Next {
 			t := s
 			t.F[f].Credit = fl.Next
-			m.emit(emit, "return-credit", t, f)
+			m.emit(emit, aReturnCredit, t, f)
 		}
 	}
 }

@@ -9,12 +9,12 @@ import "github.com/daggercheck/daggercheck/checker"
 // the header word (rpc, phase and valid together) last, with release
 // ordering, so a line whose header is new has its arguments in place.
 var (
-	daggerStores      = []string{"write-header", "write-args", "fence", "write-valid"}
-	creditStores      = []string{"write-args", "fence", "write-header"}
-	headerFirstStores = []string{"write-header", "fence", "write-args"}
+	daggerStores      = []actName{aWriteHeader, aWriteArgs, aFence, aWriteValid}
+	creditStores      = []actName{aWriteArgs, aFence, aWriteHeader}
+	headerFirstStores = []actName{aWriteHeader, aFence, aWriteArgs}
 )
 
-func (m *Model) stores() []string {
+func (m *Model) stores() []actName {
 	switch {
 	case m.Dagger:
 		return daggerStores
@@ -39,7 +39,7 @@ func (m *Model) nextTX(s State, emit func(checker.Action, State)) {
 		if mustRing {
 			t := s
 			t.F[f].Rung = fl.Sent
-			m.emit(emit, "doorbell", t, f)
+			m.emit(emit, aDoorbell, t, f)
 		}
 		if doorbell && fl.Next < fl.Rung {
 			// The NIC DMA-reads the next announced line and takes it: the
@@ -47,7 +47,7 @@ func (m *Model) nextTX(s State, emit func(checker.Action, State)) {
 			t := s
 			m.consume(&t, f, fl.Ring[int(fl.Next)%m.Slots])
 			t.F[f].Next++
-			m.emit(emit, "dma-read", t, f)
+			m.emit(emit, aDMARead, t, f)
 		}
 		if fl.Store == 0 && !mustRing && int(fl.Sent) < m.RPCs && m.admits(fl) {
 			t := s
@@ -69,7 +69,7 @@ func (m *Model) nextTX(s State, emit func(checker.Action, State)) {
 		if !m.Dagger && fl.Credit < fl.Next {
 			t := s
 			t.F[f].Credit = fl.Next
-			m.emit(emit, "return-credit", t, f)
+			m.emit(emit, aReturnCredit, t, f)
 		}
 	}
 	switch {
@@ -99,7 +99,7 @@ func (m *Model) nextMMIO(s State, emit func(checker.Action, State)) {
 			t.F[f].Ring[0].Args = uint8(k) // k-1's second half, numbered from 1
 			t.F[f].Store = 0
 			t.F[f].Arrived++
-			m.emit(emit, "mmio-write-hi", t, f)
+			m.emit(emit, aMMIOWriteHi, t, f)
 		case k < m.RPCs && m.Dagger:
 			t := s
 			m.overwrite(&t, f, k, func(uint8) bool { return false })
@@ -108,26 +108,26 @@ func (m *Model) nextMMIO(s State, emit func(checker.Action, State)) {
 			t.F[f].Sent++
 			t.F[f].Store = 1
 			t.F[f].Arrived++
-			m.emit(emit, "mmio-write-lo", t, f)
+			m.emit(emit, aMMIOWriteLo, t, f)
 		case k < m.RPCs && m.admits(fl):
 			t := s
 			m.overwrite(&t, f, k, func(uint8) bool { return false })
 			t.F[f].Ring[0] = Line{Valid: 1, Flag: m.phase(k), Hdr: uint8(k + 1), Args: uint8(k + 1)}
 			t.F[f].Sent++
 			t.F[f].Arrived++
-			m.emit(emit, "mmio-write", t, f)
+			m.emit(emit, aMMIOWrite, t, f)
 		}
 		if fl.Arrived > 0 {
 			t := s
 			m.consume(&t, f, fl.Ring[0])
 			t.F[f].Arrived--
 			t.F[f].Next++
-			m.emit(emit, "mmio-take", t, f)
+			m.emit(emit, aMMIOTake, t, f)
 		}
 		if !m.Dagger && fl.Credit < fl.Next {
 			t := s
 			t.F[f].Credit = fl.Next
-			m.emit(emit, "return-credit", t, f)
+			m.emit(emit, aReturnCredit, t, f)
 		}
 	}
 }
@@ -146,17 +146,17 @@ func (m *Model) admits(fl *Flow) bool {
 }
 
 // store applies one producer store of RPC k to its slot.
-func (m *Model) store(s *State, f, k int, name string) {
+func (m *Model) store(s *State, f, k int, name actName) {
 	l := &s.F[f].Ring[k%m.Slots]
 	switch name {
-	case "write-header":
+	case aWriteHeader:
 		l.Hdr, l.Flag = uint8(k+1), m.phase(k)
 		if !m.Dagger {
 			l.Valid = 1 // the credit header word carries valid
 		}
-	case "write-args":
+	case aWriteArgs:
 		l.Args = uint8(k + 1)
-	case "write-valid":
+	case aWriteValid:
 		l.Valid = 1
 	}
 }
@@ -200,7 +200,7 @@ func (m *Model) pollLine(s State, emit func(checker.Action, State)) {
 			fl.Credit++
 		}
 	}
-	m.emit(emit, "poll-line", t, f, slot)
+	m.emit(emit, aPollLine, t, f, slot)
 }
 
 // process judges the lines of a completed poll, forwards the new ones and
@@ -249,7 +249,7 @@ func (m *Model) process(s State, emit func(checker.Action, State)) {
 		t.PollSlot = 0
 		t.PollFlow = uint8((f + 1) % m.Flows)
 	}
-	m.emit(emit, "process", t, f)
+	m.emit(emit, aProcess, t, f)
 }
 
 // landPending applies the seen-state writes of the previous poll.

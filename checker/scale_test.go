@@ -1,0 +1,179 @@
+package checker_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/model/ring"
+	"github.com/daggercheck/daggercheck/spec"
+)
+
+// sameOutcome fails unless two runs report the same verdict, counts,
+// coverage, counterexample and witnesses.
+func sameOutcome(t *testing.T, what string, got, want *checker.Result) {
+	t.Helper()
+	if got.Verdict != want.Verdict || got.Property != want.Property ||
+		got.Stats.Distinct != want.Stats.Distinct || got.Stats.Generated != want.Stats.Generated ||
+		got.Stats.Depth != want.Stats.Depth {
+		t.Fatalf("%s: %v %q (%s) %d/%d depth %d; want %v %q %d/%d depth %d", what,
+			got.Verdict, got.Property, got.Reason, got.Stats.Distinct, got.Stats.Generated, got.Stats.Depth,
+			want.Verdict, want.Property, want.Stats.Distinct, want.Stats.Generated, want.Stats.Depth)
+	}
+	if !reflect.DeepEqual(got.Stats.Coverage, want.Stats.Coverage) {
+		t.Fatalf("%s: coverage %v, want %v", what, got.Stats.Coverage, want.Stats.Coverage)
+	}
+	if !reflect.DeepEqual(got.Trace, want.Trace) || !reflect.DeepEqual(got.Witnesses, want.Witnesses) {
+		t.Fatalf("%s: another counterexample or witness", what)
+	}
+}
+
+func ringModel(t testing.TB, bug string, params ...string) *ring.Model {
+	t.Helper()
+	v, err := spec.ParseParams(ring.Params, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ring.New(v, bug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// A memory cap that holds the visited set but not the frontier moves the
+// frontier to disk, and the run ends exactly as an unbounded one: same
+// counts, coverage, counterexample and witnesses, on one and two workers.
+func TestMemLimitSpillsAndChangesNothing(t *testing.T) {
+	cases := []struct {
+		name string
+		m    checker.Model[ring.State]
+		room uint64
+	}{
+		{"ok", ringModel(t, "", "flows=2", "slots=2", "batch=2", "rpcs=4"), 16 << 10},
+		{"violation", ringModel(t, "phase-stuck", "flows=2", "slots=2", "batch=2", "rpcs=4"), 16 << 10},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			want := run(t, tc.m, checker.Options{SkipLiveness: true}, "bfs")
+			for _, workers := range []int{1, 2} {
+				// The visited set at the end plus a little: levels of
+				// hundreds of 200-byte states cannot stay in memory.
+				limit := want.Stats.FingerprintBytes + tc.room
+				got := run(t, tc.m, checker.Options{Workers: workers, SkipLiveness: true, MemLimit: limit, TraceDir: t.TempDir()}, "bfs")
+				if got.Stats.Spilled == 0 {
+					t.Fatalf("workers=%d: a cap of %d bytes spilled nothing (visited set %d bytes)", workers, limit, want.Stats.FingerprintBytes)
+				}
+				sameOutcome(t, "with a memory cap", got, want)
+			}
+		})
+	}
+}
+
+// A cap that cannot hold the visited set stops the run, incomplete, with
+// its statistics, instead of running out of memory.
+func TestMemLimitTooSmallIsIncomplete(t *testing.T) {
+	m := ringModel(t, "", "flows=2", "slots=2", "batch=2", "rpcs=4")
+	full := run(t, m, checker.Options{SkipLiveness: true}, "bfs")
+	for _, workers := range []int{1, 2} {
+		got := run(t, m, checker.Options{Workers: workers, SkipLiveness: true, MemLimit: full.Stats.FingerprintBytes / 2, TraceDir: t.TempDir()}, "bfs")
+		if got.Verdict != checker.Incomplete || !strings.Contains(got.Reason, checker.ErrMemoryLimit.Error()) {
+			t.Fatalf("workers=%d: %v (%s), want incomplete at the memory limit", workers, got.Verdict, got.Reason)
+		}
+		if got.Stats.Distinct == 0 || got.Stats.Distinct >= full.Stats.Distinct {
+			t.Fatalf("workers=%d: stopped with %d of %d states", workers, got.Stats.Distinct, full.Stats.Distinct)
+		}
+	}
+}
+
+// cancelAfter cancels a context on its model's at-th call to Next: an
+// interrupt in the middle of a level, at a point that does not depend on
+// timing.
+type cancelAfter[S any] struct {
+	checker.Model[S]
+	calls  *atomic.Int64
+	at     int64
+	cancel context.CancelFunc
+}
+
+func (m cancelAfter[S]) Next(s S, emit func(checker.Action, S)) {
+	if m.calls.Add(1) == m.at {
+		m.cancel()
+	}
+	m.Model.Next(s, emit)
+}
+
+// An interrupted run with --checkpoint writes a checkpoint; a run that
+// recovers from it ends exactly as an uninterrupted run, whatever the
+// number of workers on either side.
+func TestCheckpointRecover(t *testing.T) {
+	cases := []struct {
+		name string
+		m    checker.Model[ring.State]
+	}{
+		{"ok", ringModel(t, "", "slots=4", "batch=2", "rpcs=5")},
+		{"violation", ringModel(t, "header-first", "slots=4", "batch=2", "rpcs=5")},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			never := cancelAfter[ring.State]{Model: tc.m, calls: new(atomic.Int64), at: -1, cancel: func() {}}
+			want := run(t, checker.Model[ring.State](never), checker.Options{SkipLiveness: true}, "bfs")
+			for _, w := range [][2]int{{1, 1}, {2, 1}, {1, 2}} {
+				dir := t.TempDir()
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				m := cancelAfter[ring.State]{Model: tc.m, calls: new(atomic.Int64), at: int64(want.Stats.Distinct / 3), cancel: cancel}
+				first, err := checker.New(checker.Model[ring.State](m), checker.Options{Workers: w[0], SkipLiveness: true,
+					CheckpointDir: dir, Identity: "ring test"}).BFS(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if first.Verdict != checker.Incomplete || !strings.Contains(first.Reason, dir) {
+					t.Fatalf("interrupted run: %v (%s), want incomplete with a checkpoint", first.Verdict, first.Reason)
+				}
+				if _, err := os.Stat(filepath.Join(dir, "current", "checkpoint.json")); err != nil {
+					t.Fatalf("no checkpoint: %v", err)
+				}
+				got, err := checker.New(checker.Model[ring.State](never), checker.Options{Workers: w[1], SkipLiveness: true,
+					Recover: dir, Identity: "ring test"}).BFS(context.Background())
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameOutcome(t, "recovered", got, want)
+			}
+		})
+	}
+}
+
+// A checkpoint is refused, naming the difference, by a run of another
+// configuration or with other search options, and a directory without
+// one is an error too.
+func TestCheckpointRefusesAnotherRun(t *testing.T) {
+	m := ringModel(t, "", "slots=4", "batch=2", "rpcs=3")
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cm := cancelAfter[ring.State]{Model: m, calls: new(atomic.Int64), at: 50, cancel: cancel}
+	if _, err := checker.New(checker.Model[ring.State](cm), checker.Options{CheckpointDir: dir, Identity: "ring slots=4",
+		SkipLiveness: true}).BFS(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		opts checker.Options
+		want string
+	}{
+		{checker.Options{Recover: dir, Identity: "ring slots=2", SkipLiveness: true}, `written for "ring slots=4"`},
+		{checker.Options{Recover: dir, Identity: "ring slots=4", SkipLiveness: true, MaxDepth: 9}, "max-depth=9"},
+		{checker.Options{Recover: t.TempDir(), Identity: "ring slots=4", SkipLiveness: true}, "holds no checkpoint"},
+	} {
+		_, err := checker.New(checker.Model[ring.State](m), tc.opts).BFS(context.Background())
+		if !errors.Is(err, checker.ErrCheckpoint) || !strings.Contains(err.Error(), tc.want) {
+			t.Fatalf("recover with %+v: %v, want ErrCheckpoint naming %q", tc.opts, err, tc.want)
+		}
+	}
+}
