@@ -264,6 +264,8 @@ func replayKept(f *File) error {
 		return nil
 	case "system":
 		return replayXport(f)
+	case "nic":
+		return replayNIC(f)
 	}
 	return fmt.Errorf("%w a %s trace kept by a conformance test", ErrUnsupported, f.Model)
 }

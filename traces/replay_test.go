@@ -58,7 +58,7 @@ func TestReplayRingTraces(t *testing.T) {
 
 // Walks the conformance tests once found failing are kept as traces of
 // behaviours (outcome ok); each replays conformant on the implementation
-// (replayKept: ring, system).
+// (replayKept: ring, system, nic).
 func TestReplayRapidFailures(t *testing.T) {
 	paths, _ := filepath.Glob(filepath.Join("testdata", "rapid", "*", "*.trace"))
 	if len(paths) == 0 {
