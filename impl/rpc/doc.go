@@ -63,7 +63,8 @@
 // change the NIC model's state space; one slot per RPC keeps the
 // implementation and the models one design. Responses use n_of_frames
 // as a status byte instead: 0 ok, 1 the handler failed (the arguments
-// are its message: ErrRemote), 2 no handler for fn_id (ErrUnknownFn).
+// are its message: ErrRemote), 2 no handler for fn_id (ErrUnknownFn),
+// 3 the result was over 52 bytes (ErrTooLarge).
 //
 // # Step mode
 //
