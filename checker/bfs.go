@@ -278,6 +278,9 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			return nil, err
 		}
 		depth, generated = ck.Depth, ck.Generated
+		// The run's time goes on from the checkpoint's, so that rates
+		// stay true.
+		start = start.Add(-time.Duration(ck.Elapsed * float64(time.Second)))
 		copy(ws[0].coverage, ck.Coverage)
 		copy(witnessFP, ck.WitnessFP)
 		for i, fp := range witnessFP {
@@ -525,7 +528,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		if c.opts.CheckpointDir != "" && (ctx.Err() != nil || time.Since(lastCheckpoint) >= every) {
 			if err := c.writeCheckpoint(c.opts.CheckpointDir, checkpointData{
 				Depth: depth, Generated: c.totalGenerated(ws, generated), Coverage: c.totalCoverage(ws),
-				WitnessFP: witnessFP}, seen, log, level); err != nil {
+				WitnessFP: witnessFP, Elapsed: time.Since(start).Seconds()}, seen, log, level); err != nil {
 				return nil, err
 			}
 			lastCheckpoint = time.Now()

@@ -58,6 +58,7 @@ type checkpointData struct {
 	TraceBytes int64    `json:"trace_bytes"`
 	Coverage   []uint64 `json:"coverage"`
 	WitnessFP  []uint64 `json:"witness_fp"`
+	Elapsed    float64  `json:"elapsed_seconds"` // run time up to the checkpoint
 	Written    string   `json:"written"`
 }
 

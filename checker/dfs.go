@@ -3,6 +3,7 @@ package checker
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"sync/atomic"
 	"time"
 )
@@ -43,6 +44,12 @@ func (c *Checker[S]) DFS(ctx context.Context) (*Result, error) {
 	maxDepth := 0
 	reason := ""
 	steps := 0
+	// With Shuffle, successors are tried in an order drawn from the seed,
+	// the same on every run with that seed.
+	var rng *rand.Rand
+	if c.opts.Shuffle != 0 {
+		rng = rand.New(rand.NewPCG(c.opts.Shuffle, 0x5741524d)) // "SWARM"
+	}
 
 	stats := func() Stats {
 		distinct := uint64(seen.Len())
@@ -121,6 +128,9 @@ func (c *Checker[S]) DFS(ctx context.Context) (*Result, error) {
 					s = c.canonical(s)
 					succ = append(succ, successor[S]{a: a, s: s, fp: c.fingerprint(s, &buf)})
 				})
+				if rng != nil {
+					rng.Shuffle(len(succ), func(i, j int) { succ[i], succ[j] = succ[j], succ[i] })
+				}
 				spare[depth] = succ
 				top.succ = succ
 				if len(succ) == 0 && !c.opts.AllowDeadlock && (c.terminal == nil || !c.terminal(top.s)) {

@@ -177,3 +177,29 @@ func TestCheckpointRefusesAnotherRun(t *testing.T) {
 		}
 	}
 }
+
+// Shuffle reorders depth-first search reproducibly: the same seed gives
+// the same run, an unbounded search still explores every state whatever
+// the seed, and different seeds find different counterexamples.
+func TestShuffledDFS(t *testing.T) {
+	m := ringModel(t, "", "flows=2", "slots=2", "batch=2", "rpcs=3")
+	full := run(t, m, checker.Options{SkipLiveness: true}, "bfs")
+	bad := ringModel(t, "phase-stuck", "flows=2", "slots=2", "batch=2", "rpcs=4")
+	traces := map[string]bool{}
+	for seed := uint64(1); seed <= 6; seed++ {
+		a := run(t, m, checker.Options{SkipLiveness: true, Shuffle: seed}, "dfs")
+		if a.Verdict != checker.OK || a.Stats.Distinct != full.Stats.Distinct || a.Stats.Generated != full.Stats.Generated {
+			t.Fatalf("seed %d: %v with %d/%d states, want ok with %d/%d", seed, a.Verdict,
+				a.Stats.Distinct, a.Stats.Generated, full.Stats.Distinct, full.Stats.Generated)
+		}
+		v1 := run(t, bad, checker.Options{SkipLiveness: true, Shuffle: seed}, "dfs")
+		v2 := run(t, bad, checker.Options{SkipLiveness: true, Shuffle: seed}, "dfs")
+		if v1.Verdict != checker.Violation || !reflect.DeepEqual(v1.Trace, v2.Trace) || v1.Stats.Distinct != v2.Stats.Distinct {
+			t.Fatalf("seed %d: %v, and two runs differ", seed, v1.Verdict)
+		}
+		traces[v1.Trace.String()] = true
+	}
+	if len(traces) < 2 {
+		t.Fatalf("six seeds found one counterexample: the order is not shuffled")
+	}
+}
