@@ -15,49 +15,52 @@ import (
 // nothing. Neither has state of its own beyond its loop.
 //
 // The polling discipline: a goroutine that found nothing to do yields
-// the processor (runtime.Gosched) and, after Spin idle rounds in a row,
-// sleeps, from a microsecond doubling up to MaxSleep, until it finds
-// work. Pure spinning would starve the other goroutines whenever there
+// the processor (runtime.Gosched) for Spin rounds, then parks on its
+// Bell until a producer rings it (NIC.WakeTX, NIC.WakeRX) or MaxPark
+// passes. Pure spinning would starve the other goroutines whenever there
 // are more runnable goroutines than cores (Go preempts a busy loop only
-// every ~10 ms); sleeping only when idle keeps latency low under load.
+// every ~10 ms); parking only when idle keeps latency low under load. The
+// TX sweeper never parks while it holds RPCs the Port refused: the room
+// it waits for comes with no bell.
 type Driver struct {
 	NIC *NIC
-	// Spin is the idle rounds before sleeping (default 256).
+	// Spin is the idle rounds before parking (default 64).
 	Spin int
-	// MaxSleep caps the idle sleep (default 200µs).
-	MaxSleep time.Duration
+	// MaxPark caps a park, for producers that do not ring (default 1ms).
+	MaxPark time.Duration
 }
 
-// Run starts the goroutines and returns at once; Wait waits for them
-// after ctx ends.
+// Run starts the goroutines and returns at once; the WaitGroup is done
+// when both have returned, after ctx ends.
 func (d *Driver) Run(ctx context.Context) *sync.WaitGroup {
 	var wg sync.WaitGroup
-	wg.Go(func() { d.loop(ctx, d.txRound) })
-	wg.Go(func() { d.loop(ctx, d.rxRound) })
+	wg.Go(func() { d.loop(ctx, &d.NIC.txBell, d.txRound, d.NIC.holding) })
+	wg.Go(func() { d.loop(ctx, &d.NIC.rxBell, d.rxRound, func() bool { return false }) })
 	return &wg
 }
 
-func (d *Driver) loop(ctx context.Context, round func() int) {
+func (d *Driver) loop(ctx context.Context, bell *Bell, round func() int, busy func() bool) {
 	spin := d.Spin
 	if spin <= 0 {
-		spin = 256
+		spin = 64
 	}
-	maxSleep := d.MaxSleep
-	if maxSleep <= 0 {
-		maxSleep = 200 * time.Microsecond
+	maxPark := d.MaxPark
+	if maxPark <= 0 {
+		maxPark = time.Millisecond
 	}
-	idle, sleep := 0, time.Microsecond
+	idle := 0
 	for ctx.Err() == nil {
 		if round() > 0 {
-			idle, sleep = 0, time.Microsecond
+			idle = 0
 			continue
 		}
-		if idle++; idle < spin {
+		if idle++; idle < spin || busy() {
 			runtime.Gosched()
 			continue
 		}
-		time.Sleep(sleep)
-		sleep = min(2*sleep, maxSleep)
+		if bell.Wait(ctx, func() bool { return round() > 0 }, maxPark) {
+			idle = 0
+		}
 	}
 }
 

@@ -36,6 +36,11 @@ type rpcLink interface {
 
 // LinkPort is a Port over one Link per connection id.
 type LinkPort struct {
+	// OnArrival, if set before links are attached, is given to links
+	// that can tell when something arrives for this side (LoopbackLink):
+	// the NIC's WakeRX.
+	OnArrival func()
+
 	mu    sync.Mutex // serialises Attach and Detach
 	links [MaxConns]atomic.Pointer[attached]
 	list  atomic.Pointer[[]*attached] // the attached links, for Receive
@@ -62,6 +67,10 @@ func (p *LinkPort) Attach(conn uint8, l Link) {
 	defer p.mu.Unlock()
 	a := &attached{conn: conn, link: l}
 	a.fast, _ = l.(rpcLink)
+	if ll, ok := l.(*LoopbackLink); ok && p.OnArrival != nil {
+		f := p.OnArrival
+		ll.arrival.Store(&f)
+	}
 	p.links[conn].Store(a)
 	p.rebuild()
 }
@@ -147,6 +156,8 @@ func (p *LinkPort) Receive(n *NIC, max int) int {
 type LoopbackLink struct {
 	out, in *ring.Ring
 	pkts    []transport.Packet
+	peer    *LoopbackLink
+	arrival atomic.Pointer[func()] // this end's receiver's wake-up
 }
 
 // NewLoopback returns the two ends of a wire whose rings have `slots`
@@ -160,7 +171,9 @@ func NewLoopback(slots int) (a, b *LoopbackLink, err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
-	return &LoopbackLink{out: ab, in: ba}, &LoopbackLink{out: ba, in: ab}, nil
+	a, b = &LoopbackLink{out: ab, in: ba}, &LoopbackLink{out: ba, in: ab}
+	a.peer, b.peer = b, a
+	return a, b, nil
 }
 
 // Send decodes p and writes it into the outgoing ring.
@@ -172,8 +185,17 @@ func (l *LoopbackLink) Send(p transport.Packet) error {
 	return l.SendRPC(&r)
 }
 
-// SendRPC writes r into the outgoing ring; ring.ErrRingFull when full.
-func (l *LoopbackLink) SendRPC(r *ring.RPC) error { return l.out.Producer().Send(*r) }
+// SendRPC writes r into the outgoing ring, and wakes the peer's
+// receiver; ring.ErrRingFull when full.
+func (l *LoopbackLink) SendRPC(r *ring.RPC) error {
+	if err := l.out.Producer().Send(*r); err != nil {
+		return err
+	}
+	if f := l.peer.arrival.Load(); f != nil {
+		(*f)()
+	}
+	return nil
+}
 
 // TakeRPC takes the next RPC from the incoming ring, if any.
 func (l *LoopbackLink) TakeRPC(dst *ring.RPC) bool {

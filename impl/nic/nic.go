@@ -136,6 +136,10 @@ type Config struct {
 	// receives. Step mode may leave it nil and call Arrive itself (PollTX
 	// then needs one).
 	Port Port
+	// OnDeliver, if set, is called (on the RX pipeline's goroutine) after
+	// the scheduler writes into flow f's RX ring: the host's poller may be
+	// parked (a Bell).
+	OnDeliver func(flow int)
 }
 
 // Port is the NIC's side of the network. The Driver calls Send from its
@@ -246,7 +250,19 @@ type NIC struct {
 	polled []ring.RPC
 
 	c counters
+
+	// The Driver's goroutines park on these when idle: WakeTX after
+	// writing a TX ring, WakeRX after an arrival on a link.
+	txBell, rxBell Bell
 }
+
+// WakeTX wakes the Driver's TX sweeper if it is parked: call it after
+// writing into a TX ring.
+func (n *NIC) WakeTX() { n.txBell.Ring() }
+
+// WakeRX wakes the Driver's RX pipeline if it is parked: call it when an
+// RPC arrives for the Port.
+func (n *NIC) WakeRX() { n.rxBell.Ring() }
 
 // New builds a NIC, or returns an error wrapping ErrConfig.
 func New(cfg Config) (*NIC, error) {

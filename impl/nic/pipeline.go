@@ -235,5 +235,8 @@ func (n *NIC) Schedule() (Burst, error) {
 	}
 	q.pop(done)
 	n.aged[p] = false
+	if done > 0 && n.cfg.OnDeliver != nil {
+		n.cfg.OnDeliver(p)
+	}
 	return Burst{Flow: p, Sent: done}, nil
 }

@@ -97,3 +97,13 @@ func (n *NIC) send(f int, rpcs []ring.RPC) (done, sent int, err error) {
 
 // Held is how many TX RPCs wait for the Port on flow f.
 func (n *NIC) Held(f int) int { return len(n.held[f]) }
+
+// holding reports whether any flow has RPCs held for the Port.
+func (n *NIC) holding() bool {
+	for f := range n.held {
+		if len(n.held[f]) > 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"runtime"
 	"sync"
 
 	"github.com/daggercheck/daggercheck/impl/nic"
@@ -124,6 +125,12 @@ func (c *Client) request(fn uint16, args []byte) (ring.RPC, error) {
 	return r, nil
 }
 
+// ErrBusy's two causes, made once: a busy client is retried in a loop.
+var (
+	errTooMany = fmt.Errorf("%w: MaxInFlight calls outstanding", ErrBusy)
+	errTXFull  = fmt.Errorf("%w: %w", ErrBusy, ring.ErrRingFull)
+)
+
 // start sends a call: it takes an id and a table entry and writes the
 // request into the TX ring, or returns ErrBusy with nothing changed.
 func (c *Client) start(r *ring.RPC, async bool, tag uint64) (uint32, error) {
@@ -135,7 +142,7 @@ func (c *Client) start(r *ring.RPC, async bool, tag uint64) (uint32, error) {
 	id := c.nextID
 	e := &c.calls[id&uint32(len(c.calls)-1)]
 	if e.busy || c.out >= c.max {
-		return 0, fmt.Errorf("%w: %d calls outstanding on conn %d", ErrBusy, c.out, c.conn)
+		return 0, errTooMany
 	}
 	r.RPCID = id
 	c.f.tx.Lock()
@@ -143,10 +150,11 @@ func (c *Client) start(r *ring.RPC, async bool, tag uint64) (uint32, error) {
 	c.f.tx.Unlock()
 	if err != nil {
 		if errors.Is(err, ring.ErrRingFull) {
-			return 0, fmt.Errorf("%w: conn %d: %w", ErrBusy, c.conn, err)
+			return 0, errTXFull
 		}
 		return 0, err
 	}
+	c.node.nic.WakeTX()
 	c.nextID++
 	c.out++
 	*e = call{id: id, fn: r.FnID, busy: true, async: async, tag: tag}
@@ -256,7 +264,12 @@ func (c *Client) Call(ctx context.Context, fn uint16, args []byte) ([]byte, erro
 				return nil, fmt.Errorf("rpc: fn %d id %d on conn %d: %w", fn, id, c.conn, err)
 			}
 		}
-		backoff(i)
+		if i < spinIdle {
+			runtime.Gosched()
+			continue
+		}
+		// Park until the NIC writes the flow's RX ring.
+		c.f.bell.Wait(ctx, func() bool { return c.drain() > 0 || c.done(id) }, maxPark)
 	}
 }
 
@@ -277,6 +290,14 @@ func (c *Client) finished(id uint32) ([]byte, error, bool) {
 	*e = call{}
 	c.out--
 	return ret, err, true
+}
+
+// done reports whether a blocking call's response is in.
+func (c *Client) done(id uint32) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := &c.calls[id&uint32(len(c.calls)-1)]
+	return e.done && e.id == id
 }
 
 // abandon frees a blocking call's entry; its response, if it comes, is

@@ -107,7 +107,9 @@ type flowHost struct {
 	// Server side: a response the TX ring had no room for (step mode),
 	// written before anything else.
 	stalled *ring.RPC
-	taken   []ring.RPC
+	// bell parks the flow's dispatch thread and blocked callers; the NIC
+	// rings it after writing into the RX ring.
+	bell nic.Bell
 }
 
 type handler struct {
@@ -133,6 +135,7 @@ type Node struct {
 	wg      sync.WaitGroup
 	closers []func() error
 	work    chan work
+	done    chan struct{} // closed by Close
 
 	late atomic.Uint64 // responses for no outstanding call
 }
@@ -172,6 +175,13 @@ func NewNode(cfg Config) (*Node, error) {
 	n := &Node{cfg: cfg, port: nic.NewLinkPort()}
 	nc := cfg.NIC
 	nc.Port, nc.OpenAll, nc.Flows = n.port, false, nil
+	user := nc.OnDeliver
+	nc.OnDeliver = func(f int) {
+		n.flows[f].bell.Ring()
+		if user != nil {
+			user(f)
+		}
+	}
 	for i := range cfg.Flows {
 		f, err := ring.NewFlow(cfg.RingSlots, ring.Faults{}, ring.Faults{})
 		if err != nil {
@@ -185,6 +195,8 @@ func NewNode(cfg Config) (*Node, error) {
 		return nil, fmt.Errorf("%s: %w", cfg.Name, err)
 	}
 	n.nic = nn
+	n.port.OnArrival = nn.WakeRX
+	n.done = make(chan struct{})
 	empty := map[uint16]handler{}
 	n.handlers.Store(&empty)
 	return n, nil
@@ -248,7 +260,7 @@ func (n *Node) Start(ctx context.Context) error {
 	}
 	for _, f := range n.flows {
 		n.wg.Go(func() {
-			poll(ctx, func() int { return n.dispatch(f, n.cfg.Threading == WorkerPool, ctx) })
+			poll(ctx, &f.bell, func() int { return n.dispatch(f, n.cfg.Threading == WorkerPool, ctx) })
 		})
 	}
 	return nil
@@ -280,6 +292,7 @@ func (n *Node) Close() error {
 		return nil
 	}
 	n.closed = true
+	close(n.done)
 	if n.cancel != nil {
 		n.cancel()
 	}
@@ -388,6 +401,7 @@ func (n *Node) respond(f *flowHost, resp *ring.RPC, ctx context.Context) bool {
 		err := f.flow.TX.Producer().Send(*resp)
 		f.tx.Unlock()
 		if err == nil {
+			n.nic.WakeTX()
 			return true
 		}
 		if ctx == nil || ctx.Err() != nil {
@@ -410,20 +424,32 @@ func (n *Node) worker(ctx context.Context) {
 }
 
 // poll is the polling discipline of every free-running thread: run round
-// until ctx ends; after a round with nothing to do, yield, and after many
-// idle rounds in a row sleep, briefly at first, so that idle threads do
-// not starve busy ones on few cores.
-func poll(ctx context.Context, round func() int) {
+// until ctx ends; after a round with nothing to do, yield, and after
+// spinIdle idle rounds in a row park on bell (rung by the NIC when it
+// writes the thread's RX ring) for at most maxPark.
+func poll(ctx context.Context, bell *nic.Bell, round func() int) {
 	idle := 0
 	for ctx.Err() == nil {
 		if round() > 0 {
 			idle = 0
 			continue
 		}
-		backoff(idle)
-		idle++
+		if idle++; idle < spinIdle {
+			runtime.Gosched()
+			continue
+		}
+		if bell.Wait(ctx, func() bool { return round() > 0 }, maxPark) {
+			idle = 0
+		}
 	}
 }
+
+// Idle rounds before parking, and the longest park (for producers that
+// ring no bell).
+const (
+	spinIdle = 64
+	maxPark  = time.Millisecond
+)
 
 // backoff waits after the i-th fruitless try in a row: a yield for the
 // first 256, then sleeps doubling from 1µs to 200µs.

@@ -70,5 +70,22 @@ func ConnectUDP(cn, sn *Node, conn uint8, flow int, opt UDPOptions) (*Client, er
 	}
 	cn.addCloser(cs.Close)
 	sn.addCloser(ss.Close)
+	// A socket signals Ready when frames arrive: wake the NIC's RX
+	// pipeline, parked otherwise until its longest park.
+	for _, x := range []struct {
+		n *Node
+		s *transport.Socket
+	}{{cn, cs}, {sn, ss}} {
+		go func() {
+			for {
+				select {
+				case <-x.s.Ready():
+					x.n.nic.WakeRX()
+				case <-x.n.done:
+					return
+				}
+			}
+		}()
+	}
 	return c, nil
 }
