@@ -174,7 +174,7 @@ func (c *Client) complete(r *ring.RPC) bool {
 	switch r.NFrames {
 	case statusOK:
 	case statusFailed:
-		err = fmt.Errorf("%w: fn %d: %s", ErrRemote, e.fn, r.Arguments())
+		err = fmt.Errorf("%w: fn %d: %s", ErrRemote, e.fn, string(r.Arguments()))
 	case statusNoFn:
 		err = fmt.Errorf("%w: fn %d", ErrUnknownFn, e.fn)
 	case statusTooLarge:

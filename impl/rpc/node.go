@@ -106,10 +106,20 @@ type flowHost struct {
 	clients [nic.MaxConns]atomic.Pointer[Client]
 	// Server side: a response the TX ring had no room for (step mode),
 	// written before anything else.
-	stalled *ring.RPC
+	stalled    ring.RPC
+	hasStalled bool
+	scratch    scratch // for handlers run inline (under rx)
 	// bell parks the flow's dispatch thread and blocked callers; the NIC
 	// rings it after writing into the RX ring.
 	bell nic.Bell
+}
+
+// scratch is a handler run's memory, reused so that a call allocates
+// nothing: the handler is called through a func value, so what it is
+// given escapes.
+type scratch struct {
+	buf, ret [ring.ArgsSize]byte
+	req      Request
 }
 
 type handler struct {
@@ -320,11 +330,11 @@ func (n *Node) dispatch(f *flowHost, pool bool, ctx context.Context) int {
 		return 0 // a client on this flow is draining it
 	}
 	defer f.rx.Unlock()
-	if f.stalled != nil {
-		if !n.respond(f, f.stalled, ctx) {
+	if f.hasStalled {
+		if !n.respond(f, &f.stalled, ctx) {
 			return 0
 		}
-		f.stalled = nil
+		f.hasStalled = false
 	}
 	c := f.flow.RX.Consumer()
 	took := 0
@@ -350,9 +360,9 @@ func (n *Node) dispatch(f *flowHost, pool bool, ctx context.Context) int {
 			}
 			continue
 		}
-		resp := n.execute(f, &r)
-		if !n.respond(f, &resp, ctx) {
-			f.stalled = &resp // step mode: the TX ring is full; written first next time
+		n.execute(f, &r, &f.scratch, &f.stalled)
+		if !n.respond(f, &f.stalled, ctx) {
+			f.hasStalled = true // step mode: the TX ring is full; written first next time
 			break
 		}
 	}
@@ -368,17 +378,18 @@ func (n *Node) complete(f *flowHost, r *ring.RPC) {
 	n.late.Add(1)
 }
 
-// execute runs the handler for request r and builds its response.
-func (n *Node) execute(f *flowHost, r *ring.RPC) ring.RPC {
-	resp := ring.RPC{Response: true, RPCID: r.RPCID, FnID: r.FnID, ConnID: r.ConnID}
+// execute runs the handler for request r and builds its response in
+// *resp, with sc as the handler's memory.
+func (n *Node) execute(f *flowHost, r *ring.RPC, sc *scratch, resp *ring.RPC) {
+	*resp = ring.RPC{Response: true, RPCID: r.RPCID, FnID: r.FnID, ConnID: r.ConnID}
 	h, ok := (*n.handlers.Load())[r.FnID]
 	if !ok {
 		resp.NFrames = statusNoFn
-		return resp
+		return
 	}
-	var buf [ring.ArgsSize]byte
-	req := Request{Conn: r.ConnID, ID: r.RPCID, Fn: r.FnID, Flow: f.index, Args: r.Arguments()}
-	ret, err := h.fn(&req, buf[:0])
+	copy(sc.buf[:], r.Args[:])
+	sc.req = Request{Conn: r.ConnID, ID: r.RPCID, Fn: r.FnID, Flow: f.index, Args: sc.buf[:min(int(r.Argl), ring.ArgsSize)]}
+	ret, err := h.fn(&sc.req, sc.ret[:0])
 	switch {
 	case err != nil:
 		resp.NFrames = statusFailed
@@ -389,7 +400,6 @@ func (n *Node) execute(f *flowHost, r *ring.RPC) ring.RPC {
 	default:
 		_ = resp.SetArgs(ret)
 	}
-	return resp
 }
 
 // respond writes a response into flow f's TX ring. Free-running (ctx
@@ -412,12 +422,14 @@ func (n *Node) respond(f *flowHost, resp *ring.RPC, ctx context.Context) bool {
 }
 
 func (n *Node) worker(ctx context.Context) {
+	var sc scratch
+	var resp ring.RPC
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case w := <-n.work:
-			resp := n.execute(w.f, &w.rpc)
+			n.execute(w.f, &w.rpc, &sc, &resp)
 			n.respond(w.f, &resp, ctx)
 		}
 	}
