@@ -1,8 +1,11 @@
 module github.com/daggercheck/daggercheck/bench
 
-go 1.26.0
+go 1.26.8
 
-require google.golang.org/grpc v1.85.0
+require (
+	github.com/daggercheck/daggercheck v0.0.0-00010101000000-000000000000
+	google.golang.org/grpc v1.85.0
+)
 
 require (
 	golang.org/x/net v0.60.0 // indirect

@@ -27,7 +27,14 @@
 // Concurrency is the number of RPCs in flight. For grpc-go and net/rpc it
 // is that many goroutines making blocking calls over one shared client
 // connection (HTTP/2 streams, net/rpc's sequence numbers): both stacks'
-// documented way to use one connection from many goroutines.
+// documented way to use one connection from many goroutines. For dagger
+// it is that many non-blocking calls kept in flight by one client
+// goroutine reaping the completion queue, as Dagger's own clients drive a
+// flow (Dagger); dagger-blocking rows give our stack the baselines' shape
+// instead, that many goroutines making blocking calls on one client
+// (DaggerBlocking). Both run over the in-process loopback and over UDP on
+// 127.0.0.1 with the reliable transport (impl/rpc picks the UDP ports, so
+// Config.Port applies to the TCP servers only).
 //
 // # Imports
 //

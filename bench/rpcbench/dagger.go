@@ -1,0 +1,219 @@
+package rpcbench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/daggercheck/daggercheck/impl/nic"
+	"github.com/daggercheck/daggercheck/impl/rpc"
+)
+
+// Dagger is our stack (impl/rpc over impl/nic, impl/ring and
+// impl/transport) over transport "loopback" (the in-process NIC-to-NIC
+// wire, rpc.ConnectLoopback) or "udp" (real sockets on 127.0.0.1 with
+// the reliable transport, rpc.ConnectUDP). A server node with one flow
+// and a dispatch thread runs the echo handler inline; a client node with
+// one flow holds one connection.
+//
+// The client drives its calls as Dagger's benchmark clients do: one
+// goroutine keeps Concurrency non-blocking calls (Client.Go) in flight and
+// reaps the completion queue (Client.Completions), issuing a lane's next
+// call as soon as its last completes. DaggerBlocking is the other shape.
+func Dagger(transport string) Target {
+	return Target{System: "dagger", Transport: transport, Start: func(cfg SessionConfig) (Session, error) {
+		return startDagger(transport, false, cfg)
+	}}
+}
+
+// DaggerBlocking is Dagger with the client shaped like the grpc-go and
+// net/rpc rows: Concurrency goroutines each making blocking calls
+// (Client.Call) on the one shared client.
+func DaggerBlocking(transport string) Target {
+	return Target{System: "dagger-blocking", Transport: transport, Start: func(cfg SessionConfig) (Session, error) {
+		return startDagger(transport, true, cfg)
+	}}
+}
+
+// daggerEcho is the echo handler's function id.
+const daggerEcho = 1
+
+// udpWindow is the reliable transport's window over UDP: at least the
+// largest default concurrency, so the window does not throttle 64 calls
+// in flight (transport.DefaultWindow is 8).
+const udpWindow = 128
+
+// The pipelined client's polling discipline, as impl/rpc's own threads
+// poll: after spinIdle fruitless polls in a row, each followed by a yield,
+// park on a bell that the client NIC rings when it writes the RX ring, for
+// at most maxPark. Pure spinning would keep both of a 2-core machine's
+// processors busy with runnable goroutines, so the scheduler would seldom
+// reach the network poller and UDP replies would wait for sysmon's 10 ms
+// sweep. maxPark is short because the client node's own dispatch thread
+// also drains the RX ring and files completions without ringing.
+const (
+	spinIdle = 64
+	maxPark  = 200 * time.Microsecond
+)
+
+type daggerSession struct {
+	srv, cli *rpc.Node
+	c        *rpc.Client
+	ctx      context.Context
+	cancel   context.CancelFunc
+	blocking bool
+	payload  int
+	bell     *nic.Bell // rung by the client NIC after it writes the RX ring
+}
+
+func startDagger(transport string, blocking bool, cfg SessionConfig) (Session, error) {
+	name := "dagger"
+	if blocking {
+		name = "dagger-blocking"
+	}
+	fail := func(what string, err error, nodes ...*rpc.Node) (Session, error) {
+		for _, n := range nodes {
+			_ = n.Close()
+		}
+		return nil, fmt.Errorf("%s %s: %w: %w", name, what, ErrStart, err)
+	}
+	srv, err := rpc.NewNode(rpc.Config{Name: "rpcbench-server", Threading: rpc.DispatchThread})
+	if err != nil {
+		return fail("server", err)
+	}
+	if err := srv.Handle(daggerEcho, "echo", func(args, ret []byte) ([]byte, error) {
+		return append(ret, args...), nil
+	}); err != nil {
+		return fail("server", err, srv)
+	}
+	bell := &nic.Bell{}
+	cli, err := rpc.NewNode(rpc.Config{Name: "rpcbench-client", MaxInFlight: max(cfg.Concurrency, 1),
+		NIC: nic.Config{OnDeliver: func(int) { bell.Ring() }}})
+	if err != nil {
+		return fail("client", err, srv)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := srv.Start(ctx); err != nil {
+		cancel()
+		return fail("server", err, srv, cli)
+	}
+	if err := cli.Start(ctx); err != nil {
+		cancel()
+		return fail("client", err, srv, cli)
+	}
+	var c *rpc.Client
+	switch transport {
+	case "loopback":
+		c, err = rpc.ConnectLoopback(cli, srv, 0, 0)
+	case "udp":
+		c, err = rpc.ConnectUDP(cli, srv, 0, 0, rpc.UDPOptions{Reliable: true, Window: udpWindow})
+	default:
+		err = fmt.Errorf("unknown transport %q (loopback, udp)", transport)
+	}
+	if err != nil {
+		cancel()
+		return fail("connect over "+transport, err, cli, srv)
+	}
+	return &daggerSession{srv: srv, cli: cli, c: c, ctx: ctx, cancel: cancel, blocking: blocking, payload: cfg.Payload, bell: bell}, nil
+}
+
+func (s *daggerSession) Drive(lanes []*Lane) error {
+	if s.blocking {
+		return Blocking(lanes, s.payload, func(_ int, req []byte) ([]byte, error) {
+			return s.c.Call(s.ctx, daggerEcho, req)
+		})
+	}
+	return s.pipelined(lanes)
+}
+
+// pipelined keeps one non-blocking call in flight per lane from this one
+// goroutine (so every lane's histogram is touched by it alone). A lane
+// whose call is refused with ErrBusy (TX ring full, MaxInFlight
+// reached) waits for the next round; its call has not been sent, so its
+// clock restarts. Issue times are read once per round of issues and
+// completion times once per batch of completions: a call's recorded
+// latency may include the few nanoseconds of issuing the calls before it
+// in its round, never less than its true latency.
+func (s *daggerSession) pipelined(lanes []*Lane) error {
+	n := len(lanes)
+	reqs := make([][]byte, n)
+	starts := make([]time.Time, n)
+	calls := make([]uint64, n)
+	ready := make([]int, 0, n) // lanes with no call in flight
+	for i := range lanes {
+		reqs[i] = make([]byte, s.payload)
+		reqs[i][0] = byte(i)
+		ready = append(ready, i)
+	}
+	inFlight := 0
+	var cq []rpc.Completion
+	for idle := 0; ; {
+		running := lanes[0].Running()
+		if running && len(ready) > 0 {
+			now := time.Now()
+			k := 0
+			for ; k < len(ready); k++ {
+				i := ready[k]
+				Stamp(reqs[i], calls[i])
+				if _, err := s.c.Go(daggerEcho, reqs[i], uint64(i)); err != nil {
+					if errors.Is(err, rpc.ErrBusy) {
+						break
+					}
+					lanes[i].Fail(fmt.Errorf("lane %d call %d: %w", i, calls[i], err))
+					return nil
+				}
+				starts[i] = now
+				inFlight++
+			}
+			ready = append(ready[:0], ready[k:]...)
+		}
+		if !running && inFlight == 0 {
+			return nil
+		}
+		cq = s.c.Completions(cq[:0])
+		if len(cq) == 0 {
+			if s.ctx.Err() != nil { // Close while calls were in flight
+				return fmt.Errorf("%d calls in flight: %w", inFlight, rpc.ErrClosed)
+			}
+			if idle++; idle < spinIdle || (running && len(ready) > 0) {
+				runtime.Gosched()
+				continue
+			}
+			if !s.bell.Wait(s.ctx, func() bool { cq = s.c.Completions(cq[:0]); return len(cq) > 0 }, maxPark) {
+				continue
+			}
+		}
+		idle = 0
+		now := time.Now()
+		for k := range cq {
+			cp := &cq[k]
+			i := int(cp.Tag)
+			if i < 0 || i >= n {
+				lanes[0].Fail(fmt.Errorf("completion with tag %d, no such lane", cp.Tag))
+				return nil
+			}
+			inFlight--
+			if cp.Err != nil {
+				lanes[i].Fail(fmt.Errorf("lane %d call %d: %w", i, calls[i], cp.Err))
+				return nil
+			}
+			if err := CheckEcho(reqs[i], cp.Ret()); err != nil {
+				lanes[i].Fail(fmt.Errorf("lane %d call %d: %w", i, calls[i], err))
+				return nil
+			}
+			lanes[i].DoneAt(starts[i], now)
+			calls[i]++
+			ready = append(ready, i)
+		}
+	}
+}
+
+// Close stops both nodes (their NIC goroutines, dispatch threads and
+// sockets).
+func (s *daggerSession) Close() error {
+	s.cancel()
+	_ = s.c.Close()
+	return errors.Join(s.cli.Close(), s.srv.Close())
+}
