@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,9 +21,10 @@ var errUsage = errors.New("usage")
 
 // options are the parsed flags.
 type options struct {
-	json     bool
-	progress bool
-	cfg      rpcbench.Config
+	json       bool
+	progress   bool
+	cpuprofile string
+	cfg        rpcbench.Config
 }
 
 func main() {
@@ -41,6 +43,19 @@ func run(args []string, stdout, stderr io.Writer, tty bool) int {
 	}
 	if opt.progress || tty {
 		opt.cfg.Progress = stderr
+	}
+	if opt.cpuprofile != "" {
+		f, err := os.Create(opt.cpuprofile)
+		if err != nil {
+			fmt.Fprintf(stderr, "rpcbench: --cpuprofile: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "rpcbench: --cpuprofile %s: %v\n", opt.cpuprofile, err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
 	}
 	rep, err := rpcbench.Run(opt.cfg)
 	if err != nil {
@@ -71,7 +86,8 @@ func parse(args []string, catalogue []rpcbench.Target, stderr io.Writer) (option
 	fs.DurationVar(&opt.cfg.Duration, "duration", 2*time.Second, "measured time per row")
 	fs.DurationVar(&opt.cfg.Warmup, "warmup", 300*time.Millisecond, "unrecorded time before each row's measurement")
 	fs.IntVar(&opt.cfg.Payload, "payload", rpcbench.MaxPayload, "echoed bytes per RPC (1..52: one Dagger slot's arguments)")
-	fs.IntVar(&opt.cfg.Port, "port", 0, "port the servers bind on 127.0.0.1, one row at a time (0: any free port)")
+	fs.IntVar(&opt.cfg.Port, "port", 0, "port the TCP servers bind on 127.0.0.1, one row at a time (0: any free port; dagger's UDP sockets always take free ports)")
+	fs.StringVar(&opt.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	conc := fs.String("concurrency", "1,8,64", "comma-separated numbers of RPCs in flight")
 	systems := fs.String("systems", "", "comma-separated systems or system/transport pairs to run (default all: "+names(catalogue)+")")
 	if err := fs.Parse(args); err != nil {

@@ -50,12 +50,12 @@ func TestParseDefaults(t *testing.T) {
 
 func TestParseFlags(t *testing.T) {
 	opt, err := parse([]string{"--json", "--duration", "500ms", "--warmup=0s", "--concurrency", " 4, 2 ",
-		"--systems", "net/rpc,dagger/udp", "--payload", "8", "--port", "9000"}, catalogue, io.Discard)
+		"--systems", "net/rpc,dagger/udp", "--payload", "8", "--port", "9000", "--cpuprofile", "cpu.out"}, catalogue, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := opt.cfg
-	if !opt.json || c.Duration != 500*time.Millisecond || c.Warmup != 0 || c.Payload != 8 || c.Port != 9000 ||
+	if !opt.json || opt.cpuprofile != "cpu.out" || c.Duration != 500*time.Millisecond || c.Warmup != 0 || c.Payload != 8 || c.Port != 9000 ||
 		!slices.Equal(c.Concurrency, []int{4, 2}) {
 		t.Fatalf("parsed %+v", c)
 	}
