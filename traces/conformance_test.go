@@ -1,6 +1,7 @@
 package traces
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,6 +45,8 @@ func TestImplConformsToRingModel(t *testing.T) {
 type ringDraw struct {
 	mutant *implring.Faults // impl runs these faults; the model is the credit protocol, no bug
 	rx     bool             // with mutant: the direction
+	params []string         // drawn parameters overridden (key=value)
+	steps  int              // the walk's length, if not drawn
 }
 
 // ringWalk draws a configuration and a walk and compares impl/ring with
@@ -80,6 +83,7 @@ func ringWalk(rt *rapid.T, d ringDraw, sink *failureSink) int {
 		fmt.Sprintf("rpcs=%d", rapid.IntRange(1, 6).Draw(rt, "rpcs")),
 		fmt.Sprintf("ids=%d", rapid.IntRange(1, 16).Draw(rt, "ids")),
 	}
+	params = override(params, d.params)
 	v, err := spec.ParseParams(modelring.Params, params)
 	if err != nil {
 		rt.Fatal(err)
@@ -104,10 +108,34 @@ func ringWalk(rt *rapid.T, d ringDraw, sink *failureSink) int {
 		rt.Fatalf("%s\nconfiguration %s --bug %q, impl faults %s; %s", fmt.Sprintf(format, args...),
 			strings.Join(params, " "), bug, faults, sink.keep(w))
 	}
+	// Refusals are compared too: where the model's producer may not
+	// start its flow's next RPC (no credit), the implementation's must
+	// refuse it (ErrRingFull) — a walk the model leads cannot otherwise
+	// see an implementation that admits too much.
+	rpcs := v.Int("rpcs")
+	refuses := func() {
+		for f, fr := range h.flows {
+			p := fr.r.Producer()
+			if p.NextStore() != implring.StoreNone || int(p.Sent()) >= rpcs || ringProducerEnabled(m, s, f) {
+				continue
+			}
+			switch err := p.Begin(h.gen(int(p.Sent()))); {
+			case err == nil:
+				fail("after step %d: flow %d's producer has no credit in the model, and the implementation admitted RPC %d", len(w.walk)-1, f, p.Sent()-1)
+			case !errors.Is(err, implring.ErrRingFull):
+				fail("after step %d: flow %d's producer: %v", len(w.walk)-1, f, err)
+			}
+		}
+	}
 	if d := h.compare(w.walk[0].State); d != "" {
 		fail("initial states differ: %s", d)
 	}
-	for i, n := 0, rapid.IntRange(1, 40).Draw(rt, "steps"); i < n; i++ {
+	refuses()
+	n := d.steps
+	if n == 0 {
+		n = rapid.IntRange(1, 40).Draw(rt, "steps")
+	}
+	for i := 0; i < n; i++ {
 		type move struct {
 			a checker.Action
 			s modelring.State
@@ -127,8 +155,26 @@ func ringWalk(rt *rapid.T, d ringDraw, sink *failureSink) int {
 		if d := h.compare(st.State); d != "" {
 			fail("step %d (%s): %s (the implementation: %s)", len(w.walk)-1, st.Label(), d, out)
 		}
+		refuses()
 	}
 	return len(w.walk) - 1
+}
+
+// ringProducerEnabled reports whether the ring model lets flow f's
+// producer make its next store (TX: a store of the CPU; RX: the NIC's
+// write).
+func ringProducerEnabled(m *modelring.Model, s modelring.State, f int) bool {
+	enabled := false
+	m.Next(s, func(a checker.Action, _ modelring.State) {
+		k := m.Actions()[a.Kind]
+		if _, store := stores[k.Name]; !store && k.Name != "nic-write" {
+			return
+		}
+		if i := slices.Index(k.Params, "flow"); i >= 0 && a.Args[i] == f {
+			enabled = true
+		}
+	})
+	return enabled
 }
 
 // walkLog is one rapid test case's walk through a model: its parameters
