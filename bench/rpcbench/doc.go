@@ -18,6 +18,10 @@
 // the window's length; p50 and p99 come from the merged histogram (within
 // hist.RelativeError). Every response is checked against its request, so
 // a stack that answers wrongly fails the row instead of looking fast.
+// With Config.Rounds above 1 the whole matrix runs that many times,
+// interleaved, and each row pools its rounds (all calls over all
+// windows), so that on a shared machine every stack meets the same drift
+// in background load.
 //
 // The payload is Dagger's 64-byte RPC: one cache-line slot, a 12-byte
 // header and 52 bytes of arguments. Every stack echoes the same 52 bytes

@@ -48,6 +48,10 @@ type Config struct {
 	// (rows run one after another, each closing its server); zero picks
 	// a free port for each.
 	Port int
+	// Rounds runs the whole matrix this many times (at least once),
+	// interleaved, and pools each row's rounds: on a shared machine every
+	// stack then sees the same drift in load, so ratios are steadier.
+	Rounds int
 	// StopGrace overrides DefaultStopGrace when positive.
 	StopGrace time.Duration
 	// Progress, when non-nil, gets one line as each row finishes.
@@ -134,13 +138,15 @@ func (l *Lane) Fail(err error) {
 	l.row.phase.Store(phaseStop)
 }
 
-// Row is one measured (target, concurrency) pair.
+// Row is one measured (target, concurrency) pair, pooled over the
+// rounds: rps is all its calls over all its windows, the percentiles are
+// those of all its calls.
 type Row struct {
 	System      string
 	Transport   string
 	Concurrency int
-	Calls       uint64        // completed in the window
-	Window      time.Duration // the window's measured length
+	Calls       uint64        // completed in the windows
+	Window      time.Duration // the windows' total measured length
 	RPS         float64
 	P50, P99    time.Duration
 }
@@ -150,9 +156,9 @@ type Row struct {
 // together in time.
 type Report []Row
 
-// Run measures every target at every concurrency. It stops at the first
-// row that fails, returning the rows measured so far and an error naming
-// the row.
+// Run measures every target at every concurrency, Rounds times over. It
+// stops at the first row that fails, returning the rows measured so far
+// and an error naming the row.
 func Run(cfg Config) (Report, error) {
 	if cfg.Payload < 1 || cfg.Payload > MaxPayload {
 		return nil, fmt.Errorf("payload %d bytes: must be 1..%d", cfg.Payload, MaxPayload)
@@ -160,31 +166,69 @@ func Run(cfg Config) (Report, error) {
 	if cfg.Duration <= 0 {
 		return nil, fmt.Errorf("duration %v: must be positive", cfg.Duration)
 	}
-	var rep Report
-	for _, c := range cfg.Concurrency {
-		for _, t := range cfg.Targets {
-			r, err := measure(t, cfg, c)
-			if err != nil {
-				return rep, fmt.Errorf("%s at concurrency %d: %w", t.Name(), c, err)
+	rounds := max(cfg.Rounds, 1)
+	// pooled holds one row's rounds: their calls' durations and their
+	// windows' total length.
+	type pooled struct {
+		h      hist.Histogram
+		window time.Duration
+	}
+	nt := len(cfg.Targets)
+	acc := make([]pooled, len(cfg.Concurrency)*nt)
+	report := func() Report {
+		var rep Report
+		for i := range acc {
+			a := &acc[i]
+			if a.window == 0 {
+				continue
 			}
-			rep = append(rep, r)
-			if cfg.Progress != nil {
-				fmt.Fprintf(cfg.Progress, "rpcbench: %-16s c=%-3d %12.0f rps  p50 %8.2f µs  p99 %8.2f µs\n",
-					t.Name(), c, r.RPS, us(r.P50), us(r.P99))
+			t, c := cfg.Targets[i%nt], cfg.Concurrency[i/nt]
+			rep = append(rep, Row{
+				System:      t.System,
+				Transport:   t.Transport,
+				Concurrency: c,
+				Calls:       a.h.Count(),
+				Window:      a.window,
+				RPS:         float64(a.h.Count()) / a.window.Seconds(),
+				P50:         a.h.Quantile(0.50),
+				P99:         a.h.Quantile(0.99),
+			})
+		}
+		return rep
+	}
+	for round := range rounds {
+		for ci, c := range cfg.Concurrency {
+			for ti, t := range cfg.Targets {
+				h, window, err := measure(t, cfg, c)
+				if err != nil {
+					at := ""
+					if rounds > 1 {
+						at = fmt.Sprintf(" (round %d of %d)", round+1, rounds)
+					}
+					return report(), fmt.Errorf("%s at concurrency %d%s: %w", t.Name(), c, at, err)
+				}
+				a := &acc[ci*nt+ti]
+				a.h.Merge(h)
+				a.window += window
+				if cfg.Progress != nil {
+					fmt.Fprintf(cfg.Progress, "rpcbench: round %d/%d %-24s c=%-3d %12.0f rps  p50 %8.2f µs  p99 %8.2f µs\n",
+						round+1, rounds, t.Name(), c, float64(h.Count())/window.Seconds(), us(h.Quantile(0.5)), us(h.Quantile(0.99)))
+				}
 			}
 		}
 	}
-	return rep, nil
+	return report(), nil
 }
 
-// measure runs one row: start, warm up, measure, stop, close.
-func measure(t Target, cfg Config, conc int) (Row, error) {
+// measure runs one row once: start, warm up, measure, stop, close. It
+// returns the calls completed in the window and the window's length.
+func measure(t Target, cfg Config, conc int) (*hist.Histogram, time.Duration, error) {
 	if conc < 1 {
-		return Row{}, fmt.Errorf("concurrency %d: must be at least 1", conc)
+		return nil, 0, fmt.Errorf("concurrency %d: must be at least 1", conc)
 	}
 	s, err := t.Start(SessionConfig{Concurrency: conc, Payload: cfg.Payload, Port: cfg.Port})
 	if err != nil {
-		return Row{}, err
+		return nil, 0, err
 	}
 	r := &row{}
 	lanes := make([]*Lane, conc)
@@ -206,12 +250,12 @@ func measure(t Target, cfg Config, conc int) (Row, error) {
 			return nil, false
 		}
 	}
-	fail := func(err error) (Row, error) {
+	fail := func(err error) (*hist.Histogram, time.Duration, error) {
 		r.phase.Store(phaseStop)
 		_ = s.Close()
-		return Row{}, err
+		return nil, 0, err
 	}
-	early := func(err error) (Row, error) {
+	early := func(err error) (*hist.Histogram, time.Duration, error) {
 		if r.err != nil {
 			err = r.err
 		}
@@ -246,23 +290,13 @@ func measure(t Target, cfg Config, conc int) (Row, error) {
 		return fail(err)
 	}
 	if err := s.Close(); err != nil {
-		return Row{}, fmt.Errorf("close: %w", err)
+		return nil, 0, fmt.Errorf("close: %w", err)
 	}
-
-	var h hist.Histogram
+	h := &hist.Histogram{}
 	for _, l := range lanes {
 		h.Merge(&l.h)
 	}
-	return Row{
-		System:      t.System,
-		Transport:   t.Transport,
-		Concurrency: conc,
-		Calls:       h.Count(),
-		Window:      window,
-		RPS:         float64(h.Count()) / window.Seconds(),
-		P50:         h.Quantile(0.50),
-		P99:         h.Quantile(0.99),
-	}, nil
+	return h, window, nil
 }
 
 // Blocking is the closed loop of a stack with a blocking client call: one

@@ -196,3 +196,45 @@ func TestPortInUse(t *testing.T) {
 		}
 	}
 }
+
+// Rounds pool into one row per pair: all the calls over all the windows;
+// a failure in a later round names the round.
+func TestRoundsPool(t *testing.T) {
+	cfg := shortConfig(echoTarget("a"))
+	cfg.Rounds = 3
+	rep, err := Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep) != 2 {
+		t.Fatalf("%d rows, want one per concurrency: %+v", len(rep), rep)
+	}
+	for _, r := range rep {
+		if r.Window < 3*cfg.Duration {
+			t.Errorf("c=%d: window %v, want at least 3 rounds of %v", r.Concurrency, r.Window, cfg.Duration)
+		}
+		if r.RPS != float64(r.Calls)/r.Window.Seconds() {
+			t.Errorf("c=%d: rps %g is not calls/window", r.Concurrency, r.RPS)
+		}
+	}
+
+	starts := 0
+	boom := errors.New("boom")
+	flaky := fakeTarget("flaky", func(cfg SessionConfig, f *fake) {
+		if starts++; starts == 3 { // round 2, concurrency 1
+			f.startErr = boom
+		}
+		f.drive = func(lanes []*Lane) error {
+			return Blocking(lanes, cfg.Payload, func(_ int, req []byte) ([]byte, error) { return req, nil })
+		}
+	})
+	cfg = shortConfig(flaky)
+	cfg.Rounds = 2
+	rep, err = Run(cfg)
+	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "flaky/mem at concurrency 1 (round 2 of 2)") {
+		t.Fatalf("err = %v, want boom naming round 2", err)
+	}
+	if len(rep) != 2 {
+		t.Fatalf("rows from round 1 kept: %d, want 2", len(rep))
+	}
+}

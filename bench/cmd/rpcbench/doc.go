@@ -5,7 +5,7 @@
 //
 //	cd bench && go run ./cmd/rpcbench [--json] [--duration 2s] [--warmup 300ms]
 //	    [--concurrency 1,8,64] [--systems dagger,grpc-go,net/rpc] [--payload 52]
-//	    [--port N] [--progress] [--cpuprofile FILE]
+//	    [--rounds N] [--port N] [--progress] [--cpuprofile FILE]
 //
 // It prints a table with each row's throughput and median latency as a
 // ratio to gRPC-go's at the same concurrency; --json prints a JSON array

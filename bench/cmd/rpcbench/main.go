@@ -65,8 +65,12 @@ func run(args []string, stdout, stderr io.Writer, tty bool) int {
 	if opt.json {
 		err = rep.WriteJSON(stdout)
 	} else {
-		fmt.Fprintf(stdout, "rpcbench: %d-byte echo, %v per row after %v warm-up, GOMAXPROCS %d, %s %s/%s\n\n",
-			opt.cfg.Payload, opt.cfg.Duration, opt.cfg.Warmup, runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		rounds := ""
+		if opt.cfg.Rounds > 1 {
+			rounds = fmt.Sprintf(" × %d rounds pooled", opt.cfg.Rounds)
+		}
+		fmt.Fprintf(stdout, "rpcbench: %d-byte echo, %v per row%s after %v warm-up each, GOMAXPROCS %d, %s %s/%s\n\n",
+			opt.cfg.Payload, opt.cfg.Duration, rounds, opt.cfg.Warmup, runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		err = rep.WriteTable(stdout)
 	}
 	if err != nil {
@@ -86,6 +90,7 @@ func parse(args []string, catalogue []rpcbench.Target, stderr io.Writer) (option
 	fs.DurationVar(&opt.cfg.Duration, "duration", 2*time.Second, "measured time per row")
 	fs.DurationVar(&opt.cfg.Warmup, "warmup", 300*time.Millisecond, "unrecorded time before each row's measurement")
 	fs.IntVar(&opt.cfg.Payload, "payload", rpcbench.MaxPayload, "echoed bytes per RPC (1..52: one Dagger slot's arguments)")
+	fs.IntVar(&opt.cfg.Rounds, "rounds", 1, "run the whole matrix this many times, interleaved, and pool each row's rounds (steadier ratios on a busy machine)")
 	fs.IntVar(&opt.cfg.Port, "port", 0, "port the TCP servers bind on 127.0.0.1, one row at a time (0: any free port; dagger's UDP sockets always take free ports)")
 	fs.StringVar(&opt.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	conc := fs.String("concurrency", "1,8,64", "comma-separated numbers of RPCs in flight")
@@ -108,6 +113,9 @@ func parse(args []string, catalogue []rpcbench.Target, stderr io.Writer) (option
 	if opt.cfg.Payload < 1 || opt.cfg.Payload > rpcbench.MaxPayload {
 		return opt, fmt.Errorf("%w: --payload %d: must be 1..%d (one Dagger slot's arguments)", errUsage, opt.cfg.Payload, rpcbench.MaxPayload)
 	}
+	if opt.cfg.Rounds < 1 || opt.cfg.Rounds > maxRounds {
+		return opt, fmt.Errorf("%w: --rounds %d: must be 1..%d", errUsage, opt.cfg.Rounds, maxRounds)
+	}
 	if opt.cfg.Port < 0 || opt.cfg.Port > 65535 {
 		return opt, fmt.Errorf("%w: --port %d: must be 0..65535", errUsage, opt.cfg.Port)
 	}
@@ -120,6 +128,10 @@ func parse(args []string, catalogue []rpcbench.Target, stderr io.Writer) (option
 	}
 	return opt, nil
 }
+
+// maxRounds bounds --rounds, a guard against a typo that would run for
+// hours.
+const maxRounds = 100
 
 // maxConcurrency bounds --concurrency: each lane is a goroutine and a
 // histogram of some 58 KiB.

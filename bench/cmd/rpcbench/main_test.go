@@ -38,7 +38,7 @@ func TestParseDefaults(t *testing.T) {
 	}
 	c := opt.cfg
 	if opt.json || opt.progress || c.Duration != 2*time.Second || c.Warmup != 300*time.Millisecond ||
-		c.Payload != 52 || c.Port != 0 || !slices.Equal(c.Concurrency, []int{1, 8, 64}) ||
+		c.Payload != 52 || c.Port != 0 || c.Rounds != 1 || !slices.Equal(c.Concurrency, []int{1, 8, 64}) ||
 		len(c.Targets) != len(catalogue) {
 		t.Fatalf("defaults: %+v json=%v progress=%v", c, opt.json, opt.progress)
 	}
@@ -50,12 +50,12 @@ func TestParseDefaults(t *testing.T) {
 
 func TestParseFlags(t *testing.T) {
 	opt, err := parse([]string{"--json", "--duration", "500ms", "--warmup=0s", "--concurrency", " 4, 2 ",
-		"--systems", "net/rpc,dagger/udp", "--payload", "8", "--port", "9000", "--cpuprofile", "cpu.out"}, catalogue, io.Discard)
+		"--systems", "net/rpc,dagger/udp", "--payload", "8", "--port", "9000", "--cpuprofile", "cpu.out", "--rounds", "3"}, catalogue, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := opt.cfg
-	if !opt.json || opt.cpuprofile != "cpu.out" || c.Duration != 500*time.Millisecond || c.Warmup != 0 || c.Payload != 8 || c.Port != 9000 ||
+	if !opt.json || opt.cpuprofile != "cpu.out" || c.Rounds != 3 || c.Duration != 500*time.Millisecond || c.Warmup != 0 || c.Payload != 8 || c.Port != 9000 ||
 		!slices.Equal(c.Concurrency, []int{4, 2}) {
 		t.Fatalf("parsed %+v", c)
 	}
@@ -86,6 +86,7 @@ func TestParseRejects(t *testing.T) {
 		{[]string{"--warmup", "-1s"}, "--warmup -1s"},
 		{[]string{"--payload", "53"}, "--payload 53: must be 1..52"},
 		{[]string{"--port", "70000"}, "--port 70000"},
+		{[]string{"--rounds", "0"}, "--rounds 0: must be 1..100"},
 		{[]string{"--bogus"}, "flag provided but not defined: -bogus"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 	} {
@@ -161,7 +162,7 @@ func TestRunPrintsJSONAndTable(t *testing.T) {
 		!strings.Contains(lines[2], "rps vs grpc-go") || !strings.HasSuffix(strings.Join(strings.Fields(lines[3]), " "), "1.0x 1.0x") {
 		t.Errorf("table:\n%s", out.String())
 	}
-	if n := strings.Count(errOut.String(), "rpcbench: "); n != 4 {
+	if n := strings.Count(errOut.String(), "rpcbench: round 1/1 "); n != 4 {
 		t.Errorf("--progress printed %d lines, want 4: %q", n, errOut.String())
 	}
 }
