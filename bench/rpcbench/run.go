@@ -211,8 +211,9 @@ func Run(cfg Config) (Report, error) {
 				a.h.Merge(h)
 				a.window += window
 				if cfg.Progress != nil {
-					fmt.Fprintf(cfg.Progress, "rpcbench: round %d/%d %-24s c=%-3d %12.0f rps  p50 %8.2f µs  p99 %8.2f µs\n",
-						round+1, rounds, t.Name(), c, float64(h.Count())/window.Seconds(), us(h.Quantile(0.5)), us(h.Quantile(0.99)))
+					fmt.Fprintf(cfg.Progress, "rpcbench: round %d/%d %-24s c=%-3d %10.0f rps  p50 %8.2f  p99 %9.2f  mean %8.2f  max %9.2f µs\n",
+						round+1, rounds, t.Name(), c, float64(h.Count())/window.Seconds(),
+						us(h.Quantile(0.5)), us(h.Quantile(0.99)), us(h.Mean()), us(h.Max()))
 				}
 			}
 		}
