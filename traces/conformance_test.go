@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"pgregory.net/rapid"
 
@@ -31,7 +32,7 @@ import (
 func TestImplConformsToRingModel(t *testing.T) {
 	sink := &failureSink{dir: rapidDir("TestImplConformsToRingModel")}
 	var walks, steps int
-	defer func() { t.Logf("%d walks, %d steps compared", walks, steps) }()
+	defer logRate(t, time.Now(), &walks, &steps)
 	rapid.Check(t, func(rt *rapid.T) {
 		walks++
 		steps += ringWalk(rt, ringDraw{}, sink)
@@ -314,4 +315,37 @@ func replayKept(f *File) error {
 		return replayNIC(f)
 	}
 	return fmt.Errorf("%w a %s trace kept by a conformance test", ErrUnsupported, f.Model)
+}
+
+// logRate logs how much a conformance test compared, and how fast: model
+// and implementation steps (each one model step, the implementation's
+// step, and the comparison of abstract states) per second.
+func logRate(t testing.TB, start time.Time, walks, steps *int) {
+	d := time.Since(start)
+	t.Logf("%d walks, %d steps compared in %.2fs: %.0f steps/s", *walks, *steps, d.Seconds(), float64(*steps)/d.Seconds())
+}
+
+// benchmarkWalks runs a conformance property b.N times (each rapid's
+// -rapid.checks walks) and reports model-versus-implementation steps per
+// second.
+func benchmarkWalks(b *testing.B, walk func(*rapid.T, *failureSink) int) {
+	sink := &failureSink{} // a failure fails the benchmark; no file
+	steps := 0
+	start := time.Now()
+	for range b.N {
+		rapid.Check(b, func(rt *rapid.T) { steps += walk(rt, sink) })
+	}
+	b.ReportMetric(float64(steps)/time.Since(start).Seconds(), "steps/s")
+}
+
+func BenchmarkRingConformance(b *testing.B) {
+	benchmarkWalks(b, func(rt *rapid.T, s *failureSink) int { return ringWalk(rt, ringDraw{}, s) })
+}
+
+func BenchmarkTransportConformance(b *testing.B) {
+	benchmarkWalks(b, func(rt *rapid.T, s *failureSink) int { return xportWalk(rt, xportDraw{}, s) })
+}
+
+func BenchmarkNICConformance(b *testing.B) {
+	benchmarkWalks(b, func(rt *rapid.T, s *failureSink) int { return nicWalk(rt, nicDraw{}, s) })
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"pgregory.net/rapid"
 
@@ -41,7 +42,7 @@ import (
 func TestNICConformsToNICModel(t *testing.T) {
 	sink := &failureSink{dir: rapidDir("TestNICConformsToNICModel")}
 	var walks, steps int
-	defer func() { t.Logf("%d walks, %d steps compared", walks, steps) }()
+	defer logRate(t, time.Now(), &walks, &steps)
 	rapid.Check(t, func(rt *rapid.T) {
 		walks++
 		steps += nicWalk(rt, nicDraw{}, sink)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"pgregory.net/rapid"
 
@@ -72,7 +73,7 @@ import (
 func TestTransportConformsToSystemModel(t *testing.T) {
 	sink := &failureSink{dir: rapidDir("TestTransportConformsToSystemModel")}
 	var walks, steps int
-	defer func() { t.Logf("%d walks, %d steps compared", walks, steps) }()
+	defer logRate(t, time.Now(), &walks, &steps)
 	rapid.Check(t, func(rt *rapid.T) {
 		walks++
 		steps += xportWalk(rt, xportDraw{}, sink)
