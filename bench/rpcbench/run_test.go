@@ -238,3 +238,21 @@ func TestRoundsPool(t *testing.T) {
 		t.Fatalf("rows from round 1 kept: %d, want 2", len(rep))
 	}
 }
+
+// More calls in flight than the client's TX ring has slots (256): Go is
+// refused with ErrBusy and the lane waits for its turn, Call waits for
+// room; no call is lost or answered wrongly.
+func TestDaggerBeyondRingSize(t *testing.T) {
+	for _, target := range []Target{Dagger("loopback"), DaggerBlocking("loopback")} {
+		cfg := shortConfig(target)
+		cfg.Concurrency = []int{300}
+		cfg.StopGrace = DefaultStopGrace
+		rep, err := Run(cfg)
+		if err != nil {
+			t.Fatalf("%s: %v", target.Name(), err)
+		}
+		if rep[0].Calls == 0 {
+			t.Errorf("%s: no calls completed", target.Name())
+		}
+	}
+}
