@@ -46,29 +46,39 @@ func (f finding) less(g finding) bool {
 	return f.fp < g.fp
 }
 
-// candidate is a successor not in the visited set when its level began,
-// with its rank: the position of its parent in the level and the order
-// in which the parent emitted it. Of several candidates with one
-// fingerprint the least rank is kept, so the parent recorded for every
-// state, and with it every counterexample, is the one a single worker
-// would find first, whatever the number of workers.
-type candidate[S any] struct {
-	rank uint64 // parent index << 32 | emit index
-	fp   uint64
-	s    S
+// Ranks: a successor's rank is the position of its parent in the level
+// and the order in which the parent emitted it (parent index << 32 | emit
+// index). Of several successors with one fingerprint the least rank is
+// kept, so the parent recorded for every state, and with it every
+// counterexample, is the one a single worker would find first, whatever
+// the number of workers.
+
+// partBits: the visited set has 1<<partBits shards, picked by a
+// fingerprint's low bits; several workers resolve a block's duplicates
+// shard by shard.
+const partBits = 8
+
+// freshState is a state a worker inserted into the visited set first in
+// this block, with the least rank seen so far of those that reached it.
+type freshState[S any] struct {
+	fp, rank uint64
+	s        S
 }
 
-// parts is the number of partitions of the fingerprint space: each level's
-// candidates are sorted into them by fingerprint, and each partition is
-// deduplicated and inserted by one worker, into the visited set's shard
-// of the same number, so inserts need no locks.
-const partBits = 8
+// dupRank is a successor that found its state inserted earlier in the
+// same block: its rank may be less than the first finder's.
+type dupRank struct{ fp, rank uint64 }
 
 // bfsWorker holds one worker's private buffers and counters.
 type bfsWorker[S any] struct {
-	buf      []byte
-	out      [][]candidate[S] // this block's candidates, by partition
-	heads    []int            // merge positions, one per worker
+	buf []byte
+	// Several workers: this block's new states and duplicates, by shard;
+	// inserts per shard; successors left for after the block because
+	// their shard's budget was spent.
+	fresh    [][]freshState[S]
+	dups     [][]dupRank
+	used     []int
+	overflow []pendingSucc[S]
 	coverage []uint64
 	// emit is the worker's successor callback, made once per run so that
 	// expanding a state allocates nothing; parent, pfp and n say whose
@@ -78,13 +88,30 @@ type bfsWorker[S any] struct {
 	pfp       uint64 // its fingerprint
 	n         uint64 // successors it has emitted so far
 	generated uint64
-	found     finding
-	cutoff    bool     // a successor beyond the depth bound was not explored
-	witness   []uint64 // per Sometimes property: least witness found in this level
+	// Successors wait in a small ring (pending[head-queued .. head),
+	// oldest first) between their fingerprint and their probe of the
+	// visited set, so that the set's cache line for each is prefetched
+	// while the model generates the next few.
+	pending [pendingDepth]pendingSucc[S]
+	head    uint
+	queued  uint
+	found   finding
+	cutoff  bool     // a successor beyond the depth bound was not explored
+	witness []uint64 // per Sometimes property: least witness found in this level
 }
 
-// spillBlock is the number of states a level is expanded at a time when
-// a memory cap is set, so that the candidates of one block stay small.
+// pendingDepth is how many successors one worker keeps between prefetch
+// and insert (a power of two).
+const pendingDepth = 8
+
+// pendingSucc is a successor waiting for its insert.
+type pendingSucc[S any] struct {
+	fp, parent, rank uint64
+	s                S
+}
+
+// spillBlock is the most states a level is expanded at a time when a
+// memory cap is set, so that the new states of one block stay small.
 const spillBlock = 4096
 
 // BFS explores the model breadth-first, level by level, with
@@ -94,18 +121,22 @@ const spillBlock = 4096
 // is the same for any number of workers.
 //
 // A level is expanded in blocks, in order (one block holds the whole level
-// unless it is on disk or a memory cap is set). With several workers a
-// block runs in three phases. Expand: workers take chunks of the block and
-// generate successors, keeping those whose fingerprint the visited set
-// lacks (it is only read in this phase) as candidates, by partition.
-// Insert: workers take partitions; each merges its partition's candidates
-// by rank and inserts them in that order, so the least rank of each
-// fingerprint is the one kept, and checks the new states' invariants.
-// Order: the new states are appended to the next level in rank order, and
-// their (fingerprint, parent) records go to the trace log. Blocks run one
-// after the other and ranks grow from block to block, so the first insert
-// of a fingerprint is still its least rank. One worker expands in rank
-// order and inserts as it goes, which gives the same result.
+// with one worker, unless it is on disk or a memory cap is set). One
+// worker expands in rank order and inserts each successor as it comes, so
+// the first insert of a fingerprint is its least rank. Several workers
+// run a block in three phases. Expand: workers take chunks of the block,
+// generate successors and insert them into the visited set concurrently
+// (insertShared), each keeping the states it inserted first and the
+// successors that found a state inserted earlier in the same block.
+// Resolve: shard by shard, each new state gets the least rank of those
+// that reached it. Order: the new states go to the next level in rank
+// order, and their (fingerprint, parent) records to the trace log. Blocks
+// run one after the other and ranks grow from block to block, so a state
+// first found in a block has its least rank there.
+//
+// Successors wait a few at a time between their fingerprint and their
+// probe, so that the visited set's cache line for each is prefetched
+// while the model generates the next ones.
 //
 // With Options.MemLimit the next level moves to disk when the checker's
 // data would pass the cap, and levels on disk are read back block by
@@ -131,7 +162,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	ws := make([]*bfsWorker[S], workers)
 	for i := range ws {
 		ws[i] = &bfsWorker[S]{coverage: make([]uint64, len(c.kinds)), witness: make([]uint64, len(c.props)),
-			out: make([][]candidate[S], parts)}
+			fresh: make([][]freshState[S], parts), dups: make([][]dupRank, parts), used: make([]int, parts)}
 	}
 	// witnessed[i] is set at the end of the first level where a state
 	// satisfies Sometimes property i; witnessFP[i] is the least such
@@ -189,7 +220,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	}
 
 	// Memory: the checker's own data (visited set, the two levels'
-	// in-memory parts, one block's candidates) are kept within MemLimit by
+	// in-memory parts, one block's new states) are kept within MemLimit by
 	// moving the next level to disk; when that is not enough the run
 	// stops. Only plain states (no pointers) can go to disk.
 	memLimit := c.opts.MemLimit
@@ -197,12 +228,12 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	var spilled uint64
 	var memStop error // why the run stopped at the cap
 	var ioErr error
-	candBytes := uint64(unsafe.Sizeof(candidate[S]{}))
+	candBytes := uint64(unsafe.Sizeof(freshState[S]{}))
 	used := func() uint64 {
 		u := seen.Bytes() + level.memBytes() + next.memBytes()
 		if workers > 1 {
 			for _, w := range ws {
-				for _, o := range w.out {
+				for _, o := range w.fresh {
 					u += uint64(cap(o)) * candBytes
 				}
 			}
@@ -314,10 +345,42 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	}
 
 	bounded := false
-	// Each worker's successor callback. With one worker it inserts at
-	// once: one worker expands in rank order, so the first insert of a
-	// fingerprint is its least rank (one probe of the visited set instead
-	// of two, and no partitions).
+	budget := make([]int, parts) // several workers: per shard, inserts each may make in this block
+	// probe settles a waiting successor. One worker inserts it: it expands
+	// in rank order, so the first insert of a fingerprint is its least
+	// rank. Several insert it concurrently, within their budget
+	// for its shard (no shard grows during a block), and keep it if it is
+	// new to the block or a duplicate of a state new to the block.
+	probe := func(w *bfsWorker[S], q *pendingSucc[S]) {
+		if workers == 1 {
+			if seen.Insert(q.fp) {
+				judge(w, q.s, q.fp, depth+1)
+				next.add(entry[S]{fp: q.fp, s: q.s})
+				records = appendRecord(records, q.fp, q.parent)
+			}
+			return
+		}
+		p := q.fp & (1<<partBits - 1)
+		if w.used[p] == budget[p] {
+			w.overflow = append(w.overflow, *q)
+			return
+		}
+		switch _, outcome := seen.shards[p].insertShared(q.fp); outcome {
+		case probeFresh:
+			w.used[p]++
+			judge(w, q.s, q.fp, depth+1)
+			w.fresh[p] = append(w.fresh[p], freshState[S]{fp: q.fp, rank: q.rank, s: q.s})
+		case probeDup:
+			w.dups[p] = append(w.dups[p], dupRank{fp: q.fp, rank: q.rank})
+		}
+	}
+	// drain settles every waiting successor, oldest first.
+	drain := func(w *bfsWorker[S]) {
+		for ; w.queued > 0; w.queued-- {
+			probe(w, &w.pending[(w.head-w.queued)%pendingDepth])
+		}
+	}
+	// Each worker's successor callback.
 	for _, w := range ws {
 		w.emit = func(a Action, s S) {
 			rank := uint64(w.parent)<<32 | w.n
@@ -333,19 +396,15 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 				}
 				return
 			}
-			if workers == 1 {
-				if seen.Insert(fp) {
-					judge(w, s, fp, depth+1)
-					next.add(entry[S]{fp: fp, s: s})
-					records = appendRecord(records, fp, w.pfp)
-				}
-				return
+			seen.prefetch(fp)
+			q := &w.pending[w.head%pendingDepth]
+			if w.queued == pendingDepth {
+				probe(w, q) // the oldest, whose line has had time to arrive
+			} else {
+				w.queued++
 			}
-			if seen.Contains(fp) {
-				return
-			}
-			p := fp & (1<<partBits - 1)
-			w.out[p] = append(w.out[p], candidate[S]{rank: rank, fp: fp, s: s})
+			q.fp, q.parent, q.rank, q.s = fp, w.pfp, rank, s
+			w.head++
 		}
 	}
 	// expandState generates s's successors and notes a deadlock.
@@ -376,6 +435,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			for i := lo; i < hi; i++ {
 				expandState(w, base+i, &block[i])
 			}
+			drain(w)
 			cursor.Store(int64(hi))
 			live.generated.Add(w.generated - before)
 			live.distinct.Store(uint64(seen.Len()))
@@ -392,12 +452,26 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		return true
 	}
 
-	var kept [][]candidate[S] // per partition: the new states of the block
+	var order []freshState[S]
 	var byParent []int32
-	var order []candidate[S]
-	// blockMany expands a block with several workers in three phases.
+	branching := 8.0 // successors per state, as seen so far
+	expanded := 0    // states expanded so far
+	// blockMany expands a block with several workers, which insert into
+	// the visited set concurrently (insertShared). Which worker inserts a
+	// state first depends on timing; what is kept does not: each new
+	// state's parent is the least rank among those that reached it (its
+	// own and its duplicates'), and the new states go to the next level
+	// sorted by that rank, as one worker would have found them.
 	blockMany := func(base int, block []entry[S]) bool {
-		// Expand.
+		// Room in every shard for what the block may insert, so that no
+		// shard grows while workers probe it.
+		expect := int(float64(len(block))*branching/float64(parts)*1.5) + 2
+		for p := range seen.shards {
+			sh := &seen.shards[p]
+			sh.prepareShared(expect)
+			budget[p] = sh.room() / workers
+		}
+		// Expand and insert.
 		cursor.Store(0)
 		parallel(func(w *bfsWorker[S]) {
 			const chunk = 256
@@ -411,106 +485,152 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 				for i := lo; i < hi; i++ {
 					expandState(w, base+i, &block[i])
 				}
+				drain(w)
 				live.generated.Add(w.generated - before)
 			}
 		})
 		if halted() || bounded {
 			return !halted()
 		}
-
-		// Insert.
-		if kept == nil {
-			kept = make([][]candidate[S], parts)
+		inserted := 0
+		for _, w := range ws {
+			for p, n := range w.used {
+				seen.shards[p].count += n
+				inserted += n
+				w.used[p] = 0
+			}
 		}
+		// Successors that found their shard's budget spent: settle them
+		// now, one at a time, against this block's new states of their
+		// shard and the visited set (which may grow here: the fresh bits
+		// are not needed for them).
+		var firsts map[uint64]*freshState[S]
+		for _, w := range ws {
+			slices.SortFunc(w.overflow, func(a, b pendingSucc[S]) int {
+				return cmp.Compare(a.fp&(1<<partBits-1), b.fp&(1<<partBits-1))
+			})
+			shard := -1
+			for i := range w.overflow {
+				q := &w.overflow[i]
+				p := int(q.fp & (1<<partBits - 1))
+				if p != shard {
+					shard = p
+					firsts = map[uint64]*freshState[S]{}
+					for _, v := range ws {
+						for j := range v.fresh[p] {
+							firsts[v.fresh[p][j].fp] = &v.fresh[p][j]
+						}
+					}
+				}
+				if f, ok := firsts[q.fp]; ok {
+					f.rank = min(f.rank, q.rank)
+					continue
+				}
+				if seen.Contains(q.fp) {
+					continue
+				}
+				seen.Insert(q.fp)
+				inserted++
+				judge(w, q.s, q.fp, depth+1)
+				w.fresh[p] = append(w.fresh[p], freshState[S]{fp: q.fp, rank: q.rank, s: q.s})
+				// Appending may have moved the shard's list: map it again.
+				shard = -1
+			}
+			clear(w.overflow)
+			w.overflow = w.overflow[:0]
+		}
+		// Resolve: a state reached more than once in the block keeps the
+		// least rank of those who reached it. Shards in parallel.
 		var pcursor atomic.Int64
 		parallel(func(w *bfsWorker[S]) {
+			var refs []*freshState[S]
 			for {
 				p := int(pcursor.Add(1)) - 1
 				if p >= parts {
 					return
 				}
-				// Each worker's candidates are in rank order (a worker takes
-				// chunks in increasing order), so merging them by rank and
-				// inserting in that order keeps the least rank of each
-				// fingerprint: the first to insert it.
-				k := kept[p][:0]
-				heads := w.heads[:0]
-				for range ws {
-					heads = append(heads, 0)
+				sh := &seen.shards[p]
+				clear(sh.fresh)
+				ndup := 0
+				for _, v := range ws {
+					ndup += len(v.dups[p])
 				}
-				for {
-					best := -1
-					for x, v := range ws {
-						if heads[x] < len(v.out[p]) && (best < 0 || v.out[p][heads[x]].rank < ws[best].out[p][heads[best]].rank) {
-							best = x
+				if ndup == 0 {
+					continue
+				}
+				refs = refs[:0]
+				for _, v := range ws {
+					for j := range v.fresh[p] {
+						refs = append(refs, &v.fresh[p][j])
+					}
+				}
+				slices.SortFunc(refs, func(a, b *freshState[S]) int { return cmp.Compare(a.fp, b.fp) })
+				for _, v := range ws {
+					for _, d := range v.dups[p] {
+						j, ok := slices.BinarySearchFunc(refs, d.fp, func(f *freshState[S], fp uint64) int { return cmp.Compare(f.fp, fp) })
+						if !ok {
+							panic("checker: a duplicate of this block's state has no first occurrence")
 						}
+						refs[j].rank = min(refs[j].rank, d.rank)
 					}
-					if best < 0 {
-						break
-					}
-					cd := &ws[best].out[p][heads[best]]
-					heads[best]++
-					if seen.Insert(cd.fp) {
-						judge(w, cd.s, cd.fp, depth+1)
-						k = append(k, *cd)
-					}
+					v.dups[p] = v.dups[p][:0]
 				}
-				w.heads = heads
-				kept[p] = k
-				live.distinct.Add(uint64(len(k)))
 			}
 		})
+		live.distinct.Add(uint64(inserted))
 
-		// Order: the block's new states in rank order (a counting sort by
+		// Order: the block's new states by rank (a counting sort by
 		// parent, then by emit order within a parent).
 		n := 0
-		for _, k := range kept {
-			n += len(k)
+		for _, w := range ws {
+			for _, f := range w.fresh {
+				n += len(f)
+			}
 		}
 		byParent = slices.Grow(byParent[:0], len(block)+1)[:len(block)+1]
 		clear(byParent)
-		for _, k := range kept {
-			for _, cd := range k {
-				byParent[int(cd.rank>>32)-base+1]++
+		for _, w := range ws {
+			for _, fs := range w.fresh {
+				for i := range fs {
+					byParent[int(fs[i].rank>>32)-base+1]++
+				}
 			}
 		}
 		for i := 1; i < len(byParent); i++ {
 			byParent[i] += byParent[i-1]
 		}
 		order = slices.Grow(order[:0], n)[:n]
-		for _, k := range kept {
-			for _, cd := range k {
-				slot := &byParent[int(cd.rank>>32)-base]
-				order[*slot] = cd
-				*slot++
+		for _, w := range ws {
+			for p, fs := range w.fresh {
+				for i := range fs {
+					slot := &byParent[int(fs[i].rank>>32)-base]
+					order[*slot] = fs[i]
+					*slot++
+				}
+				clear(fs)
+				w.fresh[p] = fs[:0]
+				if memLimit > 0 {
+					w.fresh[p] = nil // under a cap, give the memory back
+				}
 			}
 		}
 		for i, j := 0, 0; i < n; i = j {
 			for j = i + 1; j < n && order[j].rank>>32 == order[i].rank>>32; j++ {
 			}
 			if j-i > 1 {
-				slices.SortFunc(order[i:j], func(a, b candidate[S]) int { return cmp.Compare(a.rank, b.rank) })
+				slices.SortFunc(order[i:j], func(a, b freshState[S]) int { return cmp.Compare(a.rank, b.rank) })
 			}
 		}
-		for _, cd := range order {
-			next.add(entry[S]{fp: cd.fp, s: cd.s})
-			records = appendRecord(records, cd.fp, block[int(cd.rank>>32)-base].fp)
+		for i := range order {
+			f := &order[i]
+			next.add(entry[S]{fp: f.fp, s: f.s})
+			records = appendRecord(records, f.fp, block[int(f.rank>>32)-base].fp)
 		}
 		log.write(records)
 		records = records[:0]
 		clear(order)
-		for p := range kept {
-			clear(kept[p])
-		}
-		for _, w := range ws {
-			for p := range w.out {
-				clear(w.out[p]) // drop the states for the collector
-				w.out[p] = w.out[p][:0]
-				if memLimit > 0 {
-					w.out[p] = nil // and under a cap their memory too
-				}
-			}
-		}
+		expanded += len(block)
+		branching = float64(c.totalGenerated(ws, 0)) / float64(expanded)
 		return fits()
 	}
 	block := blockMany
@@ -555,7 +675,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 					return nil, err
 				}
 			}
-			// Blocks small enough that their candidates fit in what the
+			// Blocks small enough that their new states fit in what the
 			// cap leaves beside the visited set and the levels.
 			head := memLimit - min(memLimit, used())
 			size = min(max(int(head/(16*candBytes)), 16), spillBlock)

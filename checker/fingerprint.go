@@ -4,12 +4,15 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"sync/atomic"
+	"unsafe"
 )
 
 // Fingerprint hashes a state's canonical encoding to 64 bits. It is fixed
 // (no per-process seed) so fingerprints, and the traces built from them,
-// are the same in every run. Zero is reserved for empty table slots, so a
-// hash of zero is mapped to one.
+// are the same in every run. Zero is reserved for empty table slots and
+// all ones for slots being claimed, so those two hashes are moved to
+// their neighbours.
 func Fingerprint(enc []byte) uint64 {
 	const (
 		p0 = 0xa0761d6478bd642f
@@ -28,8 +31,11 @@ func Fingerprint(enc []byte) uint64 {
 		h = mix(binary.LittleEndian.Uint64(tail[:])^p2, h^p1)
 	}
 	h = mix(h^p0, uint64(len(enc))^p1)
-	if h == 0 {
+	switch h {
+	case 0:
 		h = 1
+	case busySlot:
+		h = busySlot - 1
 	}
 	return h
 }
@@ -68,8 +74,73 @@ type fpSet struct {
 
 type fpShard struct {
 	slots []uint64
+	// fresh has a bit per slot, set while the slot holds a fingerprint
+	// inserted by the block of breadth-first search under way (several
+	// workers only; nil until then).
+	fresh []uint64
 	count int
-	_     [32]byte // keep shards on separate cache lines
+	_     [8]byte // keep shards on separate cache lines
+}
+
+// busySlot marks a slot that a worker has claimed and is filling.
+const busySlot = ^uint64(0)
+
+// What insertShared found.
+const (
+	probeOld   = iota // fp was in the set before this block
+	probeDup          // fp was inserted earlier in this block
+	probeFresh        // fp is new: this call inserted it
+)
+
+// insertShared inserts fp, concurrently with other workers doing the
+// same on any shard, and reports whether it was there before this block,
+// inserted earlier in this block, or is new, with its slot. The shard
+// must have room: shards only grow between blocks (growShared).
+//
+// A worker claims an empty slot by compare-and-swap to busySlot, then
+// sets the slot's fresh bit, then stores fp; sync/atomic is sequentially
+// consistent, so a worker that loads fp from the slot also sees the bit
+// and cannot take a state of this block for an old one.
+func (sh *fpShard) insertShared(fp uint64) (slot int, outcome int) {
+	n := uint64(len(sh.slots))
+	i, _ := bits.Mul64(fp, n)
+	for {
+		switch v := atomic.LoadUint64(&sh.slots[i]); v {
+		case fp:
+			if atomic.LoadUint64(&sh.fresh[i/64])&(1<<(i%64)) != 0 {
+				return int(i), probeDup
+			}
+			return int(i), probeOld
+		case busySlot:
+			continue // being filled: look again
+		case 0:
+			if !atomic.CompareAndSwapUint64(&sh.slots[i], 0, busySlot) {
+				continue // lost the race for it: look again
+			}
+			atomic.OrUint64(&sh.fresh[i/64], 1<<(i%64))
+			atomic.StoreUint64(&sh.slots[i], fp)
+			return int(i), probeFresh
+		}
+		if i++; i == n {
+			i = 0
+		}
+	}
+}
+
+// room is how many more fingerprints the shard takes before it must grow.
+func (sh *fpShard) room() int {
+	return len(sh.slots)*maxLoadPct/100 - sh.count
+}
+
+// prepareShared makes sure the shard has room for want more
+// fingerprints and a fresh bitmap, before a block of several workers.
+func (sh *fpShard) prepareShared(want int) {
+	for sh.room() < want {
+		sh.grow()
+	}
+	if len(sh.fresh) != (len(sh.slots)+63)/64 {
+		sh.fresh = make([]uint64, (len(sh.slots)+63)/64)
+	}
 }
 
 const (
@@ -98,6 +169,13 @@ func (s *fpSet) Insert(fp uint64) bool {
 		sh.grow()
 	}
 	return true
+}
+
+// prefetch starts loading the cache line where fp's probe begins.
+func (s *fpSet) prefetch(fp uint64) {
+	sh := &s.shards[fp&s.mask]
+	i, _ := bits.Mul64(fp, uint64(len(sh.slots)))
+	prefetch(uintptr(unsafe.Pointer(&sh.slots[i])))
 }
 
 // Contains reports whether fp is in the set.
@@ -160,7 +238,7 @@ func (s *fpSet) Len() int {
 func (s *fpSet) Bytes() uint64 {
 	var b uint64
 	for i := range s.shards {
-		b += uint64(len(s.shards[i].slots)) * 8
+		b += uint64(len(s.shards[i].slots)+len(s.shards[i].fresh)) * 8
 	}
 	return b
 }
