@@ -1,11 +1,15 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +43,9 @@ func (e env) check(args []string, simulate bool) int {
 	// would be ignored is an error instead.
 	workers, strategy, maxDepth, noLiveness := new(int), new(string), new(int), new(bool)
 	runs, steps, seed := new(int), new(int), new(uint64)
+	memLimit, checkpoint, recoverDir, shard := new(string), new(string), new(string), new(string)
+	checkpointEvery := new(time.Duration)
+	*checkpointEvery = checker.DefaultCheckpointEvery
 	if simulate {
 		fs.IntVar(runs, "runs", 1000, "number of random walks")
 		fs.IntVar(steps, "steps", 100, "most actions per walk")
@@ -49,6 +56,11 @@ func (e env) check(args []string, simulate bool) int {
 		fs.StringVar(strategy, "strategy", "bfs", "search strategy: bfs or dfs")
 		fs.IntVar(maxDepth, "max-depth", 0, "explore at most this many actions deep (0 = no bound)")
 		fs.BoolVar(noLiveness, "no-liveness", false, "skip eventually and leads-to properties (their check keeps the state graph in memory)")
+		fs.StringVar(memLimit, "mem-limit", "", "bfs: keep the search's data within `SIZE` (e.g. 512MiB, 4GiB), the frontier going to disk beyond it; stop incomplete if even that cannot hold")
+		fs.StringVar(checkpoint, "checkpoint", "", "bfs: write a checkpoint to `DIR` every --checkpoint-every and on Ctrl-C or SIGTERM")
+		fs.DurationVar(checkpointEvery, "checkpoint-every", checker.DefaultCheckpointEvery, "bfs: time between checkpoints")
+		fs.StringVar(recoverDir, "recover", "", "bfs: resume from the checkpoint in `DIR` (same model, parameters, bug and options)")
+		fs.StringVar(shard, "shard", "", "swarm: run shard `i/N` (i from 0) of N diversified depth-first searches; merge their --json reports with 'daggercheck merge'")
 		*runs, *steps = 1, 1
 	}
 	fs.Usage = func() {
@@ -79,6 +91,33 @@ func (e env) check(args []string, simulate bool) int {
 		return e.usageError(fmt.Errorf("--runs %d: want at least 1", *runs))
 	case *steps < 1:
 		return e.usageError(fmt.Errorf("--steps %d: want at least 1", *steps))
+	case *checkpointEvery <= 0:
+		return e.usageError(fmt.Errorf("--checkpoint-every %s: want a positive duration", *checkpointEvery))
+	case *strategy == "dfs" && (*memLimit != "" || *checkpoint != "" || *recoverDir != ""):
+		return e.usageError(fmt.Errorf("--mem-limit, --checkpoint and --recover apply to breadth-first search, not --strategy dfs"))
+	}
+	var limit uint64
+	if *memLimit != "" {
+		if limit, err = parseSize(strings.TrimSpace(*memLimit)); err != nil {
+			return e.usageError(fmt.Errorf("--mem-limit %q: %w", *memLimit, err))
+		}
+		// The cap covers the checker's data; let the Go runtime collect
+		// harder as the whole process nears it, with room for the rest.
+		debug.SetMemoryLimit(int64(min(limit+limit/4+64<<20, math.MaxInt64/2)))
+	}
+	var sh *shardSpec
+	if *shard != "" {
+		if sh, err = parseShard(*shard); err != nil {
+			return e.usageError(fmt.Errorf("--shard %q: %w", *shard, err))
+		}
+		switch {
+		case *workers > 1:
+			return e.usageError(fmt.Errorf("--shard runs one depth-first search on one worker, not --workers %d", *workers))
+		case limit > 0 || *checkpoint != "" || *recoverDir != "":
+			return e.usageError(fmt.Errorf("--shard runs a depth-first search: --mem-limit, --checkpoint and --recover apply to breadth-first search"))
+		}
+		*strategy = "dfs"
+		*maxDepth = sh.depth(*maxDepth)
 	}
 	if *workers == 0 {
 		*workers = runtime.NumCPU()
@@ -90,6 +129,10 @@ func (e env) check(args []string, simulate bool) int {
 	opts := checker.Options{
 		Workers: *workers, MaxDepth: *maxDepth, AllowDeadlock: *allowDeadlock, SkipLiveness: *noLiveness, Only: only, NoSymmetry: *noSymmetry,
 		Seed: *seed, Runs: *runs, Steps: *steps,
+		MemLimit: limit, CheckpointDir: *checkpoint, CheckpointEvery: *checkpointEvery, Recover: *recoverDir,
+	}
+	if sh != nil {
+		opts.Shuffle = sh.seed()
 	}
 	if *progress || e.terminal {
 		opts.Progress = func(p checker.Progress) { printProgress(e.stderr, p) }
@@ -97,6 +140,19 @@ func (e env) check(args []string, simulate bool) int {
 	r, vals, err := en.Build(params, *bug, opts)
 	if err != nil {
 		return e.usageError(err)
+	}
+	if *checkpoint != "" || *recoverDir != "" {
+		// A checkpoint names what it explores, so that it is not resumed
+		// for anything else; Build checked the parameters, so build again
+		// with the identity set.
+		b := *bug
+		if b == "" {
+			b = "none"
+		}
+		opts.Identity = strings.Join(append(append([]string{en.Name}, vals.Assignments()...), "bug="+b), " ")
+		if r, _, err = en.Build(params, *bug, opts); err != nil {
+			return e.usageError(err)
+		}
 	}
 	var res *checker.Result
 	switch {
@@ -108,11 +164,15 @@ func (e env) check(args []string, simulate bool) int {
 		res, err = r.BFS(e.ctx)
 	}
 	if err != nil {
-		// The model broke its contract or the trace log failed: not a verdict.
+		// The model broke its contract, the trace log or a checkpoint
+		// failed, or a checkpoint belongs to another run: not a verdict.
 		fmt.Fprintf(e.stderr, "daggercheck: %v\n", err)
 		return exitUsage
 	}
 	rep := newReport(en.Name, vals.Map(), vals.Assignments(), *bug, res)
+	if sh != nil {
+		rep.Shard, rep.ShardSeed, rep.MaxDepth = sh.String(), opts.Shuffle, *maxDepth
+	}
 	rep.properties, rep.allowDeadlock = r.Properties(), *allowDeadlock
 	if simulate {
 		rep.Seed, rep.Runs, rep.Steps = seed, *runs, *steps
@@ -207,4 +267,25 @@ func writeCounterexample(path string, res *checker.Result, write func(io.Writer)
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// parseSize reads a byte count: a whole number with an optional unit
+// B, K, KB, KiB, M, MB, MiB, G, GB, GiB, T, TB or TiB (all powers of 1024).
+func parseSize(s string) (uint64, error) {
+	num := strings.TrimRightFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	unit := strings.TrimSpace(s[len(num):])
+	n, err := strconv.ParseUint(num, 10, 64)
+	if err != nil {
+		return 0, errors.New("want a size such as 512MiB or 4GiB")
+	}
+	shift := map[string]uint{"": 0, "b": 0, "k": 10, "kb": 10, "kib": 10, "m": 20, "mb": 20, "mib": 20,
+		"g": 30, "gb": 30, "gib": 30, "t": 40, "tb": 40, "tib": 40}
+	sh, ok := shift[strings.ToLower(unit)]
+	if !ok {
+		return 0, fmt.Errorf("unknown unit %q: want B, KiB, MiB, GiB or TiB", unit)
+	}
+	if n == 0 || n > math.MaxUint64>>sh {
+		return 0, errors.New("want a size above zero that fits in 64 bits")
+	}
+	return n << sh, nil
 }

@@ -28,13 +28,24 @@ type report struct {
 	GeneratedStates      uint64            `json:"generated_states"`
 	Depth                int               `json:"depth"`
 	Seconds              float64           `json:"seconds"`
-	StatesPerSecond      float64           `json:"states_per_second"`
+	StatesPerSecond      float64           `json:"states_per_second"` // generated states per second
+	DistinctPerSecond    float64           `json:"distinct_per_second"`
 	FingerprintBytes     uint64            `json:"fingerprint_bytes"`
 	BytesPerState        float64           `json:"bytes_per_state"`
 	CollisionProbability float64           `json:"collision_probability"`
 	// MemoryBytes is what the Go runtime had obtained from the operating
 	// system by the end of the run: a bound on the run's peak memory.
-	MemoryBytes uint64         `json:"memory_bytes"`
+	MemoryBytes uint64 `json:"memory_bytes"`
+	// PeakMemoryBytes is the most memory the process held (mapped by the
+	// Go runtime, not returned to the OS) at the moments it was sampled:
+	// every breadth-first level's end, and the end of the run.
+	PeakMemoryBytes uint64 `json:"peak_memory_bytes"`
+	// SpilledStates counts frontier states written to disk under --mem-limit.
+	SpilledStates uint64 `json:"spilled_states,omitempty"`
+	// Shard, ShardSeed and MaxDepth describe a swarm shard's search.
+	Shard       string         `json:"shard,omitempty"`
+	ShardSeed   uint64         `json:"shard_seed,omitempty"`
+	MaxDepth    int            `json:"max_depth,omitempty"`
 	Coverage    []coverageJSON `json:"coverage"`
 	TraceLength int            `json:"trace_length"`
 	Trace       *traceJSON     `json:"trace,omitempty"`
@@ -86,7 +97,8 @@ func newReport(name string, params map[string]string, assignments []string, bug 
 		Property: res.Property, Description: res.Doc, Reason: res.Reason,
 		Strategy: s.Strategy, Workers: s.Workers,
 		DistinctStates: s.Distinct, GeneratedStates: s.Generated, Depth: s.Depth,
-		Seconds: s.Duration.Seconds(), StatesPerSecond: s.StatesPerSecond(),
+		Seconds: s.Duration.Seconds(), StatesPerSecond: s.StatesPerSecond(), DistinctPerSecond: s.DistinctPerSecond(),
+		SpilledStates:    s.Spilled,
 		FingerprintBytes: s.FingerprintBytes, BytesPerState: s.BytesPerState(),
 		CollisionProbability: s.CollisionProbability, Unwitnessed: res.Unwitnessed, Unjudged: res.Unjudged,
 		TraceLength: res.Trace.Len(), assignments: assignments,
@@ -94,6 +106,7 @@ func newReport(name string, params map[string]string, assignments []string, bug 
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	r.MemoryBytes = ms.Sys
+	r.PeakMemoryBytes = max(s.PeakMemory, ms.Sys-ms.HeapReleased)
 	if res.Property != "" {
 		r.PropertyKind = res.Kind.String()
 	}
@@ -187,7 +200,17 @@ func (r *report) print(w io.Writer, res *checker.Result) {
 	fmt.Fprintf(tw, "  generated states\t%d\n", r.GeneratedStates)
 	fmt.Fprintf(tw, "  depth\t%d\n", r.Depth)
 	fmt.Fprintf(tw, "  time\t%.3fs (%s states/s)\n", r.Seconds, count(uint64(r.StatesPerSecond)))
-	fmt.Fprintf(tw, "  memory\t%.1f MiB (obtained from the OS)\n", float64(r.MemoryBytes)/(1<<20))
+	fmt.Fprintf(tw, "  memory\t%.1f MiB peak, %.1f MiB obtained from the OS\n", float64(r.PeakMemoryBytes)/(1<<20), float64(r.MemoryBytes)/(1<<20))
+	if r.SpilledStates > 0 {
+		fmt.Fprintf(tw, "  spilled\t%d frontier states written to disk (--mem-limit)\n", r.SpilledStates)
+	}
+	if r.Shard != "" {
+		depth := "no depth bound"
+		if r.MaxDepth > 0 {
+			depth = fmt.Sprintf("depth bound %d", r.MaxDepth)
+		}
+		fmt.Fprintf(tw, "  shard\t%s: successor order from seed %d, %s\n", r.Shard, r.ShardSeed, depth)
+	}
 	if r.Strategy != "simulate" {
 		fmt.Fprintf(tw, "  visited set\t%d bytes (%.1f bytes/state)\n", r.FingerprintBytes, r.BytesPerState)
 		fmt.Fprintf(tw, "  collision chance\t%.2g (optimistic estimate, as TLC's)\n", r.CollisionProbability)
