@@ -65,16 +65,22 @@
 // # Free-running mode
 //
 // Driver runs the same steps on two goroutines until its context ends: a
-// TX sweeper (PollTX over every flow) and an RX pipeline (Port.Receive,
-// Arrive, Balance, Schedule). Shared state between them is the
-// connection table (atomic) and the counters (atomic); the control plane
-// may run on any goroutine. Idle goroutines spin a little, then yield,
-// then sleep briefly (a polling discipline: with more runnable goroutines
-// than cores pure spinning starves the others).
+// TX sweeper (PollTX over every flow) and an RX pipeline (Pump: at most
+// Room arrivals from the Port, so that a slow host stops the network
+// instead of the NIC dropping what it accepted; then Balance and
+// Schedule until quiet). Shared state between them is the connection
+// table (atomic) and the counters (atomic); the control plane may run on
+// any goroutine. The polling discipline: an idle goroutine yields for a
+// while, then parks on a Bell that producers ring (WakeTX after writing a
+// TX ring, WakeRX on an arrival, Config.OnDeliver for the host's side of
+// an RX ring) — with more runnable goroutines than cores, pure spinning
+// starves the others.
 //
-// Loopback connects two NICs in process with a pair of impl/ring rings as
-// the wire (LoopbackPorts); LinkPort connects a NIC to impl/transport
-// endpoints or sockets, one per connection.
+// NewLoopback wires two NICs in process with a pair of impl/ring rings
+// (LoopbackLink); LinkPort is the Port over one Link per connection:
+// a LoopbackLink, a transport.Endpoint in step mode (the caller moves its
+// frames, as traces/e2e_test.go does over a FaultyNetwork), or a
+// transport.Socket over real UDP.
 //
 // The package imports impl/ring, impl/transport and the standard library;
 // never model/.
