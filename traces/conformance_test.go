@@ -346,6 +346,11 @@ func BenchmarkTransportConformance(b *testing.B) {
 	benchmarkWalks(b, func(rt *rapid.T, s *failureSink) int { return xportWalk(rt, xportDraw{}, s) })
 }
 
+func BenchmarkTransportOverFaultyNetworkConformance(b *testing.B) {
+	var st netStats
+	benchmarkWalks(b, func(rt *rapid.T, s *failureSink) int { return xportFaultyWalk(rt, s, &st) })
+}
+
 func BenchmarkNICConformance(b *testing.B) {
 	benchmarkWalks(b, func(rt *rapid.T, s *failureSink) int { return nicWalk(rt, nicDraw{}, s) })
 }

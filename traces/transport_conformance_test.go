@@ -250,6 +250,32 @@ type xport struct {
 	cli, srv []transport.Endpoint
 	wire     [2][system.MaxClients][][]byte // [dir][conn]: frames in flight, oldest first
 	taken    [2][system.MaxClients]uint64   // [dir][conn]: packets the application took
+
+	// With a FaultyNetwork, the frames go there instead of the wire, and
+	// shadow is the multiset of them in flight, kept from what was sent
+	// and what each Step took.
+	net    *transport.FaultyNetwork
+	shadow [2][system.MaxClients][]system.Packet
+}
+
+// xportNames are the FaultyNetwork's endpoint names of channel (dir,
+// conn): from, to.
+func xportNames(dir, conn int) (string, string) {
+	c, s := fmt.Sprintf("c%d", conn), fmt.Sprintf("s%d", conn)
+	if dir == xToClient {
+		return s, c
+	}
+	return c, s
+}
+
+func (h *xport) track(dir, conn int, p system.Packet) {
+	h.shadow[dir][conn] = append(h.shadow[dir][conn], p)
+}
+
+func (h *xport) untrack(dir, conn int, p system.Packet) {
+	if i := slices.Index(h.shadow[dir][conn], p); i >= 0 {
+		h.shadow[dir][conn] = slices.Delete(h.shadow[dir][conn], i, i+1)
+	}
 }
 
 func newXport(m *system.Model) (*xport, error) {
@@ -336,7 +362,19 @@ func (h *xport) put(dir, conn int, frames []transport.Frame) error {
 		if err != nil {
 			return err
 		}
-		h.wire[dir][conn] = append(h.wire[dir][conn], b)
+		if h.net == nil {
+			h.wire[dir][conn] = append(h.wire[dir][conn], b)
+			continue
+		}
+		p, err := h.abstract(dir, b)
+		if err != nil {
+			return err
+		}
+		from, to := xportNames(dir, conn)
+		if err := h.net.Send(from, to, f); err != nil {
+			return err
+		}
+		h.track(dir, conn, p)
 	}
 	return nil
 }
@@ -488,7 +526,13 @@ func (h *xport) compare(s system.State) string {
 				}
 				impl = append(impl, p.String())
 			}
+			for _, p := range h.shadow[dir][conn] {
+				impl = append(impl, p.String())
+			}
 		}
+	}
+	if h.net != nil && h.net.InFlight() != len(impl) {
+		return fmt.Sprintf("the FaultyNetwork has %d frames in flight, the test counted %d", h.net.InFlight(), len(impl))
 	}
 	slices.Sort(model)
 	slices.Sort(impl)
@@ -619,4 +663,231 @@ func TestTransportStaleDuplicateAck(t *testing.T) {
 	if err := replayXport(f); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The transports over impl/transport's FaultyNetwork against the system
+// model. The endpoints' steps are drawn from those the model enables, as
+// in TestTransportConformsToSystemModel; the network's step is the
+// FaultyNetwork's own (Step: a channel and, by its seeded PCG, a frame
+// and the faults to inject), and the model must allow what it did:
+//
+//	FaultyNetwork event              model steps
+//	delivered                        deliver p (reorder p if p is not at
+//	                                 the head of its channel in the model)
+//	[reorder] delivered              the same
+//	[...+lose]                       lose p
+//	[...+duplicate] (delivered, a    duplicate p, then deliver or reorder p
+//	copy left in flight)
+//
+// The frames in flight are compared as a multiset with the model's: the
+// FaultyNetwork does not show its queues, so the test keeps the multiset
+// from what the endpoints sent and what each Step took, and checks its
+// size against InFlight. The fault budgets: lose and duplicate are
+// compared exactly; a duplicate's copy goes to a random place in its
+// channel (the model appends it), so taking it early is a reorder in the
+// model's eyes that the FaultyNetwork does not count — the model gets the
+// reorder budget plus the duplicate budget, and the test checks that it
+// used at most as many reorders as the FaultyNetwork reordered and
+// duplicated. One client (and, under udp, one retry) keeps the model's
+// network of MaxNet packets mostly from filling; where it is full the
+// model cannot duplicate and the FaultyNetwork still can, and the walk
+// ends there, as it does where the FaultyNetwork delivers a stale
+// duplicate (see xportMoves).
+func TestTransportOverFaultyNetworkConformsToSystemModel(t *testing.T) {
+	sink := &failureSink{dir: rapidDir("TestTransportOverFaultyNetworkConformsToSystemModel")}
+	var walks, steps int
+	var st netStats
+	defer logRate(t, time.Now(), &walks, &steps)
+	defer func() {
+		t.Logf("the FaultyNetwork lost %d frames, duplicated %d, reordered %d; %d walks ended early (a stale duplicate, or a duplicate with the model's network full)",
+			st.lost, st.duplicated, st.reordered, st.ended)
+		if walks >= 100 && (st.lost == 0 || st.duplicated == 0) {
+			t.Errorf("the FaultyNetwork lost or duplicated nothing in %d walks: the test does not exercise faults", walks)
+		}
+	}()
+	rapid.Check(t, func(rt *rapid.T) {
+		walks++
+		steps += xportFaultyWalk(rt, sink, &st)
+	})
+}
+
+// netStats count what the FaultyNetwork did over a test's walks.
+type netStats struct{ lost, duplicated, reordered, ended int }
+
+func xportFaultyWalk(rt *rapid.T, sink *failureSink, st *netStats) int {
+	udp := rapid.Bool().Draw(rt, "udp")
+	budget := transport.Faults{
+		Lose:      rapid.IntRange(0, 3).Draw(rt, "losses"),
+		Duplicate: rapid.IntRange(0, 1).Draw(rt, "dups"),
+		Reorder:   rapid.IntRange(0, 2).Draw(rt, "reorders"),
+	}
+	prob := rapid.SampledFrom([]float64{0, 0.2, 0.5})
+	cfg := transport.FaultConfig{
+		Seed1: rapid.Uint64().Draw(rt, "seed1"), Seed2: rapid.Uint64().Draw(rt, "seed2"),
+		Lose: prob.Draw(rt, "p-lose"), Duplicate: prob.Draw(rt, "p-dup"), Reorder: prob.Draw(rt, "p-reorder"),
+		Budget: budget,
+	}
+	params := []string{
+		"transport=" + map[bool]string{true: "udp", false: "reliable"}[udp],
+		"clients=1", "server-flows=1",
+		fmt.Sprintf("calls=%d", rapid.IntRange(1, 3).Draw(rt, "calls")),
+		fmt.Sprintf("losses=%d", budget.Lose),
+		fmt.Sprintf("dups=%d", budget.Duplicate),
+		fmt.Sprintf("reorders=%d", budget.Reorder+budget.Duplicate),
+		fmt.Sprintf("retries=%d", rapid.IntRange(0, 1).Draw(rt, "retries")),
+	}
+	v, err := spec.ParseParams(system.Params, params)
+	if err != nil {
+		rt.Fatal(err)
+	}
+	m, err := system.New(v, "")
+	if err != nil {
+		rt.Fatal(err)
+	}
+	h, err := newXport(m)
+	if err != nil {
+		rt.Fatal(err)
+	}
+	h.net = transport.NewFaultyNetwork(cfg)
+	s := m.Init()[0]
+	w := newWalkLog("system", v.Assignments(), "", checker.New(m, checker.Options{}), m.Actions(), s)
+	fail := func(format string, args ...any) {
+		rt.Fatalf("%s\nFaultyNetwork %+v; %s", fmt.Sprintf(format, args...), cfg, sink.keep(w))
+	}
+	// take runs one model step, the one named, on the model only: the
+	// implementation's side of a network step is the FaultyNetwork's.
+	ended := false // the FaultyNetwork delivered a stale duplicate (see xportMoves): the walk ends there
+	take := func(name string, p system.Packet) bool {
+		for _, mv := range xportMoves(m, s, -1) {
+			a := mv.a
+			if m.Actions()[a.Kind].Name == name && a.Args[0] == int(p.Dir) && a.Args[1] == int(p.Conn) &&
+				a.Args[2] == int(p.Kind) && a.Args[3] == int(p.Seq) && a.Args[4] == int(p.Call) {
+				w.add(mv.a, mv.s)
+				s = mv.s
+				return true
+			}
+		}
+		return false
+	}
+	actions := map[string]func(*rapid.T){
+		"": func(rt *rapid.T) {
+			if ended {
+				return
+			}
+			if diff := h.compare(s); diff != "" {
+				fail("after step %d (%s): %s", len(w.walk)-1, w.walk[len(w.walk)-1].Label(), diff)
+			}
+			left := h.net.Budget()
+			used := func(n int) int { return n - int(s.Reorders) }(budget.Reorder + budget.Duplicate)
+			switch {
+			case left.Lose != int(s.Losses) || left.Duplicate != int(s.Dups):
+				fail("fault budget: model lose=%d dup=%d left, FaultyNetwork %s", s.Losses, s.Dups, left)
+			case used > (budget.Reorder-left.Reorder)+(budget.Duplicate-left.Duplicate):
+				fail("the model used %d reorders, the FaultyNetwork reordered %d and duplicated %d", used,
+					budget.Reorder-left.Reorder, budget.Duplicate-left.Duplicate)
+			}
+		},
+		"network": func(rt *rapid.T) {
+			if ended || h.net.InFlight() == 0 {
+				rt.Skip("nothing in flight")
+			}
+			ev, _ := h.net.Step()
+			if ev.Err != nil {
+				fail("the FaultyNetwork carried a malformed frame: %v", ev.Err)
+			}
+			dir, conn := xToServer, int(ev.Frame.Conn)
+			if strings.HasPrefix(ev.From, "s") {
+				dir = xToClient
+			}
+			b, err := transport.EncodeFrame(ev.Frame)
+			if err != nil {
+				fail("%v", err)
+			}
+			p, err := h.abstract(dir, b)
+			if err != nil {
+				fail("%v", err)
+			}
+			h.untrack(dir, conn, p)
+			key := p
+			key.Result = 0 // the model's network actions do not name the result
+			faults := strings.Split(ev.Fault, "+")
+			for _, f := range faults {
+				switch f {
+				case "lose":
+					st.lost++
+				case "duplicate":
+					st.duplicated++
+				case "reorder":
+					st.reordered++
+				}
+			}
+			switch {
+			case slices.Contains(faults, "lose"):
+				if !take("lose", key) {
+					fail("the FaultyNetwork lost %s (%s); the model cannot", p, ev)
+				}
+				return
+			case slices.Contains(faults, "duplicate"):
+				if s.N == system.MaxNet {
+					// The model's network holds at most MaxNet packets, so
+					// it cannot duplicate now; the walk ends here.
+					ended = true
+					st.ended++
+					return
+				}
+				if !take("duplicate", key) {
+					fail("the FaultyNetwork duplicated %s (%s); the model cannot", p, ev)
+				}
+				h.track(dir, conn, p) // the copy left in flight
+			}
+			if p.Kind == xData && staleDuplicate(s, dir, conn, int(p.Seq)) {
+				ended = true
+				st.ended++
+				return
+			}
+			if !take("deliver", key) && !take("reorder", key) {
+				fail("the FaultyNetwork delivered %s (%s); the model can neither deliver nor reorder it", p, ev)
+			}
+			if err := h.endpoint(dir, conn).Receive(ev.Frame); err != nil && !errors.Is(err, transport.ErrBadAck) {
+				fail("Receive %s: %v", ev, err)
+			}
+			if out := h.flush(1-dir, conn); strings.HasPrefix(out, "diverged") {
+				fail("%s", out)
+			}
+		},
+		"quiescent": func(rt *rapid.T) {
+			if ended {
+				return
+			}
+			if len(xportMoves(m, s, -1)) > 0 || h.net.InFlight() > 0 {
+				rt.Skip("the model or the network can move")
+			}
+			if n := h.unacked(); n != 0 {
+				fail("the model has stopped, the implementation has %d frames unacknowledged", n)
+			}
+		},
+	}
+	for _, group := range []string{"client", "server", "timer"} {
+		kinds := xportGroups[group]
+		actions[group] = func(rt *rapid.T) {
+			var moves []xportMove
+			for _, mv := range xportMoves(m, s, -1) {
+				if slices.Contains(kinds, m.Actions()[mv.a.Kind].Name) {
+					moves = append(moves, mv)
+				}
+			}
+			if ended || len(moves) == 0 {
+				rt.Skip("not enabled")
+			}
+			mv := moves[rapid.IntRange(0, len(moves)-1).Draw(rt, group)]
+			st := w.add(mv.a, mv.s)
+			out := h.step(s, mv.a)
+			s = mv.s
+			if strings.HasPrefix(out, "diverged") {
+				fail("step %d (%s): the implementation %s", len(w.walk)-1, st.Label(), out)
+			}
+		}
+	}
+	rt.Repeat(actions)
+	return len(w.walk) - 1
 }
