@@ -16,7 +16,7 @@
 //     generated-state count that do not depend on the number of workers;
 //     depth-first search; a depth bound; seeded random simulation.
 //   - A visited set of 64-bit fingerprints of the states' canonical
-//     encodings (about 10 to 15.4 bytes per state), with TLC's estimate of
+//     encodings (about 10 to 15.7 bytes per state), with TLC's estimate of
 //     the chance that a collision hid a state. Counterexamples are rebuilt
 //     from a disk log of parent fingerprints by replaying the model.
 //   - Properties as data: invariants (Always), reachability witnesses
@@ -27,7 +27,13 @@
 //   - Optional interfaces: Symmetric (a canonical representative),
 //     Formatter (state fields for traces), Terminator (legal final states).
 //   - Statistics: distinct and generated states, depth, states per second,
-//     per-action coverage.
+//     per-action coverage, peak memory.
+//   - Long runs: a memory cap (Options.MemLimit) beyond which the frontier
+//     goes to disk and the run stops Incomplete rather than run out of
+//     memory; checkpoints at level boundaries (Options.CheckpointDir) and
+//     recovery from them (Options.Recover) with the results of an
+//     uninterrupted run; depth-first search in a seeded successor order
+//     (Options.Shuffle) for swarm verification.
 //
 // Checker outcomes are Result values, never errors; an error means the
 // model broke its contract or the trace log could not be written.

@@ -11,6 +11,19 @@
 //	daggercheck history FILE|- [--semantics at-most-once|exactly-once]
 //	                  [--fifo] [--complete] [--json]
 //	daggercheck merge REPORT... [--json]
+//	daggercheck convert FILE [--cfg CFG | -p key=value ... --bug NAME]
+//	                  [--property NAME] [--out TRACE] [--json]
+//
+// convert reads a behaviour of tla/Coherence.tla or tla/Ring.tla — a TLC
+// counterexample written with `-dumpTrace json FILE`, or an ITF trace —
+// and writes the trace file of the same behaviour of the Go model (to
+// --out, or standard output), naming each step by the Go model's action
+// that leads there; `check`'s model re-checks it and `replay` runs it on
+// impl. The constants come from the TLC config (--cfg) or as the Go
+// model's -p and --bug; the outcome is --property's, or the first
+// property the behaviour breaks. It exits 0 once the trace is written,
+// whatever the trace shows, and 2 when a state is not the Go model's
+// successor of the one before (naming both).
 //
 // With no MODEL, check and simulate use the default model. Human output
 // goes to stdout; progress goes to stderr, and only when stderr is a

@@ -44,6 +44,7 @@ commands:
   simulate [MODEL] [flags]               run seeded random walks through MODEL
   replay   TRACE [--bug NAME] [--json]   drive the implementation along a trace file, step by step
   history  FILE|- [flags]                check an RPC history (calls, execs, completions)
+  convert  FILE [--cfg CFG] [flags]      turn a TLC JSON or ITF trace of tla/'s specs into a trace file
   merge    REPORT... [--json]            merge check --json reports (swarm shards): violations, coverage
 
 Run 'daggercheck COMMAND -h' for a command's flags.
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 		return e.replay(rest)
 	case "history":
 		return e.history(rest)
+	case "convert":
+		return e.convert(rest)
 	case "merge":
 		return e.merge(rest)
 	case "help", "-h", "-help", "--help":

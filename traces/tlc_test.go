@@ -1,0 +1,314 @@
+package traces
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/model"
+)
+
+// tlcFixture is a counterexample TLC wrote for a config of tla/ (with
+// `-dumpTrace json`), committed under testdata/tlc/.
+type tlcFixture struct {
+	file, cfg string
+	property  string // the Go property it breaks
+	lasso     bool
+	replay    bool // a coherent-ring trace that impl/ring must reproduce
+}
+
+var tlcFixtures = []tlcFixture{
+	{file: "ring-dagger-tx-no-torn-read.json", cfg: "ring/dagger-tx-no-torn-read.cfg", property: "no-torn-read", replay: true},
+	{file: "ring-bug-header-first.json", cfg: "ring/bug-header-first.cfg", property: "no-torn-read", replay: true},
+	{file: "ring-bug-header-first.itf.json", cfg: "ring/bug-header-first.cfg", property: "no-torn-read", replay: true},
+	{file: "ring-dagger-rx-ids-2-no-stall.json", cfg: "ring/dagger-rx-ids-2-no-stall.cfg", property: "no-stall", lasso: true, replay: true},
+	{file: "coherence-bug-lost-writeback.json", cfg: "coherence/bug-lost-writeback.cfg", property: "data-value"},
+	{file: "coherence-bug-single-vnet.json", cfg: "coherence/bug-single-vnet.cfg", property: checker.DeadlockProperty},
+	{file: "coherence-bug-drop-ack.json", cfg: "coherence/bug-drop-ack.cfg", property: "requests-complete", lasso: true},
+}
+
+// convertFixture parses and converts one committed TLC trace.
+// Without properties it converts with the config's, as TLC checked them.
+func convertFixture(t *testing.T, fx tlcFixture, properties ...string) (*File, *TLATrace) {
+	t.Helper()
+	path := filepath.Join("testdata", "tlc", fx.file)
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	tr, err := ParseTLATrace(path, fh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ReadTLCConfig(filepath.Join("..", "tla", fx.cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, params, bug, err := TLAParams(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if properties == nil {
+		properties = append(cfg.Invariants, cfg.Properties...)
+	}
+	f, err := ConvertTLA(tr, name, params, bug, properties)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, tr
+}
+
+// TestConvertTLCCounterexamples converts every committed TLC
+// counterexample into a trace file, checks that the file names the
+// property TLC refuted, that the Go model re-checks it as a counterexample
+// to that property (independently of the conversion), that it survives
+// its text form, and, for the ring, that impl/ring reproduces it with the
+// trace's protocol and bug and diverges from it without them.
+func TestConvertTLCCounterexamples(t *testing.T) {
+	for _, fx := range tlcFixtures {
+		t.Run(fx.file, func(t *testing.T) {
+			f, tr := convertFixture(t, fx)
+			wantResult := "violation"
+			if fx.property == checker.DeadlockProperty {
+				wantResult = "deadlock"
+			}
+			if f.Outcome.Result != wantResult || (wantResult == "violation" && f.Outcome.Property != fx.property) {
+				t.Fatalf("outcome %s %s, want %s %s", f.Outcome.Result, f.Outcome.Property, wantResult, fx.property)
+			}
+			if (f.Outcome.LoopStart >= 0) != fx.lasso {
+				t.Fatalf("loop start %d, lasso expected: %v", f.Outcome.LoopStart, fx.lasso)
+			}
+			// Every TLA+ state is one step (a lasso may add the step that
+			// closes its loop).
+			if n := len(f.Steps); n != len(tr.States) && !(fx.lasso && n == len(tr.States)+1) {
+				t.Fatalf("%d steps for %d TLA+ states", n, len(tr.States))
+			}
+			// The text form re-reads to the same file, and re-checks.
+			back, err := Parse(fx.file, strings.NewReader(f.String()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if back.String() != f.String() {
+				t.Fatalf("the trace file does not round-trip:\n%s\nvs\n%s", f, back)
+			}
+			en, err := model.Lookup(back.Model)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, _, err := en.Build(back.Params, back.Bug, checker.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.Recheck(back.Trace(), fx.property); err != nil {
+				t.Fatalf("the Go model does not re-check the converted trace: %v", err)
+			}
+			if !fx.replay {
+				return
+			}
+			res, err := Replay(back, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Outcome != Reproduced {
+				t.Fatalf("replay on impl/ring: %s (%s), want %s", res.Outcome, res.Reason, Reproduced)
+			}
+			if res, err := Replay(back, "none"); err != nil || res.Outcome != Diverged {
+				t.Fatalf("replay on the correct impl/ring: %v %v, want %s", res, err, Diverged)
+			}
+		})
+	}
+}
+
+// TestITFAndTLCAgree: the same behaviour as TLC's JSON and as ITF gives
+// the same trace file.
+func TestITFAndTLCAgree(t *testing.T) {
+	a, _ := convertFixture(t, tlcFixtures[1])
+	b, tr := convertFixture(t, tlcFixtures[2])
+	if tr.Format != "itf" {
+		t.Fatalf("format %q, want itf", tr.Format)
+	}
+	if a.String() != b.String() {
+		t.Fatalf("TLC's JSON and ITF convert differently:\n%s\nvs\n%s", a, b)
+	}
+}
+
+// TestConvertNamesTheProperty: the trace of TLC's dagger no-torn-read
+// config breaks no-duplicate too, earlier in the model's list: without
+// properties the conversion names that one, with the config's it names
+// no-torn-read, and a property the behaviour does not break is refused.
+func TestConvertNamesTheProperty(t *testing.T) {
+	f, _ := convertFixture(t, tlcFixtures[0], []string{}...)
+	if f.Outcome.Property != "no-duplicate" {
+		t.Fatalf("property %q, want no-duplicate, the model's first broken", f.Outcome.Property)
+	}
+	f, _ = convertFixture(t, tlcFixtures[0], "NoTornRead")
+	if f.Outcome.Property != "no-torn-read" {
+		t.Fatalf("property %q, want no-torn-read", f.Outcome.Property)
+	}
+	fx := tlcFixtures[0]
+	path := filepath.Join("testdata", "tlc", fx.file)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := ParseTLATrace(path, bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ConvertTLA(tr, "ring", []string{"protocol=dagger"}, "", []string{"FifoOrder", "NoLoss"})
+	if !errors.Is(err, ErrTLA) || !strings.Contains(err.Error(), "breaks none of fifo-order, no-loss") {
+		t.Fatalf("err = %v, want one saying the behaviour breaks none of them", err)
+	}
+}
+
+// TestConvertRejects: input that is not a behaviour of the Go model, or
+// not a TLA+ trace at all, is an ErrTLA naming what is wrong and where.
+func TestConvertRejects(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "tlc", "ring-bug-header-first.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(data)
+	cases := []struct {
+		name, input string
+		params      []string
+		bug         string
+		want        string
+	}{
+		{"not json", "{", nil, "", "not a JSON object"},
+		{"neither format", `{"x": 1}`, nil, "", "neither TLC's JSON trace"},
+		{"no states", `{"counterexample": {"state": [], "action": []}}`, nil, "", "no counterexample states"},
+		{"misnumbered", `{"counterexample": {"state": [[2, {}]], "action": []}}`, nil, "", "state 1: numbered 2"},
+		{"missing variable", strings.ReplaceAll(src, `"bad":[],`, ""), []string{"protocol=credit"}, "header-first", "state 0: bad: the variable is missing"},
+		{"wrong type", strings.ReplaceAll(src, `"sent":{"0":0}`, `"sent":{"0":"x"}`), nil, "header-first", "state 0: sent[0]: want an integer"},
+		{"out of range", strings.ReplaceAll(src, `"sent":{"0":0}`, `"sent":{"0":300}`), nil, "header-first", "sent[0]: 300 is out of range"},
+		{"other constants", src, []string{"slots=4", "batch=4"}, "header-first", "not in the domain"},
+		{"other bug", src, nil, "", "state 1 (TLA+ action TxBegin) is not a successor of state 0"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tr, err := ParseTLATrace("x.json", strings.NewReader(c.input))
+			if err == nil {
+				_, err = ConvertTLA(tr, "ring", c.params, c.bug, nil)
+			}
+			if !errors.Is(err, ErrTLA) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want ErrTLA containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestParseTLAValue(t *testing.T) {
+	for _, s := range []string{
+		`1`, `-3`, `"a\"b"`, `TRUE`, `FALSE`, `{}`, `<<>>`, `{1, 2}`, `<<1, "x", {TRUE}>>`,
+		`[from |-> 1, to |-> 2, type |-> "GetS", line |-> 0, val |-> 0]`, `none`,
+	} {
+		v, err := ParseTLAValue(s)
+		if err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+		w, err := ParseTLAValue(v.String())
+		if err != nil || !w.Equal(v) {
+			t.Fatalf("%s: printed as %s, which reads back as %v (%v)", s, v, w, err)
+		}
+	}
+	for _, s := range []string{``, `[`, `[a |-> ]`, `{1,`, `"x`, `1 2`, `[1 |-> 2]`, strings.Repeat("{", 100)} {
+		if _, err := ParseTLAValue(s); !errors.Is(err, ErrTLA) {
+			t.Fatalf("%q: err = %v, want ErrTLA", s, err)
+		}
+	}
+	set := func(s string) TLAValue { v, _ := ParseTLAValue(s); return v }
+	if !set(`{1, 2}`).Equal(set(`{2, 1}`)) || set(`<<1, 2>>`).Equal(set(`<<2, 1>>`)) {
+		t.Fatal("sets compare regardless of order, sequences in order")
+	}
+}
+
+func TestGoPropertyName(t *testing.T) {
+	for tla, goName := range map[string]string{
+		"SWMR": "swmr", "DataValue": "data-value", "NoUnexpectedMessage": "no-unexpected-message",
+		"RequestsComplete": "requests-complete", "NoTornRead": "no-torn-read", "FifoOrder": "fifo-order",
+		"EventuallyConsumed": "eventually-consumed", "no-stall": "no-stall",
+	} {
+		if got := GoPropertyName(tla); got != goName {
+			t.Errorf("GoPropertyName(%s) = %s, want %s", tla, got, goName)
+		}
+	}
+}
+
+func TestParseTLCConfig(t *testing.T) {
+	cfg, err := ParseTLCConfig("x.cfg", strings.NewReader(`\* a comment
+CONSTANTS
+  Lines = 2
+  MSI = TRUE
+  Bug = "none"
+SPECIFICATION Spec
+INVARIANTS TypeOK SWMR
+PROPERTIES RequestsComplete
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := cfg.Constant("Lines"); !ok || v.Int != 2 {
+		t.Fatalf("Lines = %v", v)
+	}
+	if strings.Join(cfg.Invariants, " ") != "TypeOK SWMR" || strings.Join(cfg.Properties, " ") != "RequestsComplete" {
+		t.Fatalf("invariants %v, properties %v", cfg.Invariants, cfg.Properties)
+	}
+	if _, _, _, err := TLAParams(cfg); !errors.Is(err, ErrTLA) || !strings.Contains(err.Error(), "constant Values is not set") {
+		t.Fatalf("err = %v, want the missing constant named", err)
+	}
+	if _, err := ParseTLCConfig("y.cfg", strings.NewReader("CONSTANTS\n  Lines 2\n")); !errors.Is(err, ErrTLA) || !strings.Contains(err.Error(), "y.cfg:2") {
+		t.Fatalf("err = %v, want y.cfg:2 named", err)
+	}
+}
+
+// TestTLCCasesReadTheRecordedResults: tla/results.tsv has a row for
+// every config under tla/, and each maps to the Go model.
+func TestTLCCasesReadTheRecordedResults(t *testing.T) {
+	for _, spec := range []string{"Coherence", "Ring"} {
+		cases, err := TLCCases("../tla", spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfgs, err := filepath.Glob(filepath.Join("..", "tla", strings.ToLower(spec), "*.cfg"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cases) != len(cfgs) {
+			t.Fatalf("%s: %d rows in tla/results.tsv for %d configs", spec, len(cases), len(cfgs))
+		}
+	}
+}
+
+func FuzzParseTLC(f *testing.F) {
+	for _, fx := range tlcFixtures {
+		data, err := os.ReadFile(filepath.Join("testdata", "tlc", fx.file))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`{"states": [{"x": {"#map": [[{"#bigint": "1"}, {"#set": []}]]}}], "loop": 0}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tr, err := ParseTLATrace("fuzz.json", bytes.NewReader(data))
+		if err != nil {
+			if !errors.Is(err, ErrTLA) {
+				t.Fatalf("error without ErrTLA: %v", err)
+			}
+			return
+		}
+		for _, params := range [][]string{{"protocol=dagger"}, {"dir=rx"}} {
+			if _, err := ConvertTLA(tr, "ring", params, "", nil); err != nil && !errors.Is(err, ErrTLA) {
+				t.Fatalf("error without ErrTLA: %v", err)
+			}
+		}
+		if _, err := ConvertTLA(tr, "coherence", nil, "", nil); err != nil && !errors.Is(err, ErrTLA) {
+			t.Fatalf("error without ErrTLA: %v", err)
+		}
+	})
+}
