@@ -128,7 +128,7 @@ func ringWalk(rt *rapid.T, d ringDraw, sink *failureSink) int {
 			}
 		}
 	}
-	if d := h.compare(w.walk[0].State); d != "" {
+	if d := h.compare(w.fields(0)); d != "" {
 		fail("initial states differ: %s", d)
 	}
 	refuses()
@@ -148,6 +148,7 @@ func ringWalk(rt *rapid.T, d ringDraw, sink *failureSink) int {
 		}
 		mv := moves[rapid.IntRange(0, len(moves)-1).Draw(rt, "move")]
 		st := w.add(mv.a, mv.s)
+		st.State = w.fields(len(w.walk) - 1) // the ring harness compares the model's fields
 		s = mv.s
 		out := h.step(st)
 		if strings.HasPrefix(out, "refused") || strings.HasPrefix(out, "cannot") {
@@ -187,29 +188,49 @@ type walkLog[S any] struct {
 	bug    string
 	c      *checker.Checker[S]
 	kinds  []checker.ActionKind
-	walk   []checker.Step
+	walk   []checker.Step // State filled in by fill, when a failure needs it
+	states []S
 }
 
 func newWalkLog[S any](model string, params []string, bug string, c *checker.Checker[S], kinds []checker.ActionKind, init S) *walkLog[S] {
 	w := &walkLog[S]{model: model, params: params, bug: bug, c: c, kinds: kinds}
-	w.walk = []checker.Step{{Name: "init", State: c.FieldsOf(init)}}
+	w.walk = []checker.Step{{Name: "init"}}
+	w.states = []S{init}
 	return w
 }
 
-// add records the model's step a into state s.
+// add records the model's step a into state s. The state's fields are
+// formatted only when a failure is written (formatting every step would
+// cost more than the comparison itself).
 func (w *walkLog[S]) add(a checker.Action, s S) checker.Step {
 	k := w.kinds[a.Kind]
-	st := checker.Step{Action: a, Name: k.Name, State: w.c.FieldsOf(s)}
+	st := checker.Step{Action: a, Name: k.Name}
 	for j, p := range k.Params {
 		st.Args = append(st.Args, checker.Arg{Name: p, Value: a.Args[j]})
 	}
 	w.walk = append(w.walk, st)
+	w.states = append(w.states, s)
 	return st
+}
+
+// fields is step i's state, formatted.
+func (w *walkLog[S]) fields(i int) []checker.Field {
+	if w.walk[i].State == nil {
+		w.walk[i].State = w.c.FieldsOf(w.states[i])
+	}
+	return w.walk[i].State
+}
+
+func (w *walkLog[S]) fill() {
+	for i := range w.walk {
+		w.fields(i)
+	}
 }
 
 // file is the walk as a trace file: a behaviour of the model (outcome
 // ok), each step with the fields it changed.
 func (w *walkLog[S]) file() *File {
+	w.fill()
 	f := &File{Model: w.model, Params: w.params, Bug: w.bug, Outcome: Outcome{Result: "ok", LoopStart: -1}}
 	for i, st := range w.walk {
 		var prev *checker.Step
@@ -222,6 +243,7 @@ func (w *walkLog[S]) file() *File {
 }
 
 func (w *walkLog[S]) text() string {
+	w.fill()
 	return (&checker.Trace{Steps: w.walk, LoopStart: -1}).String()
 }
 

@@ -165,13 +165,21 @@ func (m *mutantTB) Skipf(format string, args ...any)  { m.Logf("skipped: "+forma
 func (m *mutantTB) Skip(args ...any)                  { m.Log(append([]any{"skipped:"}, args...)...) }
 func (m *mutantTB) SkipNow()                          { m.Log("skipped") }
 
-// reproduce is rapid's line that names the failure's seed and how to
-// rerun it.
+// reproduce is rapid's verdict and its line that names the failure's
+// seed and how to rerun it.
 func (m *mutantTB) reproduce() string {
+	var verdict, seed string
 	for _, l := range strings.Split(m.out.String(), "\n") {
-		if strings.Contains(l, "rapid.seed=") || strings.Contains(l, "[rapid] failed after") {
-			return strings.TrimSpace(l)
+		switch l = strings.TrimSpace(l); {
+		case verdict == "" && strings.HasPrefix(l, "[rapid] failed after"):
+			verdict = l
+		case seed == "" && strings.Contains(l, "rapid.seed="):
+			seed = l[strings.Index(l, "-rapid.seed="):]
+			seed = strings.TrimSuffix(seed, ")")
 		}
 	}
-	return "(rapid printed no seed)"
+	if seed == "" {
+		seed = "(rapid printed no seed)"
+	}
+	return verdict + "\n" + seed
 }
