@@ -330,3 +330,27 @@ func TestUDP(t *testing.T) {
 		})
 	}
 }
+
+// TestClosedConnectionIsCountedNotSilent: a call on a connection the
+// server's NIC has closed is dropped there and counted; the caller's
+// context ends the call. Reopened, the connection works again.
+func TestClosedConnectionIsCountedNotSilent(t *testing.T) {
+	srv := server(t, Config{})
+	cli := client(t, Config{})
+	ctx := running(t, srv, cli)
+	c, err := ConnectLoopback(cli, srv, 7, 0)
+	require.NoError(t, err)
+	require.Equal(t, nic.StatusOK, srv.NIC().Close(7))
+	dctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	_, err = c.Call(dctx, fnEcho, []byte("x"))
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	for srv.NIC().Counters().ClosedConn == 0 {
+		time.Sleep(time.Millisecond) // the request may still be on its way: the deadline only ends the wait
+	}
+	require.Equal(t, uint64(1), srv.NIC().Counters().ClosedConn)
+	require.Equal(t, nic.StatusOK, srv.NIC().Open(7))
+	ret, err := c.Call(ctx, fnEcho, []byte("y"))
+	require.NoError(t, err)
+	require.Equal(t, "y", string(ret))
+}
