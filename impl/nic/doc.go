@@ -16,7 +16,7 @@
 //     ErrBufferFull — each a counted drop. Otherwise the RPC takes the
 //     lowest free slot and waits for the balancer.
 //   - Balance pushes the oldest pending slot's index into a flow FIFO:
-//     responses to their connection's flow, requests by the Balancer.
+//     responses to their connection's flow, requests by Config.LB.
 //     A full FIFO is ErrFIFOFull: the credit profile returns the slot to
 //     the free list, the dagger profile leaks it (both counted).
 //   - Schedule is the TX scheduler's step at its pointer: a burst of
