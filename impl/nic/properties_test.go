@@ -149,3 +149,70 @@ func TestPropKeyHashUserKey(t *testing.T) {
 	))
 	checkProps(t, props)
 }
+
+// TestPropConservation: any sequence of arrivals (any connection,
+// requests and responses, any key), balances, scheduler steps, opens and
+// closes, under either profile and any balancer, keeps the books: every
+// buffer slot is free, pending, queued or leaked, and every RPC that
+// arrived was delivered, is in the pipeline, or was counted as dropped.
+func TestPropConservation(t *testing.T) {
+	props := gopter.NewProperties(propParams(t))
+	props.Property("buffer and RPC conservation", prop.ForAll(
+		func(nflows, batchLog, fifo, lb int, dagger bool, ops []uint16) bool {
+			batch := 1 << batchLog
+			prof := ProfileCredit
+			if dagger {
+				prof = ProfileDagger
+			}
+			n := newNIC(t, nflows, func(c *Config) {
+				c.Conns, c.Buffer, c.FIFODepth, c.Batch, c.LB, c.Profile = 3, 4, max(fifo, batch), batch, LB(lb), prof
+				c.Flows = flows(t, nflows, 4)
+				c.Choose = func(k int) int { return int(ops[0]) % k }
+			})
+			delivered := 0
+			for i, op := range ops {
+				arg := byte(op >> 8)
+				switch op % 6 {
+				case 0, 1:
+					r := req(uint8(arg%4), uint32(i), arg%2)
+					r.Response = op%6 == 1
+					_ = n.Arrive(r)
+				case 2:
+					_, _ = n.Balance()
+				case 3:
+					_, _ = n.Schedule()
+				case 4:
+					if arg%2 == 0 {
+						n.Open(int(arg % 4))
+					} else {
+						n.Close(int(arg % 4))
+					}
+				case 5:
+					delivered += len(drainRX(n, int(arg)%nflows))
+				}
+				c := n.Counters()
+				inPipe := uint64(n.Pending() + n.Queued())
+				if uint64(n.nfree)+inPipe+c.Leaked != 4 {
+					t.Logf("buffer: free %d + pipeline %d + leaked %d != 4", n.nfree, inPipe, c.Leaked)
+					return false
+				}
+				dropped := c.ClosedConn + c.UnknownConn + c.BufferFull + c.FIFOOverflow + c.BadFlow + c.ClosedAtSchedule
+				if c.Arrived != c.Delivered+dropped+inPipe {
+					t.Logf("rpcs: %v, pipeline %d", c, inPipe)
+					return false
+				}
+			}
+			for f := range nflows {
+				delivered += len(drainRX(n, f))
+			}
+			return uint64(delivered) == n.Counters().Delivered
+		},
+		gen.IntRange(1, 3),
+		gen.IntRange(0, 2),
+		gen.IntRange(1, 4),
+		gen.IntRange(0, 3),
+		gen.Bool(),
+		gen.SliceOfN(60, gen.UInt16()).SuchThat(func(v []uint16) bool { return len(v) > 0 }),
+	))
+	checkProps(t, props)
+}
