@@ -77,6 +77,7 @@ type bfsWorker[S any] struct {
 	// their shard's budget was spent.
 	fresh    [][]freshState[S]
 	dups     [][]dupRank
+	firsts   map[uint64]*freshState[S] // resolve's index of a shard's new states
 	used     []int
 	overflow []pendingSucc[S]
 	coverage []uint64
@@ -157,7 +158,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	defer log.close()
 	level := &frontier[S]{dir: c.opts.TraceDir}
 	next := &frontier[S]{dir: c.opts.TraceDir}
-	defer func() { level.release(); next.release() }()
+	defer func() { level.release(false); next.release(false) }()
 
 	ws := make([]*bfsWorker[S], workers)
 	for i := range ws {
@@ -452,8 +453,8 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		return true
 	}
 
-	var order []freshState[S]
 	var byParent []int32
+	var ranks []uint64
 	branching := 8.0 // successors per state, as seen so far
 	expanded := 0    // states expanded so far
 	// blockMany expands a block with several workers, which insert into
@@ -543,7 +544,9 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		// least rank of those who reached it. Shards in parallel.
 		var pcursor atomic.Int64
 		parallel(func(w *bfsWorker[S]) {
-			var refs []*freshState[S]
+			if w.firsts == nil {
+				w.firsts = map[uint64]*freshState[S]{}
+			}
 			for {
 				p := int(pcursor.Add(1)) - 1
 				if p >= parts {
@@ -558,20 +561,20 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 				if ndup == 0 {
 					continue
 				}
-				refs = refs[:0]
+				firsts := w.firsts
+				clear(firsts)
 				for _, v := range ws {
 					for j := range v.fresh[p] {
-						refs = append(refs, &v.fresh[p][j])
+						firsts[v.fresh[p][j].fp] = &v.fresh[p][j]
 					}
 				}
-				slices.SortFunc(refs, func(a, b *freshState[S]) int { return cmp.Compare(a.fp, b.fp) })
 				for _, v := range ws {
 					for _, d := range v.dups[p] {
-						j, ok := slices.BinarySearchFunc(refs, d.fp, func(f *freshState[S], fp uint64) int { return cmp.Compare(f.fp, fp) })
+						f, ok := firsts[d.fp]
 						if !ok {
 							panic("checker: a duplicate of this block's state has no first occurrence")
 						}
-						refs[j].rank = min(refs[j].rank, d.rank)
+						f.rank = min(f.rank, d.rank)
 					}
 					v.dups[p] = v.dups[p][:0]
 				}
@@ -579,8 +582,10 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		})
 		live.distinct.Add(uint64(inserted))
 
-		// Order: the block's new states by rank (a counting sort by
-		// parent, then by emit order within a parent).
+		// Order: the block's new states go straight to their places in the
+		// next level, by rank: a counting sort by parent (workers place
+		// their own states, claiming places atomically), then a sort by
+		// emit order within each parent's few.
 		n := 0
 		for _, w := range ws {
 			for _, f := range w.fresh {
@@ -599,36 +604,63 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		for i := 1; i < len(byParent); i++ {
 			byParent[i] += byParent[i-1]
 		}
-		order = slices.Grow(order[:0], n)[:n]
-		for _, w := range ws {
+		start := len(next.mem)
+		next.mem = slices.Grow(next.mem, n)[:start+n]
+		dest := next.mem[start:]
+		ranks = slices.Grow(ranks[:0], n)[:n]
+		parallel(func(w *bfsWorker[S]) {
 			for p, fs := range w.fresh {
 				for i := range fs {
-					slot := &byParent[int(fs[i].rank>>32)-base]
-					order[*slot] = fs[i]
-					*slot++
+					at := atomic.AddInt32(&byParent[int(fs[i].rank>>32)-base], 1) - 1
+					dest[at] = entry[S]{fp: fs[i].fp, s: fs[i].s}
+					ranks[at] = fs[i].rank
 				}
-				clear(fs)
+				if !spillable {
+					clear(fs) // drop what the states point to, for the collector
+				}
 				w.fresh[p] = fs[:0]
 				if memLimit > 0 {
 					w.fresh[p] = nil // under a cap, give the memory back
 				}
 			}
-		}
-		for i, j := 0, 0; i < n; i = j {
-			for j = i + 1; j < n && order[j].rank>>32 == order[i].rank>>32; j++ {
+		})
+		// byParent[i] now ends parent i's states. Sort each parent's by
+		// rank (insertion sort: a parent has a handful) and log them; the
+		// log's order within a level does not matter.
+		var gcursor atomic.Int64
+		parallel(func(w *bfsWorker[S]) {
+			const chunk = 1024
+			var recs []byte
+			for {
+				lo := int(gcursor.Add(chunk)) - chunk
+				if lo >= len(block) {
+					break
+				}
+				hi := min(lo+chunk, len(block))
+				from := 0
+				if lo > 0 {
+					from = int(byParent[lo-1])
+				}
+				for i := lo; i < hi; i++ {
+					to := int(byParent[i])
+					for j := from + 1; j < to; j++ {
+						for k := j; k > from && ranks[k] < ranks[k-1]; k-- {
+							ranks[k], ranks[k-1] = ranks[k-1], ranks[k]
+							dest[k], dest[k-1] = dest[k-1], dest[k]
+						}
+					}
+					for j := from; j < to; j++ {
+						recs = appendRecord(recs, dest[j].fp, block[i].fp)
+					}
+					from = to
+				}
+				if len(recs) >= 1<<16 {
+					log.write(recs)
+					recs = recs[:0]
+				}
 			}
-			if j-i > 1 {
-				slices.SortFunc(order[i:j], func(a, b freshState[S]) int { return cmp.Compare(a.rank, b.rank) })
-			}
-		}
-		for i := range order {
-			f := &order[i]
-			next.add(entry[S]{fp: f.fp, s: f.s})
-			records = appendRecord(records, f.fp, block[int(f.rank>>32)-base].fp)
-		}
-		log.write(records)
-		records = records[:0]
-		clear(order)
+			log.write(recs)
+		})
 		expanded += len(block)
 		branching = float64(c.totalGenerated(ws, 0)) / float64(expanded)
 		return fits()
@@ -699,7 +731,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			}
 			break
 		}
-		spare := level.release()
+		spare := level.release(!spillable)
 		level, next = next, level
 		if memLimit == 0 {
 			next.mem = spare // reuse the memory; under a cap, give it back

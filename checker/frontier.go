@@ -69,7 +69,6 @@ func (f *frontier[S]) spill() error {
 		return fmt.Errorf("checker: frontier spill %s: %w", f.file.Name(), err)
 	}
 	f.onDisk += len(f.mem)
-	clear(f.mem)
 	f.mem = nil
 	return nil
 }
@@ -105,9 +104,10 @@ func (f *frontier[S]) blocks(size int, fn func(base int, block []entry[S]) bool)
 	return nil
 }
 
-// release drops the level: its file is removed, its memory kept for reuse
-// (returned, emptied) when it is in memory.
-func (f *frontier[S]) release() []entry[S] {
+// release drops the level: its file is removed, its memory returned for
+// reuse, emptied (and zeroed when clearStates, so that the collector does
+// not keep what states point to).
+func (f *frontier[S]) release(clearStates bool) []entry[S] {
 	if f.file != nil {
 		f.file.Close()
 		os.Remove(f.file.Name())
@@ -115,7 +115,9 @@ func (f *frontier[S]) release() []entry[S] {
 	}
 	f.onDisk = 0
 	m := f.mem
-	clear(m)
+	if clearStates {
+		clear(m)
+	}
 	f.mem = nil
 	f.scratch = nil
 	return m[:0]
