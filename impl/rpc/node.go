@@ -246,8 +246,9 @@ func (n *Node) HandleRequest(fn uint16, name string, h RequestHandler) error {
 }
 
 // Start runs the node free-running until ctx ends or Close: the NIC's
-// two polling goroutines, a dispatch thread per flow, and with
-// WorkerPool the workers.
+// two polling goroutines and, when handlers are registered (register
+// them before Start), a dispatch thread per flow and with WorkerPool the
+// workers.
 func (n *Node) Start(ctx context.Context) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -267,6 +268,12 @@ func (n *Node) Start(ctx context.Context) error {
 		for range n.cfg.Workers {
 			n.wg.Go(func() { n.worker(ctx) })
 		}
+	}
+	if len(*n.handlers.Load()) == 0 {
+		// A client-only node needs no dispatch threads: its callers drain
+		// their flows' RX rings themselves (Call, Completions), and one
+		// goroutine fewer polls the cores.
+		return nil
 	}
 	for _, f := range n.flows {
 		n.wg.Go(func() {
