@@ -389,7 +389,9 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			c.checkKind(a)
 			w.coverage[a.Kind]++
 			w.generated++
-			s = c.canonical(s)
+			if c.canon != nil { // not c.canonical(s): that copies the state twice
+				s = c.canon(s)
+			}
 			fp := c.fingerprint(s, &w.buf)
 			if bounded {
 				if !seen.Contains(fp) {
