@@ -1,11 +1,11 @@
 -------------------------------- MODULE Ring --------------------------------
 (***************************************************************************)
-(* Dagger's host-NIC rings, coherent interface: per flow a TX ring (the    *)
-(* CPU produces, the NIC polls in batches and forwards) or an RX ring (the *)
-(* NIC produces, the CPU polls and delivers), each of Slots 64-byte lines. *)
-(* This is the state machine of model/ring (interface=coherent) at its     *)
-(* granularity: a producer's stores to a line are separate steps, a NIC    *)
-(* line read is an atomic snapshot, the host reads an RX line with         *)
+(* Dagger's host-NIC rings: per flow a TX ring (the CPU produces, the NIC  *)
+(* polls in batches and forwards) or an RX ring (the NIC produces, the CPU *)
+(* polls and delivers), each of Slots 64-byte lines; TX over the coherent  *)
+(* interface, doorbells or MMIO.  This is the state machine of model/ring  *)
+(* at its granularity: a producer's stores to a line are separate steps, a *)
+(* NIC line read is an atomic snapshot, the host reads an RX line with     *)
 (* separate loads.  RPC contents are abstracted to the RPC's number.       *)
 (*                                                                         *)
 (* Two profiles: Dagger = TRUE is the published protocol (no credits,      *)
@@ -25,11 +25,18 @@ CONSTANTS
     RPCs,     \* RPCs each flow sends (Go: rpcs)
     Batch,    \* lines per NIC poll, tx (Go: batch)
     IDs,      \* rx: distinct rpc_id values (Go: ids)
+    Interface, \* tx: "coherent", "doorbell" or "mmio" (Go: interface)
     Bug       \* "none" or a name from model/ring's catalogue
 
 ASSUME Flows \in 1..3 /\ Slots \in 1..8 /\ RPCs \in 1..8 /\ Batch \in 1..4 /\ IDs \in 1..16
 ASSUME Slots % Batch = 0
 ASSUME RX \in BOOLEAN /\ Dagger \in BOOLEAN
+ASSUME Interface \in {"coherent", "doorbell", "mmio"}
+ASSUME Interface # "coherent" => ~RX
+ASSUME Interface = "mmio" => Slots = 1 /\ Batch = 1
+\* Behind a doorbell or in an MMIO window no poll falls between the
+\* producer's stores: only the admission bug shows there.
+ASSUME Interface # "coherent" => Bug \in {"none", "credit-overrun"}
 TxBugs == {"header-first", "credit-overrun", "early-credit", "phase-stuck", "late-seen"}
 RxBugs == {"rx-early-credit", "rx-no-phase"}
 ASSUME Bug = "none" \/ (~Dagger /\ Bug \in (IF RX THEN RxBugs ELSE TxBugs))
@@ -64,9 +71,12 @@ VARIABLES
     poll,     \* the tx poller: [flow, slot, read]               (Go: PollFlow, PollSlot, PollRead)
     buf,      \* buf[j]: the lines the current poll has read     (Go: State.Buf)
     pend,     \* seen-state writes not landed: [flow, mask, val, count]  (Go: PendFlow, PendMask, PendVal)
-    bad       \* the safety properties a step broke              (Go: State.Bad)
+    bad,      \* the safety properties a step broke              (Go: State.Bad)
+    rung,     \* doorbell: rung[f] RPCs announced by doorbells   (Go: Flow.Rung)
+    arrived   \* mmio: arrived[f] window writes not yet taken    (Go: Flow.Arrived)
 
-vars == <<ring, sent, store, seenb, next, credit, load, got, taken, lastc, poll, buf, pend, bad>>
+vars == <<ring, sent, store, seenb, next, credit, load, got, taken, lastc, poll, buf, pend, bad, rung, arrived>>
+ifaceVars == <<rung, arrived>>
 
 NoPend(f) == [flow |-> f, mask |-> {}, val |-> {}, count |-> 0]
 
@@ -85,6 +95,8 @@ Init ==
     /\ buf = [j \in BufIds |-> Empty]
     /\ pend = NoPend(0)
     /\ bad = {}
+    /\ rung = [f \in FlowIds |-> 0]
+    /\ arrived = [f \in FlowIds |-> 0]
 
 (***************************************************************************)
 (* Consumption (Go: consume).  The history h is [taken, last, bad]; the    *)
@@ -141,28 +153,40 @@ Buffered(f, r) ==
          /\ IF Dagger THEN l.flag # seenb[f][poll.slot + j]
                       ELSE r - 1 >= next[f] /\ l.flag = Phase(r - 1)
 
+\* Doorbell: after a batch of RPCs (or the last ones) the producer must
+\* ring before it writes the next.  (IF, not \/: see Admits.)
+MustRing(f) ==
+    IF Interface = "doorbell" /\ store[f] = 0
+    THEN IF sent[f] - rung[f] = Batch THEN TRUE ELSE sent[f] = RPCs /\ sent[f] > rung[f]
+    ELSE FALSE
+
 \* The producer of flow f begins RPC sent[f] with the first store.
 TxBegin(f) ==
     LET k == sent[f] IN
     /\ ~RX
+    /\ Interface # "mmio"
     /\ store[f] = 0
+    /\ ~MustRing(f)
     /\ k < RPCs
     /\ Admits(f)
-    /\ bad' = OverwriteBad(f, k, Buffered(f, k - Slots + 1))
+    /\ bad' = OverwriteBad(f, k, Interface = "coherent" /\ Buffered(f, k - Slots + 1))
     /\ ring' = [ring EXCEPT ![f][k % Slots] = StoreLine(@, k, Stores[1])]
     /\ sent' = [sent EXCEPT ![f] = k + 1]
     /\ store' = [store EXCEPT ![f] = 1]
     /\ UNCHANGED <<seenb, next, credit, load, got, taken, lastc, poll, buf, pend>>
+    /\ UNCHANGED ifaceVars
 
 \* The producer's next store of the RPC it is writing.
 TxStore(f) ==
     LET k == sent[f] - 1
         i == store[f]
     IN /\ ~RX
+       /\ Interface # "mmio"
        /\ i # 0
        /\ ring' = [ring EXCEPT ![f][k % Slots] = StoreLine(@, k, Stores[i + 1])]
        /\ store' = [store EXCEPT ![f] = IF i + 1 = Len(Stores) THEN 0 ELSE i + 1]
        /\ UNCHANGED <<sent, seenb, next, credit, load, got, taken, lastc, poll, buf, pend, bad>>
+       /\ UNCHANGED ifaceVars
 
 \* The name of the store the producer of flow f does next (for traces).
 NextStore(f) == IF store[f] = 0 THEN Stores[1] ELSE Stores[store[f] + 1]
@@ -172,6 +196,7 @@ ReturnCredit(f) ==
     /\ credit[f] < next[f]
     /\ credit' = [credit EXCEPT ![f] = next[f]]
     /\ UNCHANGED <<ring, sent, store, seenb, next, load, got, taken, lastc, poll, buf, pend, bad>>
+    /\ UNCHANGED ifaceVars
 
 (***************************************************************************)
 (* TX: the NIC poller reads the lines of a batch one snapshot at a time,   *)
@@ -183,6 +208,7 @@ PollLine ==
         l == ring[f][slot]
         c == credit[f]
     IN /\ ~RX
+       /\ Interface = "coherent"
        /\ poll.read < Batch
        /\ buf' = [buf EXCEPT ![poll.read] = l]
        /\ poll' = [poll EXCEPT !.read = @ + 1]
@@ -190,6 +216,7 @@ PollLine ==
        /\ credit' = IF Bug = "early-credit" /\ slot = c % Slots /\ l.valid = 1 /\ l.flag = Phase(c)
                     THEN [credit EXCEPT ![f] = c + 1] ELSE credit
        /\ UNCHANGED <<ring, sent, store, seenb, next, load, got, taken, lastc, pend, bad>>
+       /\ UNCHANGED ifaceVars
 
 \* Applies dagger's seen-bit writes of the previous poll (Go: landPending).
 LandSeen(f) ==
@@ -235,6 +262,7 @@ Process ==
         pf == pend.flow
         nextL == IF landed THEN [next EXCEPT ![pf] = (@ + pend.count) % 256] ELSE next
     IN /\ ~RX
+       /\ Interface = "coherent"
        /\ poll.read = Batch
        /\ taken' = [taken EXCEPT ![f] = h.taken]
        /\ lastc' = [lastc EXCEPT ![f] = h.last]
@@ -253,6 +281,86 @@ Process ==
        /\ buf' = [j \in BufIds |-> Empty]
        /\ poll' = AdvancePoll
        /\ UNCHANGED <<ring, sent, store, credit, load, got>>
+       /\ UNCHANGED ifaceVars
+
+(***************************************************************************)
+(* TX over doorbells: the producer writes a batch of slots, then rings an  *)
+(* MMIO doorbell carrying how many RPCs are ready; the NIC DMA-reads the   *)
+(* announced lines, each taken as new because the doorbell says so.        *)
+(***************************************************************************)
+Doorbell(f) ==
+    /\ ~RX
+    /\ MustRing(f)
+    /\ rung' = [rung EXCEPT ![f] = sent[f]]
+    /\ UNCHANGED <<ring, sent, store, seenb, next, credit, load, got, taken, lastc, poll, buf, pend, bad, arrived>>
+
+DmaRead(f) ==
+    LET h == Consume(History(f), ring[f][next[f] % Slots]) IN
+    /\ ~RX
+    /\ Interface = "doorbell"
+    /\ next[f] < rung[f]
+    /\ taken' = [taken EXCEPT ![f] = h.taken]
+    /\ lastc' = [lastc EXCEPT ![f] = h.last]
+    /\ bad' = h.bad
+    /\ next' = [next EXCEPT ![f] = @ + 1]
+    /\ UNCHANGED <<ring, sent, store, seenb, credit, load, got, poll, buf, pend, rung, arrived>>
+
+(***************************************************************************)
+(* TX over MMIO: the CPU pushes each RPC into the NIC's window for its     *)
+(* flow (slot 0 stands for it), and each write that arrives makes the NIC  *)
+(* take the window.  Dagger's wide store is split in two halves (header    *)
+(* and first arguments; the rest), credit's is one 64-byte store that      *)
+(* waits for the NIC's credit.                                             *)
+(***************************************************************************)
+MmioWriteLo(f) ==
+    LET k == sent[f] IN
+    /\ ~RX
+    /\ Interface = "mmio"
+    /\ Dagger
+    /\ store[f] = 0
+    /\ k < RPCs
+    /\ bad' = OverwriteBad(f, k, FALSE)
+    /\ ring' = [ring EXCEPT ![f][0] = [@ EXCEPT !.valid = 1, !.flag = Phase(k), !.hdr = k + 1]]
+    /\ sent' = [sent EXCEPT ![f] = k + 1]
+    /\ store' = [store EXCEPT ![f] = 1]
+    /\ arrived' = [arrived EXCEPT ![f] = @ + 1]
+    /\ UNCHANGED <<seenb, next, credit, load, got, taken, lastc, poll, buf, pend, rung>>
+
+\* The second half of RPC sent[f] - 1: its arguments, numbered from 1.
+MmioWriteHi(f) ==
+    /\ ~RX
+    /\ Interface = "mmio"
+    /\ store[f] = 1
+    /\ ring' = [ring EXCEPT ![f][0].args = sent[f]]
+    /\ store' = [store EXCEPT ![f] = 0]
+    /\ arrived' = [arrived EXCEPT ![f] = @ + 1]
+    /\ UNCHANGED <<sent, seenb, next, credit, load, got, taken, lastc, poll, buf, pend, bad, rung>>
+
+MmioWrite(f) ==
+    LET k == sent[f] IN
+    /\ ~RX
+    /\ Interface = "mmio"
+    /\ ~Dagger
+    /\ store[f] = 0
+    /\ k < RPCs
+    /\ Admits(f)
+    /\ bad' = OverwriteBad(f, k, FALSE)
+    /\ ring' = [ring EXCEPT ![f][0] = [valid |-> 1, flag |-> Phase(k), hdr |-> k + 1, args |-> k + 1]]
+    /\ sent' = [sent EXCEPT ![f] = k + 1]
+    /\ arrived' = [arrived EXCEPT ![f] = @ + 1]
+    /\ UNCHANGED <<store, seenb, next, credit, load, got, taken, lastc, poll, buf, pend, rung>>
+
+MmioTake(f) ==
+    LET h == Consume(History(f), ring[f][0]) IN
+    /\ ~RX
+    /\ Interface = "mmio"
+    /\ arrived[f] > 0
+    /\ taken' = [taken EXCEPT ![f] = h.taken]
+    /\ lastc' = [lastc EXCEPT ![f] = h.last]
+    /\ bad' = h.bad
+    /\ arrived' = [arrived EXCEPT ![f] = @ - 1]
+    /\ next' = [next EXCEPT ![f] = @ + 1]
+    /\ UNCHANGED <<ring, sent, store, seenb, credit, load, got, poll, buf, pend, rung>>
 
 (***************************************************************************)
 (* RX.                                                                     *)
@@ -270,6 +378,7 @@ NicWrite(f) ==
                      [valid |-> 1, flag |-> Phase(k), hdr |-> k + 1, args |-> k + 1]]
        /\ sent' = [sent EXCEPT ![f] = k + 1]
        /\ UNCHANGED <<store, seenb, next, credit, load, got, taken, lastc, poll, buf, pend>>
+       /\ UNCHANGED ifaceVars
 
 Fresh(f, slot, l) ==
     /\ l.valid = 1
@@ -290,6 +399,7 @@ LoadHeader(f) ==
                             THEN [credit EXCEPT ![f] = next[f] + 1] ELSE credit
           ELSE UNCHANGED <<got, load, credit>>
        /\ UNCHANGED <<ring, sent, store, seenb, next, taken, lastc, poll, buf, pend, bad>>
+       /\ UNCHANGED ifaceVars
 
 LoadArgs(f) ==
     LET slot == next[f] % Slots
@@ -310,6 +420,7 @@ LoadArgs(f) ==
                /\ load' = [load EXCEPT ![f] = 2]
                /\ UNCHANGED <<taken, lastc, bad, seenb, next>>
        /\ UNCHANGED <<ring, sent, store, credit, poll, buf, pend>>
+       /\ UNCHANGED ifaceVars
 
 \* Credit: re-check the header word; if the line changed, drop the copy
 \* and read it again.
@@ -329,12 +440,15 @@ Recheck(f) ==
        /\ load' = [load EXCEPT ![f] = 0]
        /\ got' = [got EXCEPT ![f] = Empty]
        /\ UNCHANGED <<ring, sent, store, seenb, credit, poll, buf, pend>>
+       /\ UNCHANGED ifaceVars
 
 \* Each action is guarded by the ring it belongs to (RX or ~RX), so that
 \* Next is a plain disjunction and TLC names every step's action.
 Next ==
     \/ \E f \in FlowIds :
           \/ TxBegin(f) \/ TxStore(f) \/ ReturnCredit(f)
+          \/ Doorbell(f) \/ DmaRead(f)
+          \/ MmioWriteLo(f) \/ MmioWriteHi(f) \/ MmioWrite(f) \/ MmioTake(f)
           \/ NicWrite(f) \/ LoadHeader(f) \/ LoadArgs(f) \/ Recheck(f)
     \/ PollLine
     \/ Process
@@ -346,6 +460,9 @@ Fairness ==
                                   /\ WF_vars(LoadArgs(f)) /\ WF_vars(Recheck(f))
                                   /\ WF_vars(ReturnCredit(f))
     ELSE /\ \A f \in FlowIds : WF_vars(TxBegin(f)) /\ WF_vars(TxStore(f)) /\ WF_vars(ReturnCredit(f))
+         /\ \A f \in FlowIds : WF_vars(Doorbell(f)) /\ WF_vars(DmaRead(f))
+         /\ \A f \in FlowIds : /\ WF_vars(MmioWriteLo(f)) /\ WF_vars(MmioWriteHi(f))
+                               /\ WF_vars(MmioWrite(f)) /\ WF_vars(MmioTake(f))
          /\ WF_vars(PollLine) /\ WF_vars(Process)
 
 Spec == Init /\ [][Next]_vars /\ Fairness
@@ -358,8 +475,11 @@ TypeOK ==
     /\ sent \in [FlowIds -> 0 .. RPCs]
     /\ store \in [FlowIds -> 0 .. 3]
     /\ seenb \in [FlowIds -> [SlotIds -> 0 .. 16]]
-    \* late-seen's late count can wrap below zero, as Go's uint8 does.
-    /\ next \in [FlowIds -> IF Bug = "late-seen" THEN 0 .. 255 ELSE 0 .. RPCs]
+    \* late-seen's late count can wrap below zero, as Go's uint8 does; a
+    \* split MMIO store arrives twice, and the NIC takes the window each time.
+    /\ next \in [FlowIds -> CASE Bug = "late-seen" -> 0 .. 255
+                               [] Interface = "mmio" -> 0 .. 2 * RPCs
+                               [] OTHER -> 0 .. RPCs]
     /\ credit \in [FlowIds -> 0 .. RPCs]
     /\ load \in [FlowIds -> 0 .. 2]
     /\ got \in [FlowIds -> Lines]
@@ -369,6 +489,8 @@ TypeOK ==
     /\ buf \in [BufIds -> Lines]
     /\ pend \in [flow: FlowIds, mask: SUBSET SlotIds, val: SUBSET SlotIds, count: 0 .. 255]
     /\ bad \subseteq {"duplicate", "torn", "overwrite", "loss", "order"}
+    /\ rung \in [FlowIds -> 0 .. RPCs]
+    /\ arrived \in [FlowIds -> 0 .. 2 * RPCs]
 
 NoDuplicate == "duplicate" \notin bad   \* no RPC consumed twice
 NoTornRead == "torn" \notin bad         \* every line consumed has header and arguments of one RPC
@@ -384,6 +506,13 @@ Waiting ==
         LET l == ring[f][i] IN
         /\ l.valid = 1 /\ l.hdr # 0 /\ l.hdr = l.args /\ (l.hdr - 1) \notin taken[f]
         /\ ~(~RX /\ store[f] # 0 /\ l.hdr = sent[f])   \* its write is still in progress
+
+\* With doorbells or MMIO nothing polls, so once the producers have
+\* written everything no action may be enabled: the end of the run, not a
+\* deadlock (Go: Terminal).  Configs of those interfaces turn TLC's
+\* deadlock check off and check DeadlockFree instead.
+Terminated == \A f \in FlowIds : sent[f] = RPCs /\ store[f] = 0
+DeadlockFree == Terminated \/ ENABLED Next
 
 EventuallyConsumed == <>AllConsumed
 NoStall == Waiting ~> ~Waiting

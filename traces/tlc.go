@@ -750,14 +750,15 @@ func (c *TLCConfig) Constant(name string) (TLAValue, bool) {
 type tlaParam struct {
 	constant, param string
 	words           [2]string // for a boolean constant: the values for FALSE and TRUE
+	str             bool      // a string constant, taken as it is
 }
 
 var tlaParams = map[string][]tlaParam{
-	"coherence": {{"Lines", "lines", [2]string{}}, {"Values", "values", [2]string{}}, {"Writes", "writes", [2]string{}},
-		{"MSI", "protocol", [2]string{"mesi", "msi"}}, {"Ordered", "channels", [2]string{"unordered", "ordered"}}},
-	"ring": {{"RX", "dir", [2]string{"tx", "rx"}}, {"Dagger", "protocol", [2]string{"credit", "dagger"}},
-		{"Flows", "flows", [2]string{}}, {"Slots", "slots", [2]string{}}, {"RPCs", "rpcs", [2]string{}},
-		{"Batch", "batch", [2]string{}}, {"IDs", "ids", [2]string{}}},
+	"coherence": {{"Lines", "lines", [2]string{}, false}, {"Values", "values", [2]string{}, false}, {"Writes", "writes", [2]string{}, false},
+		{"MSI", "protocol", [2]string{"mesi", "msi"}, false}, {"Ordered", "channels", [2]string{"unordered", "ordered"}, false}},
+	"ring": {{"RX", "dir", [2]string{"tx", "rx"}, false}, {"Dagger", "protocol", [2]string{"credit", "dagger"}, false},
+		{"Flows", "flows", [2]string{}, false}, {"Slots", "slots", [2]string{}, false}, {"RPCs", "rpcs", [2]string{}, false},
+		{"Batch", "batch", [2]string{}, false}, {"IDs", "ids", [2]string{}, false}, {"Interface", "interface", [2]string{}, true}},
 }
 
 // TLAParams maps the constants of a config of tla/Coherence.tla or
@@ -777,13 +778,18 @@ func TLAParams(cfg *TLCConfig) (modelName string, params []string, bug string, e
 		switch {
 		case !ok:
 			return "", nil, "", fmt.Errorf("%w: constant %s is not set", ErrTLA, p.constant)
+		case p.str && v.Kind == TLAString:
+			params = append(params, p.param+"="+v.Str)
 		case p.words[0] != "" && v.Kind == TLABool:
 			params = append(params, p.param+"="+p.words[map[bool]int{false: 0, true: 1}[v.Bool]])
-		case p.words[0] == "" && v.Kind == TLAInt:
+		case !p.str && p.words[0] == "" && v.Kind == TLAInt:
 			params = append(params, p.param+"="+strconv.FormatInt(v.Int, 10))
 		default:
-			return "", nil, "", fmt.Errorf("%w: constant %s = %s: want %s", ErrTLA, p.constant, v,
-				map[bool]string{true: "TRUE or FALSE", false: "an integer"}[p.words[0] != ""])
+			want := map[bool]string{true: "TRUE or FALSE", false: "an integer"}[p.words[0] != ""]
+			if p.str {
+				want = "a string"
+			}
+			return "", nil, "", fmt.Errorf("%w: constant %s = %s: want %s", ErrTLA, p.constant, v, want)
 		}
 	}
 	b, ok := cfg.Constant("Bug")
@@ -797,9 +803,13 @@ func TLAParams(cfg *TLCConfig) (modelName string, params []string, bug string, e
 }
 
 // GoPropertyName is the Go model's name of a property of tla/'s specs:
-// SWMR is swmr, NoTornRead no-torn-read; a name already in that form is
-// returned as it is.
+// SWMR is swmr, NoTornRead no-torn-read; DeadlockFree, Ring.tla's
+// deadlock check for the interfaces where runs may end, is deadlock; a
+// name already in that form is returned as it is.
 func GoPropertyName(tla string) string {
+	if tla == "DeadlockFree" {
+		return checker.DeadlockProperty
+	}
 	var b strings.Builder
 	rs := []rune(tla)
 	for i, r := range rs {
@@ -919,9 +929,6 @@ func ConvertTLA(t *TLATrace, modelName string, params []string, bug string, prop
 		m, err := ring.New(v, bug)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrTLA, err)
-		}
-		if m.Interface != "coherent" {
-			return nil, fmt.Errorf("%w: tla/Ring.tla specifies the coherent interface, not interface=%s", ErrTLA, m.Interface)
 		}
 		return convert(t, modelName, m, v, bug, props, decodeRing(m))
 	}
@@ -1292,7 +1299,7 @@ func cmpMsg(a, b coherence.Msg) int {
 
 // decodeRing reads a state of tla/Ring.tla (its variables: ring, sent,
 // store, seenb, next, credit, load, got, taken, lastc, poll, buf, pend,
-// bad).
+// bad, rung, arrived).
 func decodeRing(m *ring.Model) func(d *decoder, vars map[string]TLAValue) ring.State {
 	return func(d *decoder, vars map[string]TLAValue) ring.State {
 		var s ring.State
@@ -1315,6 +1322,8 @@ func decodeRing(m *ring.Model) func(d *decoder, vars map[string]TLAValue) ring.S
 			fl.Got = line(d.at(d.root(vars, "got"), f))
 			fl.Taken = d.bits(d.at(d.root(vars, "taken"), f), m.RPCs-1)
 			fl.Last = d.u8(d.at(d.root(vars, "lastc"), f), 0, m.RPCs)
+			fl.Rung = d.u8(d.at(d.root(vars, "rung"), f), 0, m.RPCs)
+			fl.Arrived = d.u8(d.at(d.root(vars, "arrived"), f), 0, 2*m.RPCs)
 		}
 		poll := d.root(vars, "poll")
 		s.PollFlow = d.u8(d.at(poll, "flow"), 0, m.Flows-1)
