@@ -468,7 +468,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	blockMany := func(base int, block []entry[S]) bool {
 		// Room in every shard for what the block may insert, so that no
 		// shard grows while workers probe it.
-		expect := int(float64(len(block))*branching/float64(parts)*1.5) + 2
+		expect := int(float64(len(block))*branching/float64(parts)*1.5) + workers
 		for p := range seen.shards {
 			sh := &seen.shards[p]
 			sh.prepareShared(expect)
@@ -492,9 +492,6 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 				live.generated.Add(w.generated - before)
 			}
 		})
-		if halted() || bounded {
-			return !halted()
-		}
 		inserted := 0
 		for _, w := range ws {
 			for p, n := range w.used {
@@ -502,6 +499,9 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 				inserted += n
 				w.used[p] = 0
 			}
+		}
+		if halted() || bounded {
+			return !halted()
 		}
 		// Successors that found their shard's budget spent: settle them
 		// now, one at a time, against this block's new states of their

@@ -56,7 +56,7 @@ func TestMemLimitSpillsAndChangesNothing(t *testing.T) {
 		m    checker.Model[ring.State]
 		room uint64
 	}{
-		{"ok", ringModel(t, "", "flows=2", "slots=2", "batch=2", "rpcs=4"), 16 << 10},
+		{"ok", ringModel(t, "", "flows=2", "slots=2", "batch=2", "rpcs=4"), 32 << 10},
 		{"violation", ringModel(t, "phase-stuck", "flows=2", "slots=2", "batch=2", "rpcs=4"), 16 << 10},
 	}
 	for _, tc := range cases {
