@@ -124,6 +124,10 @@ func (c *Consumer) took(slot int, h HeaderWord) {
 
 // storeCredit publishes n on the credit line.
 func (c *Consumer) storeCredit(n uint64) {
+	if c.r.rec != nil {
+		// Before the store that publishes it: see Recorder.
+		c.r.rec.add(Event{Kind: EventCredit, Flow: c.r.flow, Credit: n})
+	}
 	c.returned = n
 	atomic.StoreUint64(&c.r.credit[0], n)
 }
@@ -190,7 +194,11 @@ func (c *Consumer) PollLine(slot int) (Line, error) {
 // dropped; the error returned joins them. The RPCs taken are still in dst.
 func (c *Consumer) Process(dst []RPC) ([]RPC, error) {
 	var errs []error
+	var taken []Line // recorded lines, when recording
 	take := func(p *polled) {
+		if c.r.rec != nil {
+			taken = append(taken, p.line)
+		}
 		dst = append(dst, RPC{})
 		if err := p.line.decodeInto(&dst[len(dst)-1]); err != nil {
 			c.malformed++
@@ -246,6 +254,9 @@ func (c *Consumer) Process(dst []RPC) ([]RPC, error) {
 		}
 	}
 	c.read = c.read[:0]
+	if len(taken) > 0 {
+		c.r.rec.add(Event{Kind: EventTake, Flow: c.r.flow, Lines: taken})
+	}
 	return dst, errors.Join(errs...)
 }
 
@@ -376,6 +387,9 @@ func (c *Consumer) take(dst *RPC) (bool, error) {
 	slot := int(c.next % uint64(c.r.slots))
 	c.took(slot, c.got.Header())
 	c.next++
+	if c.r.rec != nil {
+		c.r.rec.add(Event{Kind: EventTake, Flow: c.r.flow, Lines: []Line{c.got}})
+	}
 	err := c.got.decodeInto(dst)
 	c.load = LoadHeader
 	if err != nil {

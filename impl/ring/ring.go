@@ -36,6 +36,8 @@ type Ring struct {
 	faults Faults
 	prod   *Producer
 	cons   *Consumer
+	rec    *Recorder // nil: not recording (see Record)
+	flow   int       // the flow index events carry
 }
 
 // NewRing allocates a ring with its own arena.

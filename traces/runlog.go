@@ -1,0 +1,187 @@
+package traces
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// RunLogVersion is the run log format this package writes and reads.
+const RunLogVersion = 1
+
+// RunLog is what a free-running implementation recorded: which model
+// explains it (with parameters), then the observations in log order.
+//
+//	daggercheck-run 1
+//	model ring
+//	param flows=2
+//	param slots=2
+//	event send flow=0 rpc=0
+//	event take flow=0 hdr=0 args=0
+//	event credit flow=0 credit=1
+//
+// Lines whose first non-blank character is # are comments; blank lines
+// are ignored; lines split like a POSIX shell, as trace files do. Which
+// events a model understands, and their fields, is the model's observer's
+// business (Validate); the format only insists on key=value fields with
+// unique keys.
+type RunLog struct {
+	Model  string
+	Params []string
+	Events []Observation
+}
+
+// Observation is one recorded event: a name and its fields.
+type Observation struct {
+	Name   string
+	Fields []ObservedField
+	Line   int // the line it was read from; 0 for a built one
+}
+
+// ObservedField is one key=value of an observation.
+type ObservedField struct{ Key, Value string }
+
+// Get returns the value of the field key and whether it is there.
+func (o *Observation) Get(key string) (string, bool) {
+	for _, f := range o.Fields {
+		if f.Key == key {
+			return f.Value, true
+		}
+	}
+	return "", false
+}
+
+// Int returns the field key as a non-negative integer; the error names
+// the field.
+func (o *Observation) Int(key string) (int, error) {
+	v, ok := o.Get(key)
+	if !ok {
+		return 0, fmt.Errorf("%s: no field %s", o.Name, key)
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%s: field %s=%q is not a non-negative integer", o.Name, key, v)
+	}
+	return n, nil
+}
+
+// String is the observation as its log line says it.
+func (o Observation) String() string {
+	var b strings.Builder
+	b.WriteString(o.Name)
+	for _, f := range o.Fields {
+		b.WriteString(" " + f.Key + "=" + Quote(f.Value))
+	}
+	return b.String()
+}
+
+// Observe builds an observation from name and key, value pairs.
+func Observe(name string, kv ...string) Observation {
+	o := Observation{Name: name}
+	for i := 0; i+1 < len(kv); i += 2 {
+		o.Fields = append(o.Fields, ObservedField{kv[i], kv[i+1]})
+	}
+	return o
+}
+
+// Format writes the log in its text form.
+func (l *RunLog) Format(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "daggercheck-run %d\nmodel %s\n", RunLogVersion, Quote(l.Model))
+	for _, p := range l.Params {
+		fmt.Fprintf(&b, "param %s\n", Quote(p))
+	}
+	for _, o := range l.Events {
+		fmt.Fprintf(&b, "event %s\n", o)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// ParseRunLog reads a run log; name is used in error messages, which wrap
+// ErrSyntax and name the file, the line and what is wrong there.
+func ParseRunLog(name string, r io.Reader) (*RunLog, error) {
+	l := &RunLog{}
+	ls := newLineScanner(r)
+	n := 0
+	fail := func(format string, args ...any) (*RunLog, error) {
+		return nil, fmt.Errorf("%w: %s:%d: %s", ErrSyntax, name, n, fmt.Sprintf(format, args...))
+	}
+	sawVersion := false
+	for {
+		words, ok, err := ls.next()
+		n = ls.line
+		if !ok {
+			break
+		}
+		if err != nil {
+			return fail("%v", err)
+		}
+		key, rest := words[0], words[1:]
+		if !sawVersion && key != "daggercheck-run" {
+			return fail("want \"daggercheck-run %d\" first, got %q", RunLogVersion, key)
+		}
+		switch key {
+		case "daggercheck-run":
+			if sawVersion {
+				return fail("a second version line")
+			}
+			if len(rest) != 1 || rest[0] != strconv.Itoa(RunLogVersion) {
+				return fail("format version %q, this daggercheck reads version %d", strings.Join(rest, " "), RunLogVersion)
+			}
+			sawVersion = true
+		case "model":
+			if l.Model != "" {
+				return fail("a second model line")
+			}
+			if len(l.Events) > 0 {
+				return fail("model after the first event")
+			}
+			if len(rest) != 1 || rest[0] == "" {
+				return fail("want model NAME")
+			}
+			l.Model = rest[0]
+		case "param":
+			if len(l.Events) > 0 {
+				return fail("param after the first event")
+			}
+			if len(rest) != 1 || !strings.Contains(rest[0], "=") || strings.HasPrefix(rest[0], "=") {
+				return fail("want param key=value")
+			}
+			l.Params = append(l.Params, rest[0])
+		case "event":
+			if l.Model == "" {
+				return fail("an event before the model line")
+			}
+			if len(rest) == 0 || strings.Contains(rest[0], "=") {
+				return fail("want event NAME key=value ...")
+			}
+			o := Observation{Name: rest[0], Line: n}
+			for _, w := range rest[1:] {
+				k, v, ok := strings.Cut(w, "=")
+				if !ok || k == "" {
+					return fail("field %q: want key=value", w)
+				}
+				if slices.ContainsFunc(o.Fields, func(f ObservedField) bool { return f.Key == k }) {
+					return fail("field %s given twice", k)
+				}
+				o.Fields = append(o.Fields, ObservedField{k, v})
+			}
+			l.Events = append(l.Events, o)
+		default:
+			return fail("unknown line %q (want model, param or event)", key)
+		}
+	}
+	if err := ls.err(); err != nil {
+		return nil, fmt.Errorf("%w: %s:%d: %v", ErrSyntax, name, ls.line+1, err)
+	}
+	if !sawVersion {
+		return nil, fmt.Errorf("%w: %s: empty: want \"daggercheck-run %d\" first", ErrSyntax, name, RunLogVersion)
+	}
+	if l.Model == "" {
+		return nil, fmt.Errorf("%w: %s: no model line", ErrSyntax, name)
+	}
+	return l, nil
+}
