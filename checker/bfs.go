@@ -75,7 +75,9 @@ type bfsWorker[S any] struct {
 	// Several workers: this block's new states and duplicates, by shard;
 	// inserts per shard; successors left for after the block because
 	// their shard's budget was spent.
-	fresh    [][]freshState[S]
+	fresh    []freshState[S]  // in the order inserted: by rank, but for overflow
+	byShard  [][]int32        // indices into fresh, by shard
+	kept     []*freshState[S] // the order phase's in-order part of fresh
 	dups     [][]dupRank
 	firsts   map[uint64]*freshState[S] // resolve's index of a shard's new states
 	used     []int
@@ -163,7 +165,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	ws := make([]*bfsWorker[S], workers)
 	for i := range ws {
 		ws[i] = &bfsWorker[S]{coverage: make([]uint64, len(c.kinds)), witness: make([]uint64, len(c.props)),
-			fresh: make([][]freshState[S], parts), dups: make([][]dupRank, parts), used: make([]int, parts)}
+			byShard: make([][]int32, parts), dups: make([][]dupRank, parts), used: make([]int, parts)}
 	}
 	// witnessed[i] is set at the end of the first level where a state
 	// satisfies Sometimes property i; witnessFP[i] is the least such
@@ -234,9 +236,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		u := seen.Bytes() + level.memBytes() + next.memBytes()
 		if workers > 1 {
 			for _, w := range ws {
-				for _, o := range w.fresh {
-					u += uint64(cap(o)) * candBytes
-				}
+				u += uint64(cap(w.fresh)) * candBytes
 			}
 		}
 		return u
@@ -370,7 +370,8 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		case probeFresh:
 			w.used[p]++
 			judge(w, q.s, q.fp, depth+1)
-			w.fresh[p] = append(w.fresh[p], freshState[S]{fp: q.fp, rank: q.rank, s: q.s})
+			w.byShard[p] = append(w.byShard[p], int32(len(w.fresh)))
+			w.fresh = append(w.fresh, freshState[S]{fp: q.fp, rank: q.rank, s: q.s})
 		case probeDup:
 			w.dups[p] = append(w.dups[p], dupRank{fp: q.fp, rank: q.rank})
 		}
@@ -455,8 +456,6 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		return true
 	}
 
-	var byParent []int32
-	var ranks []uint64
 	branching := 8.0 // successors per state, as seen so far
 	expanded := 0    // states expanded so far
 	// blockMany expands a block with several workers, which insert into
@@ -520,8 +519,8 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 					shard = p
 					firsts = map[uint64]*freshState[S]{}
 					for _, v := range ws {
-						for j := range v.fresh[p] {
-							firsts[v.fresh[p][j].fp] = &v.fresh[p][j]
+						for _, j := range v.byShard[p] {
+							firsts[v.fresh[j].fp] = &v.fresh[j]
 						}
 					}
 				}
@@ -535,8 +534,9 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 				seen.Insert(q.fp)
 				inserted++
 				judge(w, q.s, q.fp, depth+1)
-				w.fresh[p] = append(w.fresh[p], freshState[S]{fp: q.fp, rank: q.rank, s: q.s})
-				// Appending may have moved the shard's list: map it again.
+				w.byShard[p] = append(w.byShard[p], int32(len(w.fresh)))
+				w.fresh = append(w.fresh, freshState[S]{fp: q.fp, rank: q.rank, s: q.s})
+				// Appending may have moved the list: map it again.
 				shard = -1
 			}
 			clear(w.overflow)
@@ -566,8 +566,8 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 				firsts := w.firsts
 				clear(firsts)
 				for _, v := range ws {
-					for j := range v.fresh[p] {
-						firsts[v.fresh[p][j].fp] = &v.fresh[p][j]
+					for _, j := range v.byShard[p] {
+						firsts[v.fresh[j].fp] = &v.fresh[j]
 					}
 				}
 				for _, v := range ws {
@@ -584,85 +584,60 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		})
 		live.distinct.Add(uint64(inserted))
 
-		// Order: the block's new states go straight to their places in the
-		// next level, by rank: a counting sort by parent (workers place
-		// their own states, claiming places atomically), then a sort by
-		// emit order within each parent's few.
-		n := 0
+		// Order: the block's new states to the next level by rank. Each
+		// worker's are in rank order already (it takes chunks in order),
+		// except those whose rank a duplicate lowered and those settled
+		// after the block (overflow): those go to a list of their own,
+		// sorted; then the lists are merged.
+		var moved []*freshState[S]
+		heads := make([][]*freshState[S], 0, len(ws)+1)
 		for _, w := range ws {
-			for _, f := range w.fresh {
-				n += len(f)
+			kept := w.kept[:0]
+			var top uint64
+			for i := range w.fresh {
+				f := &w.fresh[i]
+				if len(kept) > 0 && f.rank < top {
+					moved = append(moved, f)
+					continue
+				}
+				kept = append(kept, f)
+				top = f.rank
+			}
+			w.kept = kept
+			heads = append(heads, kept)
+			for p := range w.byShard {
+				w.byShard[p] = w.byShard[p][:0]
 			}
 		}
-		byParent = slices.Grow(byParent[:0], len(block)+1)[:len(block)+1]
-		clear(byParent)
+		slices.SortFunc(moved, func(a, b *freshState[S]) int { return cmp.Compare(a.rank, b.rank) })
+		heads = append(heads, moved)
+		for {
+			best := -1
+			for x, h := range heads {
+				if len(h) > 0 && (best < 0 || h[0].rank < heads[best][0].rank) {
+					best = x
+				}
+			}
+			if best < 0 {
+				break
+			}
+			f := heads[best][0]
+			heads[best] = heads[best][1:]
+			next.add(entry[S]{fp: f.fp, s: f.s})
+			records = appendRecord(records, f.fp, block[int(f.rank>>32)-base].fp)
+		}
+		log.write(records)
+		records = records[:0]
 		for _, w := range ws {
-			for _, fs := range w.fresh {
-				for i := range fs {
-					byParent[int(fs[i].rank>>32)-base+1]++
-				}
+			clear(w.kept) // pointers into fresh
+			if !spillable {
+				clear(w.fresh) // drop what the states point to, for the collector
+			}
+			w.fresh = w.fresh[:0]
+			if memLimit > 0 {
+				w.fresh = nil // under a cap, give the memory back
 			}
 		}
-		for i := 1; i < len(byParent); i++ {
-			byParent[i] += byParent[i-1]
-		}
-		start := len(next.mem)
-		next.mem = slices.Grow(next.mem, n)[:start+n]
-		dest := next.mem[start:]
-		ranks = slices.Grow(ranks[:0], n)[:n]
-		parallel(func(w *bfsWorker[S]) {
-			for p, fs := range w.fresh {
-				for i := range fs {
-					at := atomic.AddInt32(&byParent[int(fs[i].rank>>32)-base], 1) - 1
-					dest[at] = entry[S]{fp: fs[i].fp, s: fs[i].s}
-					ranks[at] = fs[i].rank
-				}
-				if !spillable {
-					clear(fs) // drop what the states point to, for the collector
-				}
-				w.fresh[p] = fs[:0]
-				if memLimit > 0 {
-					w.fresh[p] = nil // under a cap, give the memory back
-				}
-			}
-		})
-		// byParent[i] now ends parent i's states. Sort each parent's by
-		// rank (insertion sort: a parent has a handful) and log them; the
-		// log's order within a level does not matter.
-		var gcursor atomic.Int64
-		parallel(func(w *bfsWorker[S]) {
-			const chunk = 1024
-			var recs []byte
-			for {
-				lo := int(gcursor.Add(chunk)) - chunk
-				if lo >= len(block) {
-					break
-				}
-				hi := min(lo+chunk, len(block))
-				from := 0
-				if lo > 0 {
-					from = int(byParent[lo-1])
-				}
-				for i := lo; i < hi; i++ {
-					to := int(byParent[i])
-					for j := from + 1; j < to; j++ {
-						for k := j; k > from && ranks[k] < ranks[k-1]; k-- {
-							ranks[k], ranks[k-1] = ranks[k-1], ranks[k]
-							dest[k], dest[k-1] = dest[k-1], dest[k]
-						}
-					}
-					for j := from; j < to; j++ {
-						recs = appendRecord(recs, dest[j].fp, block[i].fp)
-					}
-					from = to
-				}
-				if len(recs) >= 1<<16 {
-					log.write(recs)
-					recs = recs[:0]
-				}
-			}
-			log.write(recs)
-		})
 		expanded += len(block)
 		branching = float64(c.totalGenerated(ws, 0)) / float64(expanded)
 		return fits()
