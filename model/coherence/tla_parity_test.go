@@ -68,3 +68,22 @@ func assertParity(t *testing.T, c traces.TLCCase, res *checker.Result) {
 		}
 	}
 }
+
+// TestEveryBugHasATLCRefutation: each bug of the catalogue is a TLA+
+// variant (a value of the constant Bug) that TLC refutes, breaking the
+// property the catalogue names.
+func TestEveryBugHasATLCRefutation(t *testing.T) {
+	cases, err := traces.TLCCases("../../tla", "Coherence")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range coherence.Bugs {
+		found := false
+		for _, c := range cases {
+			found = found || c.Bug == b.Name && c.Result != "ok" && traces.GoPropertyName(c.Property) == b.Breaks
+		}
+		if !found {
+			t.Errorf("bug %s: no config in tla/results.tsv where TLC refutes %s", b.Name, b.Breaks)
+		}
+	}
+}

@@ -2,11 +2,13 @@ package ring_test
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/model/modeltest"
 	"github.com/daggercheck/daggercheck/model/ring"
+	"github.com/daggercheck/daggercheck/spec"
 	"github.com/daggercheck/daggercheck/traces"
 )
 
@@ -65,6 +67,43 @@ func assertParity(t *testing.T, c traces.TLCCase, res *checker.Result) {
 	case "deadlock":
 		if res.Trace.Len() != c.TraceStatesCount()-1 {
 			t.Errorf("tla/results.tsv:%d: TLC's deadlock trace has %d states, Go's %d steps", c.Line, c.TraceStatesCount(), res.Trace.Len())
+		}
+	}
+}
+
+// TestEveryBugAndWeakPointHasATLCRefutation: each bug of the catalogue is
+// a TLA+ variant (a value of the constant Bug) that TLC refutes, breaking
+// the property the catalogue names, and each of the published protocol's
+// weak points is refuted by TLC with the parameters that expose it.
+func TestEveryBugAndWeakPointHasATLCRefutation(t *testing.T) {
+	cases, err := traces.TLCCases("../../tla", "Ring")
+	if err != nil {
+		t.Fatal(err)
+	}
+	normal := func(params []string) string {
+		v, err := spec.ParseParams(ring.Params, params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(v.Assignments(), " ")
+	}
+	refuted := func(params []string, bug, property string) bool {
+		for _, c := range cases {
+			if c.Result != "ok" && c.Bug == bug && traces.GoPropertyName(c.Property) == property &&
+				(params == nil || normal(c.Params) == normal(params)) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, b := range ring.Bugs {
+		if !refuted(nil, b.Name, b.Breaks) {
+			t.Errorf("bug %s: no config in tla/results.tsv where TLC refutes %s", b.Name, b.Breaks)
+		}
+	}
+	for _, w := range ring.WeakPoints {
+		if !refuted(w.Params, "", w.Property) {
+			t.Errorf("weak point %q (%v): no config in tla/results.tsv where TLC refutes %s", w.Name, w.Params, w.Property)
 		}
 	}
 }
