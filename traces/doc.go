@@ -7,8 +7,15 @@
 //
 // WriteITF exports a counterexample as ITF JSON (`--itf-out`).
 //
-// To come (issue 6): replay of traces on impl in step mode, validation of recorded impl runs against the models, and the RPC
-// history checker behind `daggercheck history`.
+// Replay drives impl in step mode along a model trace, comparing abstract
+// states after every step. Validate explains a
+// recorded free-running run (RunLog: impl/ring's Recorder events, or an
+// RPC history of an end-to-end run) with a model behaviour, the unlogged
+// internal steps found by a search, and names the first event none
+// explains. ParseHistory and History.Check are the RPC history checker
+// behind `daggercheck history`. The tests hold impl to the models: rapid
+// state-machine tests step for step (conformance), the mutation check,
+// and the end-to-end fault test.
 //
 // It may import spec, model, impl and checker: it is where the models and
 // the implementation meet. Read File first.

@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -349,4 +352,58 @@ func FuzzParseRunLog(f *testing.F) {
 			_, _ = Validate(l, ValidateOptions{MaxStates: 2000})
 		}
 	})
+}
+
+// The run logs docs/validate.md shows are real recordings: regenerated
+// with -rewrite (go test ./traces -run DocRuns -rewrite), and validated
+// here on every run with the outcome their names promise.
+func TestValidateDocRuns(t *testing.T) {
+	dir := filepath.Join("..", "docs", "runs")
+	if *rewrite {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		write := func(name string, format func(io.Writer) error) {
+			var b bytes.Buffer
+			if err := format(&b); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write("ring-tx.run", freeRun(t, []string{"dir=tx", "flows=2", "slots=2", "rpcs=3", "batch=1"}, implring.Faults{}).Format)
+		overrun, _ := implring.BugFaults("credit-overrun")
+		write("ring-tx-credit-overrun.run", gatedRun(t, []string{"dir=tx", "flows=1", "slots=2", "rpcs=3", "batch=1"}, 3, overrun).Format)
+		h, _ := e2eRun(t, 3, 2, 2, false)
+		write("e2e.history", h.Format)
+		h, _ = e2eRun(t, 3, 2, 2, true)
+		write("e2e-exec-twice.history", h.Format)
+	}
+	for name, want := range map[string]string{"ring-tx.run": Valid, "ring-tx-credit-overrun.run": Invalid, "e2e.history": Valid, "e2e-exec-twice.history": Invalid} {
+		fh, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var l *RunLog
+		if strings.HasSuffix(name, ".history") {
+			var h *History
+			if h, err = ParseHistory(name, fh); err == nil {
+				l, err = SystemRunLog(e2eParams, h)
+			}
+		} else {
+			l, err = ParseRunLog(name, fh)
+		}
+		fh.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Validate(l, ValidateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Outcome != want {
+			t.Errorf("%s: want %s, got\n%s", name, want, res)
+		}
+	}
 }

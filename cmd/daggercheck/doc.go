@@ -10,6 +10,7 @@
 //	daggercheck replay TRACE [--bug NAME] [--json]
 //	daggercheck history FILE|- [--semantics at-most-once|exactly-once]
 //	                  [--fifo] [--complete] [--json]
+//	daggercheck validate LOG|- [--history [-p key=value]...] [--max-states N] [--json]
 //	daggercheck merge REPORT... [--json]
 //	daggercheck convert FILE [--cfg CFG | -p key=value ... --bug NAME]
 //	                  [--property NAME] [--out TRACE] [--json]
@@ -24,6 +25,13 @@
 // property the behaviour breaks. It exits 0 once the trace is written,
 // whatever the trace shows, and 2 when a state is not the Go model's
 // successor of the one before (naming both).
+//
+// validate explains a recorded run of the implementation — a run log that
+// impl/ring's Recorder wrote, or with --history an RPC history of an
+// end-to-end run, explained by the system model with the -p parameters —
+// with a behaviour of its model, the steps the log leaves out supplied by
+// the search, and names the first event no behaviour explains (exit 1; 3
+// past --max-states). See docs/validate.md.
 //
 // With no MODEL, check and simulate use the default model. Human output
 // goes to stdout; progress goes to stderr, and only when stderr is a

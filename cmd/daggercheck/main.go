@@ -44,6 +44,7 @@ commands:
   simulate [MODEL] [flags]               run seeded random walks through MODEL
   replay   TRACE [--bug NAME] [--json]   drive the implementation along a trace file, step by step
   history  FILE|- [flags]                check an RPC history (calls, execs, completions)
+  validate LOG|- [flags]                 explain a recorded run of the implementation with a model behaviour
   convert  FILE [--cfg CFG] [flags]      turn a TLC JSON or ITF trace of tla/'s specs into a trace file
   merge    REPORT... [--json]            merge check --json reports (swarm shards): violations, coverage
 
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal 
 		return e.replay(rest)
 	case "history":
 		return e.history(rest)
+	case "validate":
+		return e.validate(rest)
 	case "convert":
 		return e.convert(rest)
 	case "merge":

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestValidateCommand(t *testing.T) {
+	code, stdout, stderr := cli(t, "validate", "../../docs/runs/ring-tx.run")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "result: valid: 18 of 18 events explained by model ring")
+
+	code, stdout, _ = cli(t, "validate", "--json", "../../docs/runs/ring-tx-credit-overrun.run")
+	require.Equal(t, exitViolation, code)
+	var res struct {
+		Result    string   `json:"result"`
+		Events    int      `json:"events"`
+		Explained int      `json:"explained"`
+		Line      int      `json:"line"`
+		Event     string   `json:"event"`
+		Could     []string `json:"model_could_log"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &res))
+	assert.Equal(t, "invalid", res.Result)
+	assert.Equal(t, 2, res.Explained)
+	assert.Equal(t, "send flow=0 rpc=2", res.Event)
+	assert.Equal(t, 10, res.Line)
+	assert.NotEmpty(t, res.Could)
+
+	e2e := []string{"validate", "--history", "-p", "clients=2", "-p", "calls=2", "-p", "server-flows=2",
+		"-p", "losses=1", "-p", "dups=1", "-p", "reorders=2"}
+	code, stdout, stderr = cli(t, append(e2e, "../../docs/runs/e2e.history")...)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "result: valid: 12 of 12 events explained by model system")
+	code, _, _ = cli(t, append(e2e, "../../docs/runs/e2e-exec-twice.history")...)
+	assert.Equal(t, exitViolation, code)
+
+	// A state limit too small to follow the log: incomplete, exit 3.
+	code, _, stderr = cli(t, append(e2e, "--max-states", "5", "../../docs/runs/e2e.history")...)
+	assert.Equal(t, exitIncomplete, code)
+	assert.Contains(t, stderr, "more than 5 model states")
+
+	// Bad input: exit 2 naming the culprit.
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.run")
+	require.NoError(t, os.WriteFile(bad, []byte("daggercheck-run 1\nmodel ring\nevent send flow=0 rpc=x\n"), 0o644))
+	badParams := filepath.Join(dir, "params.run")
+	require.NoError(t, os.WriteFile(badParams, []byte("daggercheck-run 1\nmodel ring\nparam slots=0\n"), 0o644))
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"validate"}, "one run log"},
+		{[]string{"validate", "/no/such/file"}, "/no/such/file"},
+		{[]string{"validate", bad}, "line 3: send: field rpc=\"x\""},
+		{[]string{"validate", badParams}, "slots"},
+		{[]string{"validate", "-p", "clients=2", "../../docs/runs/ring-tx.run"}, "-p goes with --history"},
+		{[]string{"validate", "--max-states", "0", "../../docs/runs/ring-tx.run"}, "--max-states 0"},
+		{[]string{"validate", "--history", "../../docs/runs/ring-tx.run"}, "ring-tx.run:1"},
+		{[]string{"validate", "--history", "-p", "clients=9", "../../docs/runs/e2e.history"}, "clients"},
+		{[]string{"validate", "../../docs/traces/coherence-bug-lost-writeback.trace"}, "daggercheck-run"},
+	} {
+		code, _, stderr := cli(t, tc.args...)
+		assert.Equal(t, exitUsage, code, tc.args)
+		assert.Contains(t, stderr, tc.want, tc.args)
+	}
+}
