@@ -264,7 +264,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		if !spillable {
 			why = "the frontier (this model's states hold pointers, so they cannot go to disk)"
 		}
-		memStop = fmt.Errorf("%w: --mem-limit %d bytes, the visited set needs %d and %s %d more",
+		memStop = fmt.Errorf("%w: the cap is %d bytes, the visited set needs %d and %s %d more",
 			ErrMemoryLimit, memLimit, seen.Bytes(), why, u-seen.Bytes())
 		return false
 	}
