@@ -288,35 +288,6 @@ func writeTrace(dir string, f *File) string {
 	return path
 }
 
-// findMove finds, among a model's enabled moves, the one a trace step
-// names (action and arguments).
-func findMove[M any](kinds []checker.ActionKind, moves []M, act func(M) checker.Action, st Step) (M, error) {
-	for _, mv := range moves {
-		a := act(mv)
-		k := kinds[a.Kind]
-		if k.Name != st.Action || len(k.Params) != len(st.Args) {
-			continue
-		}
-		match := true
-		for j, p := range k.Params {
-			i := slices.IndexFunc(st.Args, func(x checker.Arg) bool { return x.Name == p })
-			if i < 0 || st.Args[i].Value != a.Args[j] {
-				match = false
-				break
-			}
-		}
-		if match {
-			return mv, nil
-		}
-	}
-	var zero M
-	var args []string
-	for _, a := range st.Args {
-		args = append(args, fmt.Sprintf("%s=%d", a.Name, a.Value))
-	}
-	return zero, fmt.Errorf("the model does not enable %s %s here", st.Action, strings.Join(args, " "))
-}
-
 // replayKept replays a failure trace a conformance test kept under
 // testdata/rapid/: a walk the model takes, which the implementation must
 // now follow to its end.

@@ -1,7 +1,6 @@
 package traces
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/daggercheck/daggercheck/checker"
 	implnic "github.com/daggercheck/daggercheck/impl/nic"
-	implring "github.com/daggercheck/daggercheck/impl/ring"
 	modelnic "github.com/daggercheck/daggercheck/model/nic"
 	"github.com/daggercheck/daggercheck/spec"
 )
@@ -57,21 +55,6 @@ type nicDraw struct {
 	params []string
 }
 
-type nicMove struct {
-	a checker.Action
-	s modelnic.State
-}
-
-func nicMoves(m *modelnic.Model, s modelnic.State, kind int) []nicMove {
-	var moves []nicMove
-	m.Next(s, func(a checker.Action, t modelnic.State) {
-		if kind < 0 || a.Kind == kind {
-			moves = append(moves, nicMove{a, t})
-		}
-	})
-	return moves
-}
-
 // nicWalk draws a configuration and a walk and compares impl/nic with
 // model/nic after every step; it returns the steps taken.
 func nicWalk(rt *rapid.T, d nicDraw, sink *failureSink) int {
@@ -109,7 +92,7 @@ func nicWalk(rt *rapid.T, d nicDraw, sink *failureSink) int {
 	if d.mutant != nil {
 		faults = *d.mutant
 	}
-	h, err := newNICHarness(m, faults)
+	h, err := newNICHarness(m, faults, m.Dagger)
 	if err != nil {
 		rt.Fatal(err)
 	}
@@ -164,180 +147,15 @@ func bugNames(bugs []spec.Bug) []string {
 	return out
 }
 
-// nicHarness is impl/nic in step mode for one model configuration.
-type nicHarness struct {
-	m      *modelnic.Model
-	n      *implnic.NIC
-	choice int // the flow Choose returns: the model's, under lb=random
-}
-
-func newNICHarness(m *modelnic.Model, faults implnic.Faults) (*nicHarness, error) {
-	h := &nicHarness{m: m}
-	lb, err := implnic.ParseLB(m.LB)
-	if err != nil {
-		return nil, err
-	}
-	cfg := implnic.Config{Conns: m.Conns, OpenAll: true, Buffer: m.Buffer, FIFODepth: m.FIFODepth, Batch: m.Batch,
-		LB: lb, Faults: faults, Choose: func(int) int { return h.choice }}
-	if m.Dagger {
-		cfg.Profile = implnic.ProfileDagger
-	}
-	for range m.Flows {
-		f, err := implring.NewFlow(8, implring.Faults{}, implring.Faults{})
-		if err != nil {
-			return nil, err
-		}
-		cfg.Flows = append(cfg.Flows, f)
-	}
-	if h.n, err = implnic.New(cfg); err != nil {
-		return nil, err
-	}
-	return h, nil
-}
-
-// step runs the implementation's step for model action a (kind name).
-func (h *nicHarness) step(name string, a checker.Action) string {
-	switch name {
-	case "arrive":
-		var args []byte
-		if h.m.LB == "key-hash" {
-			args = []byte{byte(a.Args[3])} // the key travels in the first argument byte
-		}
-		r, err := implring.NewRPC(uint8(a.Args[1]), uint32(a.Args[0]), 1, args)
-		if err != nil {
-			return "diverged: " + err.Error()
-		}
-		r.Response = a.Args[2] == 1
-		err = h.n.Arrive(&r)
-		if err != nil && !errors.Is(err, implnic.ErrConnClosed) && !errors.Is(err, implnic.ErrBufferFull) {
-			return "diverged: Arrive: " + err.Error()
-		}
-		return outcomeOf(err)
-	case "balance":
-		h.choice = a.Args[1]
-		p, err := h.n.Balance()
-		switch {
-		case err != nil && !errors.Is(err, implnic.ErrFIFOFull) && !errors.Is(err, implnic.ErrBadFlow):
-			return "diverged: Balance: " + err.Error()
-		case p.Slot != a.Args[0] || p.Flow != a.Args[1]:
-			return fmt.Sprintf("diverged: Balance placed slot %d on flow %d", p.Slot, p.Flow)
-		}
-		return outcomeOf(err)
-	case "send", "skip":
-		b, err := h.n.Schedule()
-		if err != nil {
-			return "diverged: Schedule: " + err.Error()
-		}
-		want := implnic.Burst{Flow: a.Args[0], Skipped: name == "skip"}
-		if name == "send" {
-			want.Sent = a.Args[1]
-		}
-		if b != want {
-			return fmt.Sprintf("diverged: Schedule did %+v", b)
-		}
-		// The host takes what the burst wrote (the model's delivery).
-		c := h.n.Flow(b.Flow).RX.Consumer()
-		for {
-			if _, err := c.Receive(); errors.Is(err, implring.ErrEmpty) {
-				break
-			} else if err != nil {
-				return "diverged: the RX ring: " + err.Error()
-			}
-		}
-		return "ok"
-	case "open", "close":
-		op := h.n.Open
-		if name == "close" {
-			op = h.n.Close
-		}
-		if st := op(a.Args[0]); int(st) != a.Args[1] {
-			return fmt.Sprintf("diverged: status %s, the model's %s", st, modelnic.Status(a.Args[1]))
-		}
-		return "ok"
-	}
-	return "diverged: no step for " + name
-}
-
-func outcomeOf(err error) string {
-	if err != nil {
-		return "dropped: " + err.Error()
-	}
-	return "ok"
-}
-
-// compare checks impl/nic's Abstract against model state s, field for
-// field in the model's vocabulary, and returns the first difference.
-func (h *nicHarness) compare(s modelnic.State) string {
-	a, err := h.n.Abstract()
-	if err != nil {
-		return err.Error()
-	}
-	m := h.m
-	type field struct {
-		name        string
-		model, impl any
-	}
-	fields := []field{
-		{"arrived", s.Arrived, a.Arrived},
-		{"free", s.Free, a.Free},
-		{"pending", fmt.Sprint(s.Pending[:s.NPending]), fmt.Sprint(a.Pending[:a.NPending])},
-		{"rr", s.RR, a.RR},
-		{"ptr", s.Ptr, a.Ptr},
-		{"aged", s.Aged, a.Aged},
-		{"open", s.Open, a.Open},
-		{"delivered", s.Delivered, a.Delivered},
-	}
-	for i := 0; i < m.Buffer; i++ {
-		r := s.Slot[i]
-		fields = append(fields, field{fmt.Sprintf("slot%d", i), fmt.Sprint([3]uint8{r.Conn, r.Response, r.Key}),
-			fmt.Sprint([3]uint8{a.Slot[i].Conn, a.Slot[i].Response, a.Slot[i].Key})})
-	}
-	for f := 0; f < m.Flows; f++ {
-		fields = append(fields, field{fmt.Sprintf("fifo%d", f), fmt.Sprint(s.FIFO[f][:s.Len[f]]), fmt.Sprint(a.FIFO[f][:a.Len[f]])})
-	}
-	for _, f := range fields {
-		if f.model != f.impl {
-			return fmt.Sprintf("%s: model %v, impl %v (impl %s)", f.name, f.model, f.impl, a)
-		}
-	}
-	return ""
-}
-
-// replayNIC drives impl/nic along a NIC trace and compares after every
-// step, as the rapid test does; it returns the first divergence.
+// replayNIC replays a kept NIC walk (a behaviour without violation):
+// the implementation must follow it to its end.
 func replayNIC(f *File) error {
-	v, err := spec.ParseParams(modelnic.Params, f.Params)
-	if err != nil {
-		return fmt.Errorf("trace parameters: %w", err)
-	}
-	m, err := modelnic.New(v, f.Bug)
+	res, err := Replay(f, "")
 	if err != nil {
 		return err
 	}
-	faults, err := implnic.BugFaults(f.Bug)
-	if err != nil {
-		return err
-	}
-	h, err := newNICHarness(m, faults)
-	if err != nil {
-		return err
-	}
-	s := m.Init()[0]
-	if d := h.compare(s); d != "" {
-		return fmt.Errorf("initial states differ: %s", d)
-	}
-	for i, st := range f.Steps[1:] {
-		mv, err := findMove(m.Actions(), nicMoves(m, s, -1), func(x nicMove) checker.Action { return x.a }, st)
-		if err != nil {
-			return fmt.Errorf("step %d (line %d): %w", i+1, st.Line, err)
-		}
-		if out := h.step(st.Action, mv.a); strings.HasPrefix(out, "diverged") {
-			return fmt.Errorf("step %d (line %d, %s): the implementation %s", i+1, st.Line, st.Action, out)
-		}
-		s = mv.s
-		if d := h.compare(s); d != "" {
-			return fmt.Errorf("step %d (line %d, %s): %s", i+1, st.Line, st.Action, d)
-		}
+	if res.Outcome == Diverged {
+		return fmt.Errorf("%s", res.Reason)
 	}
 	return nil
 }

@@ -52,8 +52,12 @@ type ReplayResult struct {
 // without faults). Each model action maps to one implementation step; a
 // producer's first store also runs Begin, its admission.
 func Replay(f *File, bug string) (*ReplayResult, error) {
-	if f.Model != "ring" {
-		return nil, fmt.Errorf("%w a %s trace: impl has only the ring so far", ErrUnsupported, f.Model)
+	switch f.Model {
+	case "ring":
+	case "nic":
+		return replayNICTrace(f, bug)
+	default:
+		return nil, fmt.Errorf("%w a %s trace: impl replays ring and nic traces (system traces run on impl/transport in the tests)", ErrUnsupported, f.Model)
 	}
 	v, err := spec.ParseParams(modelring.Params, f.Params)
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	modelnic "github.com/daggercheck/daggercheck/model/nic"
 )
 
 func parseFile(t *testing.T, path string) *File {
@@ -67,6 +69,41 @@ func TestReplayRapidFailures(t *testing.T) {
 	for _, path := range paths {
 		if err := replayKept(parseFile(t, path)); err != nil {
 			t.Fatalf("%s: %v", path, err)
+		}
+	}
+}
+
+// Every committed NIC counterexample — one per bug of model/nic's
+// catalogue and per weak point of Dagger's published NIC — reproduces on
+// impl/nic with the bug (or Dagger's profile) injected, and diverges on
+// the correct implementation.
+func TestReplayNICTraces(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join(docsTraces, "nic-*.trace"))
+	bugs := map[string]bool{}
+	for _, path := range paths {
+		f := parseFile(t, path)
+		bugs[f.Bug] = true
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			res, err := Replay(f, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Outcome != Reproduced {
+				t.Fatalf("with faults %s: %s (%s)", res.Faults, res.Outcome, res.Reason)
+			}
+			correct, err := Replay(f, "none")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if correct.Outcome != Diverged {
+				t.Fatalf("the correct implementation followed the counterexample: %s", correct.Outcome)
+			}
+			t.Logf("reproduced with %s; correct impl diverged: %s", res.Faults, correct.Reason)
+		})
+	}
+	for _, b := range modelnic.Bugs {
+		if !bugs[b.Name] {
+			t.Errorf("bug %s has no committed counterexample under %s", b.Name, docsTraces)
 		}
 	}
 }

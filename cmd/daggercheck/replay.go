@@ -72,13 +72,21 @@ func printReplay(e env, path string, f *traces.File, res *traces.ReplayResult) {
 	tw.Flush()
 	switch res.Outcome {
 	case traces.Reproduced:
-		fmt.Fprintf(e.stdout, "result: reproduced: the implementation followed all %d steps and broke %s\n", len(res.Steps)-1, res.Property)
+		fmt.Fprintf(e.stdout, "result: reproduced: the implementation followed %s and broke %s\n", allSteps(len(res.Steps)-1), res.Property)
 	case traces.Conformant:
-		fmt.Fprintf(e.stdout, "result: conformant: the implementation followed all %d steps without breaking %s\n", len(res.Steps)-1, res.Property)
+		fmt.Fprintf(e.stdout, "result: conformant: the implementation followed %s without breaking %s\n", allSteps(len(res.Steps)-1), res.Property)
 	default:
 		fmt.Fprintf(e.stdout, "result: diverged at %s\n", res.Reason)
 	}
 	if len(res.Broken) > 0 {
 		fmt.Fprintf(e.stdout, "  the implementation broke: %s\n", strings.Join(res.Broken, ", "))
 	}
+}
+
+// allSteps is "all N steps", or "the one step".
+func allSteps(n int) string {
+	if n == 1 {
+		return "the one step"
+	}
+	return fmt.Sprintf("all %d steps", n)
 }
