@@ -83,31 +83,7 @@ func TestE2EExactlyOnceUnderFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// One reliable endpoint per side and connection, named on the network
-	// by side and connection.
-	type side struct {
-		name, peer string
-		ep         *transport.Reliable
-	}
-	var sides []*side
-	byName := map[string]*side{}
-	clients := make([]*rpc.Client, conns)
-	for c := range conns {
-		mk := func(name, peer string) *side {
-			ep, err := transport.NewReliable(transport.ReliableConfig{Conn: uint16(c), Window: 4})
-			if err != nil {
-				t.Fatal(err)
-			}
-			s := &side{name: name, peer: peer, ep: ep}
-			sides = append(sides, s)
-			byName[name] = s
-			return s
-		}
-		cs, ss := mk(fmt.Sprintf("c%d", c), fmt.Sprintf("s%d", c)), mk(fmt.Sprintf("s%d", c), fmt.Sprintf("c%d", c))
-		if clients[c], err = rpc.Connect(cli, srv, uint8(c), c%2, cs.ep, ss.ep); err != nil {
-			t.Fatal(err)
-		}
-	}
+	clients, sides, byName := connectE2E(t, cli, srv, conns, 4, func(c int) int { return c % 2 })
 
 	sent, completed, timeouts := 0, 0, 0
 	var cq []rpc.Completion
@@ -214,4 +190,39 @@ func TestE2EExactlyOnceUnderFaults(t *testing.T) {
 		t.Fatalf("stats %+v, want %d calls, execs and ok completions", res.Stats, total)
 	}
 	t.Logf("history: %d events, %+v", len(back.Events), res.Stats)
+}
+
+// e2eSide is one end of a connection on the faulty network: a reliable
+// endpoint, named by side and connection (c0, s0, ...).
+type e2eSide struct {
+	name, peer string
+	ep         *transport.Reliable
+}
+
+// connectE2E connects conns clients of node cli to node srv, connection c
+// on the server's flow(c), each over a pair of reliable endpoints with the
+// given window; it returns the clients, every endpoint, and the endpoints
+// by name.
+func connectE2E(t *testing.T, cli, srv *rpc.Node, conns, window int, flow func(c int) int) ([]*rpc.Client, []*e2eSide, map[string]*e2eSide) {
+	t.Helper()
+	var sides []*e2eSide
+	byName := map[string]*e2eSide{}
+	clients := make([]*rpc.Client, conns)
+	for c := range conns {
+		mk := func(name, peer string) *e2eSide {
+			ep, err := transport.NewReliable(transport.ReliableConfig{Conn: uint16(c), Window: window})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := &e2eSide{name: name, peer: peer, ep: ep}
+			sides, byName[name] = append(sides, s), s
+			return s
+		}
+		cs, ss := mk(fmt.Sprintf("c%d", c), fmt.Sprintf("s%d", c)), mk(fmt.Sprintf("s%d", c), fmt.Sprintf("c%d", c))
+		var err error
+		if clients[c], err = rpc.Connect(cli, srv, uint8(c), flow(c), cs.ep, ss.ep); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return clients, sides, byName
 }

@@ -43,28 +43,7 @@ func e2eRun(t *testing.T, seed uint64, clients, calls int, execTwice bool) (*His
 	if err != nil {
 		t.Fatal(err)
 	}
-	type side struct {
-		name, peer string
-		ep         *transport.Reliable
-	}
-	var sides []*side
-	byName := map[string]*side{}
-	cls := make([]*rpc.Client, clients)
-	for c := range clients {
-		mk := func(name, peer string) *side {
-			ep, err := transport.NewReliable(transport.ReliableConfig{Conn: uint16(c), Window: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			s := &side{name: name, peer: peer, ep: ep}
-			sides, byName[name] = append(sides, s), s
-			return s
-		}
-		cs, ss := mk(fmt.Sprintf("c%d", c), fmt.Sprintf("s%d", c)), mk(fmt.Sprintf("s%d", c), fmt.Sprintf("c%d", c))
-		if cls[c], err = rpc.Connect(cli, srv, uint8(c), c, cs.ep, ss.ep); err != nil {
-			t.Fatal(err)
-		}
-	}
+	cls, sides, byName := connectE2E(t, cli, srv, clients, 1, func(c int) int { return c })
 	issued := make([]int, clients)
 	waiting := make([]bool, clients)
 	completed := 0
