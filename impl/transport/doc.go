@@ -42,6 +42,27 @@
 // to resend. Acks are cumulative, so one lost ack is repaired by the
 // next. The window only lets more frames be in flight.
 //
+// # Injected faults
+//
+// ReliableConfig.Faults (ReliableFaults; BugFaults selects one by name)
+// mutates Reliable as model/system's bug catalogue mutates the model's
+// transport, so that the model's counterexamples replay on this code
+// (traces.Replay, daggercheck replay) and the conformance tests are
+// shown to catch each (traces' mutation check): no-dedup (every data
+// frame is taken for the expected one), ack-before-delivery (the expected
+// frame is acknowledged and passed before the receiver looks for room),
+// seq-not-advanced (after an ack the next packet takes the acknowledged
+// one's number) and retransmit-new-seq (a resend is renumbered past the
+// last number sent). The zero value is the correct transport. The
+// catalogue's fifth bug, response-misrouted, is the NIC's routing of a
+// response, not the transport's; impl/nic injects it
+// (Faults.ResponseBalanced there).
+//
+// ReliableConfig.Room lets several endpoints deliver into one RX ring (a
+// server thread serving several connections, the model's shared server
+// flow): a frame arriving while the ring is full is dropped
+// unacknowledged, as with a full receive queue.
+//
 // # Imports
 //
 // impl/ring (the packet) and the standard library; never model/. Socket

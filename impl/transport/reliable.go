@@ -20,6 +20,16 @@ type ReliableConfig struct {
 	// Deliveries; a data frame arriving with no room is dropped
 	// unacknowledged, for the sender to resend. Default 4*Window.
 	RecvQueue int
+	// Room, when set, is asked too before a data frame is delivered: the
+	// RX ring the endpoint's deliveries go to may be shared with other
+	// connections' endpoints (a server thread serving several
+	// connections), so its room is not the endpoint's alone. A frame
+	// arriving while Room reports none is dropped unacknowledged, as with
+	// a full RecvQueue. Nil: only RecvQueue bounds deliveries.
+	Room func() bool
+	// Faults are injected mutations (see ReliableFaults); the zero value is the
+	// correct transport.
+	Faults ReliableFaults
 }
 
 // Defaults and limits of ReliableConfig.
@@ -44,12 +54,13 @@ type ReliableCounters struct {
 	Ahead       uint64 // data frames past the next expected, dropped unacknowledged
 	NoRoom      uint64 // data frames expected but with no room, dropped unacknowledged
 	Rejected    uint64 // frames dropped for another connection, a wrong kind or a bad ack
+	AckedLost   uint64 // ReliableFaults.AckBeforeDelivery: frames acknowledged, then dropped for want of room
 }
 
 // String is a stable one-line description.
 func (c ReliableCounters) String() string {
-	return fmt.Sprintf("sent=%d retransmits=%d timeouts=%d acked=%d acks-sent=%d acks-recv=%d stale-acks=%d delivered=%d duplicates=%d ahead=%d no-room=%d rejected=%d",
-		c.Sent, c.Retransmits, c.Timeouts, c.Acked, c.AcksSent, c.AcksRecv, c.StaleAcks, c.Delivered, c.Duplicates, c.Ahead, c.NoRoom, c.Rejected)
+	return fmt.Sprintf("sent=%d retransmits=%d timeouts=%d acked=%d acks-sent=%d acks-recv=%d stale-acks=%d delivered=%d duplicates=%d ahead=%d no-room=%d rejected=%d acked-lost=%d",
+		c.Sent, c.Retransmits, c.Timeouts, c.Acked, c.AcksSent, c.AcksRecv, c.StaleAcks, c.Delivered, c.Duplicates, c.Ahead, c.NoRoom, c.Rejected, c.AckedLost)
 }
 
 // Reliable is one side of one connection of the reliable transport: a
@@ -71,8 +82,10 @@ func (c ReliableCounters) String() string {
 // completes, as in any protocol).
 //
 // The invariants: base <= sent <= tail, tail-base <= len(queue),
-// sent-base <= window; the packet with sequence number s, base <= s <
-// tail, is queue[s % len(queue)]; recvNext packets were delivered.
+// sent-base <= window; the packet at position s, base <= s < tail, is
+// queue[s % len(queue)] and travels with sequence number s+off (off is 0
+// unless ReliableFaults.SeqNotAdvanced or ReliableFaults.RetransmitNewSeq renumber);
+// without faults, recvNext packets were delivered.
 type Reliable struct {
 	conn   uint16
 	window uint64
@@ -82,14 +95,17 @@ type Reliable struct {
 	sent  uint64   // next sequence number to send the first time
 	tail  uint64   // next sequence number Send assigns
 	again bool     // Timeout fired: resend base..sent-1 in the next Outgoing
+	off   int64    // wire sequence number minus queue position (faults only)
 
 	recvNext  uint64 // next sequence number to deliver
 	ackDue    bool   // an ack for recvNext-1 is to be sent
 	delivered []Packet
 	recvCap   int
+	room      func() bool
 
-	out []Frame
-	c   ReliableCounters
+	faults ReliableFaults
+	out    []Frame
+	c      ReliableCounters
 }
 
 // NewReliable returns an endpoint with cfg, or ErrConfig.
@@ -117,6 +133,8 @@ func NewReliable(cfg ReliableConfig) (*Reliable, error) {
 		queue:     make([]Packet, cfg.SendQueue),
 		delivered: make([]Packet, 0, cfg.RecvQueue),
 		recvCap:   cfg.RecvQueue,
+		room:      cfg.Room,
+		faults:    cfg.Faults,
 		out:       make([]Frame, 0, cfg.Window+1),
 	}, nil
 }
@@ -163,7 +181,7 @@ func (r *Reliable) Outgoing() []Frame {
 }
 
 func (r *Reliable) frame(seq uint64) Frame {
-	return Frame{Kind: KindData, Conn: r.conn, Seq: seq, Packet: r.queue[seq%uint64(len(r.queue))]}
+	return Frame{Kind: KindData, Conn: r.conn, Seq: uint64(int64(seq) + r.off), Packet: r.queue[seq%uint64(len(r.queue))]}
 }
 
 // Receive takes one frame from the peer (see Reliable for the rules).
@@ -183,17 +201,25 @@ func (r *Reliable) Receive(f Frame) error {
 	return fmt.Errorf("%w: %s frame at a reliable endpoint", ErrWrongKind, f.Kind)
 }
 
-func (r *Reliable) receiveAck(seq uint64) error {
+func (r *Reliable) receiveAck(wire uint64) error {
+	// pos is the queue position the ack names (the wire number without
+	// the faults' renumbering); a number below every position is stale.
+	pos := int64(wire) - r.off
 	switch {
-	case seq >= r.sent:
+	case pos >= int64(r.sent):
 		r.c.Rejected++
-		return fmt.Errorf("%w: ack seq=%d, next unsent %d", ErrBadAck, seq, r.sent)
-	case seq < r.base:
+		return fmt.Errorf("%w: ack seq=%d, next unsent %d", ErrBadAck, wire, int64(r.sent)+r.off)
+	case pos < int64(r.base):
 		r.c.StaleAcks++ // a duplicate, or overtaken by a later cumulative ack
 		return nil
 	}
+	seq := uint64(pos)
 	r.c.AcksRecv++
 	r.c.Acked += seq + 1 - r.base
+	if r.faults.SeqNotAdvanced {
+		// The bug: the next packet takes the acknowledged one's number.
+		r.off -= int64(seq + 1 - r.base)
+	}
 	for s := r.base; s <= seq; s++ {
 		r.queue[s%uint64(len(r.queue))] = Packet{} // drop the reference to the payload
 	}
@@ -204,16 +230,28 @@ func (r *Reliable) receiveAck(seq uint64) error {
 // receiveData is the model's receiveData (model/system/next.go) with a
 // cumulative ack: deliver-then-ack the expected frame when there is room,
 // re-ack an old one, drop anything else unacknowledged.
+//
+// ReliableFaults.NoDedup takes every frame for the expected one;
+// ReliableFaults.AckBeforeDelivery acknowledges and passes the expected frame
+// before it looks for room.
 func (r *Reliable) receiveData(f Frame) {
+	room := len(r.delivered) < r.recvCap && (r.room == nil || r.room())
 	switch {
-	case f.Seq == r.recvNext:
-		if len(r.delivered) == r.recvCap {
+	case (f.Seq == r.recvNext || r.faults.NoDedup) && r.faults.AckBeforeDelivery:
+		r.recvNext = f.Seq + 1
+		r.ackDue = true
+		if !room {
+			r.c.AckedLost++
+			return
+		}
+		r.deliver(f.Packet)
+	case f.Seq == r.recvNext || r.faults.NoDedup:
+		if !room {
 			r.c.NoRoom++
 			return
 		}
-		r.delivered = append(r.delivered, f.Packet)
-		r.recvNext++
-		r.c.Delivered++
+		r.deliver(f.Packet)
+		r.recvNext = f.Seq + 1
 		r.ackDue = true
 	case f.Seq < r.recvNext:
 		r.c.Duplicates++
@@ -221,6 +259,11 @@ func (r *Reliable) receiveData(f Frame) {
 	default:
 		r.c.Ahead++
 	}
+}
+
+func (r *Reliable) deliver(p Packet) {
+	r.delivered = append(r.delivered, p)
+	r.c.Delivered++
 }
 
 // Deliveries returns the packets delivered since the last call, in
@@ -243,6 +286,11 @@ func (r *Reliable) Timeout() {
 	}
 	r.c.Timeouts++
 	r.again = true
+	if r.faults.RetransmitNewSeq {
+		// The bug: the resends are numbered after the last frame sent, as
+		// if they were new packets.
+		r.off += int64(r.sent - r.base)
+	}
 }
 
 // Unacked is the number of data frames sent and not yet acknowledged.
@@ -251,6 +299,19 @@ func (r *Reliable) Unacked() int { return int(r.sent - r.base) }
 // Queued is the number of packets taken by Send and not yet
 // acknowledged (in flight or waiting for the window).
 func (r *Reliable) Queued() int { return int(r.tail - r.base) }
+
+// SendSeq is the sequence number the oldest unacknowledged packet
+// travels with, or the next packet's when none is: the system model's
+// send-seq. Without faults it is the number of packets acknowledged.
+func (r *Reliable) SendSeq() uint64 { return uint64(int64(r.base) + r.off) }
+
+// RecvNext is the sequence number the receiver expects next: the system
+// model's recv-next. Without faults it is the number of packets
+// delivered.
+func (r *Reliable) RecvNext() uint64 { return r.recvNext }
+
+// Faults returns the faults injected at NewReliable.
+func (r *Reliable) Faults() ReliableFaults { return r.faults }
 
 // Counters returns what the endpoint has done so far.
 func (r *Reliable) Counters() ReliableCounters { return r.c }
@@ -261,5 +322,5 @@ func (r *Reliable) Counters() ReliableCounters { return r.c }
 //	conn=1 send-seq=3 unacked=2 queued=5 recv-next=4 ack-due=false
 func (r *Reliable) String() string {
 	return fmt.Sprintf("conn=%d send-seq=%d unacked=%d queued=%d recv-next=%d ack-due=%t",
-		r.conn, r.base, r.sent-r.base, r.tail-r.base, r.recvNext, r.ackDue)
+		r.conn, r.SendSeq(), r.sent-r.base, r.tail-r.base, r.recvNext, r.ackDue)
 }
