@@ -22,6 +22,10 @@ type Bell struct {
 	ch      chan struct{} // closed by Ring; nil when no one waits
 }
 
+// Waiting is how many goroutines are registered on the bell (parked, or
+// about to re-check before parking).
+func (b *Bell) Waiting() int { return int(b.waiters.Load()) }
+
 // Ring wakes every goroutine waiting on the bell.
 func (b *Bell) Ring() {
 	if b.waiters.Load() == 0 {

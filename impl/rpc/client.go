@@ -162,8 +162,21 @@ func (c *Client) start(r *ring.RPC, async bool, tag uint64) (uint32, error) {
 }
 
 // complete files a response for its call; false when no outstanding call
-// has its id (a late response to an abandoned call).
+// has its id (a late response to an abandoned call). Having filed it, it
+// rings the flow's bell: a caller parked there may have found the RX ring
+// locked by this drainer (drain's TryLock) just before the response came,
+// and only this ring wakes it before its longest park.
 func (c *Client) complete(r *ring.RPC) bool {
+	if !c.file(r) {
+		return false
+	}
+	c.f.bell.Ring()
+	return true
+}
+
+// file records response r in its call's entry (a blocking call) or the
+// completion queue (a non-blocking one).
+func (c *Client) file(r *ring.RPC) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := &c.calls[r.RPCID&uint32(len(c.calls)-1)]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -353,4 +354,40 @@ func TestClosedConnectionIsCountedNotSilent(t *testing.T) {
 	ret, err := c.Call(ctx, fnEcho, []byte("y"))
 	require.NoError(t, err)
 	require.Equal(t, "y", string(ret))
+}
+
+// TestCompleteWakesParkedCaller: a blocking caller parks on its flow's
+// bell after a drain that found the RX ring held by another drainer
+// (drain's TryLock); when that drainer files the caller's response it
+// must ring the bell, or the caller sleeps its longest park. The waiter
+// here parks for an hour, so only the ring can wake it.
+func TestCompleteWakesParkedCaller(t *testing.T) {
+	srv := server(t, Config{})
+	cli := client(t, Config{})
+	c, err := ConnectLoopback(cli, srv, 0, 0) // step mode: nothing runs but this test
+	require.NoError(t, err)
+	r, err := c.request(fnEcho, []byte("x"))
+	require.NoError(t, err)
+	id, err := c.start(&r, false, 0)
+	require.NoError(t, err)
+	woke := make(chan struct{})
+	go func() {
+		defer close(woke)
+		for !c.done(id) {
+			c.f.bell.Wait(context.Background(), func() bool { return c.done(id) }, time.Hour)
+		}
+	}()
+	for c.f.bell.Waiting() == 0 {
+		runtime.Gosched() // until the caller is registered on the bell
+	}
+	require.True(t, c.complete(&ring.RPC{Response: true, RPCID: id, ConnID: 0, FnID: fnEcho}))
+	select {
+	case <-woke:
+	case <-time.After(time.Minute):
+		t.Fatal("the response was filed but the parked caller was not woken")
+	}
+	ret, err, ok := c.finished(id)
+	require.True(t, ok)
+	require.NoError(t, err)
+	require.Empty(t, ret)
 }
