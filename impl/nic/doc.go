@@ -64,17 +64,18 @@
 //
 // # Free-running mode
 //
-// Driver runs the same steps on two goroutines until its context ends: a
-// TX sweeper (PollTX over every flow) and an RX pipeline (Pump: at most
-// Room arrivals from the Port, so that a slow host stops the network
-// instead of the NIC dropping what it accepted; then Balance and
-// Schedule until quiet). Shared state between them is the connection
-// table (atomic) and the counters (atomic); the control plane may run on
-// any goroutine. The polling discipline: an idle goroutine yields for a
-// while, then parks on a Bell that producers ring (WakeTX after writing a
-// TX ring, WakeRX on an arrival, Config.OnDeliver for the host's side of
-// an RX ring) — with more runnable goroutines than cores, pure spinning
-// starves the others.
+// Driver runs the same steps on one goroutine until its context ends:
+// each round a TX sweep (PollTX over every flow), then the RX pipeline
+// (Pump: at most Room arrivals from the Port, so that a slow host stops
+// the network instead of the NIC dropping what it accepted; then Balance
+// and Schedule until quiet). The TX and RX steps share only the
+// connection table (atomic) and the counters (atomic), so they may also
+// run on two goroutines; the control plane may run on any goroutine. The
+// polling discipline: an idle goroutine yields for a while, then parks
+// on a Bell that producers ring (WakeTX after writing a TX ring, WakeRX
+// on an arrival, Config.OnDeliver for the host's side of an RX ring) —
+// with more runnable goroutines than cores, pure spinning starves the
+// others, and every goroutine more is a hand-off more.
 //
 // NewLoopback wires two NICs in process with a pair of impl/ring rings
 // (LoopbackLink); LinkPort is the Port over one Link per connection:

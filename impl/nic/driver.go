@@ -8,20 +8,29 @@ import (
 	"time"
 )
 
-// Driver is the free-running mode: two polling goroutines over the step
-// methods, until the context ends. The TX sweeper calls PollTX over every
-// flow; the RX pipeline takes at most Room arrivals from the Port, then
-// balances every pending RPC and runs the scheduler until a round moves
-// nothing. Neither has state of its own beyond its loop.
+// Driver is the free-running mode: one polling goroutine over the step
+// methods, until the context ends. Each round sweeps every flow's TX ring
+// (PollTX) and then runs the RX pipeline once (Pump: at most Room
+// arrivals from the Port, every pending RPC balanced, the scheduler until
+// a round moves nothing). The TX and RX steps keep their own state, so
+// one goroutine may run both in turn; it has no state of its own beyond
+// its loop.
 //
-// The polling discipline: a goroutine that found nothing to do yields
-// the processor (runtime.Gosched) for Spin rounds, then parks on its
-// Bell until a producer rings it (NIC.WakeTX, NIC.WakeRX) or MaxPark
-// passes. Pure spinning would starve the other goroutines whenever there
-// are more runnable goroutines than cores (Go preempts a busy loop only
-// every ~10 ms); parking only when idle keeps latency low under load. The
-// TX sweeper never parks while it holds RPCs the Port refused: the room
-// it waits for comes with no bell.
+// One goroutine, not one per direction: on a machine with few cores every
+// polling goroutine is a goroutine the scheduler must hand the processor
+// to, and a hand-off (a yield through the run queue, a park and its
+// wake-up) costs more than a sweep that finds nothing. An RPC that goes
+// from a TX ring out and back in through a loopback link then crosses no
+// goroutine boundary inside the NIC.
+//
+// The polling discipline: a round that found nothing to do yields the
+// processor (runtime.Gosched) for Spin rounds, then the goroutine parks
+// on the NIC's bell until a producer rings it (NIC.WakeTX, NIC.WakeRX)
+// or MaxPark passes. Pure spinning would starve the other goroutines
+// whenever there are more runnable goroutines than cores (Go preempts a
+// busy loop only every ~10 ms); parking only when idle keeps latency low
+// under load. The goroutine never parks while the TX side holds RPCs the
+// Port refused: the room it waits for comes with no bell.
 type Driver struct {
 	NIC *NIC
 	// Spin is the idle rounds before parking (default 64).
@@ -30,12 +39,11 @@ type Driver struct {
 	MaxPark time.Duration
 }
 
-// Run starts the goroutines and returns at once; the WaitGroup is done
-// when both have returned, after ctx ends.
+// Run starts the goroutine and returns at once; the WaitGroup is done
+// when it has returned, after ctx ends.
 func (d *Driver) Run(ctx context.Context) *sync.WaitGroup {
 	var wg sync.WaitGroup
-	wg.Go(func() { d.loop(ctx, &d.NIC.txBell, d.txRound, d.NIC.holding) })
-	wg.Go(func() { d.loop(ctx, &d.NIC.rxBell, d.rxRound, func() bool { return false }) })
+	wg.Go(func() { d.loop(ctx, &d.NIC.bell, d.round, d.NIC.holding) })
 	return &wg
 }
 
@@ -63,6 +71,9 @@ func (d *Driver) loop(ctx context.Context, bell *Bell, round func() int, busy fu
 		}
 	}
 }
+
+// round is one TX sweep of every flow, then one pass of the RX pipeline.
+func (d *Driver) round() int { return d.txRound() + d.rxRound() }
 
 // txRound sweeps every flow's TX ring once.
 func (d *Driver) txRound() int {

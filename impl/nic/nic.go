@@ -251,18 +251,18 @@ type NIC struct {
 
 	c counters
 
-	// The Driver's goroutines park on these when idle: WakeTX after
+	// The Driver's goroutine parks on this when idle: WakeTX after
 	// writing a TX ring, WakeRX after an arrival on a link.
-	txBell, rxBell Bell
+	bell Bell
 }
 
-// WakeTX wakes the Driver's TX sweeper if it is parked: call it after
-// writing into a TX ring.
-func (n *NIC) WakeTX() { n.txBell.Ring() }
+// WakeTX wakes the Driver if it is parked: call it after writing into a
+// TX ring.
+func (n *NIC) WakeTX() { n.bell.Ring() }
 
-// WakeRX wakes the Driver's RX pipeline if it is parked: call it when an
-// RPC arrives for the Port.
-func (n *NIC) WakeRX() { n.rxBell.Ring() }
+// WakeRX wakes the Driver if it is parked: call it when an RPC arrives
+// for the Port.
+func (n *NIC) WakeRX() { n.bell.Ring() }
 
 // New builds a NIC, or returns an error wrapping ErrConfig.
 func New(cfg Config) (*NIC, error) {
