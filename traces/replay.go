@@ -56,6 +56,8 @@ func Replay(f *File, bug string) (*ReplayResult, error) {
 	case "ring":
 	case "nic":
 		return replayNICTrace(f, bug)
+	case "system":
+		return replaySystemTrace(f, bug)
 	default:
 		return nil, fmt.Errorf("%w a %s trace: impl replays ring and nic traces (system traces run on impl/transport in the tests)", ErrUnsupported, f.Model)
 	}

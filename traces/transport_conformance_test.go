@@ -11,7 +11,6 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/daggercheck/daggercheck/checker"
-	implring "github.com/daggercheck/daggercheck/impl/ring"
 	"github.com/daggercheck/daggercheck/impl/transport"
 	"github.com/daggercheck/daggercheck/model/system"
 	"github.com/daggercheck/daggercheck/spec"
@@ -81,17 +80,20 @@ func TestTransportConformsToSystemModel(t *testing.T) {
 }
 
 // xportDraw fixes what a walk would otherwise draw: the mutation check
-// sets a model bug (and the parameters it needs).
+// sets the implementation's faults (and the parameters they need to
+// show).
 type xportDraw struct {
-	bug    string
-	params []string // drawn parameters overridden
+	faults *transport.ReliableFaults // injected into every Reliable endpoint; nil: none
+	params []string                  // drawn parameters overridden
 }
 
 // xportWalk draws a configuration and a walk and compares impl with the
 // model after every step; it returns the steps taken.
 func xportWalk(rt *rapid.T, d xportDraw, sink *failureSink) int {
-	udp := d.bug == "" && rapid.Bool().Draw(rt, "udp")
+	udp := d.faults == nil && rapid.Bool().Draw(rt, "udp")
 	clients := rapid.IntRange(1, 3).Draw(rt, "clients")
+	// A server flow per connection, or one shared by all.
+	flows := rapid.SampledFrom([]int{1, clients}).Draw(rt, "server-flows")
 	params := []string{
 		"transport=" + map[bool]string{true: "udp", false: "reliable"}[udp],
 		fmt.Sprintf("clients=%d", clients),
@@ -100,23 +102,27 @@ func xportWalk(rt *rapid.T, d xportDraw, sink *failureSink) int {
 		fmt.Sprintf("dups=%d", rapid.IntRange(0, 2).Draw(rt, "dups")),
 		fmt.Sprintf("reorders=%d", rapid.IntRange(0, 2).Draw(rt, "reorders")),
 		fmt.Sprintf("retries=%d", rapid.IntRange(0, 2).Draw(rt, "retries")),
-		fmt.Sprintf("server-flows=%d", clients),
+		fmt.Sprintf("server-flows=%d", flows),
 	}
 	params = override(params, d.params)
 	v, err := spec.ParseParams(system.Params, params)
 	if err != nil {
 		rt.Fatal(err)
 	}
-	m, err := system.New(v, d.bug)
+	m, err := system.New(v, "")
 	if err != nil {
 		rt.Skip(err) // a combination the model refuses
 	}
-	h, err := newXport(m)
+	var faults transport.ReliableFaults
+	if d.faults != nil {
+		faults = *d.faults
+	}
+	h, err := newXport(m, faults)
 	if err != nil {
 		rt.Fatal(err)
 	}
 	s := m.Init()[0]
-	w := newWalkLog("system", v.Assignments(), d.bug, checker.New(m, checker.Options{}), m.Actions(), s)
+	w := newWalkLog("system", v.Assignments(), "", checker.New(m, checker.Options{}), m.Actions(), s)
 	fail := func(format string, args ...any) {
 		rt.Fatalf("%s\n%s", fmt.Sprintf(format, args...), sink.keep(w))
 	}
@@ -194,415 +200,16 @@ func override(params, with []string) []string {
 	return params
 }
 
-type xportMove struct {
-	a checker.Action
-	s system.State
-}
-
-// xportMoves lists the model's enabled moves that the implementation can
-// follow (kind >= 0: of that kind only). It leaves out the one step
-// whose mapping is not literal: the arrival of a data frame two or more
-// behind its receiver's next expected sequence number. The model
-// acknowledges it with its own number; Reliable's ack is cumulative
-// (recv-next - 1), which may acknowledge a newer frame the sender still
-// waits for, so the two part ways (TestTransportStaleDuplicateAck pins
-// that difference). Such a frame can still be lost.
-func xportMoves(m *system.Model, s system.State, kind int) []xportMove {
-	var moves []xportMove
-	names := m.Actions()
-	m.Next(s, func(a checker.Action, t system.State) {
-		if kind >= 0 && a.Kind != kind {
-			return
-		}
-		if n := names[a.Kind].Name; (n == "deliver" || n == "reorder") && a.Args[2] == xData && staleDuplicate(s, a.Args[0], a.Args[1], a.Args[3]) {
-			return
-		}
-		moves = append(moves, xportMove{a, t})
-	})
-	return moves
-}
-
-// staleDuplicate: a data frame with sequence number seq on channel (dir,
-// conn) is two or more behind its receiver.
-func staleDuplicate(s system.State, dir, conn, seq int) bool {
-	recv := s.S[conn].End
-	if dir == xToClient {
-		recv = s.C[conn].End
-	}
-	return seq+1 < int(recv.RecvNext)
-}
-
-// Model directions and packet kinds (model/system's numbering).
-const (
-	xToServer = 0
-	xToClient = 1
-	xData     = 1
-	xAck      = 2
-	xReq      = 3
-	xResp     = 4
-)
-
-// xport is the implementation under test: both endpoints of every
-// connection, and the wire between them.
-type xport struct {
-	m        *system.Model
-	udp      bool
-	cli, srv []transport.Endpoint
-	wire     [2][system.MaxClients][][]byte // [dir][conn]: frames in flight, oldest first
-	taken    [2][system.MaxClients]uint64   // [dir][conn]: packets the application took
-
-	// With a FaultyNetwork, the frames go there instead of the wire, and
-	// shadow is the multiset of them in flight, kept from what was sent
-	// and what each Step took.
-	net    *transport.FaultyNetwork
-	shadow [2][system.MaxClients][]system.Packet
-}
-
-// xportNames are the FaultyNetwork's endpoint names of channel (dir,
-// conn): from, to.
-func xportNames(dir, conn int) (string, string) {
-	c, s := fmt.Sprintf("c%d", conn), fmt.Sprintf("s%d", conn)
-	if dir == xToClient {
-		return s, c
-	}
-	return c, s
-}
-
-func (h *xport) track(dir, conn int, p system.Packet) {
-	h.shadow[dir][conn] = append(h.shadow[dir][conn], p)
-}
-
-func (h *xport) untrack(dir, conn int, p system.Packet) {
-	if i := slices.Index(h.shadow[dir][conn], p); i >= 0 {
-		h.shadow[dir][conn] = slices.Delete(h.shadow[dir][conn], i, i+1)
-	}
-}
-
-func newXport(m *system.Model) (*xport, error) {
-	if m.ServerFlows != m.Clients {
-		return nil, fmt.Errorf("the transport harness needs server-flows=clients (an endpoint's receive queue is per connection), not %d", m.ServerFlows)
-	}
-	h := &xport{m: m, udp: m.UDP}
-	for c := 0; c < m.Clients; c++ {
-		for _, side := range []*[]transport.Endpoint{&h.cli, &h.srv} {
-			var ep transport.Endpoint
-			var err error
-			if m.UDP {
-				ep, err = transport.NewUDP(transport.UDPConfig{Conn: uint16(c), RecvQueue: 1})
-			} else {
-				// Window 1 is the model's stop-and-wait; a receive queue of
-				// one packet is the model's one-slot RX ring.
-				ep, err = transport.NewReliable(transport.ReliableConfig{Conn: uint16(c), Window: 1, RecvQueue: 1})
-			}
-			if err != nil {
-				return nil, err
-			}
-			*side = append(*side, ep)
-		}
-	}
-	return h, nil
-}
-
-// xportPacket is the Dagger packet of call (plus one) on connection conn,
-// with a response's result (0 for a request): the call travels in rpc_id,
-// the result in the first argument byte.
-func xportPacket(conn int, call, result uint8) (transport.Packet, error) {
-	var p transport.Packet
-	r, err := implring.NewRPC(uint8(conn), uint32(call), 1, []byte{result})
-	if err != nil {
-		return p, err
-	}
-	r.Response = result != 0
-	return p, r.Encode(&p, 0, true)
-}
-
-// xportResult is what the model's handler returns for call (plus one) of
-// connection c (model/system's result).
-func xportResult(c int, call uint8) uint8 { return uint8(c*system.MaxCalls) + call }
-
-// abstract names a frame on channel (dir, conn) as the model names its
-// packet.
-func (h *xport) abstract(dir int, b []byte) (system.Packet, error) {
-	f, err := transport.DecodeFrame(b)
-	if err != nil {
-		return system.Packet{}, err
-	}
-	p := system.Packet{Dir: uint8(dir), Conn: uint8(f.Conn)}
-	switch f.Kind {
-	case transport.KindAck:
-		p.Kind = xAck
-	case transport.KindData:
-		p.Kind = xData
-	case transport.KindRaw:
-		p.Kind = map[int]uint8{xToServer: xReq, xToClient: xResp}[dir]
-	}
-	if f.Kind == transport.KindAck || f.Kind == transport.KindData {
-		if f.Seq > 255 {
-			return p, fmt.Errorf("seq %d past the model's range", f.Seq)
-		}
-		p.Seq = uint8(f.Seq)
-	}
-	if f.Kind != transport.KindAck {
-		r, _, err := implring.DecodeSlot(&f.Packet)
-		if err != nil {
-			return p, err
-		}
-		p.Call = uint8(r.RPCID)
-		if r.Response {
-			p.Result = r.Args[0]
-		}
-	}
-	return p, nil
-}
-
-// put moves an endpoint's outgoing frames onto channel (dir, conn).
-func (h *xport) put(dir, conn int, frames []transport.Frame) error {
-	for _, f := range frames {
-		b, err := transport.EncodeFrame(f)
-		if err != nil {
-			return err
-		}
-		if h.net == nil {
-			h.wire[dir][conn] = append(h.wire[dir][conn], b)
-			continue
-		}
-		p, err := h.abstract(dir, b)
-		if err != nil {
-			return err
-		}
-		from, to := xportNames(dir, conn)
-		if err := h.net.Send(from, to, f); err != nil {
-			return err
-		}
-		h.track(dir, conn, p)
-	}
-	return nil
-}
-
-// unacked counts the frames the endpoints have sent and not had
-// acknowledged.
-func (h *xport) unacked() int {
-	n := 0
-	for c := range h.cli {
-		n += h.cli[c].Unacked() + h.srv[c].Unacked()
-	}
-	return n
-}
-
-// endpoint is the receiving end of channel (dir, conn).
-func (h *xport) endpoint(dir, conn int) transport.Endpoint {
-	if dir == xToServer {
-		return h.srv[conn]
-	}
-	return h.cli[conn]
-}
-
-// sendEnd is the sending end of channel (dir, conn).
-func (h *xport) sendEnd(dir, conn int) transport.Endpoint { return h.endpoint(1-dir, conn) }
-
-// delivered counts the packets an endpoint has delivered.
-func delivered(ep transport.Endpoint) uint64 {
-	switch e := ep.(type) {
-	case *transport.Reliable:
-		return e.Counters().Delivered
-	case *transport.UDP:
-		return e.Counters().Delivered
-	}
-	return 0
-}
-
-// send is a sender's Send of one packet and the Outgoing that follows.
-func (h *xport) send(dir, conn int, call, result uint8) string {
-	p, err := xportPacket(conn, call, result)
-	if err != nil {
-		return "diverged: cannot build the packet: " + err.Error()
-	}
-	ep := h.sendEnd(dir, conn)
-	if err := ep.Send(p); err != nil {
-		return "diverged: Send refused: " + err.Error()
-	}
-	return h.flush(dir, conn)
-}
-
-// flush puts a sender's Outgoing on the wire.
-func (h *xport) flush(dir, conn int) string {
-	out := h.sendEnd(dir, conn).Outgoing()
-	if err := h.put(dir, conn, out); err != nil {
-		return "diverged: " + err.Error()
-	}
-	return fmt.Sprintf("sent %d frames", len(out))
-}
-
-// take is the application taking its RX ring: the one packet the
-// endpoint delivered must be the model's.
-func (h *xport) take(dir, conn int, call, result uint8) string {
-	ps := h.endpoint(dir, conn).Deliveries()
-	h.taken[dir][conn] += uint64(len(ps))
-	if len(ps) != 1 {
-		return fmt.Sprintf("diverged: delivered %d packets where the model's ring holds call%d", len(ps), call-1)
-	}
-	r, _, err := implring.DecodeSlot(&ps[0])
-	switch {
-	case err != nil:
-		return "diverged: delivered a malformed packet: " + err.Error()
-	case int(r.ConnID) != conn || uint8(r.RPCID) != call || (result != 0 && r.Args[0] != result):
-		return fmt.Sprintf("diverged: delivered %s, the model's ring holds conn %d call%d result %d", r, conn, call-1, result)
-	}
-	return "took " + r.String()
-}
-
-// step runs the implementation's side of model action a from state s.
-func (h *xport) step(s system.State, a checker.Action) string {
-	name := h.m.Actions()[a.Kind].Name
-	c := a.Args[0]
-	switch name {
-	case "call", "give-up":
-		return "the application"
-	case "nic-send":
-		return h.send(xToServer, c, s.C[c].TxRing, 0)
-	case "retry":
-		return h.send(xToServer, c, s.C[c].Waiting, 0)
-	case "retransmit", "server-retransmit":
-		dir := map[string]int{"retransmit": xToServer, "server-retransmit": xToClient}[name]
-		h.sendEnd(dir, c).Timeout()
-		return h.flush(dir, c)
-	case "server-exec":
-		fl := s.F[c]
-		return h.take(xToServer, int(fl.RxConn), fl.RxCall, 0)
-	case "server-send":
-		fl := s.F[c]
-		return h.send(xToClient, int(fl.TxConn), fl.TxCall, xportResult(int(fl.TxConn), fl.TxCall))
-	case "complete":
-		return h.take(xToClient, c, s.C[c].RxRing, s.C[c].RxRes)
-	}
-	// A network step: args dir, conn, kind, seq, call.
-	dir, conn := a.Args[0], a.Args[1]
-	want := system.Packet{Dir: uint8(dir), Conn: uint8(conn), Kind: uint8(a.Args[2]), Seq: uint8(a.Args[3]), Call: uint8(a.Args[4])}
-	ch := h.wire[dir][conn]
-	i := slices.IndexFunc(ch, func(b []byte) bool {
-		p, err := h.abstract(dir, b)
-		p.Result = 0 // the action does not name the result
-		return err == nil && p == want
-	})
-	if i < 0 {
-		return fmt.Sprintf("diverged: no frame %s on the wire", want)
-	}
-	b := ch[i]
-	switch name {
-	case "duplicate":
-		h.wire[dir][conn] = append(ch, slices.Clone(b))
-		return "duplicated"
-	case "lose":
-		h.wire[dir][conn] = slices.Delete(ch, i, i+1)
-		return "lost"
-	}
-	h.wire[dir][conn] = slices.Delete(ch, i, i+1)
-	f, err := transport.DecodeFrame(b)
-	if err != nil {
-		return "diverged: " + err.Error()
-	}
-	ep := h.endpoint(dir, conn)
-	if err := ep.Receive(f); err != nil && !errors.Is(err, transport.ErrBadAck) {
-		return "diverged: Receive: " + err.Error()
-	}
-	// The receiver answers at once (the model's receive sends its ack in
-	// the same step).
-	return "received; " + h.flush(1-dir, conn)
-}
-
-// compare checks the implementation's abstract state against model state
-// s and returns the first difference.
-func (h *xport) compare(s system.State) string {
-	var model, impl []string
-	for _, p := range s.Net[:s.N] {
-		model = append(model, p.String())
-	}
-	for dir := range h.wire {
-		for conn, ch := range h.wire[dir] {
-			for _, b := range ch {
-				p, err := h.abstract(dir, b)
-				if err != nil {
-					return fmt.Sprintf("wire %d/%d: %v", dir, conn, err)
-				}
-				impl = append(impl, p.String())
-			}
-			for _, p := range h.shadow[dir][conn] {
-				impl = append(impl, p.String())
-			}
-		}
-	}
-	if h.net != nil && h.net.InFlight() != len(impl) {
-		return fmt.Sprintf("the FaultyNetwork has %d frames in flight, the test counted %d", h.net.InFlight(), len(impl))
-	}
-	slices.Sort(model)
-	slices.Sort(impl)
-	if !slices.Equal(model, impl) {
-		return fmt.Sprintf("frames in flight: model [%s], impl [%s]", strings.Join(model, ", "), strings.Join(impl, ", "))
-	}
-	for c := 0; c < h.m.Clients; c++ {
-		// The RX rings: the server's of connection c (flow c), the client's.
-		for _, r := range []struct {
-			name string
-			dir  int
-			full bool
-		}{{fmt.Sprintf("s.flow%d.rx-ring", c), xToServer, s.F[c].RxCall != 0}, {fmt.Sprintf("c%d.rx-ring", c), xToClient, s.C[c].RxRing != 0}} {
-			n := delivered(h.endpoint(r.dir, c)) - h.taken[r.dir][c]
-			if (n == 1) != r.full || n > 1 {
-				return fmt.Sprintf("%s: model full=%t, impl holds %d packets", r.name, r.full, n)
-			}
-		}
-		if h.udp {
-			continue
-		}
-		for _, e := range []struct {
-			name string
-			ep   transport.Endpoint
-			end  system.End
-		}{{fmt.Sprintf("c%d.nic", c), h.cli[c], s.C[c].End}, {fmt.Sprintf("s.conn%d.nic", c), h.srv[c], s.S[c].End}} {
-			r := e.ep.(*transport.Reliable)
-			cs := r.Counters()
-			if cs.Acked != uint64(e.end.SendSeq) || (r.Unacked() == 1) != (e.end.Unacked != 0) || r.Unacked() > 1 || cs.Delivered != uint64(e.end.RecvNext) {
-				return fmt.Sprintf("%s: model %s, impl base=%d unacked=%d recv-next=%d", e.name, e.end, cs.Acked, r.Unacked(), cs.Delivered)
-			}
-		}
-	}
-	return ""
-}
-
-// replayXport drives the implementation along a system trace and
-// compares, after every step, as the rapid test does; it returns the
-// first divergence.
+// replayXport replays a system trace on the transport, the trace's bug
+// injected, and returns the first divergence (the failure files rapid
+// keeps, and the scenarios written by hand).
 func replayXport(f *File) error {
-	v, err := spec.ParseParams(system.Params, f.Params)
-	if err != nil {
-		return fmt.Errorf("trace parameters: %w", err)
-	}
-	m, err := system.New(v, f.Bug)
+	res, err := replaySystemTrace(f, "")
 	if err != nil {
 		return err
 	}
-	h, err := newXport(m)
-	if err != nil {
-		return err
-	}
-	s := m.Init()[0]
-	if d := h.compare(s); d != "" {
-		return fmt.Errorf("initial states differ: %s", d)
-	}
-	for i, st := range f.Steps[1:] {
-		var moves []xportMove // all of them: a trace may take any step of the model
-		m.Next(s, func(a checker.Action, t system.State) { moves = append(moves, xportMove{a, t}) })
-		mv, err := findMove(m.Actions(), moves, func(x xportMove) checker.Action { return x.a }, st)
-		if err != nil {
-			return fmt.Errorf("step %d (line %d): %w", i+1, st.Line, err)
-		}
-		if out := h.step(s, mv.a); strings.HasPrefix(out, "diverged") {
-			return fmt.Errorf("step %d (line %d, %s): the implementation %s", i+1, st.Line, st.Action, out)
-		}
-		s = mv.s
-		if d := h.compare(s); d != "" {
-			return fmt.Errorf("step %d (line %d, %s): %s", i+1, st.Line, st.Action, d)
-		}
+	if res.Outcome == Diverged {
+		return errors.New(res.Reason)
 	}
 	return nil
 }
@@ -654,7 +261,7 @@ func TestTransportStaleDuplicateAck(t *testing.T) {
 	if err == nil {
 		t.Fatal("the implementation followed the model through the stale duplicate's arrival: has Reliable's ack stopped being cumulative? Then let xportMoves take the step")
 	}
-	want := "step 13 (line 13, deliver): frames in flight: model [c0->s ack seq=0, s->c0 ack seq=0, s->c0 ack seq=1], impl [c0->s ack seq=0, s->c0 ack seq=1, s->c0 ack seq=1]"
+	want := "step 13 (deliver c0->s data seq=0 call0): frames in flight: model [c0->s ack seq=0, s->c0 ack seq=0, s->c0 ack seq=1], impl [c0->s ack seq=0, s->c0 ack seq=1, s->c0 ack seq=1]"
 	if err.Error() != want {
 		t.Fatalf("diverged elsewhere:\n got %s\nwant %s", err, want)
 	}
@@ -744,7 +351,7 @@ func xportFaultyWalk(rt *rapid.T, sink *failureSink, st *netStats) int {
 	if err != nil {
 		rt.Fatal(err)
 	}
-	h, err := newXport(m)
+	h, err := newXport(m, transport.ReliableFaults{})
 	if err != nil {
 		rt.Fatal(err)
 	}
@@ -848,8 +455,8 @@ func xportFaultyWalk(rt *rapid.T, sink *failureSink, st *netStats) int {
 			if !take("deliver", key) && !take("reorder", key) {
 				fail("the FaultyNetwork delivered %s (%s); the model can neither deliver nor reorder it", p, ev)
 			}
-			if err := h.endpoint(dir, conn).Receive(ev.Frame); err != nil && !errors.Is(err, transport.ErrBadAck) {
-				fail("Receive %s: %v", ev, err)
+			if out := h.receive(dir, conn, ev.Frame); strings.HasPrefix(out, "diverged") {
+				fail("Receive %s: %s", ev, out)
 			}
 			if out := h.flush(1-dir, conn); strings.HasPrefix(out, "diverged") {
 				fail("%s", out)

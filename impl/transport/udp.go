@@ -7,6 +7,11 @@ type UDPConfig struct {
 	Conn      uint16 // the connection id
 	SendQueue int    // packets waiting for Outgoing; default 64
 	RecvQueue int    // packets delivered and not yet taken; default 64
+	// Room, when set, is asked too before a frame is delivered: the RX
+	// ring may be shared with other connections' endpoints (see
+	// ReliableConfig.Room). A frame arriving while it reports none is
+	// dropped and counted as NoRoom.
+	Room func() bool
 }
 
 // UDPCounters count what a UDP endpoint did.
@@ -34,6 +39,7 @@ type UDP struct {
 	sendCap   int
 	delivered []Packet
 	recvCap   int
+	room      func() bool
 	seq       uint64
 	out       []Frame
 	c         UDPCounters
@@ -50,7 +56,7 @@ func NewUDP(cfg UDPConfig) (*UDP, error) {
 	if cfg.SendQueue < 1 || cfg.SendQueue > maxQueue || cfg.RecvQueue < 1 || cfg.RecvQueue > maxQueue {
 		return nil, fmt.Errorf("%w: queues %d, %d not in 1..%d", ErrConfig, cfg.SendQueue, cfg.RecvQueue, maxQueue)
 	}
-	return &UDP{conn: cfg.Conn, sendCap: cfg.SendQueue, recvCap: cfg.RecvQueue,
+	return &UDP{conn: cfg.Conn, sendCap: cfg.SendQueue, recvCap: cfg.RecvQueue, room: cfg.Room,
 		pending: make([]Packet, 0, cfg.SendQueue), delivered: make([]Packet, 0, cfg.RecvQueue)}, nil
 }
 
@@ -87,7 +93,7 @@ func (u *UDP) Receive(f Frame) error {
 	case f.Kind != KindRaw:
 		u.c.Rejected++
 		return fmt.Errorf("%w: %s frame at a udp endpoint", ErrWrongKind, f.Kind)
-	case len(u.delivered) == u.recvCap:
+	case len(u.delivered) == u.recvCap || (u.room != nil && !u.room()):
 		u.c.NoRoom++
 		return nil
 	}

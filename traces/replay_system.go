@@ -1,0 +1,586 @@
+package traces
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/daggercheck/daggercheck/checker"
+	implring "github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/transport"
+	"github.com/daggercheck/daggercheck/model/system"
+	"github.com/daggercheck/daggercheck/spec"
+)
+
+// replaySystemTrace is Replay for a trace of the system model: the
+// transports of impl/transport in step mode, one Reliable (or UDP)
+// endpoint on each side of each connection, Window 1 (the model's
+// stop-and-wait), a wire of encoded frames per channel, and the hosts'
+// one-slot RX rings, one per client and one per server flow, that the
+// endpoints deliver into. The mapping (model step: what the
+// implementation does):
+//
+//	call, give-up          the application, which the harness plays from
+//	                       the model: nothing for the transport
+//	nic-send c, retry c    client c's endpoint: Send(the call), Outgoing
+//	                       onto the wire
+//	retransmit c           client c: Timeout, Outgoing
+//	server-retransmit c    server end of c: Timeout, Outgoing
+//	server-exec f          server flow f takes its RX ring: it must hold
+//	                       the very call the model's ring holds
+//	server-send f          the server end of the call's connection:
+//	                       Send(the response), Outgoing
+//	complete c             client c takes its RX ring, checked
+//	deliver, reorder p     the wire gives frame p to its endpoint: Receive;
+//	                       what it delivers goes to its RX ring (a server
+//	                       flow's ring is shared by the connections c mod
+//	                       server-flows: ReliableConfig.Room); then its
+//	                       Outgoing (the ack) onto the wire
+//	lose p, duplicate p    the wire drops p, or appends a copy of p
+//
+// After every step the implementation's abstract state must equal the
+// model's: per connection and side, send-seq (Reliable.SendSeq), whether
+// a frame is unacknowledged (Unacked), recv-next (RecvNext); the multiset
+// of frames in flight, named as the model names its packets (kind,
+// sequence number, call, result); every RX ring's content. The
+// implementation runs the trace's bug unless bug names another ("none":
+// the correct transport); the model always runs the trace's. A trace
+// followed to its end reproduces its violation: a safety property the
+// harness also judges on the implementation (at-most-once: a handler
+// took one call twice; response-matching: a client took another
+// connection's response), a deadlock or a lasso by following it.
+//
+// Not mapped: udp's frame counter (a raw frame's Seq) has no model
+// counterpart, and the fault budget is the model's alone (the wire does
+// what the trace says).
+func replaySystemTrace(f *File, bug string) (*ReplayResult, error) {
+	v, err := spec.ParseParams(system.Params, f.Params)
+	if err != nil {
+		return nil, fmt.Errorf("trace parameters: %w", err)
+	}
+	m, err := system.New(v, f.Bug)
+	if err != nil {
+		return nil, fmt.Errorf("trace: %w", err)
+	}
+	if bug == "" {
+		bug = f.Bug
+	}
+	faults, err := systemFaults(m, bug)
+	if err != nil {
+		return nil, err
+	}
+	h, err := newXport(m, faults)
+	if err != nil {
+		return nil, err
+	}
+	prop := f.Outcome.Property
+	if f.Outcome.Result == "deadlock" {
+		prop = checker.DeadlockProperty
+	}
+	res := &ReplayResult{Property: prop, Faults: faults.String()}
+	s := m.Init()[0]
+	diverge := func(i int, action, why string) *ReplayResult {
+		res.Outcome, res.Step, res.Reason = Diverged, i, fmt.Sprintf("step %d (%s): %s", i, action, why)
+		res.Broken = h.broken
+		return res
+	}
+	rs := ReplayStep{Index: 0, Action: "init", Impl: "-", Diff: h.compare(s)}
+	res.Steps = append(res.Steps, rs)
+	if rs.Diff != "" {
+		return diverge(0, "init", rs.Diff), nil
+	}
+	for i, st := range f.Steps[1:] {
+		var moves []xportMove // all of them: a trace may take any step of the model
+		m.Next(s, func(a checker.Action, t system.State) { moves = append(moves, xportMove{a, t}) })
+		mv, err := findMove(m.Actions(), moves, func(x xportMove) checker.Action { return x.a }, st)
+		if err != nil {
+			return nil, fmt.Errorf("the trace is not a behaviour of its model: step %d (line %d): %w", i+1, st.Line, err)
+		}
+		label := m.FormatAction(mv.a)
+		out := h.step(s, mv.a)
+		s = mv.s
+		rs := ReplayStep{Index: i + 1, Action: label, Impl: out}
+		if !strings.HasPrefix(out, "diverged") {
+			rs.Diff = h.compare(s)
+		}
+		res.Steps = append(res.Steps, rs)
+		switch {
+		case strings.HasPrefix(out, "diverged"):
+			return diverge(i+1, label, "the implementation "+strings.TrimPrefix(out, "diverged: ")), nil
+		case rs.Diff != "":
+			return diverge(i+1, label, rs.Diff), nil
+		}
+	}
+	res.Broken = h.broken
+	res.Outcome = Conformant
+	judged := []string{"at-most-once", "response-matching"}
+	if prop != "" && (f.Outcome.LoopStart >= 0 || !slices.Contains(judged, prop) || slices.Contains(h.broken, prop)) {
+		res.Outcome = Reproduced
+		if !slices.Contains(res.Broken, prop) {
+			res.Broken = append(res.Broken, prop)
+		}
+	}
+	return res, nil
+}
+
+// systemFaults are the transport faults that make impl/transport behave
+// as model/system with bug ("none" or "": the correct transport).
+func systemFaults(m *system.Model, bug string) (transport.ReliableFaults, error) {
+	if bug == "none" || bug == "" {
+		return transport.ReliableFaults{}, nil
+	}
+	if !slices.Contains(transport.Bugs, bug) {
+		if slices.ContainsFunc(system.Bugs, func(b spec.Bug) bool { return b.Name == bug }) {
+			return transport.ReliableFaults{}, fmt.Errorf("%w bug %s: it is not a fault of impl/transport", ErrUnsupported, bug)
+		}
+		return transport.ReliableFaults{}, fmt.Errorf("--bug %s: not a bug of model/system's catalogue", bug)
+	}
+	if m.UDP {
+		return transport.ReliableFaults{}, fmt.Errorf("--bug %s: the trace runs transport=udp, and the bug mutates the reliable transport", bug)
+	}
+	return transport.BugFaults(bug)
+}
+
+type xportMove struct {
+	a checker.Action
+	s system.State
+}
+
+// xportMoves lists the model's enabled moves that the implementation can
+// follow (kind >= 0: of that kind only). It leaves out the one step
+// whose mapping is not literal: the arrival of a data frame two or more
+// behind its receiver's next expected sequence number. The model
+// acknowledges it with its own number; Reliable's ack is cumulative
+// (recv-next - 1), which may acknowledge a newer frame the sender still
+// waits for, so the two part ways (TestTransportStaleDuplicateAck pins
+// that difference). Such a frame can still be lost.
+func xportMoves(m *system.Model, s system.State, kind int) []xportMove {
+	var moves []xportMove
+	names := m.Actions()
+	m.Next(s, func(a checker.Action, t system.State) {
+		if kind >= 0 && a.Kind != kind {
+			return
+		}
+		if n := names[a.Kind].Name; (n == "deliver" || n == "reorder") && a.Args[2] == xData && staleDuplicate(s, a.Args[0], a.Args[1], a.Args[3]) {
+			return
+		}
+		moves = append(moves, xportMove{a, t})
+	})
+	return moves
+}
+
+// staleDuplicate: a data frame with sequence number seq on channel (dir,
+// conn) is two or more behind its receiver.
+func staleDuplicate(s system.State, dir, conn, seq int) bool {
+	recv := s.S[conn].End
+	if dir == xToClient {
+		recv = s.C[conn].End
+	}
+	return seq+1 < int(recv.RecvNext)
+}
+
+// Model directions and packet kinds (model/system's numbering).
+const (
+	xToServer = 0
+	xToClient = 1
+	xData     = 1
+	xAck      = 2
+	xReq      = 3
+	xResp     = 4
+)
+
+// xportRing is a one-slot RX ring of a host: a client's, or a server
+// flow's (shared by the connections c mod server-flows).
+type xportRing struct {
+	full bool
+	p    transport.Packet
+}
+
+// xport is the implementation under test: both endpoints of every
+// connection, the hosts' RX rings they deliver into, and the wire between
+// them.
+type xport struct {
+	m        *system.Model
+	udp      bool
+	cli, srv []transport.Endpoint
+	wire     [2][system.MaxClients][][]byte // [dir][conn]: frames in flight, oldest first
+	rx       [system.MaxClients]xportRing   // client c's RX ring
+	flow     [system.MaxClients]xportRing   // server flow f's RX ring
+	execs    [system.MaxClients][system.MaxCalls]int
+	broken   []string // the properties the implementation broke, as the harness judges them
+
+	// With a FaultyNetwork, the frames go there instead of the wire, and
+	// shadow is the multiset of them in flight, kept from what was sent
+	// and what each Step took.
+	net    *transport.FaultyNetwork
+	shadow [2][system.MaxClients][]system.Packet
+}
+
+// xportNames are the FaultyNetwork's endpoint names of channel (dir,
+// conn): from, to.
+func xportNames(dir, conn int) (string, string) {
+	c, s := fmt.Sprintf("c%d", conn), fmt.Sprintf("s%d", conn)
+	if dir == xToClient {
+		return s, c
+	}
+	return c, s
+}
+
+func (h *xport) track(dir, conn int, p system.Packet) {
+	h.shadow[dir][conn] = append(h.shadow[dir][conn], p)
+}
+
+func (h *xport) untrack(dir, conn int, p system.Packet) {
+	if i := slices.Index(h.shadow[dir][conn], p); i >= 0 {
+		h.shadow[dir][conn] = slices.Delete(h.shadow[dir][conn], i, i+1)
+	}
+}
+
+// newXport builds the endpoints of model m's configuration; faults go
+// into every Reliable endpoint.
+func newXport(m *system.Model, faults transport.ReliableFaults) (*xport, error) {
+	h := &xport{m: m, udp: m.UDP}
+	for c := 0; c < m.Clients; c++ {
+		for _, ring := range []*xportRing{&h.rx[c], &h.flow[c%m.ServerFlows]} {
+			// The endpoint delivers into its host's one-slot RX ring; the
+			// endpoint's own queue of one packet is emptied into the ring
+			// at once (receive).
+			room := func() bool { return !ring.full }
+			var ep transport.Endpoint
+			var err error
+			if m.UDP {
+				ep, err = transport.NewUDP(transport.UDPConfig{Conn: uint16(c), RecvQueue: 1, Room: room})
+			} else {
+				// Window 1 is the model's stop-and-wait.
+				ep, err = transport.NewReliable(transport.ReliableConfig{Conn: uint16(c), Window: 1, RecvQueue: 1, Room: room, Faults: faults})
+			}
+			if err != nil {
+				return nil, err
+			}
+			if ring == &h.rx[c] {
+				h.cli = append(h.cli, ep)
+			} else {
+				h.srv = append(h.srv, ep)
+			}
+		}
+	}
+	return h, nil
+}
+
+// xportPacket is the Dagger packet of call (plus one) on connection conn,
+// with a response's result (0 for a request): the call travels in rpc_id,
+// the result in the first argument byte.
+func xportPacket(conn int, call, result uint8) (transport.Packet, error) {
+	var p transport.Packet
+	r, err := implring.NewRPC(uint8(conn), uint32(call), 1, []byte{result})
+	if err != nil {
+		return p, err
+	}
+	r.Response = result != 0
+	return p, r.Encode(&p, 0, true)
+}
+
+// xportResult is what the model's handler returns for call (plus one) of
+// connection c (model/system's result).
+func xportResult(c int, call uint8) uint8 { return uint8(c*system.MaxCalls) + call }
+
+// abstract names a frame on channel (dir, conn) as the model names its
+// packet.
+func (h *xport) abstract(dir int, b []byte) (system.Packet, error) {
+	f, err := transport.DecodeFrame(b)
+	if err != nil {
+		return system.Packet{}, err
+	}
+	p := system.Packet{Dir: uint8(dir), Conn: uint8(f.Conn)}
+	switch f.Kind {
+	case transport.KindAck:
+		p.Kind = xAck
+	case transport.KindData:
+		p.Kind = xData
+	case transport.KindRaw:
+		p.Kind = map[int]uint8{xToServer: xReq, xToClient: xResp}[dir]
+	}
+	if f.Kind == transport.KindAck || f.Kind == transport.KindData {
+		if f.Seq > 255 {
+			return p, fmt.Errorf("seq %d past the model's range", f.Seq)
+		}
+		p.Seq = uint8(f.Seq)
+	}
+	if f.Kind != transport.KindAck {
+		r, _, err := implring.DecodeSlot(&f.Packet)
+		if err != nil {
+			return p, err
+		}
+		p.Call = uint8(r.RPCID)
+		if r.Response {
+			p.Result = r.Args[0]
+		}
+	}
+	return p, nil
+}
+
+// put moves an endpoint's outgoing frames onto channel (dir, conn).
+func (h *xport) put(dir, conn int, frames []transport.Frame) error {
+	for _, f := range frames {
+		b, err := transport.EncodeFrame(f)
+		if err != nil {
+			return err
+		}
+		if h.net == nil {
+			h.wire[dir][conn] = append(h.wire[dir][conn], b)
+			continue
+		}
+		p, err := h.abstract(dir, b)
+		if err != nil {
+			return err
+		}
+		from, to := xportNames(dir, conn)
+		if err := h.net.Send(from, to, f); err != nil {
+			return err
+		}
+		h.track(dir, conn, p)
+	}
+	return nil
+}
+
+// unacked counts the frames the endpoints have sent and not had
+// acknowledged.
+func (h *xport) unacked() int {
+	n := 0
+	for c := range h.cli {
+		n += h.cli[c].Unacked() + h.srv[c].Unacked()
+	}
+	return n
+}
+
+// endpoint is the receiving end of channel (dir, conn).
+func (h *xport) endpoint(dir, conn int) transport.Endpoint {
+	if dir == xToServer {
+		return h.srv[conn]
+	}
+	return h.cli[conn]
+}
+
+// sendEnd is the sending end of channel (dir, conn).
+func (h *xport) sendEnd(dir, conn int) transport.Endpoint { return h.endpoint(1-dir, conn) }
+
+// send is a sender's Send of one packet and the Outgoing that follows.
+func (h *xport) send(dir, conn int, call, result uint8) string {
+	p, err := xportPacket(conn, call, result)
+	if err != nil {
+		return "diverged: cannot build the packet: " + err.Error()
+	}
+	ep := h.sendEnd(dir, conn)
+	if err := ep.Send(p); err != nil {
+		return "diverged: Send refused: " + err.Error()
+	}
+	return h.flush(dir, conn)
+}
+
+// flush puts a sender's Outgoing on the wire.
+func (h *xport) flush(dir, conn int) string {
+	out := h.sendEnd(dir, conn).Outgoing()
+	if err := h.put(dir, conn, out); err != nil {
+		return "diverged: " + err.Error()
+	}
+	return fmt.Sprintf("sent %d frames", len(out))
+}
+
+// receive gives frame f to the receiving endpoint of channel (dir, conn)
+// and moves what it delivers into its RX ring: the server flow
+// conn mod server-flows, or client conn's. The endpoint's Room is that
+// ring's, so it delivers at most one packet, and only into an empty ring.
+func (h *xport) receive(dir, conn int, f transport.Frame) string {
+	ep := h.endpoint(dir, conn)
+	if err := ep.Receive(f); err != nil && !errors.Is(err, transport.ErrBadAck) {
+		return "diverged: Receive: " + err.Error()
+	}
+	ring := &h.rx[conn]
+	if dir == xToServer {
+		ring = &h.flow[conn%h.m.ServerFlows]
+	}
+	switch ps := ep.Deliveries(); {
+	case len(ps) > 1 || (len(ps) == 1 && ring.full):
+		return fmt.Sprintf("diverged: delivered %d packets into a one-slot RX ring (full=%t)", len(ps), ring.full)
+	case len(ps) == 1:
+		ring.full, ring.p = true, ps[0]
+		return "delivered"
+	}
+	return "received"
+}
+
+// take is the application taking an RX ring (a client's, or a server
+// flow's): it must hold call (plus one) of connection conn, and, for a
+// response, result (the model's, which a misrouted response differs
+// from: the harness judges response-matching by the connection).
+func (h *xport) take(ring *xportRing, conn int, call, result uint8) string {
+	if !ring.full {
+		return fmt.Sprintf("diverged: the RX ring is empty where the model's holds conn %d call%d", conn, call-1)
+	}
+	ring.full = false
+	r, _, err := implring.DecodeSlot(&ring.p)
+	switch {
+	case err != nil:
+		return "diverged: the RX ring holds a malformed packet: " + err.Error()
+	case int(r.ConnID) != conn || uint8(r.RPCID) != call || (result != 0 && r.Args[0] != result):
+		return fmt.Sprintf("diverged: took %s, the model's ring holds conn %d call%d result %d", r, conn, call-1, result)
+	}
+	return "took " + r.String()
+}
+
+// step runs the implementation's side of model action a from state s.
+func (h *xport) step(s system.State, a checker.Action) string {
+	name := h.m.Actions()[a.Kind].Name
+	c := a.Args[0]
+	switch name {
+	case "call", "give-up":
+		return "the application"
+	case "nic-send":
+		return h.send(xToServer, c, s.C[c].TxRing, 0)
+	case "retry":
+		return h.send(xToServer, c, s.C[c].Waiting, 0)
+	case "retransmit", "server-retransmit":
+		dir := map[string]int{"retransmit": xToServer, "server-retransmit": xToClient}[name]
+		h.sendEnd(dir, c).Timeout()
+		return h.flush(dir, c)
+	case "server-exec":
+		fl := s.F[c]
+		out := h.take(&h.flow[c], int(fl.RxConn), fl.RxCall, 0)
+		if !strings.HasPrefix(out, "diverged") {
+			if h.execs[fl.RxConn][fl.RxCall-1]++; h.execs[fl.RxConn][fl.RxCall-1] > 1 {
+				h.breaks("at-most-once")
+			}
+		}
+		return out
+	case "server-send":
+		fl := s.F[c]
+		return h.send(xToClient, int(fl.TxConn), fl.TxCall, xportResult(int(fl.TxConn), fl.TxCall))
+	case "complete":
+		cl := s.C[c]
+		out := h.take(&h.rx[c], int(cl.RxRes-1)/system.MaxCalls, cl.RxRing, cl.RxRes)
+		if !strings.HasPrefix(out, "diverged") && int(cl.RxRes-1)/system.MaxCalls != c && cl.RxRing == cl.Waiting {
+			h.breaks("response-matching") // the application took another connection's response for its call
+		}
+		return out
+	}
+	// A network step: args dir, conn, kind, seq, call.
+	dir, conn := a.Args[0], a.Args[1]
+	want := system.Packet{Dir: uint8(dir), Conn: uint8(conn), Kind: uint8(a.Args[2]), Seq: uint8(a.Args[3]), Call: uint8(a.Args[4])}
+	ch := h.wire[dir][conn]
+	i := slices.IndexFunc(ch, func(b []byte) bool {
+		p, err := h.abstract(dir, b)
+		p.Result = 0 // the action does not name the result
+		return err == nil && p == want
+	})
+	if i < 0 {
+		return fmt.Sprintf("diverged: no frame %s on the wire", want)
+	}
+	b := ch[i]
+	switch name {
+	case "duplicate":
+		h.wire[dir][conn] = append(ch, slices.Clone(b))
+		return "duplicated"
+	case "lose":
+		h.wire[dir][conn] = slices.Delete(ch, i, i+1)
+		return "lost"
+	}
+	h.wire[dir][conn] = slices.Delete(ch, i, i+1)
+	f, err := transport.DecodeFrame(b)
+	if err != nil {
+		return "diverged: " + err.Error()
+	}
+	out := h.receive(dir, conn, f)
+	if strings.HasPrefix(out, "diverged") {
+		return out
+	}
+	// The receiver answers at once (the model's receive sends its ack in
+	// the same step).
+	return out + "; " + h.flush(1-dir, conn)
+}
+
+func (h *xport) breaks(prop string) {
+	if !slices.Contains(h.broken, prop) {
+		h.broken = append(h.broken, prop)
+	}
+}
+
+// compare checks the implementation's abstract state against model state
+// s and returns the first difference.
+func (h *xport) compare(s system.State) string {
+	var model, impl []string
+	for _, p := range s.Net[:s.N] {
+		model = append(model, p.String())
+	}
+	for dir := range h.wire {
+		for conn, ch := range h.wire[dir] {
+			for _, b := range ch {
+				p, err := h.abstract(dir, b)
+				if err != nil {
+					return fmt.Sprintf("wire %d/%d: %v", dir, conn, err)
+				}
+				impl = append(impl, p.String())
+			}
+			for _, p := range h.shadow[dir][conn] {
+				impl = append(impl, p.String())
+			}
+		}
+	}
+	if h.net != nil && h.net.InFlight() != len(impl) {
+		return fmt.Sprintf("the FaultyNetwork has %d frames in flight, the test counted %d", h.net.InFlight(), len(impl))
+	}
+	slices.Sort(model)
+	slices.Sort(impl)
+	if !slices.Equal(model, impl) {
+		return fmt.Sprintf("frames in flight: model [%s], impl [%s]", strings.Join(model, ", "), strings.Join(impl, ", "))
+	}
+	// The RX rings: each server flow's, each client's.
+	for f := 0; f < h.m.ServerFlows; f++ {
+		fl := s.F[f]
+		if d := ringDiff(fmt.Sprintf("s.flow%d.rx-ring", f), &h.flow[f], int(fl.RxConn), fl.RxCall, 0); d != "" {
+			return d
+		}
+	}
+	for c := 0; c < h.m.Clients; c++ {
+		cl := s.C[c]
+		if d := ringDiff(fmt.Sprintf("c%d.rx-ring", c), &h.rx[c], int(cl.RxRes-1)/system.MaxCalls, cl.RxRing, cl.RxRes); d != "" {
+			return d
+		}
+	}
+	if h.udp {
+		return ""
+	}
+	for c := 0; c < h.m.Clients; c++ {
+		for _, e := range []struct {
+			name string
+			ep   transport.Endpoint
+			end  system.End
+		}{{fmt.Sprintf("c%d.nic", c), h.cli[c], s.C[c].End}, {fmt.Sprintf("s.conn%d.nic", c), h.srv[c], s.S[c].End}} {
+			r := e.ep.(*transport.Reliable)
+			if r.SendSeq() != uint64(e.end.SendSeq) || (r.Unacked() == 1) != (e.end.Unacked != 0) || r.Unacked() > 1 || r.RecvNext() != uint64(e.end.RecvNext) {
+				return fmt.Sprintf("%s: model %s, impl send-seq=%d unacked=%d recv-next=%d", e.name, e.end, r.SendSeq(), r.Unacked(), r.RecvNext())
+			}
+		}
+	}
+	return ""
+}
+
+// ringDiff compares an RX ring with the model's: empty when call is 0,
+// else holding call (plus one) of connection conn with result (0: a
+// request).
+func ringDiff(name string, ring *xportRing, conn int, call, result uint8) string {
+	if !ring.full || call == 0 {
+		if ring.full != (call != 0) {
+			return fmt.Sprintf("%s: model full=%t, impl full=%t", name, call != 0, ring.full)
+		}
+		return ""
+	}
+	r, _, err := implring.DecodeSlot(&ring.p)
+	if err != nil {
+		return fmt.Sprintf("%s: a malformed packet: %v", name, err)
+	}
+	if int(r.ConnID) != conn || uint8(r.RPCID) != call || (result != 0 && r.Args[0] != result) {
+		return fmt.Sprintf("%s: model conn %d call%d result %d, impl %s", name, conn, call-1, result, r)
+	}
+	return ""
+}
