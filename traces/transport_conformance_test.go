@@ -18,53 +18,18 @@ import (
 
 // The transports against the system model, step by step. rapid draws a
 // configuration of model/system (transport, clients, calls, fault budget,
-// retries) and then, with t.Repeat, actions of the model: each Repeat
-// action is a group of the model's action kinds (xportGroups) and picks
-// one of the group's instances the model enables now (a group with none
-// is skipped). Every
-// model step is mapped onto impl/transport's endpoints — one Reliable (or
-// UDP) endpoint on each side of each connection, Window 1, which is the
-// model's stop-and-wait — and after every step the implementation's
-// abstract state must equal the model's.
+// retries, a server flow per connection or one shared by all) and then,
+// with t.Repeat, actions of the model: each Repeat action is a group of
+// the model's action kinds (xportGroups) and picks one of the group's
+// instances the model enables now (a group with none is skipped). Every
+// model step is mapped onto impl/transport's endpoints by the harness
+// replaySystemTrace uses (traces/replay_system.go: the mapping and the
+// abstraction are documented there), and after every step the
+// implementation's abstract state must equal the model's.
 //
-// The mapping (model step: what the implementation does):
-//
-//	call, give-up          the application, which the test plays from the
-//	                       model: nothing for the transport
-//	nic-send c, retry c    client c's endpoint: Send(the call), Outgoing
-//	                       onto the wire
-//	retransmit c           client c: Timeout, Outgoing
-//	server-retransmit c    server end of c: Timeout, Outgoing
-//	server-exec f          server end of f: Deliveries (the RX ring: it
-//	                       must hold the very call the model's ring holds)
-//	server-send f          server end: Send(the response), Outgoing
-//	complete c             client c: Deliveries (its RX ring), checked
-//	deliver, reorder p     the wire gives frame p to its endpoint: Receive,
-//	                       then Outgoing (the ack) onto the wire
-//	lose p, duplicate p    the wire drops p, or appends a copy of p
-//
-// The wire holds each channel's frames (direction, connection) as the
-// bytes EncodeFrame wrote; the receiver gets DecodeFrame's frame.
-//
-// The abstraction (compared after every step): per connection and side,
-// the sender's base (model send-seq; impl Counters().Acked, as sequence
-// numbers start at 0), whether a frame is unacknowledged (model unacked;
-// impl Unacked), the receiver's next expected sequence number (model
-// recv-next; impl Counters().Delivered); the multiset of frames in flight
-// (model net; impl the wire's frames decoded, named as the model names its
-// packets: kind, sequence number, call, result); each RX ring's
-// occupancy (model rx-ring; impl packets delivered and not yet taken);
-// and, when the application takes a packet, that it is the model's.
-//
-// What is abstracted: the rings and the application are the model's (the
-// test plays them), the server runs one flow per connection (server-flows
-// = clients: an endpoint's receive queue is per connection, the model's
-// shared flow is not; so the model's ack-before-delivery, which needs a
-// shared ring, is out of reach), udp's frame counter (Seq of a raw frame)
-// has no model counterpart, the fault budget is the model's alone (the
-// wire does what the model chooses), and a data frame two or more behind
-// its receiver is lost but never delivered (see xportMoves: Reliable's
-// cumulative ack differs from the model's there).
+// One step is left out (xportMoves): a data frame two or more behind its
+// receiver is lost but never delivered, as Reliable's cumulative ack
+// differs from the model's there (TestTransportStaleDuplicateAck).
 //
 // Run longer with -rapid.checks=N; a failure prints its seed, and is
 // written as a trace file under testdata/rapid/ that TestReplayRapidFailures
