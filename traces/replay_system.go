@@ -384,6 +384,9 @@ func (h *xport) flush(dir, conn int) string {
 	if err := h.put(dir, conn, out); err != nil {
 		return "diverged: " + err.Error()
 	}
+	if len(out) == 1 {
+		return "sent 1 frame"
+	}
 	return fmt.Sprintf("sent %d frames", len(out))
 }
 
