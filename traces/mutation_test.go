@@ -26,7 +26,9 @@ import (
 // (mutantTB) — is logged with its seed and its shrunk walk.
 //
 // For the transports, the faults are impl/transport's ReliableFaults, one
-// for each bug of model/system's catalogue that mutates the transport.
+// for each bug of model/system's catalogue that mutates the transport,
+// and impl/nic's response-balanced at the client host's NIC for its
+// response-misrouted.
 func TestMutantsAreFound(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the mutation check holds for rapid's default budget of 100 checks; -short cuts it to 20")
@@ -125,16 +127,21 @@ func mutants(t *testing.T) []mutant {
 
 	// What each transport fault needs to show: ack-before-delivery a
 	// server flow shared by two connections (one's call fills the ring
-	// while the other's arrives), the others what model/system's
-	// catalogue says its bug needs.
-	xportNeeds := map[string][]string{"ack-before-delivery": {"clients=2", "server-flows=1"}}
+	// while the other's arrives), response-misrouted two clients, the
+	// others what model/system's catalogue says its bug needs.
+	xportNeeds := map[string][]string{
+		"ack-before-delivery": {"clients=2", "server-flows=1"},
+		"response-misrouted":  {"clients=2"},
+	}
 	for _, b := range system.Bugs {
-		if !slices.Contains(transport.Bugs, b.Name) {
-			continue // response-misrouted: the NIC's routing, injected in impl/nic (nic/response-balanced above)
-		}
-		f, err := transport.BugFaults(b.Name)
-		if err != nil {
-			t.Fatal(err)
+		var f systemFaults
+		if b.Name == "response-misrouted" {
+			f.misrouted = true // impl/nic's response-balanced at the client host's NIC
+		} else {
+			var err error
+			if f.xport, err = transport.BugFaults(b.Name); err != nil {
+				t.Fatalf("model/system's bug %s: %v", b.Name, err)
+			}
 		}
 		params := append(slices.Clone(xportNeeds[b.Name]), system.BugParams[b.Name]...)
 		out = append(out, mutant{name: "transport/" + b.Name, what: fmt.Sprintf("the transport property, model correct %s, impl faults %s", strings.Join(append([]string{"transport=reliable"}, params...), " "), f),

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/daggercheck/daggercheck/checker"
+	implnic "github.com/daggercheck/daggercheck/impl/nic"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
 	"github.com/daggercheck/daggercheck/impl/transport"
 	"github.com/daggercheck/daggercheck/model/system"
@@ -66,7 +67,7 @@ func replaySystemTrace(f *File, bug string) (*ReplayResult, error) {
 	if bug == "" {
 		bug = f.Bug
 	}
-	faults, err := systemFaults(m, bug)
+	faults, err := systemFaultsOf(m, bug)
 	if err != nil {
 		return nil, err
 	}
@@ -124,22 +125,44 @@ func replaySystemTrace(f *File, bug string) (*ReplayResult, error) {
 	return res, nil
 }
 
-// systemFaults are the transport faults that make impl/transport behave
-// as model/system with bug ("none" or "": the correct transport).
-func systemFaults(m *system.Model, bug string) (transport.ReliableFaults, error) {
-	if bug == "none" || bug == "" {
-		return transport.ReliableFaults{}, nil
+// systemFaults are what the implementation injects to behave as
+// model/system with a bug: a fault of impl/transport's Reliable, or
+// (response-misrouted) the client NIC placing a response by its
+// round-robin balancer instead of on its connection's flow, which is
+// impl/nic's ResponseBalanced.
+type systemFaults struct {
+	xport     transport.ReliableFaults
+	misrouted bool
+}
+
+func (f systemFaults) String() string {
+	if f.misrouted {
+		return "response-misrouted (impl/nic response-balanced)"
 	}
-	if !slices.Contains(transport.Bugs, bug) {
-		if slices.ContainsFunc(system.Bugs, func(b spec.Bug) bool { return b.Name == bug }) {
-			return transport.ReliableFaults{}, fmt.Errorf("%w bug %s: it is not a fault of impl/transport", ErrUnsupported, bug)
+	return f.xport.String()
+}
+
+// systemFaultsOf are the faults that make the implementation behave as
+// model m with bug ("none" or "": the correct implementation).
+func systemFaultsOf(m *system.Model, bug string) (systemFaults, error) {
+	switch {
+	case bug == "none" || bug == "":
+		return systemFaults{}, nil
+	case bug == "response-misrouted":
+		if m.Clients < 2 {
+			return systemFaults{}, fmt.Errorf("--bug %s: needs clients >= 2 (a balancer over one flow routes right)", bug)
 		}
-		return transport.ReliableFaults{}, fmt.Errorf("--bug %s: not a bug of model/system's catalogue", bug)
+		return systemFaults{misrouted: true}, nil
+	case !slices.ContainsFunc(system.Bugs, func(b spec.Bug) bool { return b.Name == bug }):
+		return systemFaults{}, fmt.Errorf("--bug %s: not a bug of model/system's catalogue", bug)
+	case m.UDP:
+		return systemFaults{}, fmt.Errorf("--bug %s: the trace runs transport=udp, and the bug mutates the reliable transport", bug)
 	}
-	if m.UDP {
-		return transport.ReliableFaults{}, fmt.Errorf("--bug %s: the trace runs transport=udp, and the bug mutates the reliable transport", bug)
+	f, err := transport.BugFaults(bug)
+	if err != nil {
+		return systemFaults{}, fmt.Errorf("%w bug %s: %w", ErrUnsupported, bug, err)
 	}
-	return transport.BugFaults(bug)
+	return systemFaults{xport: f}, nil
 }
 
 type xportMove struct {
@@ -208,7 +231,8 @@ type xport struct {
 	rx       [system.MaxClients]xportRing   // client c's RX ring
 	flow     [system.MaxClients]xportRing   // server flow f's RX ring
 	execs    [system.MaxClients][system.MaxCalls]int
-	broken   []string // the properties the implementation broke, as the harness judges them
+	broken   []string     // the properties the implementation broke, as the harness judges them
+	cnic     *implnic.NIC // the client host's NIC: its response routing
 
 	// With a FaultyNetwork, the frames go there instead of the wire, and
 	// shadow is the multiset of them in flight, kept from what was sent
@@ -237,10 +261,27 @@ func (h *xport) untrack(dir, conn int, p system.Packet) {
 	}
 }
 
-// newXport builds the endpoints of model m's configuration; faults go
-// into every Reliable endpoint.
-func newXport(m *system.Model, faults transport.ReliableFaults) (*xport, error) {
+// newXport builds the endpoints of model m's configuration and the
+// client host's NIC; faults go into every Reliable endpoint and the NIC.
+func newXport(m *system.Model, faults systemFaults) (*xport, error) {
 	h := &xport{m: m, udp: m.UDP}
+	// The client host's NIC routes each response its transport delivers
+	// to a client flow: one flow per client, connection c's home flow c;
+	// the balancer, which a correct NIC uses for requests only, is
+	// round-robin (the model's response-misrouted).
+	cfg := implnic.Config{Conns: m.Clients, OpenAll: true, LB: implnic.LBRoundRobin,
+		Faults: implnic.Faults{ResponseBalanced: faults.misrouted}}
+	for range m.Clients {
+		f, err := implring.NewFlow(8, implring.Faults{}, implring.Faults{})
+		if err != nil {
+			return nil, err
+		}
+		cfg.Flows = append(cfg.Flows, f)
+	}
+	var err error
+	if h.cnic, err = implnic.New(cfg); err != nil {
+		return nil, err
+	}
 	for c := 0; c < m.Clients; c++ {
 		for _, ring := range []*xportRing{&h.rx[c], &h.flow[c%m.ServerFlows]} {
 			// The endpoint delivers into its host's one-slot RX ring; the
@@ -253,7 +294,7 @@ func newXport(m *system.Model, faults transport.ReliableFaults) (*xport, error) 
 				ep, err = transport.NewUDP(transport.UDPConfig{Conn: uint16(c), RecvQueue: 1, Room: room})
 			} else {
 				// Window 1 is the model's stop-and-wait.
-				ep, err = transport.NewReliable(transport.ReliableConfig{Conn: uint16(c), Window: 1, RecvQueue: 1, Room: room, Faults: faults})
+				ep, err = transport.NewReliable(transport.ReliableConfig{Conn: uint16(c), Window: 1, RecvQueue: 1, Room: room, Faults: faults.xport})
 			}
 			if err != nil {
 				return nil, err
@@ -403,14 +444,67 @@ func (h *xport) receive(dir, conn int, f transport.Frame) string {
 	if dir == xToServer {
 		ring = &h.flow[conn%h.m.ServerFlows]
 	}
-	switch ps := ep.Deliveries(); {
-	case len(ps) > 1 || (len(ps) == 1 && ring.full):
+	ps := ep.Deliveries()
+	switch {
+	case len(ps) == 0:
+		return "received"
+	case len(ps) > 1 || ring.full:
 		return fmt.Sprintf("diverged: delivered %d packets into a one-slot RX ring (full=%t)", len(ps), ring.full)
-	case len(ps) == 1:
+	case dir == xToServer:
 		ring.full, ring.p = true, ps[0]
 		return "delivered"
 	}
-	return "received"
+	return h.route(ps[0])
+}
+
+// route is the client NIC placing a delivered response in a client's RX
+// ring: Arrive, Balance (a correct NIC sends a response to its
+// connection's flow; ResponseBalanced to the round-robin balancer's),
+// Schedule until the flow's RX ring has it, and the host's poller moves
+// it into the client's one-slot ring.
+//
+// The model's misrouting balancer also turns for a response its
+// transport then drops (a duplicate, or one without room); this one
+// turns only for a delivered response, so the two agree while every
+// response that arrives is delivered, as in the catalogue's
+// counterexample.
+func (h *xport) route(p transport.Packet) string {
+	r, _, err := implring.DecodeSlot(&p)
+	if err != nil {
+		return "diverged: delivered a malformed packet: " + err.Error()
+	}
+	if err := h.cnic.Arrive(&r); err != nil {
+		return "diverged: the client NIC: Arrive: " + err.Error()
+	}
+	pl, err := h.cnic.Balance()
+	if err != nil {
+		return "diverged: the client NIC: Balance: " + err.Error()
+	}
+	for range h.m.Clients {
+		b, err := h.cnic.Schedule()
+		if err != nil {
+			return "diverged: the client NIC: Schedule: " + err.Error()
+		}
+		if b.Sent > 0 {
+			break
+		}
+	}
+	got, err := h.cnic.Flow(pl.Flow).RX.Consumer().Receive()
+	if err != nil {
+		return fmt.Sprintf("diverged: the client NIC placed the response on flow %d, whose RX ring has nothing: %v", pl.Flow, err)
+	}
+	ring := &h.rx[pl.Flow]
+	if ring.full {
+		return fmt.Sprintf("diverged: the client NIC placed the response on flow %d, whose one-slot ring is full", pl.Flow)
+	}
+	if err := got.Encode(&ring.p, 0, true); err != nil {
+		return "diverged: " + err.Error()
+	}
+	ring.full = true
+	if pl.Flow != int(r.ConnID) {
+		return fmt.Sprintf("delivered to c%d", pl.Flow)
+	}
+	return "delivered"
 }
 
 // take is the application taking an RX ring (a client's, or a server

@@ -48,8 +48,8 @@ func TestTransportConformsToSystemModel(t *testing.T) {
 // sets the implementation's faults (and the parameters they need to
 // show).
 type xportDraw struct {
-	faults *transport.ReliableFaults // injected into every Reliable endpoint; nil: none
-	params []string                  // drawn parameters overridden
+	faults *systemFaults // injected; nil: none
+	params []string      // drawn parameters overridden
 }
 
 // xportWalk draws a configuration and a walk and compares impl with the
@@ -78,7 +78,7 @@ func xportWalk(rt *rapid.T, d xportDraw, sink *failureSink) int {
 	if err != nil {
 		rt.Skip(err) // a combination the model refuses
 	}
-	var faults transport.ReliableFaults
+	var faults systemFaults
 	if d.faults != nil {
 		faults = *d.faults
 	}
@@ -316,7 +316,7 @@ func xportFaultyWalk(rt *rapid.T, sink *failureSink, st *netStats) int {
 	if err != nil {
 		rt.Fatal(err)
 	}
-	h, err := newXport(m, transport.ReliableFaults{})
+	h, err := newXport(m, systemFaults{})
 	if err != nil {
 		rt.Fatal(err)
 	}
