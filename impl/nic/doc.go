@@ -77,8 +77,8 @@
 // with more runnable goroutines than cores, pure spinning starves the
 // others, and every goroutine more is a hand-off more.
 //
-// NewLoopback wires two NICs in process with a pair of impl/ring rings
-// (LoopbackLink); LinkPort is the Port over one Link per connection:
+// NewLoopback wires two NICs in process with a pair of bounded queues of
+// RPC values (LoopbackLink); LinkPort is the Port over one Link per connection:
 // a LoopbackLink, a transport.Endpoint in step mode (the caller moves its
 // frames, as traces/e2e_test.go does over a FaultyNetwork), or a
 // transport.Socket over real UDP.

@@ -150,33 +150,109 @@ func (p *LinkPort) Receive(n *NIC, max int) int {
 }
 
 // LoopbackLink is one end of an in-process wire between two NICs: a
-// ring of 64-byte slots each way (impl/ring, the credit protocol), so an
-// end's sender and its peer's receiver run on different goroutines
-// without a lock. A full ring is back-pressure.
+// bounded single-producer, single-consumer queue of RPC values each way
+// (wire), so an end's sender and its peer's receiver run on different
+// goroutines without a lock. A full queue is back-pressure
+// (ring.ErrRingFull).
+//
+// The wire is the network, not a host interface: it need not run the
+// ring protocol of impl/ring, whose eight atomic stores per slot are the
+// price of a line that a poller may read while it is being written. Here
+// the value is copied into the queue with ordinary stores and published
+// by one atomic store of the tail; the consumer loads the tail, copies
+// the values before it, and hands the room back with one atomic store of
+// the head. The atomics order the copies (Go's memory model), so the
+// race detector sees no race.
 type LoopbackLink struct {
-	out, in *ring.Ring
+	out, in *wire
 	pkts    []transport.Packet
 	peer    *LoopbackLink
 	arrival atomic.Pointer[func()] // this end's receiver's wake-up
 }
 
-// NewLoopback returns the two ends of a wire whose rings have `slots`
-// slots each way.
+// wire is one direction of a loopback: at most size RPCs in a queue whose
+// length is a power of two. tail (RPCs published) is stored only by the
+// producer, head (RPCs consumed and handed back) only by the consumer;
+// each side keeps its own counter and a copy of the other's last value
+// on a line of its own, so that a side touches the other's line only
+// when its copy says the queue is full (or empty).
+type wire struct {
+	q    []ring.RPC
+	mask uint64
+	size uint64
+	_    [ring.LineSize]byte
+	tail atomic.Uint64
+	_    [ring.LineSize - 8]byte
+	head atomic.Uint64
+	_    [ring.LineSize - 8]byte
+	// The producer's.
+	sent, headSeen uint64
+	_              [ring.LineSize - 16]byte
+	// The consumer's.
+	took, tailSeen, returned uint64
+	_                        [ring.LineSize - 24]byte
+}
+
+func newWire(size int) *wire {
+	n := 1
+	for n < size {
+		n <<= 1
+	}
+	return &wire{q: make([]ring.RPC, n), mask: uint64(n - 1), size: uint64(size)}
+}
+
+// send copies r into the queue and publishes it; ring.ErrRingFull when
+// size RPCs are unconsumed.
+func (w *wire) send(r *ring.RPC) error {
+	if w.sent-w.headSeen >= w.size {
+		if w.headSeen = w.head.Load(); w.sent-w.headSeen >= w.size {
+			return ring.ErrRingFull
+		}
+	}
+	w.q[w.sent&w.mask] = *r
+	w.sent++
+	w.tail.Store(w.sent)
+	return nil
+}
+
+// take copies the oldest unconsumed RPC into dst; false when there is
+// none. Its room goes back with release, or here once half the queue
+// waits to be handed back.
+func (w *wire) take(dst *ring.RPC) bool {
+	if w.took == w.tailSeen {
+		if w.tailSeen = w.tail.Load(); w.took == w.tailSeen {
+			return false
+		}
+	}
+	*dst = w.q[w.took&w.mask]
+	w.took++
+	if w.took-w.returned >= max(w.size/2, 1) {
+		w.release()
+	}
+	return true
+}
+
+// release hands the room of the RPCs taken back to the producer.
+func (w *wire) release() {
+	if w.returned != w.took {
+		w.returned = w.took
+		w.head.Store(w.took)
+	}
+}
+
+// NewLoopback returns the two ends of a wire that holds at most `slots`
+// RPCs each way.
 func NewLoopback(slots int) (a, b *LoopbackLink, err error) {
-	ab, err := ring.NewRing(slots, ring.Faults{})
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	if slots < 1 || slots > 1<<24 {
+		return nil, nil, fmt.Errorf("%w: loopback of %d slots, want 1..2^24", ErrConfig, slots)
 	}
-	ba, err := ring.NewRing(slots, ring.Faults{})
-	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %w", ErrConfig, err)
-	}
+	ab, ba := newWire(slots), newWire(slots)
 	a, b = &LoopbackLink{out: ab, in: ba}, &LoopbackLink{out: ba, in: ab}
 	a.peer, b.peer = b, a
 	return a, b, nil
 }
 
-// Send decodes p and writes it into the outgoing ring.
+// Send decodes p and sends it on the wire.
 func (l *LoopbackLink) Send(p transport.Packet) error {
 	r, _, err := ring.DecodeSlot(&p)
 	if err != nil {
@@ -185,10 +261,13 @@ func (l *LoopbackLink) Send(p transport.Packet) error {
 	return l.SendRPC(&r)
 }
 
-// SendRPC writes r into the outgoing ring, and wakes the peer's
-// receiver; ring.ErrRingFull when full.
+// SendRPC sends r on the wire, and wakes the peer's receiver;
+// ring.ErrRingFull when full.
 func (l *LoopbackLink) SendRPC(r *ring.RPC) error {
-	if err := l.out.Producer().Send(*r); err != nil {
+	if r.Argl > ring.ArgsSize {
+		return fmt.Errorf("%w: argl %d", ring.ErrTooLarge, r.Argl) // no such packet exists
+	}
+	if err := l.out.send(r); err != nil {
 		return err
 	}
 	if f := l.peer.arrival.Load(); f != nil {
@@ -197,27 +276,20 @@ func (l *LoopbackLink) SendRPC(r *ring.RPC) error {
 	return nil
 }
 
-// TakeRPC takes the next RPC from the incoming ring, if any.
-func (l *LoopbackLink) TakeRPC(dst *ring.RPC) bool {
-	c := l.in.Consumer()
-	err := c.TakeInto(dst)
-	if err == nil && c.Unreturned() >= uint64(max(l.in.Slots()/2, 1)) {
-		c.ReturnCredit()
-	}
-	return err == nil
-}
+// TakeRPC takes the next RPC from the incoming wire, if any.
+func (l *LoopbackLink) TakeRPC(dst *ring.RPC) bool { return l.in.take(dst) }
 
-// Done returns the incoming ring's credit after a batch of TakeRPC.
-func (l *LoopbackLink) Done() { l.in.Consumer().ReturnCredit() }
+// Done hands the incoming wire's room back after a batch of TakeRPC.
+func (l *LoopbackLink) Done() { l.in.release() }
 
-// Deliveries takes every RPC in the incoming ring, as packets (the slice
+// Deliveries takes every RPC on the incoming wire, as packets (the slice
 // is the link's own, valid until the next call).
 func (l *LoopbackLink) Deliveries() []transport.Packet {
 	l.pkts = l.pkts[:0]
 	var r ring.RPC
 	for l.TakeRPC(&r) {
 		var p transport.Packet
-		_ = r.Encode(&p, 0, true) // a taken RPC has argl <= 52
+		_ = r.Encode(&p, 0, true) // a sent RPC has argl <= 52
 		l.pkts = append(l.pkts, p)
 	}
 	l.Done()

@@ -91,3 +91,29 @@ func TestBellWakesAndTimesOut(t *testing.T) {
 	cancel()
 	require.False(t, b.Wait(ctx, func() bool { return false }, time.Hour))
 }
+
+// TestLoopbackWireOrderAndBound: a wire of 3 (its queue is 4 long) takes
+// exactly 3 unconsumed RPCs, gives them back in order across many laps,
+// and refuses an RPC no packet could carry.
+func TestLoopbackWireOrderAndBound(t *testing.T) {
+	a, b, err := NewLoopback(3)
+	require.NoError(t, err)
+	next, got := uint32(0), uint32(0)
+	for lap := range 50 {
+		for a.SendRPC(req(0, next)) == nil {
+			next++
+		}
+		require.Equal(t, uint32(3), next-got, "lap %d: the wire holds exactly 3", lap)
+		var r ring.RPC
+		for k := 0; k < 1+lap%3 && b.TakeRPC(&r); k++ {
+			require.Equal(t, got, r.RPCID)
+			got++
+		}
+		b.Done()
+	}
+	bad := req(0, 1)
+	bad.Argl = ring.ArgsSize + 1
+	require.ErrorIs(t, a.SendRPC(bad), ring.ErrTooLarge)
+	_, _, err = NewLoopback(0)
+	require.ErrorIs(t, err, ErrConfig)
+}

@@ -7,7 +7,7 @@
 // RX ring each) and, on a server, the handlers and their threads. Connect
 // opens a connection (a c_id, the same on both NICs) from a client node's
 // flow to a server node over a link: ConnectLoopback (in process,
-// NIC to NIC over a pair of rings), ConnectUDP (real sockets on
+// NIC to NIC over a pair of bounded queues), ConnectUDP (real sockets on
 // 127.0.0.1, with the reliable transport or Dagger's best effort), or
 // Connect with any pair of nic.Link (transport endpoints a test drives
 // over a FaultyNetwork, say). It returns a Client.
