@@ -172,3 +172,21 @@ func TestFaultRetransmitNewSeq(t *testing.T) {
 		}
 	}
 }
+
+// An ack numbered past any sequence number a sender can have used is a
+// bad ack, not a stale one, with or without renumbering faults.
+func TestHugeAckIsBad(t *testing.T) {
+	for _, f := range []ReliableFaults{{}, {SeqNotAdvanced: true}, {RetransmitNewSeq: true}} {
+		a := mustReliable(t, ReliableConfig{Window: 1, Faults: f})
+		if err := a.Send(packet(t, 0, 0)); err != nil {
+			t.Fatal(err)
+		}
+		a.Outgoing()
+		if err := a.Receive(Frame{Kind: KindAck, Seq: 1 << 63}); !errors.Is(err, ErrBadAck) {
+			t.Errorf("faults %s: ack seq=2^63: %v, want ErrBadAck", f, err)
+		}
+		if a.Unacked() != 1 {
+			t.Errorf("faults %s: the bad ack freed a frame", f)
+		}
+	}
+}

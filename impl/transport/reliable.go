@@ -1,6 +1,9 @@
 package transport
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // ReliableConfig configures a Reliable endpoint. Zero fields take the
 // defaults named.
@@ -206,7 +209,7 @@ func (r *Reliable) receiveAck(wire uint64) error {
 	// the faults' renumbering); a number below every position is stale.
 	pos := int64(wire) - r.off
 	switch {
-	case pos >= int64(r.sent):
+	case wire > math.MaxInt64 || pos >= int64(r.sent): // no frame was ever numbered past MaxInt64
 		r.c.Rejected++
 		return fmt.Errorf("%w: ack seq=%d, next unsent %d", ErrBadAck, wire, int64(r.sent)+r.off)
 	case pos < int64(r.base):
