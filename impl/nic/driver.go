@@ -37,6 +37,10 @@ type Driver struct {
 	Spin int
 	// MaxPark caps a park, for producers that do not ring (default 1ms).
 	MaxPark time.Duration
+	// Host, if set, is host work run on the same goroutine after each
+	// round (a server's dispatch of its RX rings, run to completion); it
+	// returns how much it moved, and must not wait for the NIC.
+	Host func() int
 }
 
 // Run starts the goroutine and returns at once; the WaitGroup is done
@@ -72,8 +76,15 @@ func (d *Driver) loop(ctx context.Context, bell *Bell, round func() int, busy fu
 	}
 }
 
-// round is one TX sweep of every flow, then one pass of the RX pipeline.
-func (d *Driver) round() int { return d.txRound() + d.rxRound() }
+// round is one TX sweep of every flow, then one pass of the RX pipeline,
+// then the Host's work.
+func (d *Driver) round() int {
+	moved := d.txRound() + d.rxRound()
+	if d.Host != nil {
+		moved += d.Host()
+	}
+	return moved
+}
 
 // txRound sweeps every flow's TX ring once.
 func (d *Driver) txRound() int {

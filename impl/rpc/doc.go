@@ -49,8 +49,12 @@
 // DispatchThread runs each handler inline on its flow's polling thread
 // (Dagger's dispatch thread): one goroutine per server flow. WorkerPool
 // has each flow's thread hand requests to Config.Workers goroutines,
-// which write responses to that flow's TX ring under a lock. Requests are
-// spread over the server's flows by the NIC's load balancer.
+// which write responses to that flow's TX ring under a lock. NICThread
+// runs every flow's dispatch, handlers inline, on the NIC's own polling
+// goroutine after each of its rounds (run to completion: no hand-off
+// between goroutines from the wire to the handler and back; a slow
+// handler holds the NIC up). Requests are spread over the server's flows
+// by the NIC's load balancer.
 //
 // # Arguments larger than 52 bytes
 //

@@ -68,11 +68,21 @@ const (
 	DispatchThread Threading = iota
 	// WorkerPool hands requests to Config.Workers goroutines.
 	WorkerPool
+	// NICThread runs the dispatch of every flow, handlers inline, on the
+	// NIC's own polling goroutine, after each of its rounds (run to
+	// completion): a request goes from the wire to its handler and its
+	// response back to the wire with no hand-off between goroutines. A
+	// slow handler holds up the NIC meanwhile; use it for short handlers
+	// on machines with few cores.
+	NICThread
 )
 
 func (t Threading) String() string {
-	if t == WorkerPool {
+	switch t {
+	case WorkerPool:
 		return "worker-pool"
+	case NICThread:
+		return "nic-thread"
 	}
 	return "dispatch-thread"
 }
@@ -181,6 +191,8 @@ func NewNode(cfg Config) (*Node, error) {
 		return nil, fmt.Errorf("%w: %s: max in flight %d, want 1..2^20", ErrConfig, cfg.Name, cfg.MaxInFlight)
 	case cfg.Workers < 1:
 		return nil, fmt.Errorf("%w: %s: %d workers", ErrConfig, cfg.Name, cfg.Workers)
+	case cfg.Threading > NICThread:
+		return nil, fmt.Errorf("%w: %s: threading %d", ErrConfig, cfg.Name, cfg.Threading)
 	}
 	n := &Node{cfg: cfg, port: nic.NewLinkPort()}
 	nc := cfg.NIC
@@ -246,9 +258,9 @@ func (n *Node) HandleRequest(fn uint16, name string, h RequestHandler) error {
 }
 
 // Start runs the node free-running until ctx ends or Close: the NIC's
-// two polling goroutines and, when handlers are registered (register
-// them before Start), a dispatch thread per flow and with WorkerPool the
-// workers.
+// polling goroutine and, when handlers are registered (register them
+// before Start), a dispatch thread per flow (none with NICThread, whose
+// dispatch runs on the NIC's goroutine) and with WorkerPool the workers.
 func (n *Node) Start(ctx context.Context) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -261,6 +273,19 @@ func (n *Node) Start(ctx context.Context) error {
 	n.started = true
 	ctx, n.cancel = context.WithCancel(ctx)
 	d := &nic.Driver{NIC: n.nic}
+	inline := n.cfg.Threading == NICThread && len(*n.handlers.Load()) > 0
+	if inline {
+		// Step mode's dispatch (a response the TX ring has no room for is
+		// kept and written first next time): waiting for room here would
+		// wait for the sweep of this very goroutine.
+		d.Host = func() int {
+			moved := 0
+			for _, f := range n.flows {
+				moved += n.dispatch(f, false, nil)
+			}
+			return moved
+		}
+	}
 	dw := d.Run(ctx)
 	n.wg.Go(dw.Wait)
 	if n.cfg.Threading == WorkerPool {
@@ -269,7 +294,7 @@ func (n *Node) Start(ctx context.Context) error {
 			n.wg.Go(func() { n.worker(ctx) })
 		}
 	}
-	if len(*n.handlers.Load()) == 0 {
+	if inline || len(*n.handlers.Load()) == 0 {
 		// A client-only node needs no dispatch threads: its callers drain
 		// their flows' RX rings themselves (Call, Completions), and one
 		// goroutine fewer polls the cores.

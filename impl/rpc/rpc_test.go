@@ -98,7 +98,7 @@ func echoMany(t *testing.T, ctx context.Context, c *Client, g, n int) {
 }
 
 func TestLoopbackBlockingCalls(t *testing.T) {
-	for _, th := range []Threading{DispatchThread, WorkerPool} {
+	for _, th := range []Threading{DispatchThread, WorkerPool, NICThread} {
 		t.Run(fmt.Sprint(th), func(t *testing.T) {
 			srv := server(t, Config{Flows: 2, Threading: th, RingSlots: 16})
 			cli := client(t, Config{RingSlots: 16})
