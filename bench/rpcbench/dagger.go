@@ -219,4 +219,3 @@ func (s *daggerSession) Close() error {
 	_ = s.c.Close()
 	return errors.Join(s.cli.Close(), s.srv.Close())
 }
-
