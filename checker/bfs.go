@@ -195,15 +195,22 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 
 	// judge checks a state new to the visited set against the safety
 	// properties, and notes it as a witness.
-	judge := func(w *bfsWorker[S], s S, fp uint64, depth int) {
+	// It takes the state by pointer: a state may be large, and every
+	// call that takes one by value copies it.
+	var sometimes []int // indices of the Sometimes properties
+	for i, p := range c.props {
+		if p.Kind == Sometimes {
+			sometimes = append(sometimes, i)
+		}
+	}
+	judge := func(w *bfsWorker[S], s *S, fp uint64, depth int) {
 		if i := c.invariantFailure(s); i >= 0 {
 			if f := (finding{depth: depth, prop: i, fp: fp, ok: true}); f.less(w.found) {
 				w.found = f
 			}
 		}
-		for i := range c.props {
-			p := &c.props[i]
-			if p.Kind == Sometimes && !witnessed[i] && (w.witness[i] == 0 || fp < w.witness[i]) && p.Holds(s) {
+		for _, i := range sometimes {
+			if !witnessed[i] && (w.witness[i] == 0 || fp < w.witness[i]) && c.props[i].Holds(*s) {
 				w.witness[i] = fp
 			}
 		}
@@ -330,7 +337,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			s = c.canonical(s)
 			fp := c.fingerprint(s, &w0.buf)
 			if seen.Insert(fp) {
-				judge(w0, s, fp, 0)
+				judge(w0, &s, fp, 0)
 				level.add(entry[S]{fp: fp, s: s})
 				records = appendRecord(records, fp, 0)
 			}
@@ -355,7 +362,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	probe := func(w *bfsWorker[S], q *pendingSucc[S]) {
 		if workers == 1 {
 			if seen.Insert(q.fp) {
-				judge(w, q.s, q.fp, depth+1)
+				judge(w, &q.s, q.fp, depth+1)
 				next.add(entry[S]{fp: q.fp, s: q.s})
 				records = appendRecord(records, q.fp, q.parent)
 			}
@@ -369,7 +376,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		switch _, outcome := seen.shards[p].insertShared(q.fp); outcome {
 		case probeFresh:
 			w.used[p]++
-			judge(w, q.s, q.fp, depth+1)
+			judge(w, &q.s, q.fp, depth+1)
 			w.byShard[p] = append(w.byShard[p], int32(len(w.fresh)))
 			w.fresh = append(w.fresh, freshState[S]{fp: q.fp, rank: q.rank, s: q.s})
 		case probeDup:
@@ -393,7 +400,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			if c.canon != nil { // not c.canonical(s): that copies the state twice
 				s = c.canon(s)
 			}
-			fp := c.fingerprint(s, &w.buf)
+			fp := c.fingerprintAt(&s, &w.buf)
 			if bounded {
 				if !seen.Contains(fp) {
 					w.cutoff = true // beyond the bound: note it, explore nothing
@@ -533,7 +540,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 				}
 				seen.Insert(q.fp)
 				inserted++
-				judge(w, q.s, q.fp, depth+1)
+				judge(w, &q.s, q.fp, depth+1)
 				w.byShard[p] = append(w.byShard[p], int32(len(w.fresh)))
 				w.fresh = append(w.fresh, freshState[S]{fp: q.fp, rank: q.rank, s: q.s})
 				// Appending may have moved the list: map it again.

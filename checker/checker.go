@@ -104,6 +104,12 @@ type Checker[S any] struct {
 	fields   func(S) []Field
 	label    func(Action) string // nil: name param=value ...
 	all      []Property[S]       // every property, when Options.Only selects some
+	// plain: fingerprint states by their bytes (PlainStates); notPlain:
+	// why the model asked for that and its state type does not allow it.
+	plain    bool
+	notPlain string
+	screen   func(*S) bool // nil: the model is not Screened
+	always   []int         // indices of the Always properties in props
 }
 
 // New prepares a checker for m with the given options.
@@ -117,6 +123,15 @@ func New[S any](m Model[S], opts Options) *Checker[S] {
 			}
 		}
 		c.all, c.props = c.props, only
+	}
+	c.plain, c.notPlain = plainStates(m)
+	if sc, ok := m.(Screened[S]); ok {
+		c.screen = sc.InvariantsHold
+	}
+	for i, p := range c.props {
+		if p.Kind == Always {
+			c.always = append(c.always, i)
+		}
 	}
 	if c.opts.Workers < 1 {
 		c.opts.Workers = 1
@@ -168,6 +183,9 @@ func (c *Checker[S]) validate() error {
 			return fmt.Errorf("%w %q (known: %s)", ErrUnknownProperty, name, strings.Join(known, ", "))
 		}
 	}
+	if c.notPlain != "" {
+		return fmt.Errorf("%w: it declares PlainStates, but its states cannot be compared by their bytes: %s", ErrModel, c.notPlain)
+	}
 	if len(c.kinds) == 0 {
 		return fmt.Errorf("%w: no action kinds", ErrModel)
 	}
@@ -215,7 +233,16 @@ func (c *Checker[S]) canonical(s S) S {
 // fingerprint hashes s's encoding, reusing buf; s must already be a
 // representative.
 func (c *Checker[S]) fingerprint(s S, buf *[]byte) uint64 {
-	*buf = c.m.Encode((*buf)[:0], s)
+	return c.fingerprintAt(&s, buf)
+}
+
+// fingerprintAt is fingerprint for a state the caller holds, which it
+// does not copy when the states are plain (PlainStates).
+func (c *Checker[S]) fingerprintAt(s *S, buf *[]byte) uint64 {
+	if c.plain {
+		return Fingerprint(stateBytes(s))
+	}
+	*buf = c.m.Encode((*buf)[:0], *s)
 	return Fingerprint(*buf)
 }
 
@@ -264,10 +291,12 @@ func (c *Checker[S]) startProgress(ctx context.Context, snap func() Progress) (s
 
 // invariantFailure returns the index of the first Always property s
 // violates, or -1.
-func (c *Checker[S]) invariantFailure(s S) int {
-	for i := range c.props {
-		p := &c.props[i]
-		if p.Kind == Always && !p.Holds(s) {
+func (c *Checker[S]) invariantFailure(s *S) int {
+	if len(c.always) == 0 || (c.screen != nil && c.screen(s)) {
+		return -1
+	}
+	for _, i := range c.always {
+		if !c.props[i].Holds(*s) {
 			return i
 		}
 	}

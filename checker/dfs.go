@@ -85,7 +85,7 @@ func (c *Checker[S]) DFS(ctx context.Context) (*Result, error) {
 				witnessed[i] = true
 			}
 		}
-		return c.invariantFailure(s)
+		return c.invariantFailure(&s)
 	}
 	var live struct{ distinct, generated, depth atomic.Int64 }
 	defer c.startProgress(ctx, func() Progress {

@@ -25,7 +25,10 @@
 //     mark terminal), and liveness (Eventually, LeadsTo) under weak
 //     fairness of named action kinds, with lasso counterexamples.
 //   - Optional interfaces: Symmetric (a canonical representative),
-//     Formatter (state fields for traces), Terminator (legal final states).
+//     Formatter (state fields for traces), Terminator (legal final states),
+//     and two that only make runs faster: PlainStates (fingerprint a state
+//     by its bytes, not its encoding) and Screened (one call that clears
+//     all invariants of a state).
 //   - Statistics: distinct and generated states, depth, states per second,
 //     per-action coverage, peak memory.
 //   - Long runs: a memory cap (Options.MemLimit) beyond which the frontier

@@ -13,24 +13,42 @@ import (
 // are the same in every run. Zero is reserved for empty table slots and
 // all ones for slots being claimed, so those two hashes are moved to
 // their neighbours.
+//
+// It is wyhash's construction: each 128-bit multiply folds 16 bytes of
+// input into a lane, two lanes take alternate 16-byte chunks, the last 16
+// bytes are read whole (overlapping the chunk before them, which is sound
+// because the length is hashed too) instead of copied into a padded
+// buffer, and a last multiply joins the lanes. The checker fingerprints
+// every generated state, so the chain of dependent multiplies (a quarter
+// of the encoding's length in words) is on its critical path.
 func Fingerprint(enc []byte) uint64 {
 	const (
 		p0 = 0xa0761d6478bd642f
 		p1 = 0xe7037ed1a0b428db
 		p2 = 0x8ebc6af09c88c6e3
+		p3 = 0x589965cc75374cc3
 	)
-	h := uint64(len(enc)) * p0
-	b := enc
-	for len(b) >= 8 {
-		h = mix(binary.LittleEndian.Uint64(b)^p1, h^p2)
-		b = b[8:]
+	le := binary.LittleEndian
+	n := uint64(len(enc))
+	a, b := n*p0^p2, n*p0^p3
+	if len(enc) < 16 {
+		var t [16]byte
+		copy(t[:], enc)
+		b = mix(le.Uint64(t[:])^p2, le.Uint64(t[8:])^b)
+	} else {
+		p := enc
+		for len(p) > 32 {
+			a = mix(le.Uint64(p)^p1, le.Uint64(p[8:])^a)
+			b = mix(le.Uint64(p[16:])^p2, le.Uint64(p[24:])^b)
+			p = p[32:]
+		}
+		if len(p) > 16 {
+			a = mix(le.Uint64(p)^p1, le.Uint64(p[8:])^a)
+		}
+		t := enc[len(enc)-16:]
+		b = mix(le.Uint64(t)^p2, le.Uint64(t[8:])^b)
 	}
-	if len(b) > 0 {
-		var tail [8]byte
-		copy(tail[:], b)
-		h = mix(binary.LittleEndian.Uint64(tail[:])^p2, h^p1)
-	}
-	h = mix(h^p0, uint64(len(enc))^p1)
+	h := mix(a^p0, b^p1^n)
 	switch h {
 	case 0:
 		h = 1

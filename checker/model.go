@@ -54,6 +54,16 @@ type Terminator[S any] interface {
 	Terminal(s S) bool
 }
 
+// Screened is implemented by models that can tell in one cheap call that
+// a state satisfies every one of their Always properties (say, when each
+// is a bit of one verdict field). InvariantsHold may report false of a
+// state where all hold, never true of one where some property fails: on
+// false the checker evaluates the properties one by one. It spares the
+// checker a call per invariant for every new state.
+type Screened[S any] interface {
+	InvariantsHold(s *S) bool
+}
+
 // Meter is implemented by models that count what a behaviour costs: bus
 // transactions, messages, copies. The checker measures the shortest
 // behaviour that witnesses each Sometimes property (Result.Witnesses);

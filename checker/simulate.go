@@ -68,7 +68,7 @@ func (c *Checker[S]) Simulate(ctx context.Context) (*Result, error) {
 				witnessed[i] = true
 			}
 		}
-		return c.invariantFailure(s)
+		return c.invariantFailure(&s)
 	}
 
 	for run := 0; run < runs; run++ {

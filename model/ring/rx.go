@@ -12,13 +12,13 @@ const (
 	loadedArgs = 2
 )
 
-func (m *Model) nextRX(s State, emit func(checker.Action, State)) {
+func (m *Model) nextRX(s *State, emit func(checker.Action, State)) {
 	for f := 0; f < m.Flows; f++ {
 		fl := &s.F[f]
 		// The NIC writes the flow's next response, a whole line. Dagger
 		// does not check that the host consumed the slot; credit does.
 		if k := int(fl.Sent); k < m.RPCs && (m.Dagger || k < int(fl.Credit)+m.Slots) {
-			t := s
+			t := *s
 			m.overwrite(&t, f, k, func(r uint8) bool {
 				return fl.Load == loadedArgs && fl.Got.Hdr == r && fl.Got.Args == r
 			})
@@ -32,7 +32,7 @@ func (m *Model) nextRX(s State, emit func(checker.Action, State)) {
 		case loadIdle:
 			// Poll the header; a line that is not fresh leaves everything
 			// as it was (the host polls again).
-			t := s
+			t := *s
 			if m.fresh(fl, slot, l) {
 				tf := &t.F[f]
 				tf.Got = Line{Valid: l.Valid, Flag: l.Flag, Hdr: l.Hdr}
@@ -43,7 +43,7 @@ func (m *Model) nextRX(s State, emit func(checker.Action, State)) {
 			}
 			m.emit(emit, aLoadHeader, t, f)
 		case loadedHdr:
-			t := s
+			t := *s
 			tf := &t.F[f]
 			tf.Got.Args = l.Args
 			if m.Dagger {
@@ -59,7 +59,7 @@ func (m *Model) nextRX(s State, emit func(checker.Action, State)) {
 		case loadedArgs:
 			// Re-check the header word: if the line changed, drop the copy
 			// and read it again.
-			t := s
+			t := *s
 			tf := &t.F[f]
 			if l.Valid == fl.Got.Valid && l.Flag == fl.Got.Flag && l.Hdr == fl.Got.Hdr {
 				m.consume(&t, f, tf.Got)
@@ -69,7 +69,7 @@ func (m *Model) nextRX(s State, emit func(checker.Action, State)) {
 			m.emit(emit, aRecheck, t, f)
 		}
 		if !m.Dagger && fl.Credit < fl.Next {
-			t := s
+			t := *s
 			t.F[f].Credit = fl.Next
 			m.emit(emit, aReturnCredit, t, f)
 		}

@@ -24,7 +24,7 @@ func (m *Model) stores() []actName {
 	return creditStores
 }
 
-func (m *Model) nextTX(s State, emit func(checker.Action, State)) {
+func (m *Model) nextTX(s *State, emit func(checker.Action, State)) {
 	if m.Interface == "mmio" {
 		m.nextMMIO(s, emit)
 		return
@@ -37,39 +37,45 @@ func (m *Model) nextTX(s State, emit func(checker.Action, State)) {
 		// (an MMIO write carrying how many RPCs are ready) before the next.
 		mustRing := doorbell && fl.Store == 0 && (int(fl.Sent-fl.Rung) == m.Batch || (int(fl.Sent) == m.RPCs && fl.Sent > fl.Rung))
 		if mustRing {
-			t := s
+			t := *s
 			t.F[f].Rung = fl.Sent
 			m.emit(emit, aDoorbell, t, f)
 		}
 		if doorbell && fl.Next < fl.Rung {
 			// The NIC DMA-reads the next announced line and takes it: the
 			// doorbell, not a flag, says it is new.
-			t := s
+			t := *s
 			m.consume(&t, f, fl.Ring[int(fl.Next)%m.Slots])
 			t.F[f].Next++
 			m.emit(emit, aDMARead, t, f)
 		}
+		// The producer's stores change only its flow and the verdict
+		// bits: built in place, then undone.
 		if fl.Store == 0 && !mustRing && int(fl.Sent) < m.RPCs && m.admits(fl) {
-			t := s
+			saved, bad := *fl, s.Bad
 			k := int(fl.Sent)
-			m.overwrite(&t, f, k, func(r uint8) bool { return !doorbell && m.buffered(&s, f, r) })
-			m.store(&t, f, k, stores[0])
-			t.F[f].Sent++
-			t.F[f].Store = 1
-			m.emit(emit, stores[0], t, f)
+			// overwrite sets only s.Bad, which buffered does not read.
+			m.overwrite(s, f, k, func(r uint8) bool { return !doorbell && m.buffered(s, f, r) })
+			m.store(s, f, k, stores[0])
+			fl.Sent++
+			fl.Store = 1
+			m.emit(emit, stores[0], *s, f)
+			*fl, s.Bad = saved, bad
 		} else if fl.Store != 0 {
-			t := s
+			saved := *fl
 			name := stores[fl.Store]
-			m.store(&t, f, int(fl.Sent)-1, name)
-			if t.F[f].Store++; int(t.F[f].Store) == len(stores) {
-				t.F[f].Store = 0
+			m.store(s, f, int(fl.Sent)-1, name)
+			if fl.Store++; int(fl.Store) == len(stores) {
+				fl.Store = 0
 			}
-			m.emit(emit, name, t, f)
+			m.emit(emit, name, *s, f)
+			*fl = saved
 		}
 		if !m.Dagger && fl.Credit < fl.Next {
-			t := s
-			t.F[f].Credit = fl.Next
-			m.emit(emit, aReturnCredit, t, f)
+			credit := fl.Credit
+			fl.Credit = fl.Next
+			m.emit(emit, aReturnCredit, *s, f)
+			fl.Credit = credit
 		}
 	}
 	switch {
@@ -89,19 +95,19 @@ func (m *Model) nextTX(s State, emit func(checker.Action, State)) {
 // arguments), so the NIC can take a window whose halves belong to two
 // RPCs. The credit protocol uses one 64-byte store, and waits for the
 // NIC's credit before it reuses the window.
-func (m *Model) nextMMIO(s State, emit func(checker.Action, State)) {
+func (m *Model) nextMMIO(s *State, emit func(checker.Action, State)) {
 	for f := 0; f < m.Flows; f++ {
 		fl := &s.F[f]
 		k := int(fl.Sent)
 		switch {
 		case fl.Store == 1:
-			t := s
+			t := *s
 			t.F[f].Ring[0].Args = uint8(k) // k-1's second half, numbered from 1
 			t.F[f].Store = 0
 			t.F[f].Arrived++
 			m.emit(emit, aMMIOWriteHi, t, f)
 		case k < m.RPCs && m.Dagger:
-			t := s
+			t := *s
 			m.overwrite(&t, f, k, func(uint8) bool { return false })
 			w := &t.F[f].Ring[0]
 			w.Valid, w.Flag, w.Hdr = 1, m.phase(k), uint8(k+1)
@@ -110,7 +116,7 @@ func (m *Model) nextMMIO(s State, emit func(checker.Action, State)) {
 			t.F[f].Arrived++
 			m.emit(emit, aMMIOWriteLo, t, f)
 		case k < m.RPCs && m.admits(fl):
-			t := s
+			t := *s
 			m.overwrite(&t, f, k, func(uint8) bool { return false })
 			t.F[f].Ring[0] = Line{Valid: 1, Flag: m.phase(k), Hdr: uint8(k + 1), Args: uint8(k + 1)}
 			t.F[f].Sent++
@@ -118,14 +124,14 @@ func (m *Model) nextMMIO(s State, emit func(checker.Action, State)) {
 			m.emit(emit, aMMIOWrite, t, f)
 		}
 		if fl.Arrived > 0 {
-			t := s
+			t := *s
 			m.consume(&t, f, fl.Ring[0])
 			t.F[f].Arrived--
 			t.F[f].Next++
 			m.emit(emit, aMMIOTake, t, f)
 		}
 		if !m.Dagger && fl.Credit < fl.Next {
-			t := s
+			t := *s
 			t.F[f].Credit = fl.Next
 			m.emit(emit, aReturnCredit, t, f)
 		}
@@ -187,26 +193,29 @@ func (m *Model) buffered(s *State, f int, r uint8) bool {
 
 // pollLine reads the next line of the current batch: one atomic snapshot,
 // which may fall between any two of the producer's stores.
-func (m *Model) pollLine(s State, emit func(checker.Action, State)) {
+func (m *Model) pollLine(s *State, emit func(checker.Action, State)) {
+	// Built in place and undone: the poll changes one buffer line, the
+	// read count and (early-credit) one credit.
 	f, slot := int(s.PollFlow), int(s.PollSlot)+int(s.PollRead)
-	t := s
+	read, credit, was := s.PollRead, s.F[f].Credit, s.Buf[s.PollRead]
 	l := s.F[f].Ring[slot]
-	t.Buf[s.PollRead] = l
-	t.PollRead++
+	s.Buf[read] = l
+	s.PollRead++
 	if m.Bug == "early-credit" {
 		// The bug: credit for a fresh line goes back as soon as it is read.
-		fl := &t.F[f]
+		fl := &s.F[f]
 		if c := int(fl.Credit); slot == c%m.Slots && l.Valid == 1 && l.Flag == m.phase(c) {
 			fl.Credit++
 		}
 	}
-	m.emit(emit, aPollLine, t, f, slot)
+	m.emit(emit, aPollLine, *s, f, slot)
+	s.Buf[read], s.PollRead, s.F[f].Credit = was, read, credit
 }
 
 // process judges the lines of a completed poll, forwards the new ones and
 // moves the sweep on to the next batch (round-robin over flows).
-func (m *Model) process(s State, emit func(checker.Action, State)) {
-	t := s
+func (m *Model) process(s *State, emit func(checker.Action, State)) {
+	t := *s
 	f := int(s.PollFlow)
 	fl := &t.F[f]
 	if m.Dagger {
