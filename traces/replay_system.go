@@ -47,10 +47,13 @@ import (
 // sequence number, call, result); every RX ring's content. The
 // implementation runs the trace's bug unless bug names another ("none":
 // the correct transport); the model always runs the trace's. A trace
-// followed to its end reproduces its violation: a safety property the
-// harness also judges on the implementation (at-most-once: a handler
-// took one call twice; response-matching: a client took another
-// connection's response), a deadlock or a lasso by following it.
+// followed to its end reproduces its violation when the harness sees the
+// implementation break it too (at-most-once: a handler took one call
+// twice; response-matching: a client took another connection's
+// response; a deadlock: nothing in flight, nothing unacknowledged or
+// queued, every RX ring empty, so no timer or arrival can move it), or,
+// for a property it does not judge (exactly-once of a call udp lost, a
+// lasso), by following it.
 //
 // Not mapped: udp's frame counter (a raw frame's Seq) has no model
 // counterpart, and the fault budget is the model's alone (the wire does
@@ -113,9 +116,12 @@ func replaySystemTrace(f *File, bug string) (*ReplayResult, error) {
 			return diverge(i+1, label, rs.Diff), nil
 		}
 	}
+	if prop == checker.DeadlockProperty && h.stuck() {
+		h.breaks(checker.DeadlockProperty)
+	}
 	res.Broken = h.broken
 	res.Outcome = Conformant
-	judged := []string{"at-most-once", "response-matching"}
+	judged := []string{"at-most-once", "response-matching", checker.DeadlockProperty}
 	if prop != "" && (f.Outcome.LoopStart >= 0 || !slices.Contains(judged, prop) || slices.Contains(h.broken, prop)) {
 		res.Outcome = Reproduced
 		if !slices.Contains(res.Broken, prop) {
@@ -594,6 +600,32 @@ func (h *xport) step(s system.State, a checker.Action) string {
 	// The receiver answers at once (the model's receive sends its ack in
 	// the same step).
 	return out + "; " + h.flush(1-dir, conn)
+}
+
+// stuck: the implementation cannot move by itself any more: no frame on
+// the wire, none unacknowledged (no timer to fire) or queued, no packet
+// in an RX ring for an application to take.
+func (h *xport) stuck() bool {
+	for dir := range h.wire {
+		for _, ch := range h.wire[dir] {
+			if len(ch) > 0 {
+				return false
+			}
+		}
+	}
+	for c := range h.cli {
+		for _, ep := range []transport.Endpoint{h.cli[c], h.srv[c]} {
+			if r, ok := ep.(*transport.Reliable); ok && r.Queued() > 0 {
+				return false
+			}
+		}
+	}
+	for i := range h.rx {
+		if h.rx[i].full || h.flow[i].full {
+			return false
+		}
+	}
+	return h.unacked() == 0
 }
 
 func (h *xport) breaks(prop string) {
