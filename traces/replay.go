@@ -59,7 +59,7 @@ func Replay(f *File, bug string) (*ReplayResult, error) {
 	case "system":
 		return replaySystemTrace(f, bug)
 	default:
-		return nil, fmt.Errorf("%w a %s trace: impl replays ring and nic traces (system traces run on impl/transport in the tests)", ErrUnsupported, f.Model)
+		return nil, fmt.Errorf("%w a %s trace: impl replays ring, nic and system traces (the coherence handshake is the interconnect's, not impl's)", ErrUnsupported, f.Model)
 	}
 	v, err := spec.ParseParams(modelring.Params, f.Params)
 	if err != nil {
