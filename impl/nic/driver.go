@@ -46,8 +46,41 @@ type Driver struct {
 // Run starts the goroutine and returns at once; the WaitGroup is done
 // when it has returned, after ctx ends.
 func (d *Driver) Run(ctx context.Context) *sync.WaitGroup {
+	return RunGroup(ctx, d)
+}
+
+// RunGroup runs several drivers' rounds in turn on one goroutine, until
+// ctx ends: each NIC's TX sweep, RX pipeline and Host work, then the
+// next NIC's. In process, an RPC from one NIC to another over a loopback
+// link and back then crosses no goroutine at all; with fewer polling
+// goroutines than cores, none waits for another to be scheduled. The
+// NICs' wake-ups all ring one bell (from now on); the first driver's
+// Spin and MaxPark apply. A NIC belongs to one group at a time.
+func RunGroup(ctx context.Context, ds ...*Driver) *sync.WaitGroup {
 	var wg sync.WaitGroup
-	wg.Go(func() { d.loop(ctx, &d.NIC.bell, d.round, d.NIC.holding) })
+	if len(ds) == 0 {
+		return &wg
+	}
+	bell := &ds[0].NIC.own
+	for _, d := range ds {
+		d.NIC.bell.Store(bell)
+	}
+	round := func() int {
+		moved := 0
+		for _, d := range ds {
+			moved += d.round()
+		}
+		return moved
+	}
+	busy := func() bool {
+		for _, d := range ds {
+			if d.NIC.holding() {
+				return true
+			}
+		}
+		return false
+	}
+	wg.Go(func() { ds[0].loop(ctx, bell, round, busy) })
 	return &wg
 }
 

@@ -251,18 +251,21 @@ type NIC struct {
 
 	c counters
 
-	// The Driver's goroutine parks on this when idle: WakeTX after
-	// writing a TX ring, WakeRX after an arrival on a link.
-	bell Bell
+	// The Driver's goroutine parks on bell when idle: WakeTX after
+	// writing a TX ring, WakeRX after an arrival on a link. RunGroup
+	// points several NICs' bell at one, so that any of them wakes the
+	// goroutine they share.
+	own  Bell
+	bell atomic.Pointer[Bell]
 }
 
 // WakeTX wakes the Driver if it is parked: call it after writing into a
 // TX ring.
-func (n *NIC) WakeTX() { n.bell.Ring() }
+func (n *NIC) WakeTX() { n.bell.Load().Ring() }
 
 // WakeRX wakes the Driver if it is parked: call it when an RPC arrives
 // for the Port.
-func (n *NIC) WakeRX() { n.bell.Ring() }
+func (n *NIC) WakeRX() { n.bell.Load().Ring() }
 
 // New builds a NIC, or returns an error wrapping ErrConfig.
 func New(cfg Config) (*NIC, error) {
@@ -311,6 +314,7 @@ func New(cfg Config) (*NIC, error) {
 		}
 	}
 	n := &NIC{cfg: cfg, faults: cfg.Faults, flows: cfg.Flows}
+	n.bell.Store(&n.own)
 	if cfg.Profile == ProfileDagger {
 		n.faults = n.faults.or(DaggerFaults)
 	}

@@ -262,16 +262,82 @@ func (n *Node) HandleRequest(fn uint16, name string, h RequestHandler) error {
 // before Start), a dispatch thread per flow (none with NICThread, whose
 // dispatch runs on the NIC's goroutine) and with WorkerPool the workers.
 func (n *Node) Start(ctx context.Context) error {
+	d, ctx, err := n.start(ctx, nil)
+	if err != nil {
+		return err
+	}
+	dw := d.Run(ctx)
+	n.wg.Go(dw.Wait)
+	return nil
+}
+
+// StartShared runs nodes free-running as Start does, but with their
+// NICs (and NICThread dispatch) polled in turn by one goroutine
+// (nic.RunGroup), until ctx ends or any of them is closed: close them
+// together. In process (ConnectLoopback between them) an RPC then goes
+// from the client's TX ring to the handler and back to the client's RX
+// ring with no hand-off between goroutines. On error the nodes started
+// so far are closed.
+func StartShared(ctx context.Context, nodes ...*Node) error {
+	for i, n := range nodes {
+		if n == nil {
+			return fmt.Errorf("%w: StartShared: node %d is nil", ErrConfig, i)
+		}
+		for _, m := range nodes[:i] {
+			if m == n {
+				return fmt.Errorf("%w: StartShared: %s given twice", ErrConfig, n.cfg.Name)
+			}
+		}
+	}
+	// The group's cancel goes to every node's Close, which calls it.
+	g := &shared{}
+	g.ctx, g.stop = context.WithCancel(ctx)
+	group, stop := g.ctx, g.stop
+	var ds []*nic.Driver
+	for i, n := range nodes {
+		d, _, err := n.start(group, stop)
+		if err != nil {
+			stop()
+			for _, m := range nodes[:i] {
+				_ = m.Close()
+			}
+			return err
+		}
+		ds = append(ds, d)
+	}
+	dw := nic.RunGroup(group, ds...)
+	for _, n := range nodes {
+		n.wg.Go(dw.Wait)
+	}
+	return nil
+}
+
+// shared is StartShared's group: its context, and the cancel that every
+// node's Close calls.
+type shared struct {
+	ctx  context.Context
+	stop context.CancelFunc
+}
+
+// start marks the node started and starts its goroutines other than the
+// NIC's (dispatch threads, workers); it returns the NIC's driver, not
+// yet running, and the node's context. stop, if not nil, is also called
+// by Close (StartShared's group).
+func (n *Node) start(ctx context.Context, stop context.CancelFunc) (*nic.Driver, context.Context, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.closed {
-		return ErrClosed
+		return nil, nil, ErrClosed
 	}
 	if n.started {
-		return fmt.Errorf("%w: %s started twice", ErrConfig, n.cfg.Name)
+		return nil, nil, fmt.Errorf("%w: %s started twice", ErrConfig, n.cfg.Name)
 	}
 	n.started = true
-	ctx, n.cancel = context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(ctx)
+	n.cancel = cancel
+	if stop != nil {
+		n.cancel = func() { cancel(); stop() }
+	}
 	d := &nic.Driver{NIC: n.nic}
 	inline := n.cfg.Threading == NICThread && len(*n.handlers.Load()) > 0
 	if inline {
@@ -286,8 +352,6 @@ func (n *Node) Start(ctx context.Context) error {
 			return moved
 		}
 	}
-	dw := d.Run(ctx)
-	n.wg.Go(dw.Wait)
 	if n.cfg.Threading == WorkerPool {
 		n.work = make(chan work, 256)
 		for range n.cfg.Workers {
@@ -298,14 +362,14 @@ func (n *Node) Start(ctx context.Context) error {
 		// A client-only node needs no dispatch threads: its callers drain
 		// their flows' RX rings themselves (Call, Completions), and one
 		// goroutine fewer polls the cores.
-		return nil
+		return d, ctx, nil
 	}
 	for _, f := range n.flows {
 		n.wg.Go(func() {
 			poll(ctx, &f.bell, func() int { return n.dispatch(f, n.cfg.Threading == WorkerPool, ctx) })
 		})
 	}
-	return nil
+	return d, ctx, nil
 }
 
 // Step runs one round of every step on the caller's goroutine (step

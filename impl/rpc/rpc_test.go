@@ -391,3 +391,59 @@ func TestCompleteWakesParkedCaller(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, ret)
 }
+
+// TestStartShared: a client node and a server node polled by one
+// goroutine (both threading models that poll: a dispatch thread, and
+// dispatch on the NIC's goroutine) serve blocking and non-blocking calls,
+// each exactly once with its own result; a node given twice, or already
+// started, is refused.
+func TestStartShared(t *testing.T) {
+	for _, th := range []Threading{DispatchThread, NICThread} {
+		t.Run(fmt.Sprint(th), func(t *testing.T) {
+			srv := server(t, Config{Flows: 2, Threading: th, RingSlots: 16})
+			cli := client(t, Config{RingSlots: 16, MaxInFlight: 32})
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			require.NoError(t, StartShared(ctx, cli, srv))
+			t.Cleanup(func() {
+				require.NoError(t, cli.Close())
+				require.NoError(t, srv.Close())
+			})
+			c, err := ConnectLoopback(cli, srv, 1, 0)
+			require.NoError(t, err)
+			echoMany(t, ctx, c, 4, calls(2000))
+			want := map[uint64]bool{}
+			var cq []Completion
+			for tag := range uint64(200) {
+				for {
+					if _, err := c.Go(fnEcho, []byte{byte(tag)}, tag); err == nil {
+						break
+					} else {
+						require.ErrorIs(t, err, ErrBusy)
+					}
+					cq = c.Completions(cq)
+					runtime.Gosched()
+				}
+				want[tag] = true
+			}
+			for len(cq) < 200 {
+				require.NoError(t, ctx.Err(), "%d of 200 completions", len(cq))
+				cq = c.Completions(cq)
+				runtime.Gosched()
+			}
+			require.Len(t, cq, 200)
+			for i := range cq {
+				require.NoError(t, cq[i].Err)
+				require.True(t, want[cq[i].Tag], "tag %d completed twice or never sent", cq[i].Tag)
+				delete(want, cq[i].Tag)
+				require.Equal(t, []byte{byte(cq[i].Tag)}, cq[i].Ret())
+			}
+		})
+	}
+	a, b := client(t, Config{Name: "a"}), client(t, Config{Name: "b"})
+	require.ErrorIs(t, StartShared(context.Background(), a, a), ErrConfig)
+	require.NoError(t, b.Start(context.Background()))
+	require.ErrorIs(t, StartShared(context.Background(), a, b), ErrConfig)
+	require.ErrorIs(t, a.Start(context.Background()), ErrClosed, "closed when the group failed")
+	require.NoError(t, b.Close())
+}
