@@ -75,7 +75,10 @@
 // on a Bell that producers ring (WakeTX after writing a TX ring, WakeRX
 // on an arrival, Config.OnDeliver for the host's side of an RX ring) —
 // with more runnable goroutines than cores, pure spinning starves the
-// others, and every goroutine more is a hand-off more.
+// others, and every goroutine more is a hand-off more. RunGroup polls
+// several NICs (in process, each end of a loopback) on one goroutine, and
+// Driver.Host runs host work (a server's dispatch) on it after each
+// round.
 //
 // NewLoopback wires two NICs in process with a pair of bounded queues of
 // RPC values (LoopbackLink); LinkPort is the Port over one Link per connection:

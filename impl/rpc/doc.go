@@ -56,6 +56,13 @@
 // handler holds the NIC up). Requests are spread over the server's flows
 // by the NIC's load balancer.
 //
+// StartShared starts several nodes with their NICs polled in turn by one
+// goroutine (nic.RunGroup): with ConnectLoopback between them and
+// NICThread on the server, an RPC goes from the client's TX ring to the
+// handler and back to the client's RX ring on that one goroutine, with
+// no hand-off — on a machine with two cores, the caller's goroutine and
+// the poller each have one.
+//
 // # Arguments larger than 52 bytes
 //
 // Rejected, not fragmented: a call whose arguments (or a handler whose
