@@ -198,7 +198,11 @@ func (t *Trace) Len() int {
 // its arguments and only the fields that step changed (all of them for
 // the initial state), then how a lasso goes on.
 func (t *Trace) Format(w io.Writer) {
-	fmt.Fprintf(w, "counterexample, %d steps:\n", t.Len())
+	if t.Len() == 1 {
+		fmt.Fprintf(w, "counterexample, 1 step:\n")
+	} else {
+		fmt.Fprintf(w, "counterexample, %d steps:\n", t.Len())
+	}
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
 	for i, st := range t.Steps {
 		var prev *Step
