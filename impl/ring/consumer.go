@@ -124,9 +124,12 @@ func (c *Consumer) took(slot int, h HeaderWord) {
 
 // storeCredit publishes n on the credit line.
 func (c *Consumer) storeCredit(n uint64) {
-	if c.r.rec != nil {
-		// Before the store that publishes it: see Recorder.
-		c.r.rec.add(Event{Kind: EventCredit, Flow: c.r.flow, Credit: n})
+	if rec := c.r.rec; rec != nil {
+		// The store that publishes it, in one critical section with its
+		// event: see Recorder.
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		rec.events = append(rec.events, Event{Kind: EventCredit, Flow: c.r.flow, Credit: n})
 	}
 	c.returned = n
 	atomic.StoreUint64(&c.r.credit[0], n)

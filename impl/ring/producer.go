@@ -176,9 +176,12 @@ func (p *Producer) store(s Store) error {
 	}
 	w := p.r.line(int((p.sent - 1) % uint64(p.r.slots)))
 	dagger := p.r.faults.DaggerStores
-	if p.r.rec != nil && p.step == len(p.order)-1 {
-		// Before the store that makes the RPC visible: see Recorder.
-		p.r.rec.add(Event{Kind: EventSend, Flow: p.r.flow, Lines: []Line{p.cur}})
+	if rec := p.r.rec; rec != nil && p.step == len(p.order)-1 {
+		// The store that makes the RPC visible, in one critical section
+		// with its event: see Recorder.
+		rec.mu.Lock()
+		defer rec.mu.Unlock()
+		rec.events = append(rec.events, Event{Kind: EventSend, Flow: p.r.flow, Lines: []Line{p.cur}})
 	}
 	switch s {
 	case StoreArgs:

@@ -44,14 +44,18 @@ type Event struct {
 // Recorder collects the events of free-running rings (Ring.Record), for
 // `daggercheck validate` to explain with a model behaviour.
 //
-// The order of the log is a linearization the model can follow: each side
-// appends an event at the moment the other side could first depend on it.
-// The producer records a send just before the store that makes the RPC
-// visible (its last), so a take of it is always recorded later; the
-// consumer records a take after its loads and a credit just before the
-// store that publishes it, so a send admitted by that credit is recorded
-// later. The earlier stores of a send and the polls that find nothing are
-// not recorded: the model supplies them as internal steps.
+// The order of the log is a linearization the model can follow. A send is
+// appended in one critical section with the store that makes the RPC
+// visible (its last), and a credit in one with the store that publishes
+// it; a take is appended after the loads it took. So no logged event can
+// fall between an event and the store it announces: whatever a side saw
+// before that store (the old line, the old credit) it saw before the
+// event too, in the log's order, and whatever it saw after, after. (Logging
+// just before the store would leave a window in which the other side reads
+// the old value, logs something of its own, and leaves the model no order
+// that explains both.) The earlier stores of a send and the polls that
+// find nothing are not recorded: the model supplies them as internal
+// steps.
 //
 // Recording costs a mutex per event while attached and one nil check per
 // step when not.
