@@ -65,7 +65,9 @@
 //
 // # Imports
 //
-// impl/ring (the packet) and the standard library; never model/. Socket
-// reads and writes one datagram per system call: batched UDP I/O needs
-// golang.org/x/net/ipv4 or raw syscalls.
+// impl/ring (the packet), the standard library, and golang.org/x/net/ipv4
+// for Socket's batched reads and writes (recvmmsg and sendmmsg on Linux,
+// up to 64 datagrams per system call; one at a time elsewhere), which the
+// standard library does not offer and raw syscalls would do worse; never
+// model/.
 package transport
