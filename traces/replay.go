@@ -431,3 +431,63 @@ func (h *harness) compare(fields []checker.Field) string {
 	}
 	return ""
 }
+
+// steppedModel is what replaySteps needs of a model: its moves, and how
+// it names an action for people.
+type steppedModel[S any] interface {
+	Init() []S
+	Actions() []checker.ActionKind
+	Next(s S, emit func(checker.Action, S))
+	FormatAction(a checker.Action) string
+}
+
+// replaySteps drives an implementation along f's steps, as the NIC and
+// system replays do: each trace step is found among the model's enabled
+// moves, run on the implementation by step (given the model's state
+// before it; it returns what the implementation did, "diverged: ..."
+// when it refused or did otherwise), and then the implementation's
+// abstract state is compared with the model's by compare ("" when
+// equal). It records every step in res and, at the first divergence,
+// sets res's outcome, step and reason and stops. It returns whether the
+// implementation followed the whole trace. A step the model does not
+// enable is an error: the trace is not a behaviour of its model.
+func replaySteps[S any](res *ReplayResult, f *File, m steppedModel[S], step func(s S, a checker.Action) string, compare func(S) string) (bool, error) {
+	diverge := func(i int, action, why string) (bool, error) {
+		res.Outcome, res.Step, res.Reason = Diverged, i, fmt.Sprintf("step %d (%s): %s", i, action, why)
+		return false, nil
+	}
+	s := m.Init()[0]
+	rs := ReplayStep{Index: 0, Action: "init", Impl: "-", Diff: compare(s)}
+	res.Steps = append(res.Steps, rs)
+	if rs.Diff != "" {
+		return diverge(0, "init", rs.Diff)
+	}
+	type move struct {
+		a checker.Action
+		t S
+	}
+	var moves []move
+	for i, st := range f.Steps[1:] {
+		moves = moves[:0]
+		m.Next(s, func(a checker.Action, t S) { moves = append(moves, move{a, t}) })
+		mv, err := findMove(m.Actions(), moves, func(x move) checker.Action { return x.a }, st)
+		if err != nil {
+			return false, fmt.Errorf("the trace is not a behaviour of its model: step %d (line %d): %w", i+1, st.Line, err)
+		}
+		label := m.FormatAction(mv.a)
+		out := step(s, mv.a)
+		s = mv.t
+		rs := ReplayStep{Index: i + 1, Action: label, Impl: out}
+		if !strings.HasPrefix(out, "diverged") {
+			rs.Diff = compare(s)
+		}
+		res.Steps = append(res.Steps, rs)
+		switch {
+		case strings.HasPrefix(out, "diverged"):
+			return diverge(i+1, label, "the implementation "+strings.TrimPrefix(out, "diverged: "))
+		case rs.Diff != "":
+			return diverge(i+1, label, rs.Diff)
+		}
+	}
+	return true, nil
+}

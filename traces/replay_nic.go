@@ -68,35 +68,13 @@ func replayNICTrace(f *File, bug string) (*ReplayResult, error) {
 	if dagger {
 		res.Faults = "dagger"
 	}
-	s := m.Init()[0]
-	diverge := func(i int, action, why string) *ReplayResult {
-		res.Outcome, res.Step, res.Reason = Diverged, i, fmt.Sprintf("step %d (%s): %s", i, action, why)
-		return res
+	step := func(_ modelnic.State, a checker.Action) string { return h.step(m.Actions()[a.Kind].Name, a) }
+	followed, err := replaySteps(res, f, m, step, h.compare)
+	if err != nil {
+		return nil, err
 	}
-	rs := ReplayStep{Index: 0, Action: "init", Impl: "-", Diff: h.compare(s)}
-	res.Steps = append(res.Steps, rs)
-	if rs.Diff != "" {
-		return diverge(0, "init", rs.Diff), nil
-	}
-	for i, st := range f.Steps[1:] {
-		mv, err := findMove(m.Actions(), nicMoves(m, s, -1), func(x nicMove) checker.Action { return x.a }, st)
-		if err != nil {
-			return nil, fmt.Errorf("the trace is not a behaviour of its model: step %d (line %d): %w", i+1, st.Line, err)
-		}
-		label := m.FormatAction(mv.a)
-		out := h.step(st.Action, mv.a)
-		s = mv.s
-		rs := ReplayStep{Index: i + 1, Action: label, Impl: out}
-		if !strings.HasPrefix(out, "diverged") {
-			rs.Diff = h.compare(s)
-		}
-		res.Steps = append(res.Steps, rs)
-		switch {
-		case strings.HasPrefix(out, "diverged"):
-			return diverge(i+1, label, "the implementation "+strings.TrimPrefix(out, "diverged: ")), nil
-		case rs.Diff != "":
-			return diverge(i+1, label, rs.Diff), nil
-		}
+	if !followed {
+		return res, nil
 	}
 	res.Outcome = Conformant
 	if prop != "" {

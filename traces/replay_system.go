@@ -83,38 +83,13 @@ func replaySystemTrace(f *File, bug string) (*ReplayResult, error) {
 		prop = checker.DeadlockProperty
 	}
 	res := &ReplayResult{Property: prop, Faults: faults.String()}
-	s := m.Init()[0]
-	diverge := func(i int, action, why string) *ReplayResult {
-		res.Outcome, res.Step, res.Reason = Diverged, i, fmt.Sprintf("step %d (%s): %s", i, action, why)
+	followed, err := replaySteps(res, f, m, h.step, h.compare)
+	if err != nil {
+		return nil, err
+	}
+	if !followed {
 		res.Broken = h.broken
-		return res
-	}
-	rs := ReplayStep{Index: 0, Action: "init", Impl: "-", Diff: h.compare(s)}
-	res.Steps = append(res.Steps, rs)
-	if rs.Diff != "" {
-		return diverge(0, "init", rs.Diff), nil
-	}
-	for i, st := range f.Steps[1:] {
-		var moves []xportMove // all of them: a trace may take any step of the model
-		m.Next(s, func(a checker.Action, t system.State) { moves = append(moves, xportMove{a, t}) })
-		mv, err := findMove(m.Actions(), moves, func(x xportMove) checker.Action { return x.a }, st)
-		if err != nil {
-			return nil, fmt.Errorf("the trace is not a behaviour of its model: step %d (line %d): %w", i+1, st.Line, err)
-		}
-		label := m.FormatAction(mv.a)
-		out := h.step(s, mv.a)
-		s = mv.s
-		rs := ReplayStep{Index: i + 1, Action: label, Impl: out}
-		if !strings.HasPrefix(out, "diverged") {
-			rs.Diff = h.compare(s)
-		}
-		res.Steps = append(res.Steps, rs)
-		switch {
-		case strings.HasPrefix(out, "diverged"):
-			return diverge(i+1, label, "the implementation "+strings.TrimPrefix(out, "diverged: ")), nil
-		case rs.Diff != "":
-			return diverge(i+1, label, rs.Diff), nil
-		}
+		return res, nil
 	}
 	if prop == checker.DeadlockProperty && h.stuck() {
 		h.breaks(checker.DeadlockProperty)
