@@ -211,7 +211,7 @@ func Parse(name string, r io.Reader) (*File, error) {
 			if len(f.Steps) > 0 {
 				return fail("param after the first step")
 			}
-			if len(rest) != 1 || !strings.Contains(rest[0], "=") || strings.HasPrefix(rest[0], "=") {
+			if !isParam(rest) {
 				return fail("want param key=value")
 			}
 			f.Params = append(f.Params, rest[0])

@@ -55,3 +55,9 @@ func (s *lineScanner) next() (words []string, ok bool, err error) {
 // err is why reading stopped: nil at the end of the input,
 // bufio.ErrTooLong for a line over the limit (on line+1), or a read error.
 func (s *lineScanner) err() error { return s.sc.Err() }
+
+// isParam reports whether the words after "param" are one key=value with
+// a key, as the trace and run-log headers write a model parameter.
+func isParam(rest []string) bool {
+	return len(rest) == 1 && strings.Contains(rest[0], "=") && !strings.HasPrefix(rest[0], "=")
+}

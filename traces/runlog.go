@@ -147,7 +147,7 @@ func ParseRunLog(name string, r io.Reader) (*RunLog, error) {
 			if len(l.Events) > 0 {
 				return fail("param after the first event")
 			}
-			if len(rest) != 1 || !strings.Contains(rest[0], "=") || strings.HasPrefix(rest[0], "=") {
+			if !isParam(rest) {
 				return fail("want param key=value")
 			}
 			l.Params = append(l.Params, rest[0])
