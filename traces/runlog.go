@@ -70,9 +70,10 @@ func (o *Observation) Int(key string) (int, error) {
 // String is the observation as its log line says it.
 func (o Observation) String() string {
 	var b strings.Builder
-	b.WriteString(o.Name)
+	b.WriteString(Quote(o.Name))
 	for _, f := range o.Fields {
-		b.WriteString(" " + f.Key + "=" + Quote(f.Value))
+		// The whole word is quoted: a key may hold spaces or quotes too.
+		b.WriteString(" " + Quote(f.Key+"="+f.Value))
 	}
 	return b.String()
 }
