@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -54,34 +55,75 @@ func (f finding) less(g finding) bool {
 // the number of workers.
 
 // partBits: the visited set has 1<<partBits shards, picked by a
-// fingerprint's low bits; several workers resolve a block's duplicates
-// shard by shard.
+// fingerprint's low bits. With several workers each shard has one owner,
+// the only worker that reads or writes it while a level is expanded.
 const partBits = 8
 
-// freshState is a state a worker inserted into the visited set first in
-// this block, with the least rank seen so far of those that reached it.
+// handoff is a successor on its way from the worker that generated it to
+// the worker that owns its fingerprint's shard.
+type handoff[S any] struct {
+	fp, rank uint64
+	s        S
+}
+
+// freshState is a state an owner inserted into the visited set in this
+// block, with its rank.
 type freshState[S any] struct {
 	fp, rank uint64
 	s        S
 }
 
-// dupRank is a successor that found its state inserted earlier in the
-// same block: its rank may be less than the first finder's.
-type dupRank struct{ fp, rank uint64 }
+// batchPool recycles the buffers that carry successors to their owners:
+// a buffer goes back as soon as its owner has inserted what it carries,
+// so the few in use stay in the cache instead of a level's worth of them
+// streaming through memory.
+type batchPool[S any] struct {
+	mu   sync.Mutex
+	free [][]handoff[S]
+}
+
+func (p *batchPool[S]) get() []handoff[S] {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if n := len(p.free); n > 0 {
+		b := p.free[n-1]
+		p.free = p.free[:n-1]
+		return b[:0]
+	}
+	return nil
+}
+
+func (p *batchPool[S]) put(b []handoff[S]) {
+	if cap(b) == 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.free = append(p.free, b)
+}
+
+// bytes is what the pool holds on to.
+func (p *batchPool[S]) bytes() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, b := range p.free {
+		n += cap(b)
+	}
+	return uint64(n) * uint64(unsafe.Sizeof(handoff[S]{}))
+}
 
 // bfsWorker holds one worker's private buffers and counters.
 type bfsWorker[S any] struct {
+	id  int
 	buf []byte
-	// Several workers: this block's new states and duplicates, by shard;
-	// inserts per shard; successors left for after the block because
-	// their shard's budget was spent.
-	fresh    []freshState[S]  // in the order inserted: by rank, but for overflow
-	byShard  [][]int32        // indices into fresh, by shard
-	kept     []*freshState[S] // the order phase's in-order part of fresh
-	dups     [][]dupRank
-	firsts   map[uint64]*freshState[S] // resolve's index of a shard's new states
-	used     []int
-	overflow []pendingSucc[S]
+	// Several workers: out[o] is what this worker generated in the chunk
+	// under way for owner o, in rank order; fresh is what this worker, as
+	// owner, inserted in this block, in rank order; at and end bound what
+	// it places from each owner's fresh.
+	out      [][]handoff[S]
+	fresh    []freshState[S]
+	at, end  []int
 	coverage []uint64
 	// emit is the worker's successor callback, made once per run so that
 	// expanding a state allocates nothing; parent, pfp and n say whose
@@ -91,10 +133,11 @@ type bfsWorker[S any] struct {
 	pfp       uint64 // its fingerprint
 	n         uint64 // successors it has emitted so far
 	generated uint64
-	// Successors wait in a small ring (pending[head-queued .. head),
-	// oldest first) between their fingerprint and their probe of the
-	// visited set, so that the set's cache line for each is prefetched
-	// while the model generates the next few.
+	// One worker: successors wait in a small ring
+	// (pending[head-queued .. head), oldest first) between their
+	// fingerprint and their probe of the visited set, so that the set's
+	// cache line for each is prefetched while the model generates the
+	// next few.
 	pending [pendingDepth]pendingSucc[S]
 	head    uint
 	queued  uint
@@ -128,16 +171,19 @@ const spillBlock = 4096
 // A level is expanded in blocks, in order (one block holds the whole level
 // with one worker, unless it is on disk or a memory cap is set). One
 // worker expands in rank order and inserts each successor as it comes, so
-// the first insert of a fingerprint is its least rank. Several workers
-// run a block in three phases. Expand: workers take chunks of the block,
-// generate successors and insert them into the visited set concurrently
-// (insertShared), each keeping the states it inserted first and the
-// successors that found a state inserted earlier in the same block.
-// Resolve: shard by shard, each new state gets the least rank of those
-// that reached it. Order: the new states go to the next level in rank
-// order, and their (fingerprint, parent) records to the trace log. Blocks
-// run one after the other and ranks grow from block to block, so a state
-// first found in a block has its least rank there.
+// the first insert of a fingerprint is its least rank.
+//
+// Several workers partition the visited set: every shard has one owner,
+// and nothing on the hot path is shared or atomic. Workers claim chunks of
+// the block in order and expand them, handing each successor to its
+// owner in a per-chunk batch; each owner takes its batches in chunk order
+// — between its own chunks, and after the last — and inserts them into
+// its shards. Chunks are claimed in order and a batch is in rank order,
+// so an owner sees its successors in rank order and, as one worker does,
+// first inserts each fingerprint at its least rank. At the end of the
+// block each owner has its new states in rank order; they go to the next
+// level merged by rank (every owner places its own, in parallel) with
+// their (fingerprint, parent) records for the trace log.
 //
 // Successors wait a few at a time between their fingerprint and their
 // probe, so that the visited set's cache line for each is prefetched
@@ -166,8 +212,8 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 
 	ws := make([]*bfsWorker[S], workers)
 	for i := range ws {
-		ws[i] = &bfsWorker[S]{coverage: make([]uint64, len(c.kinds)), witness: make([]uint64, len(c.props)),
-			byShard: make([][]int32, parts), dups: make([][]dupRank, parts), used: make([]int, parts)}
+		ws[i] = &bfsWorker[S]{id: i, coverage: make([]uint64, len(c.kinds)), witness: make([]uint64, len(c.props)),
+			out: make([][]handoff[S], workers), at: make([]int, workers), end: make([]int, workers)}
 	}
 	// witnessed[i] is set at the end of the first level where a state
 	// satisfies Sometimes property i; witnessFP[i] is the least such
@@ -240,13 +286,15 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	var spilled uint64
 	var memStop error // why the run stopped at the cap
 	var ioErr error
-	candBytes := uint64(unsafe.Sizeof(freshState[S]{}))
+	handoffBytes := uint64(unsafe.Sizeof(handoff[S]{}))
+	var pool batchPool[S]
 	used := func() uint64 {
 		u := seen.Bytes() + level.memBytes() + next.memBytes()
 		if workers > 1 {
 			for _, w := range ws {
-				u += uint64(cap(w.fresh)) * candBytes
+				u += uint64(cap(w.fresh)) * uint64(unsafe.Sizeof(freshState[S]{}))
 			}
+			u += pool.bytes()
 		}
 		return u
 	}
@@ -355,35 +403,19 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	}
 
 	bounded := false
-	budget := make([]int, parts) // several workers: per shard, inserts each may make in this block
-	// probe settles a waiting successor. One worker inserts it: it expands
-	// in rank order, so the first insert of a fingerprint is its least
-	// rank. Several insert it concurrently, within their budget
-	// for its shard (no shard grows during a block), and keep it if it is
-	// new to the block or a duplicate of a state new to the block.
+	// probe inserts a waiting successor (one worker): it expands in rank
+	// order, so the first insert of a fingerprint is its least rank.
 	probe := func(w *bfsWorker[S], q *pendingSucc[S]) {
-		if workers == 1 {
-			if seen.Insert(q.fp) {
-				judge(w, &q.s, q.fp, depth+1)
-				next.add(entry[S]{fp: q.fp, s: q.s})
-				records = appendRecord(records, q.fp, q.parent)
-			}
-			return
-		}
-		p := q.fp & (1<<partBits - 1)
-		if w.used[p] == budget[p] {
-			w.overflow = append(w.overflow, *q)
-			return
-		}
-		switch _, outcome := seen.shards[p].insertShared(q.fp); outcome {
-		case probeFresh:
-			w.used[p]++
+		if seen.Insert(q.fp) {
 			judge(w, &q.s, q.fp, depth+1)
-			w.byShard[p] = append(w.byShard[p], int32(len(w.fresh)))
-			w.fresh = append(w.fresh, freshState[S]{fp: q.fp, rank: q.rank, s: q.s})
-		case probeDup:
-			w.dups[p] = append(w.dups[p], dupRank{fp: q.fp, rank: q.rank})
+			next.add(entry[S]{fp: q.fp, s: q.s})
+			records = appendRecord(records, q.fp, q.parent)
 		}
+	}
+	// owner[p] is the worker that owns shard p (several workers).
+	owner := make([]int32, parts)
+	for p := range owner {
+		owner[p] = int32(p % workers)
 	}
 	// drain settles every waiting successor, oldest first.
 	drain := func(w *bfsWorker[S]) {
@@ -407,6 +439,11 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 				if !seen.Contains(fp) {
 					w.cutoff = true // beyond the bound: note it, explore nothing
 				}
+				return
+			}
+			if workers > 1 {
+				o := owner[fp&(1<<partBits-1)]
+				w.out[o] = append(w.out[o], handoff[S]{fp: fp, rank: rank, s: s})
 				return
 			}
 			seen.prefetch(fp)
@@ -465,180 +502,149 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		return true
 	}
 
-	branching := 8.0 // successors per state, as seen so far
-	expanded := 0    // states expanded so far
-	// blockMany expands a block with several workers, which insert into
-	// the visited set concurrently (insertShared). Which worker inserts a
-	// state first depends on timing; what is kept does not: each new
-	// state's parent is the least rank among those that reached it (its
-	// own and its duplicates'), and the new states go to the next level
-	// sorted by that rank, as one worker would have found them.
-	blockMany := func(base int, block []entry[S]) bool {
-		// Room in every shard for what the block may insert, so that no
-		// shard grows while workers probe it.
-		expect := int(float64(len(block))*branching/float64(parts)*1.5) + workers
-		for p := range seen.shards {
-			sh := &seen.shards[p]
-			sh.prepareShared(expect)
-			budget[p] = sh.room() / workers
+	// take inserts a batch of successors that w owns, in rank order,
+	// prefetching the visited set's lines a few successors ahead.
+	// The batch goes back to the pool.
+	take := func(w *bfsWorker[S], batch []handoff[S]) {
+		for i := range batch {
+			if j := i + pendingDepth; j < len(batch) {
+				seen.prefetch(batch[j].fp)
+			}
+			q := &batch[i]
+			if seen.Insert(q.fp) {
+				judge(w, &q.s, q.fp, depth+1)
+				w.fresh = append(w.fresh, freshState[S]{fp: q.fp, rank: q.rank, s: q.s})
+			}
 		}
-		// Expand and insert.
+		if !spillable {
+			clear(batch) // drop what the states point to, for the collector
+		}
+		pool.put(batch)
+	}
+	// Per chunk of the block under way: ready[k] is set once chunk k is
+	// expanded and its batches, batches[k*workers+o] for owner o, are
+	// handed over.
+	var ready []atomic.Bool
+	var batches [][]handoff[S]
+	// blockMany expands a block with several workers, each the owner of
+	// the shards p with p%workers == its id.
+	blockMany := func(base int, block []entry[S]) bool {
+		// Chunks small enough that every worker gets several (a worker
+		// waits at the end of the block for the last one to finish) and
+		// large enough that handing one over costs little.
+		chunk := min(256, max(16, len(block)/(8*workers)))
+		nchunks := (len(block) + chunk - 1) / chunk
+		if cap(ready) < nchunks {
+			ready = make([]atomic.Bool, nchunks)
+			batches = make([][]handoff[S], nchunks*workers)
+		}
+		ready, batches = ready[:nchunks], batches[:nchunks*workers]
+		for k := range ready {
+			ready[k].Store(false)
+		}
 		cursor.Store(0)
 		parallel(func(w *bfsWorker[S]) {
-			const chunk = 256
-			for !halted() {
-				lo := int(cursor.Add(chunk)) - chunk
+			taken := 0 // chunks whose batch for w it has inserted
+			// settle inserts w's batches in chunk order as far as they
+			// are ready, or, with wait, all of them.
+			settle := func(wait bool) {
+				for taken < nchunks {
+					if !ready[taken].Load() {
+						if !wait {
+							return
+						}
+						runtime.Gosched()
+						continue
+					}
+					take(w, batches[taken*workers+w.id])
+					taken++
+				}
+			}
+			for {
+				lo := int(cursor.Add(int64(chunk))) - chunk
 				if lo >= len(block) {
-					return
+					break
 				}
-				hi := min(lo+chunk, len(block))
-				before := w.generated
-				for i := lo; i < hi; i++ {
-					expandState(w, base+i, &block[i])
+				// Every chunk is handed over, empty once the run is
+				// halted, so that no owner waits for one forever.
+				for o := range w.out {
+					w.out[o] = pool.get()
 				}
-				drain(w)
-				live.generated.Add(w.generated - before)
+				if !halted() {
+					before := w.generated
+					for i := lo; i < min(lo+chunk, len(block)); i++ {
+						expandState(w, base+i, &block[i])
+					}
+					live.generated.Add(w.generated - before)
+				}
+				k := lo / chunk
+				for o, out := range w.out {
+					batches[k*workers+o] = out
+					w.out[o] = nil
+				}
+				ready[k].Store(true)
+				settle(false)
 			}
+			settle(true)
 		})
-		inserted := 0
-		for _, w := range ws {
-			for p, n := range w.used {
-				seen.shards[p].count += n
-				inserted += n
-				w.used[p] = 0
-			}
-		}
 		if halted() || bounded {
 			return !halted()
 		}
-		// Successors that found their shard's budget spent: settle them
-		// now, one at a time, against this block's new states of their
-		// shard and the visited set (which may grow here: the fresh bits
-		// are not needed for them).
-		var firsts map[uint64]*freshState[S]
+		// Place the block's new states in the next level, merged by rank
+		// from the owners' lists (each in rank order). The merge is cut
+		// into one stretch of the output per worker at ranks taken from
+		// the longest list (a fair sample of all, for owners are picked by
+		// hash), so that workers write apart and share no cache lines.
+		n, longest := 0, ws[0]
 		for _, w := range ws {
-			slices.SortFunc(w.overflow, func(a, b pendingSucc[S]) int {
-				return cmp.Compare(a.fp&(1<<partBits-1), b.fp&(1<<partBits-1))
-			})
-			shard := -1
-			for i := range w.overflow {
-				q := &w.overflow[i]
-				p := int(q.fp & (1<<partBits - 1))
-				if p != shard {
-					shard = p
-					firsts = map[uint64]*freshState[S]{}
-					for _, v := range ws {
-						for _, j := range v.byShard[p] {
-							firsts[v.fresh[j].fp] = &v.fresh[j]
-						}
+			n += len(w.fresh)
+			if len(w.fresh) > len(longest.fresh) {
+				longest = w
+			}
+		}
+		live.distinct.Add(uint64(n))
+		first := len(next.mem)
+		next.mem = slices.Grow(next.mem, n)[:first+n]
+		records = slices.Grow(records[:0], n*logRecord)[:n*logRecord]
+		cuts := make([]uint64, workers+1)
+		cuts[workers] = math.MaxUint64
+		for i := 1; i < workers && n >= 1024; i++ { // a small block is not worth cutting
+			cuts[i] = longest.fresh[i*len(longest.fresh)/workers].rank
+		}
+		parallel(func(w *bfsWorker[S]) {
+			from, to := cuts[w.id], cuts[w.id+1]
+			if from == to {
+				return
+			}
+			// w.at[o] and w.end[o] bound owner o's part of the stretch.
+			at := 0
+			for o, v := range ws {
+				w.at[o] = rankIndex(v.fresh, from)
+				w.end[o] = rankIndex(v.fresh, to)
+				if to == math.MaxUint64 {
+					w.end[o] = len(v.fresh)
+				}
+				at += w.at[o]
+			}
+			for ; ; at++ {
+				o := -1
+				for x, v := range ws {
+					if w.at[x] < w.end[x] && (o < 0 || v.fresh[w.at[x]].rank < ws[o].fresh[w.at[o]].rank) {
+						o = x
 					}
 				}
-				if f, ok := firsts[q.fp]; ok {
-					f.rank = min(f.rank, q.rank)
-					continue
-				}
-				if seen.Contains(q.fp) {
-					continue
-				}
-				seen.Insert(q.fp)
-				inserted++
-				judge(w, &q.s, q.fp, depth+1)
-				w.byShard[p] = append(w.byShard[p], int32(len(w.fresh)))
-				w.fresh = append(w.fresh, freshState[S]{fp: q.fp, rank: q.rank, s: q.s})
-				// Appending may have moved the list: map it again.
-				shard = -1
-			}
-			clear(w.overflow)
-			w.overflow = w.overflow[:0]
-		}
-		// Resolve: a state reached more than once in the block keeps the
-		// least rank of those who reached it. Shards in parallel.
-		var pcursor atomic.Int64
-		parallel(func(w *bfsWorker[S]) {
-			if w.firsts == nil {
-				w.firsts = map[uint64]*freshState[S]{}
-			}
-			for {
-				p := int(pcursor.Add(1)) - 1
-				if p >= parts {
+				if o < 0 {
 					return
 				}
-				sh := &seen.shards[p]
-				clear(sh.fresh)
-				ndup := 0
-				for _, v := range ws {
-					ndup += len(v.dups[p])
-				}
-				if ndup == 0 {
-					continue
-				}
-				firsts := w.firsts
-				clear(firsts)
-				for _, v := range ws {
-					for _, j := range v.byShard[p] {
-						firsts[v.fresh[j].fp] = &v.fresh[j]
-					}
-				}
-				for _, v := range ws {
-					for _, d := range v.dups[p] {
-						f, ok := firsts[d.fp]
-						if !ok {
-							panic("checker: a duplicate of this block's state has no first occurrence")
-						}
-						f.rank = min(f.rank, d.rank)
-					}
-					v.dups[p] = v.dups[p][:0]
-				}
+				f := &ws[o].fresh[w.at[o]]
+				w.at[o]++
+				next.mem[first+at] = entry[S]{fp: f.fp, s: f.s}
+				putRecord(records[at*logRecord:], f.fp, block[int(f.rank>>32)-base].fp)
 			}
 		})
-		live.distinct.Add(uint64(inserted))
-
-		// Order: the block's new states to the next level by rank. Each
-		// worker's are in rank order already (it takes chunks in order),
-		// except those whose rank a duplicate lowered and those settled
-		// after the block (overflow): those go to a list of their own,
-		// sorted; then the lists are merged.
-		var moved []*freshState[S]
-		heads := make([][]*freshState[S], 0, len(ws)+1)
-		for _, w := range ws {
-			kept := w.kept[:0]
-			var top uint64
-			for i := range w.fresh {
-				f := &w.fresh[i]
-				if len(kept) > 0 && f.rank < top {
-					moved = append(moved, f)
-					continue
-				}
-				kept = append(kept, f)
-				top = f.rank
-			}
-			w.kept = kept
-			heads = append(heads, kept)
-			for p := range w.byShard {
-				w.byShard[p] = w.byShard[p][:0]
-			}
-		}
-		slices.SortFunc(moved, func(a, b *freshState[S]) int { return cmp.Compare(a.rank, b.rank) })
-		heads = append(heads, moved)
-		for {
-			best := -1
-			for x, h := range heads {
-				if len(h) > 0 && (best < 0 || h[0].rank < heads[best][0].rank) {
-					best = x
-				}
-			}
-			if best < 0 {
-				break
-			}
-			f := heads[best][0]
-			heads[best] = heads[best][1:]
-			next.add(entry[S]{fp: f.fp, s: f.s})
-			records = appendRecord(records, f.fp, block[int(f.rank>>32)-base].fp)
-		}
 		log.write(records)
 		records = records[:0]
 		for _, w := range ws {
-			clear(w.kept) // pointers into fresh
 			if !spillable {
 				clear(w.fresh) // drop what the states point to, for the collector
 			}
@@ -647,8 +653,9 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 				w.fresh = nil // under a cap, give the memory back
 			}
 		}
-		expanded += len(block)
-		branching = float64(c.totalGenerated(ws, 0)) / float64(expanded)
+		if memLimit > 0 {
+			pool.free = nil
+		}
 		return fits()
 	}
 	block := blockMany
@@ -696,7 +703,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			// Blocks small enough that their new states fit in what the
 			// cap leaves beside the visited set and the levels.
 			head := memLimit - min(memLimit, used())
-			size = min(max(int(head/(16*candBytes)), 16), spillBlock)
+			size = min(max(int(head/(16*handoffBytes)), 16), spillBlock)
 		}
 		completed := true
 		if err := level.blocks(size, func(base int, blk []entry[S]) bool {
@@ -763,6 +770,13 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		res.Witnesses = append(res.Witnesses, w)
 	}
 	return c.checkLiveness(ctx, res)
+}
+
+// rankIndex is the index of the first of fresh (in rank order) whose rank
+// is rank or more.
+func rankIndex[S any](fresh []freshState[S], rank uint64) int {
+	i, _ := slices.BinarySearchFunc(fresh, rank, func(f freshState[S], r uint64) int { return cmp.Compare(f.rank, r) })
+	return i
 }
 
 // totalGenerated is the run's generated count so far.

@@ -4,14 +4,13 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
-	"sync/atomic"
 	"unsafe"
 )
 
 // Fingerprint hashes a state's canonical encoding to 64 bits. It is fixed
 // (no per-process seed) so fingerprints, and the traces built from them,
 // are the same in every run. Zero is reserved for empty table slots and
-// all ones for slots being claimed, so those two hashes are moved to
+// all ones is reserved too (see busySlot), so those two hashes are moved to
 // their neighbours.
 //
 // It is wyhash's construction: each 128-bit multiply folds 16 bytes of
@@ -83,8 +82,9 @@ func CollisionProbability(distinct, generated uint64) float64 {
 // fingerprint and slots by the high bits (multiply-shift, which needs no
 // power-of-two size), so the two choices are independent.
 //
-// The set has no locks: breadth-first search reads it from many workers
-// only while nobody writes it, and writes each shard from one worker.
+// The set has no locks: while a level is expanded each shard is read and
+// written by its owner only, and the whole set is read by many workers
+// only while nobody writes it.
 type fpSet struct {
 	shards []fpShard
 	mask   uint64
@@ -92,74 +92,15 @@ type fpSet struct {
 
 type fpShard struct {
 	slots []uint64
-	// fresh has a bit per slot, set while the slot holds a fingerprint
-	// inserted by the block of breadth-first search under way (several
-	// workers only; nil until then).
-	fresh []uint64
 	count int
 	_     [8]byte // keep shards on separate cache lines
 }
 
-// busySlot marks a slot that a worker has claimed and is filling.
+// busySlot is all ones, which Fingerprint never returns: an earlier
+// visited set marked slots being claimed with it, and it stays reserved so
+// that fingerprints, and the checkpoints and traces built from them, do
+// not change.
 const busySlot = ^uint64(0)
-
-// What insertShared found.
-const (
-	probeOld   = iota // fp was in the set before this block
-	probeDup          // fp was inserted earlier in this block
-	probeFresh        // fp is new: this call inserted it
-)
-
-// insertShared inserts fp, concurrently with other workers doing the
-// same on any shard, and reports whether it was there before this block,
-// inserted earlier in this block, or is new, with its slot. The shard
-// must have room: shards only grow between blocks (growShared).
-//
-// A worker claims an empty slot by compare-and-swap to busySlot, then
-// sets the slot's fresh bit, then stores fp; sync/atomic is sequentially
-// consistent, so a worker that loads fp from the slot also sees the bit
-// and cannot take a state of this block for an old one.
-func (sh *fpShard) insertShared(fp uint64) (slot int, outcome int) {
-	n := uint64(len(sh.slots))
-	i, _ := bits.Mul64(fp, n)
-	for {
-		switch v := atomic.LoadUint64(&sh.slots[i]); v {
-		case fp:
-			if atomic.LoadUint64(&sh.fresh[i/64])&(1<<(i%64)) != 0 {
-				return int(i), probeDup
-			}
-			return int(i), probeOld
-		case busySlot:
-			continue // being filled: look again
-		case 0:
-			if !atomic.CompareAndSwapUint64(&sh.slots[i], 0, busySlot) {
-				continue // lost the race for it: look again
-			}
-			atomic.OrUint64(&sh.fresh[i/64], 1<<(i%64))
-			atomic.StoreUint64(&sh.slots[i], fp)
-			return int(i), probeFresh
-		}
-		if i++; i == n {
-			i = 0
-		}
-	}
-}
-
-// room is how many more fingerprints the shard takes before it must grow.
-func (sh *fpShard) room() int {
-	return len(sh.slots)*maxLoadPct/100 - sh.count
-}
-
-// prepareShared makes sure the shard has room for want more
-// fingerprints and a fresh bitmap, before a block of several workers.
-func (sh *fpShard) prepareShared(want int) {
-	for sh.room() < want {
-		sh.grow()
-	}
-	if len(sh.fresh) != (len(sh.slots)+63)/64 {
-		sh.fresh = make([]uint64, (len(sh.slots)+63)/64)
-	}
-}
 
 const (
 	minShardSlots = 16
@@ -256,7 +197,7 @@ func (s *fpSet) Len() int {
 func (s *fpSet) Bytes() uint64 {
 	var b uint64
 	for i := range s.shards {
-		b += uint64(len(s.shards[i].slots)+len(s.shards[i].fresh)) * 8
+		b += uint64(len(s.shards[i].slots)) * 8
 	}
 	return b
 }

@@ -38,6 +38,12 @@ func appendRecord(buf []byte, fp, parent uint64) []byte {
 	return binary.LittleEndian.AppendUint64(buf, parent)
 }
 
+// putRecord writes a record at the start of buf.
+func putRecord(buf []byte, fp, parent uint64) {
+	binary.LittleEndian.PutUint64(buf, fp)
+	binary.LittleEndian.PutUint64(buf[8:], parent)
+}
+
 // write appends a worker's buffered records to the file.
 func (l *traceLog) write(buf []byte) {
 	if len(buf) == 0 {
