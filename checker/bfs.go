@@ -1,7 +1,6 @@
 package checker
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -66,13 +65,6 @@ type handoff[S any] struct {
 	s        S
 }
 
-// freshState is a state an owner inserted into the visited set in this
-// block, with its rank.
-type freshState[S any] struct {
-	fp, rank uint64
-	s        S
-}
-
 // batchPool recycles the buffers that carry successors to their owners:
 // a buffer goes back as soon as its owner has inserted what it carries,
 // so the few in use stay in the cache instead of a level's worth of them
@@ -118,12 +110,10 @@ type bfsWorker[S any] struct {
 	id  int
 	buf []byte
 	// Several workers: out[o] is what this worker generated in the chunk
-	// under way for owner o, in rank order; fresh is what this worker, as
-	// owner, inserted in this block, in rank order; at and end bound what
-	// it places from each owner's fresh.
+	// under way for owner o, in rank order; at[o] is how far it has
+	// merged owner o's batch of the chunk it is placing.
 	out      [][]handoff[S]
-	fresh    []freshState[S]
-	at, end  []int
+	at       []int
 	coverage []uint64
 	// emit is the worker's successor callback, made once per run so that
 	// expanding a state allocates nothing; parent, pfp and n say whose
@@ -213,7 +203,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	ws := make([]*bfsWorker[S], workers)
 	for i := range ws {
 		ws[i] = &bfsWorker[S]{id: i, coverage: make([]uint64, len(c.kinds)), witness: make([]uint64, len(c.props)),
-			out: make([][]handoff[S], workers), at: make([]int, workers), end: make([]int, workers)}
+			out: make([][]handoff[S], workers), at: make([]int, workers)}
 	}
 	// witnessed[i] is set at the end of the first level where a state
 	// satisfies Sometimes property i; witnessFP[i] is the least such
@@ -290,13 +280,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	var pool batchPool[S]
 	used := func() uint64 {
 		u := seen.Bytes() + level.memBytes() + next.memBytes()
-		if workers > 1 {
-			for _, w := range ws {
-				u += uint64(cap(w.fresh)) * uint64(unsafe.Sizeof(freshState[S]{}))
-			}
-			u += pool.bytes()
-		}
-		return u
+		return u + pool.bytes()
 	}
 	// fits keeps the data within the cap, spilling the next level if it
 	// must, and reports false (with memStop set) when it cannot.
@@ -443,7 +427,14 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			}
 			if workers > 1 {
 				o := owner[fp&(1<<partBits-1)]
-				w.out[o] = append(w.out[o], handoff[S]{fp: fp, rank: rank, s: s})
+				out := w.out[o]
+				if len(out) == cap(out) {
+					out = slices.Grow(out, max(len(out), 64))
+				}
+				out = out[:len(out)+1]
+				h := &out[len(out)-1] // filled in place: no zeroed temporary
+				h.fp, h.rank, h.s = fp, rank, s
+				w.out[o] = out
 				return
 			}
 			seen.prefetch(fp)
@@ -503,9 +494,11 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	}
 
 	// take inserts a batch of successors that w owns, in rank order,
-	// prefetching the visited set's lines a few successors ahead.
-	// The batch goes back to the pool.
-	take := func(w *bfsWorker[S], batch []handoff[S]) {
+	// prefetching the visited set's lines a few successors ahead. It moves
+	// the successors new to the set to the front of the batch, in order,
+	// and returns how many there are.
+	take := func(w *bfsWorker[S], batch []handoff[S]) int {
+		n := 0
 		for i := range batch {
 			if j := i + pendingDepth; j < len(batch) {
 				seen.prefetch(batch[j].fp)
@@ -513,19 +506,74 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			q := &batch[i]
 			if seen.Insert(q.fp) {
 				judge(w, &q.s, q.fp, depth+1)
-				w.fresh = append(w.fresh, freshState[S]{fp: q.fp, rank: q.rank, s: q.s})
+				if n != i {
+					batch[n] = *q
+				}
+				n++
 			}
 		}
-		if !spillable {
-			clear(batch) // drop what the states point to, for the collector
-		}
-		pool.put(batch)
+		return n
 	}
-	// Per chunk of the block under way: ready[k] is set once chunk k is
-	// expanded and its batches, batches[k*workers+o] for owner o, are
-	// handed over.
-	var ready []atomic.Bool
-	var batches [][]handoff[S]
+	// Per chunk k of the block under way, and owner o:
+	// batches[k*workers+o] is what chunk k handed to o, ready[k] is set
+	// once they are all handed over, owed[k] counts the owners yet to take
+	// theirs, kept[k*workers+o] is how many of o's were new and upTo the
+	// same summed over chunks 0..k.
+	var (
+		ready      []atomic.Bool
+		owed       []atomic.Int32
+		batches    [][]handoff[S]
+		kept, upTo []int
+	)
+	// The next level's states and the block's trace records are written
+	// by several workers at once, each to its own chunk's places;
+	// growing them moves them, so it waits for the writers (write lock).
+	var moving sync.RWMutex
+	yield := 2.0 // new states per expanded state, as seen in the last block
+	// place writes chunk k's new states, merged by rank from the owners'
+	// batches, to the next level after those of chunks 0..k-1, with their
+	// trace records; it runs once every owner has taken its batch.
+	place := func(w *bfsWorker[S], k, base int, block []entry[S], first int) {
+		at, n := 0, 0
+		for o := range workers {
+			if k > 0 {
+				at += upTo[(k-1)*workers+o]
+			}
+			n += kept[k*workers+o]
+			w.at[o] = 0
+		}
+		moving.RLock()
+		for first+at+n > cap(next.mem) || (at+n)*logRecord > cap(records) {
+			moving.RUnlock()
+			moving.Lock()
+			next.mem = reserve(next.mem, first+at+n)
+			records = reserve(records, (at+n)*logRecord)
+			moving.Unlock()
+			moving.RLock()
+		}
+		mem, rec := next.mem[:cap(next.mem)], records[:cap(records)]
+		part := batches[k*workers : (k+1)*workers]
+		for end := at + n; at < end; at++ {
+			o := -1
+			for x, b := range part {
+				if w.at[x] < kept[k*workers+x] && (o < 0 || b[w.at[x]].rank < part[o][w.at[o]].rank) {
+					o = x
+				}
+			}
+			h := &part[o][w.at[o]]
+			w.at[o]++
+			mem[first+at] = entry[S]{fp: h.fp, s: h.s}
+			putRecord(rec[at*logRecord:], h.fp, block[int(h.rank>>32)-base].fp)
+		}
+		moving.RUnlock()
+		for o, b := range part {
+			if !spillable {
+				clear(b) // drop what the states point to, for the collector
+			}
+			pool.put(b)
+			part[o] = nil
+		}
+	}
 	// blockMany expands a block with several workers, each the owner of
 	// the shards p with p%workers == its id.
 	blockMany := func(base int, block []entry[S]) bool {
@@ -535,29 +583,48 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		chunk := min(256, max(16, len(block)/(8*workers)))
 		nchunks := (len(block) + chunk - 1) / chunk
 		if cap(ready) < nchunks {
-			ready = make([]atomic.Bool, nchunks)
+			ready, owed = make([]atomic.Bool, nchunks), make([]atomic.Int32, nchunks)
 			batches = make([][]handoff[S], nchunks*workers)
+			kept, upTo = make([]int, nchunks*workers), make([]int, nchunks*workers)
 		}
-		ready, batches = ready[:nchunks], batches[:nchunks*workers]
+		ready, owed = ready[:nchunks], owed[:nchunks]
+		batches, kept, upTo = batches[:nchunks*workers], kept[:nchunks*workers], upTo[:nchunks*workers]
 		for k := range ready {
 			ready[k].Store(false)
+			owed[k].Store(int32(workers))
 		}
+		// Room for as many new states as the last block's yield predicts,
+		// so that the level seldom moves while workers write it.
+		first := len(next.mem)
+		guess := int(float64(len(block))*yield*1.25) + 64
+		next.mem = reserve(next.mem, first+guess)
+		records = reserve(records[:0], guess*logRecord)
 		cursor.Store(0)
 		parallel(func(w *bfsWorker[S]) {
-			taken := 0 // chunks whose batch for w it has inserted
-			// settle inserts w's batches in chunk order as far as they
-			// are ready, or, with wait, all of them.
+			taken := 0 // chunks whose batch for w it has taken
+			// settle takes w's batches in chunk order as far as they are
+			// ready, or, with wait, all of them; the last owner to take
+			// a chunk's batch places the chunk.
 			settle := func(wait bool) {
 				for taken < nchunks {
-					if !ready[taken].Load() {
+					k := taken
+					if !ready[k].Load() {
 						if !wait {
 							return
 						}
 						runtime.Gosched()
 						continue
 					}
-					take(w, batches[taken*workers+w.id])
+					n := take(w, batches[k*workers+w.id])
+					kept[k*workers+w.id] = n
+					if k > 0 {
+						n += upTo[(k-1)*workers+w.id]
+					}
+					upTo[k*workers+w.id] = n
 					taken++
+					if owed[k].Add(-1) == 0 {
+						place(w, k, base, block, first)
+					}
 				}
 			}
 			for {
@@ -590,71 +657,18 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		if halted() || bounded {
 			return !halted()
 		}
-		// Place the block's new states in the next level, merged by rank
-		// from the owners' lists (each in rank order). The merge is cut
-		// into one stretch of the output per worker at ranks taken from
-		// the longest list (a fair sample of all, for owners are picked by
-		// hash), so that workers write apart and share no cache lines.
-		n, longest := 0, ws[0]
-		for _, w := range ws {
-			n += len(w.fresh)
-			if len(w.fresh) > len(longest.fresh) {
-				longest = w
-			}
+		n := 0
+		for o := range workers {
+			n += upTo[(nchunks-1)*workers+o]
 		}
-		live.distinct.Add(uint64(n))
-		first := len(next.mem)
-		next.mem = slices.Grow(next.mem, n)[:first+n]
-		records = slices.Grow(records[:0], n*logRecord)[:n*logRecord]
-		cuts := make([]uint64, workers+1)
-		cuts[workers] = math.MaxUint64
-		for i := 1; i < workers && n >= 1024; i++ { // a small block is not worth cutting
-			cuts[i] = longest.fresh[i*len(longest.fresh)/workers].rank
-		}
-		parallel(func(w *bfsWorker[S]) {
-			from, to := cuts[w.id], cuts[w.id+1]
-			if from == to {
-				return
-			}
-			// w.at[o] and w.end[o] bound owner o's part of the stretch.
-			at := 0
-			for o, v := range ws {
-				w.at[o] = rankIndex(v.fresh, from)
-				w.end[o] = rankIndex(v.fresh, to)
-				if to == math.MaxUint64 {
-					w.end[o] = len(v.fresh)
-				}
-				at += w.at[o]
-			}
-			for ; ; at++ {
-				o := -1
-				for x, v := range ws {
-					if w.at[x] < w.end[x] && (o < 0 || v.fresh[w.at[x]].rank < ws[o].fresh[w.at[o]].rank) {
-						o = x
-					}
-				}
-				if o < 0 {
-					return
-				}
-				f := &ws[o].fresh[w.at[o]]
-				w.at[o]++
-				next.mem[first+at] = entry[S]{fp: f.fp, s: f.s}
-				putRecord(records[at*logRecord:], f.fp, block[int(f.rank>>32)-base].fp)
-			}
-		})
+		next.mem = next.mem[:first+n]
+		records = records[:n*logRecord]
 		log.write(records)
 		records = records[:0]
-		for _, w := range ws {
-			if !spillable {
-				clear(w.fresh) // drop what the states point to, for the collector
-			}
-			w.fresh = w.fresh[:0]
-			if memLimit > 0 {
-				w.fresh = nil // under a cap, give the memory back
-			}
-		}
+		live.distinct.Add(uint64(n))
+		yield = float64(n) / float64(len(block))
 		if memLimit > 0 {
-			pool.free = nil
+			pool.free = nil // under a cap, give the memory back
 		}
 		return fits()
 	}
@@ -772,11 +786,16 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	return c.checkLiveness(ctx, res)
 }
 
-// rankIndex is the index of the first of fresh (in rank order) whose rank
-// is rank or more.
-func rankIndex[S any](fresh []freshState[S], rank uint64) int {
-	i, _ := slices.BinarySearchFunc(fresh, rank, func(f freshState[S], r uint64) int { return cmp.Compare(f.rank, r) })
-	return i
+// reserve makes room for at least n elements in s's capacity, keeping
+// all its capacity's contents (other workers' places may lie past its
+// length); it grows by half again at least, so that moves are rare.
+func reserve[E any](s []E, n int) []E {
+	if n <= cap(s) {
+		return s
+	}
+	t := make([]E, len(s), max(n, cap(s)+cap(s)/2))
+	copy(t[:cap(s)], s[:cap(s)])
+	return t
 }
 
 // totalGenerated is the run's generated count so far.
