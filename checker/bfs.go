@@ -58,61 +58,33 @@ func (f finding) less(g finding) bool {
 // the only worker that reads or writes it while a level is expanded.
 const partBits = 8
 
-// handoff is a successor on its way from the worker that generated it to
-// the worker that owns its fingerprint's shard.
-type handoff[S any] struct {
-	fp, rank uint64
-	s        S
+// succ is a successor that the worker which generated it keeps until the
+// owner of its fingerprint has said whether it is new.
+type succ[S any] struct {
+	fp, parent uint64 // parent: its parent's fingerprint
+	s          S
 }
 
-// batchPool recycles the buffers that carry successors to their owners:
-// a buffer goes back as soon as its owner has inserted what it carries,
-// so the few in use stay in the cache instead of a level's worth of them
-// streaming through memory.
-type batchPool[S any] struct {
-	mu   sync.Mutex
-	free [][]handoff[S]
-}
-
-func (p *batchPool[S]) get() []handoff[S] {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if n := len(p.free); n > 0 {
-		b := p.free[n-1]
-		p.free = p.free[:n-1]
-		return b[:0]
-	}
-	return nil
-}
-
-func (p *batchPool[S]) put(b []handoff[S]) {
-	if cap(b) == 0 {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.free = append(p.free, b)
-}
-
-// bytes is what the pool holds on to.
-func (p *batchPool[S]) bytes() uint64 {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	n := 0
-	for _, b := range p.free {
-		n += cap(b)
-	}
-	return uint64(n) * uint64(unsafe.Sizeof(handoff[S]{}))
+// claim is what a successor's owner is sent: its fingerprint and its
+// index among its chunk's successors.
+type claim struct {
+	fp uint64
+	i  uint32
 }
 
 // bfsWorker holds one worker's private buffers and counters.
 type bfsWorker[S any] struct {
 	id  int
 	buf []byte
-	// Several workers: out[o] is what this worker generated in the chunk
-	// under way for owner o, in rank order; at[o] is how far it has
-	// merged owner o's batch of the chunk it is placing.
-	out      [][]handoff[S]
+	// Several workers: succs holds the successors of the chunk under way
+	// in rank order, out[o] the claims on them sent to owner o; spare
+	// holds emptied succs buffers for reuse, mine the chunks this worker
+	// generated and has not yet placed, in order; at[o] is how far it has
+	// merged owner o's new states of the chunk it is placing.
+	succs    []succ[S]
+	out      [][]claim
+	spare    [][]succ[S]
+	mine     []int
 	at       []int
 	coverage []uint64
 	// emit is the worker's successor callback, made once per run so that
@@ -134,6 +106,17 @@ type bfsWorker[S any] struct {
 	found   finding
 	cutoff  bool     // a successor beyond the depth bound was not explored
 	witness []uint64 // per Sometimes property: least witness found in this level
+	_       [64]byte // no cache line shared with the next worker's data
+}
+
+// apart makes a slice of n elements on cache lines of its own. Workers
+// write theirs for every successor (counters, the lengths of their
+// buffers), and two workers' small slices side by side on one line slow
+// both down badly (false sharing).
+func apart[E any](n int) []E {
+	var e E
+	pad := (64 + int(unsafe.Sizeof(e)) - 1) / max(int(unsafe.Sizeof(e)), 1)
+	return make([]E, n+2*pad)[pad : pad+n : pad+n]
 }
 
 // pendingDepth is how many successors one worker keeps between prefetch
@@ -202,8 +185,10 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 
 	ws := make([]*bfsWorker[S], workers)
 	for i := range ws {
-		ws[i] = &bfsWorker[S]{id: i, coverage: make([]uint64, len(c.kinds)), witness: make([]uint64, len(c.props)),
-			out: make([][]handoff[S], workers), at: make([]int, workers)}
+		// buf: 256 bytes is a size class of whole cache lines, shared with
+		// no other worker.
+		ws[i] = &bfsWorker[S]{id: i, buf: make([]byte, 0, 256), coverage: apart[uint64](len(c.kinds)), witness: apart[uint64](len(c.props)),
+			out: apart[[]claim](workers), at: apart[int](workers)}
 	}
 	// witnessed[i] is set at the end of the first level where a state
 	// satisfies Sometimes property i; witnessFP[i] is the least such
@@ -254,17 +239,10 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		}
 	}
 	// parallel runs phase on every worker (inline with one).
+	team := newCrew(workers)
+	defer team.stop()
 	parallel := func(phase func(w *bfsWorker[S])) {
-		if workers == 1 {
-			phase(ws[0])
-			return
-		}
-		var wg sync.WaitGroup
-		for _, w := range ws {
-			wg.Add(1)
-			go func() { defer wg.Done(); phase(w) }()
-		}
-		wg.Wait()
+		team.run(func(id int) { phase(ws[id]) })
 	}
 
 	// Memory: the checker's own data (visited set, the two levels'
@@ -276,11 +254,20 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	var spilled uint64
 	var memStop error // why the run stopped at the cap
 	var ioErr error
-	handoffBytes := uint64(unsafe.Sizeof(handoff[S]{}))
-	var pool batchPool[S]
+	succBytes := uint64(unsafe.Sizeof(succ[S]{}))
+	var claims [][]claim // several workers: per chunk and owner, claims sent
+	var fresh [][]uint32 // per chunk and owner, the indices of new successors
 	used := func() uint64 {
 		u := seen.Bytes() + level.memBytes() + next.memBytes()
-		return u + pool.bytes()
+		for _, w := range ws {
+			for _, b := range w.spare {
+				u += uint64(cap(b)) * succBytes
+			}
+		}
+		for i := range claims {
+			u += uint64(cap(claims[i]))*uint64(unsafe.Sizeof(claim{})) + uint64(cap(fresh[i]))*4
+		}
+		return u
 	}
 	// fits keeps the data within the cap, spilling the next level if it
 	// must, and reports false (with memStop set) when it cannot.
@@ -312,6 +299,15 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 
 	var generated uint64
 	var records []byte
+	// Several workers: the last block's trace records, which worker 0
+	// writes at the start of the next block, where the other workers'
+	// taking more chunks makes up for its time, instead of all waiting.
+	// Anything that reads the log writes them first (flushLog).
+	var unwritten []byte
+	flushLog := func() {
+		log.write(unwritten)
+		unwritten = unwritten[:0]
+	}
 	depth := 0 // the level being expanded; levels 0..depth hold states
 	// settle ends a level: it returns the least finding and merges the
 	// workers' witnesses.
@@ -338,6 +334,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		return found
 	}
 	result := func(f finding) (*Result, error) {
+		flushLog()
 		res, err := c.bfsResult(start, ws, seen, log, generated, depth+1, f)
 		if res != nil {
 			res.Stats.PeakMemory, res.Stats.Spilled = peak.max, spilled
@@ -426,15 +423,15 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 				return
 			}
 			if workers > 1 {
-				o := owner[fp&(1<<partBits-1)]
-				out := w.out[o]
-				if len(out) == cap(out) {
-					out = slices.Grow(out, max(len(out), 64))
+				i := len(w.succs)
+				if i == cap(w.succs) {
+					w.succs = slices.Grow(w.succs, max(i, 64))
 				}
-				out = out[:len(out)+1]
-				h := &out[len(out)-1] // filled in place: no zeroed temporary
-				h.fp, h.rank, h.s = fp, rank, s
-				w.out[o] = out
+				w.succs = w.succs[:i+1]
+				q := &w.succs[i] // filled in place: no zeroed temporary
+				q.fp, q.parent, q.s = fp, w.pfp, s
+				o := owner[fp&(1<<partBits-1)]
+				w.out[o] = append(w.out[o], claim{fp: fp, i: uint32(i)})
 				return
 			}
 			seen.prefetch(fp)
@@ -493,102 +490,106 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		return true
 	}
 
-	// take inserts a batch of successors that w owns, in rank order,
-	// prefetching the visited set's lines a few successors ahead. It moves
-	// the successors new to the set to the front of the batch, in order,
-	// and returns how many there are.
-	take := func(w *bfsWorker[S], batch []handoff[S]) int {
-		n := 0
-		for i := range batch {
-			if j := i + pendingDepth; j < len(batch) {
-				seen.prefetch(batch[j].fp)
+	// Several workers. Per chunk k of the block under way, and owner o:
+	// claims[k*workers+o] is what chunk k sent to o, ready[k] is set once
+	// all of it is sent, and held[k] holds the chunk's successors;
+	// fresh[k*workers+o] is the indices of those o found new, in order,
+	// upTo[k*workers+o] how many o found new in chunks 0..k, and owed[k]
+	// counts the owners yet to answer chunk k.
+	var (
+		ready []atomic.Bool
+		owed  []atomic.Int32
+		held  [][]succ[S]
+		upTo  []int
+	)
+	// take inserts the fingerprints that chunk k sent to owner w, in rank
+	// order, prefetching the visited set's lines a few ahead, and notes
+	// which were new.
+	take := func(w *bfsWorker[S], k int) {
+		j := k*workers + w.id
+		cl, f := claims[j], fresh[j][:0]
+		for i := range cl {
+			if a := i + pendingDepth; a < len(cl) {
+				seen.prefetch(cl[a].fp)
 			}
-			q := &batch[i]
-			if seen.Insert(q.fp) {
-				judge(w, &q.s, q.fp, depth+1)
-				if n != i {
-					batch[n] = *q
-				}
-				n++
+			if seen.Insert(cl[i].fp) {
+				f = append(f, cl[i].i)
 			}
 		}
-		return n
+		fresh[j] = f
+		n := len(f)
+		if k > 0 {
+			n += upTo[j-workers]
+		}
+		upTo[j] = n
+		owed[k].Add(-1)
 	}
-	// Per chunk k of the block under way, and owner o:
-	// batches[k*workers+o] is what chunk k handed to o, ready[k] is set
-	// once they are all handed over, owed[k] counts the owners yet to take
-	// theirs, kept[k*workers+o] is how many of o's were new and upTo the
-	// same summed over chunks 0..k.
-	var (
-		ready      []atomic.Bool
-		owed       []atomic.Int32
-		batches    [][]handoff[S]
-		kept, upTo []int
-	)
 	// The next level's states and the block's trace records are written
 	// by several workers at once, each to its own chunk's places;
 	// growing them moves them, so it waits for the writers (write lock).
 	var moving sync.RWMutex
 	yield := 2.0 // new states per expanded state, as seen in the last block
-	// place writes chunk k's new states, merged by rank from the owners'
-	// batches, to the next level after those of chunks 0..k-1, with their
-	// trace records; it runs once every owner has taken its batch.
-	place := func(w *bfsWorker[S], k, base int, block []entry[S], first int) {
+	// place judges chunk k's new states and writes them, in rank order,
+	// to the next level after those of chunks 0..k-1, with their trace
+	// records. The worker that generated the chunk places it, once every
+	// owner has answered.
+	place := func(w *bfsWorker[S], k int, first int) {
 		at, n := 0, 0
 		for o := range workers {
 			if k > 0 {
 				at += upTo[(k-1)*workers+o]
 			}
-			n += kept[k*workers+o]
+			n += len(fresh[k*workers+o])
 			w.at[o] = 0
 		}
 		moving.RLock()
 		for first+at+n > cap(next.mem) || (at+n)*logRecord > cap(records) {
 			moving.RUnlock()
 			moving.Lock()
-			next.mem = reserve(next.mem, first+at+n)
-			records = reserve(records, (at+n)*logRecord)
+			next.mem = reserve(next.mem, first+at+n, cap(next.mem))
+			records = reserve(records, (at+n)*logRecord, cap(records))
 			moving.Unlock()
 			moving.RLock()
 		}
 		mem, rec := next.mem[:cap(next.mem)], records[:cap(records)]
-		part := batches[k*workers : (k+1)*workers]
+		news := fresh[k*workers : (k+1)*workers]
+		ss := held[k]
 		for end := at + n; at < end; at++ {
 			o := -1
-			for x, b := range part {
-				if w.at[x] < kept[k*workers+x] && (o < 0 || b[w.at[x]].rank < part[o][w.at[o]].rank) {
+			for x, f := range news {
+				if w.at[x] < len(f) && (o < 0 || f[w.at[x]] < news[o][w.at[o]]) {
 					o = x
 				}
 			}
-			h := &part[o][w.at[o]]
+			q := &ss[news[o][w.at[o]]]
 			w.at[o]++
-			mem[first+at] = entry[S]{fp: h.fp, s: h.s}
-			putRecord(rec[at*logRecord:], h.fp, block[int(h.rank>>32)-base].fp)
+			judge(w, &q.s, q.fp, depth+1)
+			mem[first+at] = entry[S]{fp: q.fp, s: q.s}
+			putRecord(rec[at*logRecord:], q.fp, q.parent)
 		}
 		moving.RUnlock()
-		for o, b := range part {
-			if !spillable {
-				clear(b) // drop what the states point to, for the collector
-			}
-			pool.put(b)
-			part[o] = nil
+		if !spillable {
+			clear(ss) // drop what the states point to, for the collector
 		}
+		w.spare = append(w.spare, ss[:0])
+		held[k] = nil
 	}
 	// blockMany expands a block with several workers, each the owner of
 	// the shards p with p%workers == its id.
 	blockMany := func(base int, block []entry[S]) bool {
 		// Chunks small enough that every worker gets several (a worker
 		// waits at the end of the block for the last one to finish) and
-		// large enough that handing one over costs little.
-		chunk := min(256, max(16, len(block)/(8*workers)))
+		// that a chunk's successors stay in the cache until placed.
+		chunk := min(128, max(16, len(block)/(8*workers)))
 		nchunks := (len(block) + chunk - 1) / chunk
 		if cap(ready) < nchunks {
-			ready, owed = make([]atomic.Bool, nchunks), make([]atomic.Int32, nchunks)
-			batches = make([][]handoff[S], nchunks*workers)
-			kept, upTo = make([]int, nchunks*workers), make([]int, nchunks*workers)
+			ready, owed, held = make([]atomic.Bool, nchunks), make([]atomic.Int32, nchunks), make([][]succ[S], nchunks)
+			claims = slices.Grow(claims[:0], nchunks*workers)
+			fresh = slices.Grow(fresh[:0], nchunks*workers)
+			upTo = make([]int, nchunks*workers)
 		}
-		ready, owed = ready[:nchunks], owed[:nchunks]
-		batches, kept, upTo = batches[:nchunks*workers], kept[:nchunks*workers], upTo[:nchunks*workers]
+		ready, owed, held, upTo = ready[:nchunks], owed[:nchunks], held[:nchunks], upTo[:nchunks*workers]
+		claims, fresh = claims[:nchunks*workers], fresh[:nchunks*workers]
 		for k := range ready {
 			ready[k].Store(false)
 			owed[k].Store(int32(workers))
@@ -597,46 +598,59 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		// so that the level seldom moves while workers write it.
 		first := len(next.mem)
 		guess := int(float64(len(block))*yield*1.25) + 64
-		next.mem = reserve(next.mem, first+guess)
-		records = reserve(records[:0], guess*logRecord)
+		next.mem = reserve(next.mem, first+guess, first)
+		records = reserve(records[:0], guess*logRecord, 0)
 		cursor.Store(0)
 		parallel(func(w *bfsWorker[S]) {
-			taken := 0 // chunks whose batch for w it has taken
-			// settle takes w's batches in chunk order as far as they are
-			// ready, or, with wait, all of them; the last owner to take
-			// a chunk's batch places the chunk.
+			taken := 0 // chunks whose claims on w it has answered
+			// settle answers w's claims in chunk order as far as they are
+			// sent, or, with wait, all of them.
 			settle := func(wait bool) {
 				for taken < nchunks {
-					k := taken
-					if !ready[k].Load() {
+					if !ready[taken].Load() {
 						if !wait {
 							return
 						}
 						runtime.Gosched()
 						continue
 					}
-					n := take(w, batches[k*workers+w.id])
-					kept[k*workers+w.id] = n
-					if k > 0 {
-						n += upTo[(k-1)*workers+w.id]
-					}
-					upTo[k*workers+w.id] = n
+					take(w, taken)
 					taken++
-					if owed[k].Add(-1) == 0 {
-						place(w, k, base, block, first)
-					}
 				}
 			}
+			// placeMine places w's chunks in order as far as they are
+			// answered, or, with wait, all of them.
+			placeMine := func(wait bool) {
+				for len(w.mine) > 0 {
+					if owed[w.mine[0]].Load() != 0 {
+						if !wait {
+							return
+						}
+						runtime.Gosched()
+						continue
+					}
+					place(w, w.mine[0], first)
+					w.mine = w.mine[1:]
+				}
+			}
+			if w.id == 0 {
+				flushLog()
+			}
+			w.mine = w.mine[:0]
 			for {
 				lo := int(cursor.Add(int64(chunk))) - chunk
 				if lo >= len(block) {
 					break
 				}
-				// Every chunk is handed over, empty once the run is
-				// halted, so that no owner waits for one forever.
-				for o := range w.out {
-					w.out[o] = pool.get()
+				k := lo / chunk
+				if n := len(w.spare); n > 0 {
+					w.succs, w.spare = w.spare[n-1], w.spare[:n-1]
 				}
+				for o := range w.out {
+					w.out[o] = claims[k*workers+o][:0]
+				}
+				// Every chunk is sent, empty once the run is halted, so
+				// that no owner waits for one forever.
 				if !halted() {
 					before := w.generated
 					for i := lo; i < min(lo+chunk, len(block)); i++ {
@@ -644,15 +658,17 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 					}
 					live.generated.Add(w.generated - before)
 				}
-				k := lo / chunk
 				for o, out := range w.out {
-					batches[k*workers+o] = out
-					w.out[o] = nil
+					claims[k*workers+o] = out
 				}
+				held[k], w.succs = w.succs, nil
+				w.mine = append(w.mine, k)
 				ready[k].Store(true)
 				settle(false)
+				placeMine(false)
 			}
 			settle(true)
+			placeMine(true)
 		})
 		if halted() || bounded {
 			return !halted()
@@ -662,13 +678,15 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			n += upTo[(nchunks-1)*workers+o]
 		}
 		next.mem = next.mem[:first+n]
-		records = records[:n*logRecord]
-		log.write(records)
-		records = records[:0]
+		unwritten, records = records[:n*logRecord], unwritten[:0]
 		live.distinct.Add(uint64(n))
 		yield = float64(n) / float64(len(block))
-		if memLimit > 0 {
-			pool.free = nil // under a cap, give the memory back
+		if memLimit > 0 { // under a cap, give the memory back
+			for _, w := range ws {
+				w.spare = nil
+			}
+			claims, fresh = nil, nil
+			ready, owed, held, upTo = nil, nil, nil, nil
 		}
 		return fits()
 	}
@@ -685,6 +703,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	}
 	for level.len() > 0 {
 		if c.opts.CheckpointDir != "" && (ctx.Err() != nil || time.Since(lastCheckpoint) >= every) {
+			flushLog()
 			if err := c.writeCheckpoint(c.opts.CheckpointDir, checkpointData{
 				Depth: depth, Generated: c.totalGenerated(ws, generated), Coverage: c.totalCoverage(ws),
 				WitnessFP: witnessFP, Elapsed: time.Since(start).Seconds()}, seen, log, level); err != nil {
@@ -717,7 +736,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			// Blocks small enough that their new states fit in what the
 			// cap leaves beside the visited set and the levels.
 			head := memLimit - min(memLimit, used())
-			size = min(max(int(head/(16*handoffBytes)), 16), spillBlock)
+			size = min(max(int(head/(16*succBytes)), 16), spillBlock)
 		}
 		completed := true
 		if err := level.blocks(size, func(base int, blk []entry[S]) bool {
@@ -787,14 +806,15 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 }
 
 // reserve makes room for at least n elements in s's capacity, keeping
-// all its capacity's contents (other workers' places may lie past its
-// length); it grows by half again at least, so that moves are rare.
-func reserve[E any](s []E, n int) []E {
+// its first keep elements of that capacity (other workers' places may lie
+// past its length); it grows by half again at least, so that moves are
+// rare.
+func reserve[E any](s []E, n, keep int) []E {
 	if n <= cap(s) {
 		return s
 	}
 	t := make([]E, len(s), max(n, cap(s)+cap(s)/2))
-	copy(t[:cap(s)], s[:cap(s)])
+	copy(t[:keep], s[:keep])
 	return t
 }
 
