@@ -93,7 +93,9 @@ type fpSet struct {
 type fpShard struct {
 	slots []uint64
 	count int
-	_     [8]byte // keep shards on separate cache lines
+	// Neighbouring shards have different owners, which write count on
+	// every insert: a shard fills a cache line (64 bytes) of its own.
+	_ [64 - 32]byte
 }
 
 // busySlot is all ones, which Fingerprint never returns: an earlier

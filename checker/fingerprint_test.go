@@ -2,6 +2,7 @@ package checker
 
 import (
 	"testing"
+	"unsafe"
 
 	"pgregory.net/rapid"
 )
@@ -74,5 +75,13 @@ func TestFingerprintIsStableAndSpreads(t *testing.T) {
 			}
 			seen[fp] = enc
 		}
+	}
+}
+
+// Shards are written by different workers: each must fill whole cache
+// lines, or two workers' inserts contend for one (false sharing).
+func TestShardFillsACacheLine(t *testing.T) {
+	if n := unsafe.Sizeof(fpShard{}); n%64 != 0 {
+		t.Fatalf("a shard is %d bytes, not a multiple of a 64-byte cache line", n)
 	}
 }
