@@ -147,20 +147,26 @@ const spillBlock = 4096
 // the first insert of a fingerprint is its least rank.
 //
 // Several workers partition the visited set: every shard has one owner,
-// and nothing on the hot path is shared or atomic. Workers claim chunks of
-// the block in order and expand them, handing each successor to its
-// owner in a per-chunk batch; each owner takes its batches in chunk order
-// — between its own chunks, and after the last — and inserts them into
-// its shards. Chunks are claimed in order and a batch is in rank order,
-// so an owner sees its successors in rank order and, as one worker does,
-// first inserts each fingerprint at its least rank. At the end of the
-// block each owner has its new states in rank order; they go to the next
-// level merged by rank (every owner places its own, in parallel) with
-// their (fingerprint, parent) records for the trace log.
+// the only worker that touches it, and nothing on the hot path is shared
+// or atomic. Workers claim chunks of the block in order and expand them.
+// A worker keeps a chunk's successors and sends each owner only claims —
+// a fingerprint and the successor's index in the chunk — so states never
+// cross between cores. Each owner answers its claims chunk by chunk in
+// chunk order (between its own chunks, and after the last), inserting
+// the fingerprints and noting which were new. Chunks are claimed in order
+// and a chunk's claims are in rank order, so an owner sees its
+// fingerprints in rank order and, as one worker does, first inserts each
+// at its least rank. Once all owners have answered a chunk, the worker
+// that generated it judges its new states and writes them, in rank
+// order, to the next level and their (fingerprint, parent) records to the
+// trace log, at the places that the owners' running counts give, which
+// are those one worker would have used. Workers wait for each other only
+// at the end of a block.
 //
 // Successors wait a few at a time between their fingerprint and their
-// probe, so that the visited set's cache line for each is prefetched
-// while the model generates the next ones.
+// probe (one worker) or owners look a few claims ahead (several), so that
+// the visited set's cache line for each is prefetched before it is
+// probed.
 //
 // With Options.MemLimit the next level moves to disk when the checker's
 // data would pass the cap, and levels on disk are read back block by
