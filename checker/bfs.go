@@ -574,6 +574,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			putRecord(rec[at*logRecord:], q.fp, q.parent)
 		}
 		moving.RUnlock()
+		live.distinct.Add(uint64(n)) // for progress reports, as the level goes
 		if !spillable {
 			clear(ss) // drop what the states point to, for the collector
 		}
@@ -685,7 +686,6 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		}
 		next.mem = next.mem[:first+n]
 		unwritten, records = records[:n*logRecord], unwritten[:0]
-		live.distinct.Add(uint64(n))
 		yield = float64(n) / float64(len(block))
 		if memLimit > 0 { // under a cap, give the memory back
 			for _, w := range ws {

@@ -62,7 +62,7 @@ func TestMemLimitSpillsAndChangesNothing(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			want := run(t, tc.m, checker.Options{SkipLiveness: true}, "bfs")
-			for _, workers := range []int{1, 2} {
+			for _, workers := range []int{1, 2, 3} {
 				// The visited set at the end plus a little: levels of
 				// hundreds of 200-byte states cannot stay in memory.
 				limit := want.Stats.FingerprintBytes + tc.room
@@ -124,7 +124,7 @@ func TestCheckpointRecover(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			never := cancelAfter[ring.State]{Model: tc.m, calls: new(atomic.Int64), at: -1, cancel: func() {}}
 			want := run(t, checker.Model[ring.State](never), checker.Options{SkipLiveness: true}, "bfs")
-			for _, w := range [][2]int{{1, 1}, {2, 1}, {1, 2}} {
+			for _, w := range [][2]int{{1, 1}, {2, 1}, {1, 2}, {3, 2}} {
 				dir := t.TempDir()
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
