@@ -47,11 +47,12 @@ func (f finding) less(g finding) bool {
 }
 
 // Ranks: a successor's rank is the position of its parent in the level
-// and the order in which the parent emitted it (parent index << 32 | emit
-// index). Of several successors with one fingerprint the least rank is
-// kept, so the parent recorded for every state, and with it every
-// counterexample, is the one a single worker would find first, whatever
-// the number of workers.
+// and the order in which the parent emitted it. Of several successors
+// with one fingerprint the least rank is kept, so the parent recorded for
+// every state, and with it every counterexample, is the one a single
+// worker would find first, whatever the number of workers. No rank is
+// stored: the visited set sees successors in rank order (see BFS), so
+// the first insert of a fingerprint is its least rank.
 
 // partBits: the visited set has 1<<partBits shards, picked by a
 // fingerprint's low bits. With several workers each shard has one owner,
@@ -88,11 +89,10 @@ type bfsWorker[S any] struct {
 	at       []int
 	coverage []uint64
 	// emit is the worker's successor callback, made once per run so that
-	// expanding a state allocates nothing; parent, pfp and n say whose
-	// successors it is receiving.
+	// expanding a state allocates nothing; pfp and n say whose successors
+	// it is receiving.
 	emit      func(Action, S)
-	parent    int    // index in the level of the state being expanded
-	pfp       uint64 // its fingerprint
+	pfp       uint64 // the fingerprint of the state being expanded
 	n         uint64 // successors it has emitted so far
 	generated uint64
 	// One worker: successors wait in a small ring
@@ -127,8 +127,8 @@ const pendingDepth = 16
 
 // pendingSucc is a successor waiting for its insert.
 type pendingSucc[S any] struct {
-	fp, parent, rank uint64
-	s                S
+	fp, parent uint64
+	s          S
 }
 
 // spillBlock is the most states a level is expanded at a time when a
@@ -413,7 +413,6 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	// Each worker's successor callback.
 	for _, w := range ws {
 		w.emit = func(a Action, s S) {
-			rank := uint64(w.parent)<<32 | w.n
 			w.n++
 			c.checkKind(a)
 			w.coverage[a.Kind]++
@@ -447,13 +446,13 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			} else {
 				w.queued++
 			}
-			q.fp, q.parent, q.rank, q.s = fp, w.pfp, rank, s
+			q.fp, q.parent, q.s = fp, w.pfp, s
 			w.head++
 		}
 	}
 	// expandState generates s's successors and notes a deadlock.
-	expandState := func(w *bfsWorker[S], index int, e *entry[S]) {
-		w.parent, w.pfp, w.n = index, e.fp, 0
+	expandState := func(w *bfsWorker[S], e *entry[S]) {
+		w.pfp, w.n = e.fp, 0
 		c.m.Next(e.s, w.emit)
 		if w.n == 0 && !c.opts.AllowDeadlock && (c.terminal == nil || !c.terminal(e.s)) {
 			if f := (finding{depth: depth, prop: len(c.props), fp: e.fp, ok: true}); f.less(w.found) {
@@ -467,7 +466,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	halted := func() bool { return (ctx.Err() != nil && !finishLevel) || memStop != nil || ioErr != nil }
 
 	// blockOne expands a block with one worker.
-	blockOne := func(base int, block []entry[S]) bool {
+	blockOne := func(block []entry[S]) bool {
 		w := ws[0]
 		const chunk = 256
 		for lo := 0; lo < len(block); lo += chunk {
@@ -477,7 +476,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 			before := w.generated
 			hi := min(lo+chunk, len(block))
 			for i := lo; i < hi; i++ {
-				expandState(w, base+i, &block[i])
+				expandState(w, &block[i])
 			}
 			drain(w)
 			cursor.Store(int64(hi))
@@ -583,7 +582,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	}
 	// blockMany expands a block with several workers, each the owner of
 	// the shards p with p%workers == its id.
-	blockMany := func(base int, block []entry[S]) bool {
+	blockMany := func(block []entry[S]) bool {
 		// Chunks small enough that every worker gets several (a worker
 		// waits at the end of the block for the last one to finish) and
 		// that a chunk's successors stay in the cache until placed.
@@ -661,7 +660,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 				if !halted() {
 					before := w.generated
 					for i := lo; i < min(lo+chunk, len(block)); i++ {
-						expandState(w, base+i, &block[i])
+						expandState(w, &block[i])
 					}
 					live.generated.Add(w.generated - before)
 				}
@@ -747,7 +746,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		completed := true
 		if err := level.blocks(size, func(base int, blk []entry[S]) bool {
 			live.done.Store(int64(base))
-			completed = block(base, blk)
+			completed = block(blk)
 			return completed
 		}); err != nil {
 			return nil, err

@@ -7,11 +7,11 @@ import (
 )
 
 // crew runs a phase function on n workers at once, many times over, with
-// the same goroutines. Breadth-first search runs two or three phases a
-// level, and a level of the ring model takes a few milliseconds: starting
-// goroutines for each, the second one waited about 100µs to be scheduled
-// on this project's 2-core machine (a parked thread must be woken), which
-// cost 5–10% of a run. So a crew's goroutines spin for a while between
+// the same goroutines. Breadth-first search runs one phase a block (a
+// level, unless a memory cap cuts it up), and a level of the ring model
+// takes a few milliseconds: starting goroutines for each, the second one
+// waited about 100µs to be scheduled on this project's 2-core machine (a
+// parked thread must be woken), which cost 5–10% of a run. So a crew's goroutines spin for a while between
 // phases — the gap between two levels is tens of microseconds — and park
 // only when no phase comes.
 //
