@@ -8,7 +8,8 @@
 //     in Dagger's published protocol and our credit protocol, over three
 //     host–NIC interfaces;
 //   - coherence: the coherence handshake between CPU cache, NIC cache and
-//     home agent (the state machine tla/ will specify);
+//     home agent, also specified in TLA+ (tla/) with TLC's state counts
+//     reproduced exactly;
 //   - nic: request buffer, flow FIFOs, load balancers, TX scheduler and
 //     connection table;
 //   - system: two hosts end to end over a faulty network with the udp and

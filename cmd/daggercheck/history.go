@@ -16,7 +16,7 @@ import (
 var stdin io.Reader = os.Stdin
 
 // historyReport is the outcome of history, as printed with --json. Its
-// field names are the CLI contract (DESIGN.md §7); add, never rename.
+// field names are the CLI contract (docs/history.md); add, never rename.
 type historyReport struct {
 	File        string          `json:"file"`
 	Semantics   string          `json:"semantics"`
@@ -38,7 +38,7 @@ type completionsJSON struct {
 }
 
 // history runs `history FILE|-`: it checks an RPC history against the
-// rules of DESIGN.md §6.
+// rules of docs/history.md.
 func (e env) history(args []string) int {
 	fs := flag.NewFlagSet("history", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)

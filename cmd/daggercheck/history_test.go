@@ -17,7 +17,7 @@ import (
 )
 
 // These tests drive `daggercheck history` through run and hold it to
-// DESIGN.md §6 and §7: exit codes, messages naming the rule and the
+// docs/history.md: exit codes, messages naming the rule and the
 // line, and the --json fields (decoded into the tests' own type).
 
 const histories = "../../traces/testdata/histories/"

@@ -21,7 +21,7 @@ import (
 )
 
 // These tests drive the CLI through run, as a user would, and hold it to
-// the contract of DESIGN.md §7: the JSON field names, the verdicts and
+// the contract of docs/checker.md: the JSON field names, the verdicts and
 // the exit codes. They decode into their own types, not the package's, so
 // a renamed field fails here.
 
@@ -70,8 +70,8 @@ type stepOut struct {
 	State  map[string]string `json:"state"`
 }
 
-// contractFields are the fields `check --json` always prints (DESIGN.md
-// §7); property joins them when a property is violated.
+// contractFields are the fields `check --json` always prints (the
+// contract of docs/checker.md); property joins them when a property is violated.
 var contractFields = []string{"model", "params", "bug", "result",
 	"distinct_states", "generated_states", "depth", "seconds", "trace_length"}
 

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// scaleOut is the contract's view of the fields issue 9 added to
+// scaleOut is the contract's view of the fields the long-run options add to
 // `check --json` and of `merge --json`.
 type scaleOut struct {
 	Result            string  `json:"result"`

@@ -12,7 +12,7 @@ import (
 )
 
 // report is the outcome of check or simulate, as printed with --json. Its
-// field names are the CLI contract (DESIGN.md §7); add, never rename.
+// field names are the CLI contract (docs/checker.md); add, never rename.
 type report struct {
 	Model                string            `json:"model"`
 	Params               map[string]string `json:"params"`

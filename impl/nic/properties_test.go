@@ -7,41 +7,20 @@ package nic
 //	GOPTER_SEED=1234 go test -run '^TestPropRoundRobinVisitsEveryFlow$' ./impl/nic/
 
 import (
-	"os"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/internal/gopterseed"
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/gen"
 	"github.com/leanovate/gopter/prop"
 )
 
+// propParams returns gopter's parameters for one test, from a logged seed.
 func propParams(t *testing.T) *gopter.TestParameters {
 	t.Helper()
-	seed, checks := time.Now().UnixNano(), 300
-	if s := os.Getenv("GOPTER_SEED"); s != "" {
-		v, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			t.Fatalf("GOPTER_SEED=%q is not an int64: %v", s, err)
-		}
-		seed = v
-	}
-	if s := os.Getenv("GOPTER_CHECKS"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 1 {
-			t.Fatalf("GOPTER_CHECKS=%q is not a positive number", s)
-		}
-		checks = v
-	}
-	p := gopter.DefaultTestParametersWithSeed(seed)
-	p.MinSuccessfulTests = checks
-	p.Workers = 1
-	t.Logf("gopter: seed %d, %d checks; reproduce with GOPTER_SEED=%d GOPTER_CHECKS=%d go test -run '^%s$' ./impl/nic/",
-		seed, checks, seed, checks, t.Name())
-	return p
+	return gopterseed.Params(t, 300, "./impl/nic/")
 }
 
 func checkProps(t *testing.T, props *gopter.Properties) {

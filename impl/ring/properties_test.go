@@ -19,15 +19,12 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"os"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
+	"github.com/daggercheck/daggercheck/internal/gopterseed"
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/commands"
 	"github.com/leanovate/gopter/gen"
@@ -37,47 +34,10 @@ import (
 // propChecks is the number of successful checks each property needs.
 const propChecks = 500
 
-// propParams returns gopter's parameters for one test: `checks` checks (or
-// GOPTER_CHECKS) from the seed in GOPTER_SEED, or from a fresh seed. Either
-// way it logs the seed and the command that reproduces the run. Each test
-// makes its own parameters, so that `-run` with one test reproduces it.
+// propParams returns gopter's parameters for one test, from a logged seed.
 func propParams(t *testing.T, checks int) *gopter.TestParameters {
 	t.Helper()
-	seed := time.Now().UnixNano()
-	if s := os.Getenv("GOPTER_SEED"); s != "" {
-		v, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			t.Fatalf("GOPTER_SEED=%q is not an int64: %v", s, err)
-		}
-		seed = v
-	}
-	if s := os.Getenv("GOPTER_CHECKS"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 1 {
-			t.Fatalf("GOPTER_CHECKS=%q is not a positive number", s)
-		}
-		checks = v
-	}
-	p := gopter.DefaultTestParametersWithSeed(seed)
-	p.MinSuccessfulTests = checks
-	p.Workers = 1 // one worker: the seed alone decides the run
-	t.Logf("gopter: seed %d, %d checks; reproduce with %s", seed, checks, reproduce(t, p))
-	return p
-}
-
-// reproduce is the command line that reruns test t with p's seed and
-// number of checks (gopter sizes its draws by the number of checks, so the
-// run depends on both).
-func reproduce(t *testing.T, p *gopter.TestParameters) string {
-	parts := strings.Split(t.Name(), "/")
-	for i, part := range parts {
-		parts[i] = "^" + regexp.QuoteMeta(part) + "$"
-	}
-	env := fmt.Sprintf("GOPTER_SEED=%d", p.Seed())
-	if p.MinSuccessfulTests != propChecks {
-		env += fmt.Sprintf(" GOPTER_CHECKS=%d", p.MinSuccessfulTests)
-	}
-	return fmt.Sprintf("%s go test -run '%s' ./impl/ring/", env, strings.Join(parts, "/"))
+	return gopterseed.Params(t, checks, "./impl/ring/")
 }
 
 // runProps checks the properties and returns whether all held, with
@@ -95,7 +55,7 @@ func checkProps(t *testing.T, params *gopter.TestParameters, props *gopter.Prope
 	ok, report := runProps(props)
 	t.Log(report)
 	if !ok {
-		t.Errorf("gopter: a property failed with seed %d; reproduce with %s", params.Seed(), reproduce(t, params))
+		t.Errorf("gopter: a property failed with seed %d; reproduce with %s", params.Seed(), gopterseed.Reproduce(t, params, "./impl/ring/"))
 	}
 }
 
@@ -1082,7 +1042,7 @@ func TestPropRingCommandsFindBugs(t *testing.T) {
 			ok, report := runProps(props)
 			t.Log(report)
 			if ok {
-				t.Errorf("faults %s: the property held for %d checks; it should find the bug (seed %d; %s)", bugs[name], params.MinSuccessfulTests, params.Seed(), reproduce(t, params))
+				t.Errorf("faults %s: the property held for %d checks; it should find the bug (seed %d; %s)", bugs[name], params.MinSuccessfulTests, params.Seed(), gopterseed.Reproduce(t, params, "./impl/ring/"))
 			}
 		})
 	}

@@ -69,3 +69,47 @@ func Minimal[S any](t testing.TB, m checker.Model[S], property string, res *chec
 		t.Fatalf("a search bounded to %d steps also violates %s: the %d-step counterexample is not minimal", n-1, property, n)
 	}
 }
+
+// Pinned are the exact counts a shipped configuration's breadth-first
+// search finds, pinned so that any change to a model's state space shows
+// up in review. A zero Generated or Depth is not compared: some models
+// pin the distinct count alone.
+type Pinned struct {
+	Distinct, Generated uint64
+	Depth               int
+}
+
+// ShippedConfigsHold checks every shipped configuration: a breadth-first
+// search in which every property holds and whose counts are the pinned
+// ones. A configuration with no pinned counts fails. With -short,
+// configurations of over 100,000 distinct states are skipped.
+func ShippedConfigsHold[S any](t *testing.T, configs []spec.Shipped, pinned map[string]Pinned,
+	newModel func(t testing.TB, params []string) checker.Model[S]) {
+	t.Helper()
+	for _, c := range configs {
+		t.Run(c.Name, func(t *testing.T) {
+			want, ok := pinned[c.Name]
+			if !ok {
+				t.Fatalf("configuration %s has no pinned counts", c.Name)
+			}
+			if testing.Short() && want.Distinct > 100_000 {
+				t.Skip("large configuration; run without -short")
+			}
+			res := BFS(t, newModel(t, c.Params), checker.Options{})
+			res.AssertOK(t)
+			t.Logf("%s: %d distinct, %d generated, depth %d, %.2fs", c.Name,
+				res.Stats.Distinct, res.Stats.Generated, res.Stats.Depth, res.Stats.Duration.Seconds())
+			got := Pinned{res.Stats.Distinct, res.Stats.Generated, res.Stats.Depth}
+			if want.Generated == 0 {
+				got.Generated = 0
+			}
+			if want.Depth == 0 {
+				got.Depth = 0
+			}
+			if got != want {
+				t.Fatalf("got %d distinct, %d generated, depth %d; pinned %d, %d, %d (0: not pinned)",
+					res.Stats.Distinct, res.Stats.Generated, res.Stats.Depth, want.Distinct, want.Generated, want.Depth)
+			}
+		})
+	}
+}

@@ -30,7 +30,7 @@ type WeakPoint struct {
 	Property string
 }
 
-// WeakPoints are DESIGN.md §2's weak points that live in the NIC
+// WeakPoints are Dagger's published weak points that live in the NIC
 // pipeline (5: batch starvation, 6: the request-buffer leak), and one
 // more our reading of the published TX scheduler shows, each found by
 // `daggercheck check nic` with these parameters and `--property` set to

@@ -28,7 +28,7 @@ type WeakPoint struct {
 	Property string
 }
 
-// WeakPoints are DESIGN.md §2's weak points that live at the ring level,
+// WeakPoints are Dagger's published weak points that live at the ring level,
 // each found by `daggercheck check ring` with these parameters and
 // `--property` set to the property.
 var WeakPoints = []WeakPoint{

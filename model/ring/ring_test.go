@@ -22,33 +22,22 @@ func bfs(t *testing.T, m *ring.Model, opts checker.Options) *checker.Result {
 // The exact distinct-state count of every shipped configuration is pinned
 // here, so a change to the ring's state space shows up in review. They
 // are what the checker computes; change them only with the model.
-var pinned = map[string]uint64{
-	"tx":                 160,
-	"rx":                 30,
-	"tx-one-slot":        44,
-	"tx-4-slots-batch-4": 2441,
-	"tx-2-flows":         463420,
-	"rx-2-flows":         21025,
-	"rx-3-flows":         74088,
-	"tx-doorbell":        16129, // 127²: with doorbells flows share nothing either
-	"tx-mmio":            169,   // 13²
+var pinned = map[string]modeltest.Pinned{
+	"tx":                 {Distinct: 160},
+	"rx":                 {Distinct: 30},
+	"tx-one-slot":        {Distinct: 44},
+	"tx-4-slots-batch-4": {Distinct: 2441},
+	"tx-2-flows":         {Distinct: 463420},
+	"rx-2-flows":         {Distinct: 21025},
+	"rx-3-flows":         {Distinct: 74088},
+	"tx-doorbell":        {Distinct: 16129}, // 127²: with doorbells flows share nothing either
+	"tx-mmio":            {Distinct: 169},   // 13²
 }
 
 func TestShippedConfigsHold(t *testing.T) {
-	for _, c := range ring.Configs {
-		t.Run(c.Name, func(t *testing.T) {
-			if testing.Short() && pinned[c.Name] > 100_000 {
-				t.Skip("large configuration; run without -short")
-			}
-			res := bfs(t, build(t, c.Params, ""), checker.Options{})
-			res.AssertOK(t)
-			t.Logf("%s: %d distinct, %d generated, depth %d, %.2fs", c.Name,
-				res.Stats.Distinct, res.Stats.Generated, res.Stats.Depth, res.Stats.Duration.Seconds())
-			if want := pinned[c.Name]; res.Stats.Distinct != want {
-				t.Fatalf("distinct states %d, pinned %d", res.Stats.Distinct, want)
-			}
-		})
-	}
+	modeltest.ShippedConfigsHold(t, ring.Configs, pinned, func(t testing.TB, params []string) checker.Model[ring.State] {
+		return modeltest.Build(t, ring.Params, ring.New, params, "")
+	})
 }
 
 func minimal(t *testing.T, m *ring.Model, property string, res *checker.Result) {

@@ -21,26 +21,18 @@ func bfs(t *testing.T, m *system.Model, opts checker.Options) *checker.Result {
 
 // Distinct-state counts of the shipped configurations, pinned so a change
 // to the state space shows up in review (with the symmetry reduction).
-var pinned = map[string]uint64{
-	"reliable":                  8673,
-	"reliable-1-client-2-calls": 1779,
-	"reliable-no-faults":        469,
-	"reliable-2-losses":         862,
-	"reliable-2-calls":          82110,
+var pinned = map[string]modeltest.Pinned{
+	"reliable":                  {Distinct: 8673},
+	"reliable-1-client-2-calls": {Distinct: 1779},
+	"reliable-no-faults":        {Distinct: 469},
+	"reliable-2-losses":         {Distinct: 862},
+	"reliable-2-calls":          {Distinct: 82110},
 }
 
 func TestShippedConfigsHold(t *testing.T) {
-	for _, c := range system.Configs {
-		t.Run(c.Name, func(t *testing.T) {
-			res := bfs(t, build(t, c.Params, ""), checker.Options{})
-			res.AssertOK(t)
-			t.Logf("%s: %d distinct, %d generated, depth %d, %.2fs", c.Name,
-				res.Stats.Distinct, res.Stats.Generated, res.Stats.Depth, res.Stats.Duration.Seconds())
-			if want := pinned[c.Name]; res.Stats.Distinct != want {
-				t.Fatalf("distinct states %d, pinned %d", res.Stats.Distinct, want)
-			}
-		})
-	}
+	modeltest.ShippedConfigsHold(t, system.Configs, pinned, func(t testing.TB, params []string) checker.Model[system.State] {
+		return modeltest.Build(t, system.Params, system.New, params, "")
+	})
 }
 
 func minimal(t *testing.T, m *system.Model, property string, res *checker.Result) {

@@ -194,7 +194,7 @@ func names(catalogue []rpcbench.Target) string {
 }
 
 // isTerminal reports whether f is a character device (a terminal), as
-// DESIGN §7 asks progress to go to stderr only then.
+// progress goes to stderr only then, as the CLI contract asks.
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
