@@ -135,11 +135,16 @@ type pendingSucc[S any] struct {
 // memory cap is set, so that the new states of one block stay small.
 const spillBlock = 4096
 
-// bfsRun is one breadth-first search: what its phases share. The fields
-// before the padding are read by every worker on the hot path and written
-// only between phases (next.mem and records also under moving's write
-// lock); those after it are written by workers once a chunk, and kept
-// off the lines of the others.
+// bfsRun is one breadth-first search: what its phases share. The phases
+// are level 0 (initial, or resume from a checkpoint), then levels, each
+// expandLevel (whose blocks blockOne or blockMany expand, in bfsblock.go)
+// and settle, then conclude or, on a violation, result.
+//
+// While several workers expand a block, the fields before the padding
+// are only read (workers read some on the hot path), except next.mem and
+// records, which grow under moving's write lock, and unwritten, which
+// worker 0 empties; those after it are written by every worker once a
+// chunk, so they are kept off the others' cache lines.
 type bfsRun[S any] struct {
 	c       *Checker[S]
 	ctx     context.Context
@@ -257,10 +262,6 @@ type bfsLive struct {
 // data would pass the cap, and levels on disk are read back block by
 // block; with Options.CheckpointDir the run writes checkpoints at level
 // boundaries, and Options.Recover resumes from one.
-//
-// The search runs in phases: level 0 (initial or resume), then levels
-// (expandLevel, whose blocks blockOne or blockMany expand, then settle),
-// then conclude; bfsblock.go holds the expansion of a block.
 func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
