@@ -9,8 +9,8 @@ import (
 )
 
 // ringLargest is the ring model's largest shipped configuration
-// (model/ring's tx-2-flows), the one the throughput targets of
-// docs/performance.md are measured on: 463,420 distinct and 1,721,505 generated states.
+// (model/ring's tx-2-flows), the one the checker's throughput targets
+// are measured on: 463,420 distinct and 1,721,505 generated states.
 var ringLargest = []string{"flows=2", "slots=4", "rpcs=6", "batch=2"}
 
 const (
@@ -33,7 +33,7 @@ func newRing(t testing.TB, params []string) *ring.Model {
 
 // BenchmarkRingBFS is the safety search of the ring model's largest
 // shipped configuration on one and two workers, reporting generated
-// states per second (the figure the throughput targets name) and distinct
+// states per second (the figure the targets name) and distinct
 // states per second. Run it with
 //
 //	go test ./checker -run '^$' -bench RingBFS -count 5

@@ -10,36 +10,62 @@ import (
 )
 
 // Options configure a run. The zero value is a sensible default: one
-// worker, no depth bound, deadlocks reported.
+// worker, no depth bound, deadlocks reported. Each verb reads only some
+// fields and ignores the others; the fields are grouped by the verbs
+// that read them:
+//
+//	fields                                     BFS  DFS  Simulate
+//	Only, AllowDeadlock, NoSymmetry             x    x    x
+//	MaxDepth, SkipLiveness                      x    x
+//	Progress, ProgressEvery                     x    x
+//	Workers, TraceDir, MemLimit                 x
+//	CheckpointDir, CheckpointEvery, Recover,
+//	Identity                                    x
+//	Shuffle                                          x
+//	Seed, Runs, Steps                                     x
+//
+// Recheck reads Only alone: it names the properties a trace may be
+// checked against.
 type Options struct {
-	// Workers is the number of goroutines for breadth-first search (0 = 1).
-	// The verdict and the counts do not depend on it.
-	Workers int
+	// Every verb.
+
+	// Only, when not empty, names the properties to check; the model's
+	// other properties are ignored. Deadlock detection stays on unless
+	// AllowDeadlock, so Only: {"deadlock"} checks for deadlocks alone. A
+	// name the model does not have is an error wrapping
+	// ErrUnknownProperty.
+	Only []string
+	// AllowDeadlock turns deadlock detection off.
+	AllowDeadlock bool
+	// NoSymmetry ignores the model's Symmetric interface and explores
+	// every state, to check that the reduction changes no verdict.
+	NoSymmetry bool
+
+	// The searches: BFS and DFS.
+
 	// MaxDepth bounds the search to states reached by at most MaxDepth
 	// actions (0 = unbounded). A run that cut off unexplored states there
 	// ends Incomplete.
 	MaxDepth int
-	// AllowDeadlock turns deadlock detection off.
-	AllowDeadlock bool
-	// Only, when not empty, names the properties to check; the model's
-	// other properties are ignored. Deadlock detection stays on unless
-	// AllowDeadlock, so Only: {"deadlock"} checks for deadlocks alone. A name the model does not have is an error wrapping
-	// ErrUnknownProperty.
-	Only []string
-	// NoSymmetry ignores the model's Symmetric interface and explores
-	// every state, to check that the reduction changes no verdict.
-	NoSymmetry bool
 	// SkipLiveness leaves Eventually and LeadsTo properties unjudged: their
 	// check keeps the whole state graph in memory, which a large model may
-	// not afford. Result.Unjudged lists them.
+	// not afford. Result.Unjudged lists them. (Simulate never judges
+	// them.)
 	SkipLiveness bool
 	// Progress, when set, is called about every ProgressEvery (default 2s)
 	// from a separate goroutine while the run lasts.
 	Progress      func(Progress)
 	ProgressEvery time.Duration
+
+	// BFS alone.
+
+	// Workers is the number of goroutines for breadth-first search (0 = 1).
+	// The verdict and the counts do not depend on it.
+	Workers int
 	// TraceDir is where breadth-first search keeps its log of parent
-	// fingerprints, from which counterexamples are rebuilt (default: the
-	// system's temporary directory). The file is removed when the run ends.
+	// fingerprints, from which counterexamples are rebuilt, and the parts
+	// of levels that MemLimit moves to disk (default: the system's
+	// temporary directory). The files are removed when the run ends.
 	TraceDir string
 	// MemLimit caps, in bytes, the memory breadth-first search's data may
 	// take (0 = no cap): the visited set, the in-memory part of the
@@ -61,14 +87,20 @@ type Options struct {
 	// Identity names the model, its parameters and bug in checkpoints, so
 	// that a checkpoint is not resumed for another configuration.
 	Identity string
+
+	// DFS alone.
+
 	// Shuffle, when not zero, makes depth-first search try each state's
 	// successors in an order drawn from this seed instead of the model's
 	// (swarm verification: differently ordered searches cover different
 	// parts of a state space too large for one).
 	Shuffle uint64
 
-	// Simulation: Runs random walks of at most Steps actions, the i-th
-	// seeded by (Seed, i) so that any single walk can be reproduced.
+	// Simulate alone.
+
+	// Runs random walks (default 1) of at most Steps actions (default
+	// 100), the i-th seeded by (Seed, i) so that any single walk can be
+	// reproduced.
 	Seed  uint64
 	Runs  int
 	Steps int

@@ -559,6 +559,8 @@ func TestRecheck(t *testing.T) {
 // meteredGrid counts the increments of each counter along a behaviour.
 type meteredGrid struct{ *grid.Model }
 
+var _ checker.Meter[grid.State] = meteredGrid{}
+
 func (meteredGrid) Measure(states []grid.State, actions []checker.Action) []checker.Count {
 	counts := []checker.Count{{Name: "steps", N: len(actions) - 1}, {Name: "c0-incs"}}
 	for i := 1; i < len(states); i++ {

@@ -16,19 +16,15 @@
 //     generated-state count that do not depend on the number of workers;
 //     depth-first search; a depth bound; seeded random simulation.
 //   - A visited set of 64-bit fingerprints of the states' canonical
-//     encodings (about 10 to 15.7 bytes per state), with TLC's estimate of
-//     the chance that a collision hid a state. Counterexamples are rebuilt
-//     from a disk log of parent fingerprints by replaying the model.
+//     encodings (about 10 to 15.4 bytes per state once a run is large),
+//     with TLC's estimate of the chance that a collision hid a state.
+//     Counterexamples are rebuilt from a disk log of parent fingerprints
+//     by replaying the model.
 //   - Properties as data: invariants (Always), reachability witnesses
 //     (Sometimes; a model that never witnesses one fails it), deadlock
 //     detection (a state with no enabled action that the model does not
 //     mark terminal), and liveness (Eventually, LeadsTo) under weak
 //     fairness of named action kinds, with lasso counterexamples.
-//   - Optional interfaces: Symmetric (a canonical representative),
-//     Formatter (state fields for traces), Terminator (legal final states),
-//     and two that only make runs faster: PlainStates (fingerprint a state
-//     by its bytes, not its encoding) and Screened (one call that clears
-//     all invariants of a state).
 //   - Statistics: distinct and generated states, depth, states per second,
 //     per-action coverage, peak memory.
 //   - Long runs: a memory cap (Options.MemLimit) beyond which the frontier
@@ -38,8 +34,43 @@
 //     uninterrupted run; depth-first search in a seeded successor order
 //     (Options.Shuffle) for swarm verification.
 //
+// Options holds the settings of every verb; its documentation says which
+// verb reads which field.
+//
+// # Optional interfaces
+//
+// A model may implement any of these; the checker looks for them when
+// New is called, and without one it does what the list says.
+//
+//   - Symmetric: Canonical maps a state to its class's representative, and
+//     the checker stores representatives only. Without it every state is
+//     its own class.
+//   - Terminator: Terminal marks legal final states, where a state with no
+//     enabled action is not a deadlock. Without it every such state is one.
+//   - Formatter: Fields describes a state field by field in traces.
+//     Without it the state struct is flattened by reflection.
+//   - ActionFormatter: FormatAction describes an action in words. Without
+//     it an action reads "name param=value ...".
+//   - Meter: Measure counts what a witness behaviour costs
+//     (Result.Witnesses). Without it witnesses carry no costs.
+//   - PlainStates: the checker fingerprints a state by its bytes instead of
+//     its encoding. It only makes runs faster (though which of several
+//     equally short counterexamples is reported may change), and the
+//     checker refuses a model that claims it for a state type that does
+//     not allow it.
+//   - Screened: InvariantsHold clears all invariants of a state in one
+//     call. It only makes runs faster.
+//
+// A model declares each one it implements at compile time, beside its
+// type, so that a slip in a method's signature, which would silently turn
+// the capability off, fails the build instead:
+//
+//	var _ checker.Terminator[State] = (*Model)(nil)
+//
 // Checker outcomes are Result values, never errors; an error means the
-// model broke its contract or the trace log could not be written.
+// run itself failed: options the model does not fit (an unknown
+// property, a checkpoint of another run), a model that broke its
+// contract, or a file that could not be written or read.
 //
 // The package imports the standard library only.
 package checker

@@ -74,6 +74,8 @@ type terminalCountdown struct{ countdownModel }
 
 func (terminalCountdown) Terminal(s int) bool { return s == 0 }
 
+var _ checker.Terminator[int] = terminalCountdown{}
+
 // chores: a worker that may spin through busy states 0→1→2→0 before it
 // does its one piece of work (done). Whether "eventually done" holds
 // depends on which actions are fair, which is what the liveness tests
@@ -109,6 +111,8 @@ func (m chores) Encode(buf []byte, s choreState) []byte {
 func (m chores) Properties() []checker.Property[choreState] { return m.props }
 func (m chores) Terminal(s choreState) bool                 { return s.Done }
 
+var _ checker.Terminator[choreState] = chores{}
+
 func isDone(s choreState) bool { return s.Done }
 
 // bag is a multiset of k values in 0..n, stored as k counters that may be
@@ -121,6 +125,11 @@ type bag struct {
 }
 
 type bagState [4]int8
+
+var (
+	_ checker.Symmetric[bagState]  = bag{}
+	_ checker.Terminator[bagState] = bag{}
+)
 
 func (m bag) Init() []bagState { return []bagState{{}} }
 func (m bag) Actions() []checker.ActionKind {
@@ -162,6 +171,8 @@ func (m bag) Properties() []checker.Property[bagState] {
 
 // namedJugs describes its actions in words.
 type namedJugs struct{ jugs }
+
+var _ checker.ActionFormatter = namedJugs{}
 
 func (namedJugs) FormatAction(a checker.Action) string {
 	return [...]string{"fill the small jug", "fill the big jug", "empty the small jug",
@@ -232,6 +243,8 @@ func (rounds) Properties() []checker.Property[bagState] {
 }
 
 type sortedRounds struct{ rounds }
+
+var _ checker.Symmetric[bagState] = sortedRounds{}
 
 func (sortedRounds) Canonical(s bagState) bagState {
 	if s[0] > s[1] {

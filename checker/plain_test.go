@@ -15,6 +15,11 @@ import (
 // fingerprints its states through Encode and evaluates every invariant.
 type encodedRing struct{ *ring.Model }
 
+var (
+	_ checker.PlainStates          = encodedRing{}
+	_ checker.Screened[ring.State] = encodedRing{}
+)
+
 func (encodedRing) PlainStates() bool                 { return false }
 func (encodedRing) InvariantsHold(s *ring.State) bool { return false }
 
@@ -63,6 +68,8 @@ func TestPlainStatesAndScreenKeepResults(t *testing.T) {
 // paddedModel claims PlainStates for a state whose bytes include padding
 // (or a float), which the checker must refuse, naming the field.
 type paddedModel[S any] struct{ counter[S] }
+
+var _ checker.PlainStates = paddedModel[paddedState]{}
 
 type counter[S any] struct{ init S }
 

@@ -168,6 +168,16 @@ type Model struct {
 	Config
 }
 
+// The model is a checker.Model and declares the optional interfaces it
+// implements, so that a slip in a method signature fails the build
+// instead of silently turning a capability off.
+var (
+	_ checker.Model[State]      = (*Model)(nil)
+	_ checker.Formatter[State]  = (*Model)(nil)
+	_ checker.ActionFormatter   = (*Model)(nil)
+	_ checker.Terminator[State] = (*Model)(nil)
+)
+
 // New builds the coherence model from parameters; bug is "" or a name
 // from Bugs.
 func New(v spec.Values, bug string) (*Model, error) {

@@ -30,9 +30,9 @@ type WeakPoint struct {
 	Property string
 }
 
-// WeakPoints are Dagger's published weak points that live in the NIC
-// pipeline (5: batch starvation, 6: the request-buffer leak), and one
-// more our reading of the published TX scheduler shows, each found by
+// WeakPoints are the published design's weak points that live in the NIC
+// pipeline (batch starvation, the request-buffer leak), and one more our
+// reading of the published TX scheduler shows, each found by
 // `daggercheck check nic` with these parameters and `--property` set to
 // the property. In the credit protocol the same parameters keep the
 // property.

@@ -28,8 +28,8 @@ type WeakPoint struct {
 	Property string
 }
 
-// WeakPoints are Dagger's published weak points that live at the ring level,
-// each found by `daggercheck check ring` with these parameters and
+// WeakPoints are the published design's weak points that live at the
+// ring level, each found by `daggercheck check ring` with these parameters and
 // `--property` set to the property.
 var WeakPoints = []WeakPoint{
 	{Name: "overwrite without credits", Params: []string{"protocol=dagger"}, Property: "no-overwrite"},

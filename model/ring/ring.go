@@ -128,6 +128,18 @@ type Model struct {
 	act [numActNames]int
 }
 
+// The model is a checker.Model and declares the optional interfaces it
+// implements, so that a slip in a method signature fails the build
+// instead of silently turning a capability off.
+var (
+	_ checker.Model[State]      = (*Model)(nil)
+	_ checker.Formatter[State]  = (*Model)(nil)
+	_ checker.Meter[State]      = (*Model)(nil)
+	_ checker.Screened[State]   = (*Model)(nil)
+	_ checker.Terminator[State] = (*Model)(nil)
+	_ checker.PlainStates       = (*Model)(nil)
+)
+
 // New builds the ring model from parameters; bug is "" or a name from Bugs.
 func New(v spec.Values, bug string) (*Model, error) {
 	c := Config{

@@ -1,0 +1,437 @@
+package checker
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"sync/atomic"
+	"unsafe"
+)
+
+// This file expands one block of a breadth-first level: with one worker
+// (blockOne), or with several (blockMany: layOut, then on every worker
+// shareBlock, which generates chunks, answers claims and places chunks,
+// then collect). The hot loops stay inside these phases, which are called
+// once a chunk or a block; what runs once a state or a successor
+// (expand, the successor callback, probe, judge) is a direct call or the
+// callback made once per run, never a closure made per call.
+
+// emitter makes w's successor callback, once per run, so that expanding
+// a state allocates nothing. Every successor is counted and fingerprinted;
+// at the depth bound it is only looked up. Otherwise one worker queues it
+// for its probe, prefetching its line of the visited set, and several
+// keep it in the chunk's successors, in rank order, and send its claim to
+// the owner of its shard.
+func (r *bfsRun[S]) emitter(w *bfsWorker[S]) func(Action, S) {
+	c, seen, owner, many := r.c, r.seen, r.owner, r.workers > 1
+	return func(a Action, s S) {
+		w.n++
+		c.checkKind(a)
+		w.coverage[a.Kind]++
+		w.generated++
+		if c.canon != nil { // not c.canonical(s): that copies the state twice
+			s = c.canon(s)
+		}
+		fp := c.fingerprintAt(&s, &w.buf)
+		if r.bounded {
+			if !seen.Contains(fp) {
+				w.cutoff = true // beyond the bound: note it, explore nothing
+			}
+			return
+		}
+		if many {
+			i := len(w.succs)
+			if i == cap(w.succs) {
+				w.succs = slices.Grow(w.succs, max(i, 64))
+			}
+			w.succs = w.succs[:i+1]
+			q := &w.succs[i] // filled in place: no zeroed temporary
+			q.fp, q.parent, q.s = fp, w.pfp, s
+			o := owner[fp&(1<<partBits-1)]
+			w.out[o] = append(w.out[o], claim{fp: fp, i: uint32(i)})
+			return
+		}
+		seen.prefetch(fp)
+		q := &w.pending[w.head%pendingDepth]
+		if w.queued == pendingDepth {
+			r.probe(w, q) // the oldest, whose line has had time to arrive
+		} else {
+			w.queued++
+		}
+		q.fp, q.parent, q.s = fp, w.pfp, s
+		w.head++
+	}
+}
+
+// expand generates the successors of a state and notes a deadlock.
+func (r *bfsRun[S]) expand(w *bfsWorker[S], e *entry[S]) {
+	c := r.c
+	w.pfp, w.n = e.fp, 0
+	c.m.Next(e.s, w.emit)
+	if w.n == 0 && !c.opts.AllowDeadlock && (c.terminal == nil || !c.terminal(e.s)) {
+		if f := (finding{depth: r.depth, prop: len(c.props), fp: e.fp, ok: true}); f.less(w.found) {
+			w.found = f
+		}
+	}
+}
+
+// judge checks a state new to the visited set against the invariants,
+// and notes it as a witness of the Sometimes properties that no earlier
+// level witnessed. It takes the state by pointer: a state may be large,
+// and every call that takes one by value copies it.
+func (r *bfsRun[S]) judge(w *bfsWorker[S], s *S, fp uint64, depth int) {
+	c := r.c
+	if i := c.invariantFailure(s); i >= 0 {
+		if f := (finding{depth: depth, prop: i, fp: fp, ok: true}); f.less(w.found) {
+			w.found = f
+		}
+	}
+	for _, i := range r.sometimes {
+		if !r.witnessed[i] && (w.witness[i] == 0 || fp < w.witness[i]) && c.props[i].Holds(*s) {
+			w.witness[i] = fp
+		}
+	}
+}
+
+// halted reports whether the level must stop where it is. A run that
+// writes checkpoints finishes the level under way when it is
+// interrupted, so that the checkpoint it then writes is consistent.
+func (r *bfsRun[S]) halted() bool {
+	return (r.ctx.Err() != nil && !r.finishLevel) || r.memStop != nil || r.ioErr != nil
+}
+
+// probe inserts a waiting successor (one worker): it expands in rank
+// order, so the first insert of a fingerprint is its least rank.
+func (r *bfsRun[S]) probe(w *bfsWorker[S], q *pendingSucc[S]) {
+	if r.seen.Insert(q.fp) {
+		r.judge(w, &q.s, q.fp, r.depth+1)
+		r.next.add(entry[S]{fp: q.fp, s: q.s})
+		r.records = appendRecord(r.records, q.fp, q.parent)
+	}
+}
+
+// drain probes every waiting successor, oldest first.
+func (r *bfsRun[S]) drain(w *bfsWorker[S]) {
+	for ; w.queued > 0; w.queued-- {
+		r.probe(w, &w.pending[(w.head-w.queued)%pendingDepth])
+	}
+}
+
+// blockOne expands a block with one worker, a chunk at a time so that
+// progress and the memory cap are looked at every few hundred states.
+// Invariant after each chunk: its successors are all probed, so the new
+// ones are judged and in the next level and the records in rank order.
+func (r *bfsRun[S]) blockOne(block []entry[S]) bool {
+	w := r.ws[0]
+	const chunk = 256
+	for lo := 0; lo < len(block); lo += chunk {
+		if r.halted() {
+			return false
+		}
+		before := w.generated
+		hi := min(lo+chunk, len(block))
+		for i := lo; i < hi; i++ {
+			r.expand(w, &block[i])
+		}
+		r.drain(w)
+		r.cursor.Store(int64(hi))
+		r.live.generated.Add(w.generated - before)
+		r.live.distinct.Store(uint64(r.seen.Len()))
+		if len(r.records) >= 1<<16 {
+			r.log.write(r.records)
+			r.records = r.records[:0]
+		}
+		if !r.fits() {
+			return false
+		}
+	}
+	r.log.write(r.records)
+	r.records = r.records[:0]
+	return true
+}
+
+// blockMany expands a block with several workers, each the owner of the
+// shards p with p%workers == its id.
+func (r *bfsRun[S]) blockMany(block []entry[S]) bool {
+	r.layOut(block)
+	r.team.run(r.shareBlock)
+	return r.collect()
+}
+
+// layOut cuts the block into chunks and readies the per-chunk tables.
+// Chunks are small enough that every worker gets several (a worker waits
+// at the end of the block for the last one to finish) and that a chunk's
+// successors stay in the cache until placed. Invariant after it: no chunk
+// is claimed or sent, every owner owes every chunk its answer, and the
+// next level and the records have room for as many new states as the
+// last block's yield predicts, so that they seldom move while workers
+// write them.
+func (r *bfsRun[S]) layOut(block []entry[S]) {
+	workers := r.workers
+	r.block = block
+	r.chunk = min(128, max(16, len(block)/(8*workers)))
+	r.nchunks = (len(block) + r.chunk - 1) / r.chunk
+	n := r.nchunks
+	if cap(r.ready) < n {
+		r.ready, r.owed, r.held = make([]atomic.Bool, n), make([]atomic.Int32, n), make([][]succ[S], n)
+		r.claims = slices.Grow(r.claims[:0], n*workers)
+		r.fresh = slices.Grow(r.fresh[:0], n*workers)
+		r.upTo = make([]int, n*workers)
+	}
+	r.ready, r.owed, r.held, r.upTo = r.ready[:n], r.owed[:n], r.held[:n], r.upTo[:n*workers]
+	r.claims, r.fresh = r.claims[:n*workers], r.fresh[:n*workers]
+	for k := range r.ready {
+		r.ready[k].Store(false)
+		r.owed[k].Store(int32(workers))
+	}
+	r.first = len(r.next.mem)
+	guess := int(float64(len(block))*r.yield*1.25) + 64
+	r.next.mem = reserve(r.next.mem, r.first+guess, r.first)
+	r.records = reserve(r.records[:0], guess*logRecord, 0)
+	r.cursor.Store(0)
+}
+
+// shareBlock is worker id's part of a block. It claims chunks in order
+// and generates each; between chunks it answers the claims sent to it and
+// places its own chunks as far as they are ready, and after the last it
+// waits for them all. Invariant: a worker answers claims in chunk order
+// and places its chunks in chunk order, so every owner sees its
+// fingerprints in rank order and every chunk's new states go where one
+// worker would have put them.
+func (r *bfsRun[S]) shareBlock(id int) {
+	w := r.ws[id]
+	if w.id == 0 {
+		r.flushLog()
+	}
+	w.taken = 0
+	w.mine = w.mine[:0]
+	for {
+		lo := int(r.cursor.Add(int64(r.chunk))) - r.chunk
+		if lo >= len(r.block) {
+			break
+		}
+		r.generate(w, lo)
+		r.answer(w, false)
+		r.placeMine(w, false)
+	}
+	r.answer(w, true)
+	r.placeMine(w, true)
+}
+
+// generate expands the chunk that starts at index lo of the block. It
+// keeps the successors in rank order (held[k]) and sends their claims to
+// their owners. Every chunk is sent, empty once the run is halted, so
+// that no owner waits for one forever.
+func (r *bfsRun[S]) generate(w *bfsWorker[S], lo int) {
+	k := lo / r.chunk
+	if n := len(w.spare); n > 0 {
+		w.succs, w.spare = w.spare[n-1], w.spare[:n-1]
+	}
+	sent := r.claims[k*r.workers : (k+1)*r.workers]
+	for o := range w.out {
+		w.out[o] = sent[o][:0]
+	}
+	if !r.halted() {
+		before := w.generated
+		states := r.block[lo:min(lo+r.chunk, len(r.block))]
+		for i := range states {
+			r.expand(w, &states[i])
+		}
+		r.live.generated.Add(w.generated - before)
+	}
+	copy(sent, w.out)
+	r.held[k], w.succs = w.succs, nil
+	w.mine = append(w.mine, k)
+	r.ready[k].Store(true)
+}
+
+// answer answers the claims on w in chunk order, as far as they are sent
+// or, with wait, all of them.
+func (r *bfsRun[S]) answer(w *bfsWorker[S], wait bool) {
+	for w.taken < r.nchunks {
+		if !r.ready[w.taken].Load() {
+			if !wait {
+				return
+			}
+			runtime.Gosched()
+			continue
+		}
+		r.insertClaims(w, w.taken)
+		w.taken++
+	}
+}
+
+// insertClaims inserts the fingerprints that chunk k sent to owner w, in
+// rank order, prefetching the visited set's lines a few ahead, and notes
+// which were new. Invariant after it: fresh[j] holds the indices of the
+// new ones in order and upTo[j] counts w's new states in chunks 0..k.
+func (r *bfsRun[S]) insertClaims(w *bfsWorker[S], k int) {
+	j := k*r.workers + w.id
+	seen := r.seen
+	cl, f := r.claims[j], r.fresh[j][:0]
+	for i := range cl {
+		if a := i + pendingDepth; a < len(cl) {
+			seen.prefetch(cl[a].fp)
+		}
+		if seen.Insert(cl[i].fp) {
+			f = append(f, cl[i].i)
+		}
+	}
+	r.fresh[j] = f
+	n := len(f)
+	if k > 0 {
+		n += r.upTo[j-r.workers]
+	}
+	r.upTo[j] = n
+	r.owed[k].Add(-1)
+}
+
+// placeMine places w's chunks in order as far as every owner has
+// answered them or, with wait, all of them.
+func (r *bfsRun[S]) placeMine(w *bfsWorker[S], wait bool) {
+	for len(w.mine) > 0 {
+		if r.owed[w.mine[0]].Load() != 0 {
+			if !wait {
+				return
+			}
+			runtime.Gosched()
+			continue
+		}
+		r.place(w, w.mine[0])
+		w.mine = w.mine[1:]
+	}
+}
+
+// place judges chunk k's new states and writes them, in rank order, to
+// the next level after those of chunks 0..k-1, with their trace records.
+// Invariant: the owners' running counts give the places, and merging
+// their answers by index restores rank order, so each state lands where
+// one worker would have put it.
+func (r *bfsRun[S]) place(w *bfsWorker[S], k int) {
+	workers, first, depth := r.workers, r.first, r.depth+1
+	at, n := 0, 0
+	for o := range workers {
+		if k > 0 {
+			at += r.upTo[(k-1)*workers+o]
+		}
+		n += len(r.fresh[k*workers+o])
+		w.at[o] = 0
+	}
+	r.moving.RLock()
+	for first+at+n > cap(r.next.mem) || (at+n)*logRecord > cap(r.records) {
+		r.moving.RUnlock()
+		r.moving.Lock()
+		r.next.mem = reserve(r.next.mem, first+at+n, cap(r.next.mem))
+		r.records = reserve(r.records, (at+n)*logRecord, cap(r.records))
+		r.moving.Unlock()
+		r.moving.RLock()
+	}
+	mem, rec := r.next.mem[:cap(r.next.mem)], r.records[:cap(r.records)]
+	news := r.fresh[k*workers : (k+1)*workers]
+	ss := r.held[k]
+	for end := at + n; at < end; at++ {
+		o := -1
+		for x, f := range news {
+			if w.at[x] < len(f) && (o < 0 || f[w.at[x]] < news[o][w.at[o]]) {
+				o = x
+			}
+		}
+		q := &ss[news[o][w.at[o]]]
+		w.at[o]++
+		r.judge(w, &q.s, q.fp, depth)
+		mem[first+at] = entry[S]{fp: q.fp, s: q.s}
+		putRecord(rec[at*logRecord:], q.fp, q.parent)
+	}
+	r.moving.RUnlock()
+	r.live.distinct.Add(uint64(n)) // for progress reports, as the level goes
+	if !r.spillable {
+		clear(ss) // drop what the states point to, for the collector
+	}
+	w.spare = append(w.spare, ss[:0])
+	r.held[k] = nil
+}
+
+// collect ends a block once every worker is done with it. Invariant
+// after it: the next level's length and the held-back records cover
+// exactly the block's new states (the owners' final counts), so the
+// next block continues where one worker would have.
+func (r *bfsRun[S]) collect() bool {
+	block := r.block
+	r.block = nil // the level's memory may be released before the next block
+	if r.halted() || r.bounded {
+		return !r.halted()
+	}
+	n := 0
+	for o := range r.workers {
+		n += r.upTo[(r.nchunks-1)*r.workers+o]
+	}
+	r.next.mem = r.next.mem[:r.first+n]
+	r.unwritten, r.records = r.records[:n*logRecord], r.unwritten[:0]
+	r.yield = float64(n) / float64(len(block))
+	if r.memLimit > 0 { // under a cap, give the memory back
+		for _, w := range r.ws {
+			w.spare = nil
+		}
+		r.claims, r.fresh = nil, nil
+		r.ready, r.owed, r.held, r.upTo = nil, nil, nil, nil
+	}
+	return r.fits()
+}
+
+// succBytes is the size of one held successor.
+func succBytes[S any]() uint64 { return uint64(unsafe.Sizeof(succ[S]{})) }
+
+// used is the memory the run's data takes.
+func (r *bfsRun[S]) used() uint64 {
+	u := r.seen.Bytes() + r.level.memBytes() + r.next.memBytes()
+	for _, w := range r.ws {
+		for _, b := range w.spare {
+			u += uint64(cap(b)) * succBytes[S]()
+		}
+	}
+	for i := range r.claims {
+		u += uint64(cap(r.claims[i]))*uint64(unsafe.Sizeof(claim{})) + uint64(cap(r.fresh[i]))*4
+	}
+	return u
+}
+
+// fits keeps the data within the cap, spilling the next level if it
+// must, and reports false (with memStop set) when it cannot.
+func (r *bfsRun[S]) fits() bool {
+	if r.memLimit == 0 {
+		return true
+	}
+	u := r.used()
+	if u <= r.memLimit {
+		return true
+	}
+	if r.spillable && len(r.next.mem) > 0 {
+		r.spilled += uint64(len(r.next.mem))
+		if r.ioErr = r.next.spill(); r.ioErr != nil {
+			return false
+		}
+		if u = r.used(); u <= r.memLimit {
+			return true
+		}
+	}
+	why := "the frontier"
+	if !r.spillable {
+		why = "the frontier (this model's states hold pointers, so they cannot go to disk)"
+	}
+	r.memStop = fmt.Errorf("%w: the cap is %d bytes, the visited set needs %d and %s %d more",
+		ErrMemoryLimit, r.memLimit, r.seen.Bytes(), why, u-r.seen.Bytes())
+	return false
+}
+
+// reserve makes room for at least n elements in s's capacity, keeping
+// its first keep elements of that capacity (other workers' places may lie
+// past its length); it grows by half again at least, so that moves are
+// rare.
+func reserve[E any](s []E, n, keep int) []E {
+	if n <= cap(s) {
+		return s
+	}
+	t := make([]E, len(s), max(n, cap(s)+cap(s)/2))
+	copy(t[:keep], s[:keep])
+	return t
+}
