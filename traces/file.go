@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/internal/textline"
 )
 
 // Version is the trace file format this package writes and reads.
@@ -96,30 +97,30 @@ func (f *File) Trace() *checker.Trace {
 func (f *File) Format(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintf(b, "daggercheck-trace %d\n", Version)
-	fmt.Fprintf(b, "model %s\n", Quote(f.Model))
+	fmt.Fprintf(b, "model %s\n", textline.Quote(f.Model))
 	for _, p := range f.Params {
-		fmt.Fprintf(b, "param %s\n", Quote(p))
+		fmt.Fprintf(b, "param %s\n", textline.Quote(p))
 	}
 	if f.Bug != "" {
-		fmt.Fprintf(b, "bug %s\n", Quote(f.Bug))
+		fmt.Fprintf(b, "bug %s\n", textline.Quote(f.Bug))
 	}
 	for _, st := range f.Steps {
-		b.WriteString("step " + Quote(st.Action))
+		b.WriteString("step " + textline.Quote(st.Action))
 		for _, a := range st.Args {
-			b.WriteString(" " + Quote(a.Name+"="+strconv.Itoa(a.Value)))
+			b.WriteString(" " + textline.Quote(a.Name+"="+strconv.Itoa(a.Value)))
 		}
 		b.WriteByte('\n')
 		if st.State != nil {
 			b.WriteString("state")
 			for _, fl := range st.State {
-				b.WriteString(" " + Quote(fl.Name+"="+fl.Value))
+				b.WriteString(" " + textline.Quote(fl.Name+"="+fl.Value))
 			}
 			b.WriteByte('\n')
 		}
 	}
-	b.WriteString("outcome " + Quote(f.Outcome.Result))
+	b.WriteString("outcome " + textline.Quote(f.Outcome.Result))
 	if f.Outcome.Property != "" {
-		b.WriteString(" " + Quote(f.Outcome.Property))
+		b.WriteString(" " + textline.Quote(f.Outcome.Property))
 	}
 	b.WriteByte('\n')
 	switch {
@@ -138,173 +139,180 @@ func (f *File) String() string {
 	return b.String()
 }
 
-// Quote returns s as one shell word that shlex.Split reads back as s:
-// plain words as they are, anything else in single quotes.
-func Quote(s string) string {
-	plain := s != ""
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_@%+=:,./-[]", r)) {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
-}
-
 // ErrSyntax is wrapped by every parse error, which names the file, the
 // line and what is wrong there.
 var ErrSyntax = errors.New("malformed trace")
 
 // Parse reads a trace file; name is used in error messages.
 func Parse(name string, r io.Reader) (*File, error) {
-	f := &File{Outcome: Outcome{LoopStart: -1}}
-	ls := newLineScanner(r)
-	n := 0
-	fail := func(format string, args ...any) (*File, error) {
-		return nil, fmt.Errorf("%w: %s:%d: %s", ErrSyntax, name, n, fmt.Sprintf(format, args...))
-	}
-	sawVersion, sawOutcome, sawLoop := false, false, false
-	for {
-		words, ok, err := ls.next()
-		n = ls.line
-		if !ok {
-			break
-		}
-		if err != nil {
-			return fail("%v", err)
-		}
-		key, rest := words[0], words[1:]
-		if !sawVersion && key != "daggercheck-trace" {
-			return fail("want \"daggercheck-trace %d\" first, got %q", Version, key)
-		}
-		if sawLoop || (sawOutcome && key != "loop" && key != "stutter") {
-			return fail("%q after the outcome", key)
-		}
-		switch key {
-		case "daggercheck-trace":
-			if sawVersion {
-				return fail("a second version line")
-			}
-			if len(rest) != 1 || rest[0] != strconv.Itoa(Version) {
-				return fail("format version %q, this daggercheck reads version %d", strings.Join(rest, " "), Version)
-			}
-			sawVersion = true
-		case "model", "bug":
-			if len(f.Steps) > 0 {
-				return fail("%s after the first step", key)
-			}
-			if len(rest) != 1 || rest[0] == "" {
-				return fail("want %s NAME", key)
-			}
-			if (key == "model" && f.Model != "") || (key == "bug" && f.Bug != "") {
-				return fail("a second %s line", key)
-			}
-			if key == "model" {
-				f.Model = rest[0]
-			} else {
-				f.Bug = rest[0]
-			}
-		case "param":
-			if len(f.Steps) > 0 {
-				return fail("param after the first step")
-			}
-			if !isParam(rest) {
-				return fail("want param key=value")
-			}
-			f.Params = append(f.Params, rest[0])
-		case "step":
-			if f.Model == "" {
-				return fail("a step before the model line")
-			}
-			if len(rest) == 0 {
-				return fail("want step ACTION key=value ...")
-			}
-			st := Step{Action: rest[0], Line: n}
-			if (len(f.Steps) == 0) != (st.Action == "init") {
-				return fail("the first step, and only it, is init; got %q", st.Action)
-			}
-			if st.Action == "init" && len(rest) > 1 {
-				return fail("the init step takes no arguments")
-			}
-			for _, w := range rest[1:] {
-				k, v, ok := strings.Cut(w, "=")
-				if !ok || k == "" {
-					return fail("argument %q: want key=value", w)
-				}
-				if slices.ContainsFunc(st.Args, func(a checker.Arg) bool { return a.Name == k }) {
-					return fail("argument %s given twice", k)
-				}
-				i, err := strconv.Atoi(v)
-				if err != nil {
-					return fail("argument %s: %q is not an integer", k, v)
-				}
-				st.Args = append(st.Args, checker.Arg{Name: k, Value: i})
-			}
-			f.Steps = append(f.Steps, st)
-		case "state":
-			if len(f.Steps) == 0 {
-				return fail("a state line before the first step")
-			}
-			st := &f.Steps[len(f.Steps)-1]
-			if st.State != nil {
-				return fail("a second state line for step %d", len(f.Steps)-1)
-			}
-			st.State = []checker.Field{}
-			for _, w := range rest {
-				k, v, ok := strings.Cut(w, "=")
-				if !ok || k == "" {
-					return fail("field %q: want name=value", w)
-				}
-				st.State = append(st.State, checker.Field{Name: k, Value: v})
-			}
-		case "outcome":
-			if len(f.Steps) == 0 {
-				return fail("an outcome without steps")
-			}
-			if len(rest) == 0 || len(rest) > 2 {
-				return fail("want outcome violation|deadlock|ok [PROPERTY]")
-			}
-			switch res := rest[0]; {
-			case res == "violation" && len(rest) == 2, (res == "deadlock" || res == "ok") && len(rest) == 1:
-				f.Outcome.Result = res
-			default:
-				return fail("outcome %q: want \"violation PROPERTY\", \"deadlock\" or \"ok\"", strings.Join(rest, " "))
-			}
-			if len(rest) == 2 {
-				f.Outcome.Property = rest[1]
-			}
-			sawOutcome = true
-		case "loop", "stutter":
-			if !sawOutcome {
-				return fail("%s before the outcome", key)
-			}
-			if len(rest) != 1 {
-				return fail("want %s STEP", key)
-			}
-			i, err := strconv.Atoi(rest[0])
-			if err != nil || i < 0 || i >= len(f.Steps) {
-				return fail("%s %q: want a step number from 0 to %d", key, rest[0], len(f.Steps)-1)
-			}
-			if key == "stutter" && i != len(f.Steps)-1 {
-				return fail("stutter %d: only the last step (%d) can stutter", i, len(f.Steps)-1)
-			}
-			f.Outcome.LoopStart, f.Outcome.Stutter = i, key == "stutter"
-			sawLoop = true
-		default:
-			return fail("unknown line %q", key)
+	p := &parser{f: &File{Outcome: Outcome{LoopStart: -1}}, lr: textline.NewReader(name, r, ErrSyntax),
+		h: textline.Header{Magic: "daggercheck-trace", Version: Version, Body: "step"}}
+	for words := range p.lr.Lines() {
+		if err := p.line(words); err != nil {
+			return nil, err
 		}
 	}
-	if err := ls.err(); err != nil {
-		return nil, fmt.Errorf("%w: %s:%d: %v", ErrSyntax, name, n+1, err)
+	if err := p.lr.Err(); err != nil {
+		return nil, err
 	}
 	switch {
-	case !sawVersion:
+	case !p.h.Seen():
 		return nil, fmt.Errorf("%w: %s: empty (no \"daggercheck-trace %d\" line)", ErrSyntax, name, Version)
-	case !sawOutcome:
-		return nil, fmt.Errorf("%w: %s:%d: no outcome line", ErrSyntax, name, n)
+	case !p.sawOutcome:
+		return nil, fmt.Errorf("%w: %s:%d: no outcome line", ErrSyntax, name, p.lr.Line())
 	}
-	return f, nil
+	p.f.Params = p.h.Params
+	return p.f, nil
+}
+
+// parser is Parse's state: the file so far, and where in it the line is.
+type parser struct {
+	f                   *File
+	lr                  *textline.Reader
+	h                   textline.Header
+	sawOutcome, sawLoop bool
+}
+
+// line reads one line: the header (version, model, params, bug), then
+// the steps with their states, then the outcome and its loop.
+func (p *parser) line(words []string) error {
+	key, rest := words[0], words[1:]
+	if err := p.h.First(p.lr, key); err != nil {
+		return err
+	}
+	if p.sawLoop || (p.sawOutcome && key != "loop" && key != "stutter") {
+		return p.lr.Errorf("%q after the outcome", key)
+	}
+	if ok, err := p.h.Line(p.lr, words, len(p.f.Steps) > 0); ok {
+		return err
+	}
+	switch key {
+	case "model", "bug":
+		return p.name(key, rest)
+	case "step":
+		return p.step(rest)
+	case "state":
+		return p.state(rest)
+	case "outcome":
+		return p.outcome(rest)
+	case "loop", "stutter":
+		return p.loop(key, rest)
+	}
+	return p.lr.Errorf("unknown line %q", key)
+}
+
+// name reads the model or bug line.
+func (p *parser) name(key string, rest []string) error {
+	f := p.f
+	if len(f.Steps) > 0 {
+		return p.lr.Errorf("%s after the first step", key)
+	}
+	if len(rest) != 1 || rest[0] == "" {
+		return p.lr.Errorf("want %s NAME", key)
+	}
+	if (key == "model" && f.Model != "") || (key == "bug" && f.Bug != "") {
+		return p.lr.Errorf("a second %s line", key)
+	}
+	if key == "model" {
+		f.Model = rest[0]
+	} else {
+		f.Bug = rest[0]
+	}
+	return nil
+}
+
+// step reads "step ACTION key=value ...": init first, and only there.
+func (p *parser) step(rest []string) error {
+	if p.f.Model == "" {
+		return p.lr.Errorf("a step before the model line")
+	}
+	if len(rest) == 0 {
+		return p.lr.Errorf("want step ACTION key=value ...")
+	}
+	st := Step{Action: rest[0], Line: p.lr.Line()}
+	if (len(p.f.Steps) == 0) != (st.Action == "init") {
+		return p.lr.Errorf("the first step, and only it, is init; got %q", st.Action)
+	}
+	if st.Action == "init" && len(rest) > 1 {
+		return p.lr.Errorf("the init step takes no arguments")
+	}
+	for _, w := range rest[1:] {
+		k, v, ok := strings.Cut(w, "=")
+		if !ok || k == "" {
+			return p.lr.Errorf("argument %q: want key=value", w)
+		}
+		if slices.ContainsFunc(st.Args, func(a checker.Arg) bool { return a.Name == k }) {
+			return p.lr.Errorf("argument %s given twice", k)
+		}
+		i, err := strconv.Atoi(v)
+		if err != nil {
+			return p.lr.Errorf("argument %s: %q is not an integer", k, v)
+		}
+		st.Args = append(st.Args, checker.Arg{Name: k, Value: i})
+	}
+	p.f.Steps = append(p.f.Steps, st)
+	return nil
+}
+
+// state reads the state line of the last step: the fields it changed.
+func (p *parser) state(rest []string) error {
+	if len(p.f.Steps) == 0 {
+		return p.lr.Errorf("a state line before the first step")
+	}
+	st := &p.f.Steps[len(p.f.Steps)-1]
+	if st.State != nil {
+		return p.lr.Errorf("a second state line for step %d", len(p.f.Steps)-1)
+	}
+	st.State = []checker.Field{}
+	for _, w := range rest {
+		k, v, ok := strings.Cut(w, "=")
+		if !ok || k == "" {
+			return p.lr.Errorf("field %q: want name=value", w)
+		}
+		st.State = append(st.State, checker.Field{Name: k, Value: v})
+	}
+	return nil
+}
+
+// outcome reads "outcome violation PROPERTY", "outcome deadlock" or
+// "outcome ok".
+func (p *parser) outcome(rest []string) error {
+	if len(p.f.Steps) == 0 {
+		return p.lr.Errorf("an outcome without steps")
+	}
+	if len(rest) == 0 || len(rest) > 2 {
+		return p.lr.Errorf("want outcome violation|deadlock|ok [PROPERTY]")
+	}
+	switch res := rest[0]; {
+	case res == "violation" && len(rest) == 2, (res == "deadlock" || res == "ok") && len(rest) == 1:
+		p.f.Outcome.Result = res
+	default:
+		return p.lr.Errorf("outcome %q: want \"violation PROPERTY\", \"deadlock\" or \"ok\"", strings.Join(rest, " "))
+	}
+	if len(rest) == 2 {
+		p.f.Outcome.Property = rest[1]
+	}
+	p.sawOutcome = true
+	return nil
+}
+
+// loop reads "loop STEP" or "stutter STEP" after the outcome.
+func (p *parser) loop(key string, rest []string) error {
+	if !p.sawOutcome {
+		return p.lr.Errorf("%s before the outcome", key)
+	}
+	if len(rest) != 1 {
+		return p.lr.Errorf("want %s STEP", key)
+	}
+	last := len(p.f.Steps) - 1
+	i, err := strconv.Atoi(rest[0])
+	if err != nil || i < 0 || i > last {
+		return p.lr.Errorf("%s %q: want a step number from 0 to %d", key, rest[0], last)
+	}
+	if key == "stutter" && i != last {
+		return p.lr.Errorf("stutter %d: only the last step (%d) can stutter", i, last)
+	}
+	p.f.Outcome.LoopStart, p.f.Outcome.Stutter = i, key == "stutter"
+	p.sawLoop = true
+	return nil
 }

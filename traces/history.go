@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/daggercheck/daggercheck/internal/textline"
 )
 
 // EventKind says what happened.
@@ -59,7 +61,7 @@ type Event struct {
 func (e Event) String() string {
 	var b strings.Builder
 	b.WriteString(e.Kind.String())
-	kv := func(k, v string) { b.WriteString(" " + k + "=" + Quote(v)) }
+	kv := func(k, v string) { b.WriteString(" " + k + "=" + textline.Quote(v)) }
 	switch e.Kind {
 	case EventCall, EventComplete:
 		kv("client", e.Client)
@@ -134,20 +136,9 @@ var historyFields = map[string][]string{
 // empty history (no events) is valid.
 func ParseHistory(name string, r io.Reader) (*History, error) {
 	h := &History{Name: name}
-	ls := newLineScanner(r)
-	n := 0
-	fail := func(format string, args ...any) (*History, error) {
-		return nil, fmt.Errorf("%w: %s:%d: %s", ErrHistorySyntax, name, n, fmt.Sprintf(format, args...))
-	}
-	for {
-		words, more, err := ls.next()
-		n = ls.line
-		if !more {
-			break
-		}
-		if err != nil {
-			return fail("%v", err)
-		}
+	lr := textline.NewReader(name, r, ErrHistorySyntax)
+	fail := func(format string, args ...any) (*History, error) { return nil, lr.Errorf(format, args...) }
+	for words := range lr.Lines() {
 		kind, rest := words[0], words[1:]
 		required, ok := historyFields[kind]
 		if !ok {
@@ -176,12 +167,12 @@ func ParseHistory(name string, r io.Reader) (*History, error) {
 		}
 		// Only the event's own fields: other keys are ignored, even
 		// known ones (ret on a call, server on a completion).
-		e := Event{Line: n}
+		e := Event{Line: lr.Line()}
 		for _, k := range []string{"conn", "id"} {
 			v := fields[k]
 			u, err := strconv.ParseUint(v, 10, 64)
 			if err != nil {
-				return fail("%s: %s=%s: want a non-negative integer", kind, k, Quote(v))
+				return fail("%s: %s=%s: want a non-negative integer", kind, k, textline.Quote(v))
 			}
 			if k == "conn" {
 				e.Conn = u
@@ -207,17 +198,20 @@ func ParseHistory(name string, r io.Reader) (*History, error) {
 					return fail("complete: ret= with status=%s (only status=ok has a result)", st)
 				}
 			default:
-				return fail("complete: status=%s: want ok, timeout or error", Quote(string(st)))
+				return fail("complete: status=%s: want ok, timeout or error", textline.Quote(string(st)))
 			}
 			e.Status = Status(fields["status"])
 		}
 		h.Events = append(h.Events, e)
 	}
-	if err := ls.err(); err != nil {
+	if err := lr.ScanErr(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, fmt.Errorf("%w: %s:%d: a line longer than 16 MiB", ErrHistorySyntax, name, n+1)
+			return nil, fmt.Errorf("%w: %s:%d: a line longer than 16 MiB", ErrHistorySyntax, name, lr.Line()+1)
 		}
 		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	if err := lr.Err(); err != nil {
+		return nil, err
 	}
 	return h, nil
 }
@@ -422,7 +416,7 @@ func (h *History) Check(opts HistoryOptions) *HistoryResult {
 				return violate(e, RuleExecWithoutCall, "no %s before this exec", e.call())
 			case c.ev.Fn != e.Fn || c.ev.Arg != e.Arg:
 				return violate(e, RuleExecWithoutCall, "exec conn=%d id=%d runs fn=%s arg=%s, but the call on line %d asked for fn=%s arg=%s",
-					e.Conn, e.ID, Quote(e.Fn), Quote(e.Arg), c.ev.Line, Quote(c.ev.Fn), Quote(c.ev.Arg))
+					e.Conn, e.ID, textline.Quote(e.Fn), textline.Quote(e.Arg), c.ev.Line, textline.Quote(c.ev.Fn), textline.Quote(c.ev.Arg))
 			case c.exec != nil:
 				return violate(e, RuleExecutedTwice, "%s (line %d) executes again; it executed on line %d", e.call(), c.ev.Line, c.exec.Line)
 			}
@@ -437,9 +431,9 @@ func (h *History) Check(opts HistoryOptions) *HistoryResult {
 		case EventComplete:
 			switch {
 			case c == nil:
-				return violate(e, RuleUnknownCompletion, "no %s before this completion (client %s)", e.call(), Quote(e.Client))
+				return violate(e, RuleUnknownCompletion, "no %s before this completion (client %s)", e.call(), textline.Quote(e.Client))
 			case c.ev.Client != e.Client:
-				return violate(e, RuleUnknownCompletion, "client %s completes %s, but client %s made it (line %d)", Quote(e.Client), e.call(), Quote(c.ev.Client), c.ev.Line)
+				return violate(e, RuleUnknownCompletion, "client %s completes %s, but client %s made it (line %d)", textline.Quote(e.Client), e.call(), textline.Quote(c.ev.Client), c.ev.Line)
 			case c.completion != nil:
 				return violate(e, RuleCompletedTwice, "%s (line %d) completes again; it completed on line %d with status=%s", e.call(), c.ev.Line, c.completion.Line, c.completion.Status)
 			}
@@ -449,10 +443,10 @@ func (h *History) Check(opts HistoryOptions) *HistoryResult {
 			}
 			switch {
 			case c.exec == nil:
-				return violate(e, RuleWrongResult, "%s (line %d) completes ok with ret=%s before any exec of it", e.call(), c.ev.Line, Quote(e.Ret))
+				return violate(e, RuleWrongResult, "%s (line %d) completes ok with ret=%s before any exec of it", e.call(), c.ev.Line, textline.Quote(e.Ret))
 			case c.exec.Ret != e.Ret:
 				return violate(e, RuleWrongResult, "%s (line %d) completes ok with ret=%s, but its exec on line %d returned ret=%s",
-					e.call(), c.ev.Line, Quote(e.Ret), c.exec.Line, Quote(c.exec.Ret))
+					e.call(), c.ev.Line, textline.Quote(e.Ret), c.exec.Line, textline.Quote(c.exec.Ret))
 			}
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/daggercheck/daggercheck/internal/textline"
 )
 
 // RunLogVersion is the run log format this package writes and reads.
@@ -70,10 +72,10 @@ func (o *Observation) Int(key string) (int, error) {
 // String is the observation as its log line says it.
 func (o Observation) String() string {
 	var b strings.Builder
-	b.WriteString(Quote(o.Name))
+	b.WriteString(textline.Quote(o.Name))
 	for _, f := range o.Fields {
 		// The whole word is quoted: a key may hold spaces or quotes too.
-		b.WriteString(" " + Quote(f.Key+"="+f.Value))
+		b.WriteString(" " + textline.Quote(f.Key+"="+f.Value))
 	}
 	return b.String()
 }
@@ -90,9 +92,9 @@ func Observe(name string, kv ...string) Observation {
 // Format writes the log in its text form.
 func (l *RunLog) Format(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "daggercheck-run %d\nmodel %s\n", RunLogVersion, Quote(l.Model))
+	fmt.Fprintf(&b, "daggercheck-run %d\nmodel %s\n", RunLogVersion, textline.Quote(l.Model))
 	for _, p := range l.Params {
-		fmt.Fprintf(&b, "param %s\n", Quote(p))
+		fmt.Fprintf(&b, "param %s\n", textline.Quote(p))
 	}
 	for _, o := range l.Events {
 		fmt.Fprintf(&b, "event %s\n", o)
@@ -105,84 +107,71 @@ func (l *RunLog) Format(w io.Writer) error {
 // ErrSyntax and name the file, the line and what is wrong there.
 func ParseRunLog(name string, r io.Reader) (*RunLog, error) {
 	l := &RunLog{}
-	ls := newLineScanner(r)
-	n := 0
-	fail := func(format string, args ...any) (*RunLog, error) {
-		return nil, fmt.Errorf("%w: %s:%d: %s", ErrSyntax, name, n, fmt.Sprintf(format, args...))
-	}
-	sawVersion := false
-	for {
-		words, ok, err := ls.next()
-		n = ls.line
-		if !ok {
-			break
+	lr := textline.NewReader(name, r, ErrSyntax)
+	h := textline.Header{Magic: "daggercheck-run", Version: RunLogVersion, Body: "event"}
+	for words := range lr.Lines() {
+		if err := h.First(lr, words[0]); err != nil {
+			return nil, err
 		}
-		if err != nil {
-			return fail("%v", err)
+		if ok, err := h.Line(lr, words, len(l.Events) > 0); ok {
+			if err != nil {
+				return nil, err
+			}
+			continue
 		}
-		key, rest := words[0], words[1:]
-		if !sawVersion && key != "daggercheck-run" {
-			return fail("want \"daggercheck-run %d\" first, got %q", RunLogVersion, key)
-		}
-		switch key {
-		case "daggercheck-run":
-			if sawVersion {
-				return fail("a second version line")
-			}
-			if len(rest) != 1 || rest[0] != strconv.Itoa(RunLogVersion) {
-				return fail("format version %q, this daggercheck reads version %d", strings.Join(rest, " "), RunLogVersion)
-			}
-			sawVersion = true
-		case "model":
-			if l.Model != "" {
-				return fail("a second model line")
-			}
-			if len(l.Events) > 0 {
-				return fail("model after the first event")
-			}
-			if len(rest) != 1 || rest[0] == "" {
-				return fail("want model NAME")
-			}
-			l.Model = rest[0]
-		case "param":
-			if len(l.Events) > 0 {
-				return fail("param after the first event")
-			}
-			if !isParam(rest) {
-				return fail("want param key=value")
-			}
-			l.Params = append(l.Params, rest[0])
-		case "event":
-			if l.Model == "" {
-				return fail("an event before the model line")
-			}
-			if len(rest) == 0 || strings.Contains(rest[0], "=") {
-				return fail("want event NAME key=value ...")
-			}
-			o := Observation{Name: rest[0], Line: n}
-			for _, w := range rest[1:] {
-				k, v, ok := strings.Cut(w, "=")
-				if !ok || k == "" {
-					return fail("field %q: want key=value", w)
-				}
-				if slices.ContainsFunc(o.Fields, func(f ObservedField) bool { return f.Key == k }) {
-					return fail("field %s given twice", k)
-				}
-				o.Fields = append(o.Fields, ObservedField{k, v})
-			}
-			l.Events = append(l.Events, o)
-		default:
-			return fail("unknown line %q (want model, param or event)", key)
+		if err := l.line(lr, words); err != nil {
+			return nil, err
 		}
 	}
-	if err := ls.err(); err != nil {
-		return nil, fmt.Errorf("%w: %s:%d: %v", ErrSyntax, name, ls.line+1, err)
+	if err := lr.Err(); err != nil {
+		return nil, err
 	}
-	if !sawVersion {
+	if !h.Seen() {
 		return nil, fmt.Errorf("%w: %s: empty: want \"daggercheck-run %d\" first", ErrSyntax, name, RunLogVersion)
 	}
 	if l.Model == "" {
 		return nil, fmt.Errorf("%w: %s: no model line", ErrSyntax, name)
 	}
+	l.Params = h.Params
 	return l, nil
+}
+
+// line reads a line after the version line that is no parameter: the
+// model line, or an event.
+func (l *RunLog) line(lr *textline.Reader, words []string) error {
+	switch key, rest := words[0], words[1:]; key {
+	case "model":
+		if l.Model != "" {
+			return lr.Errorf("a second model line")
+		}
+		if len(l.Events) > 0 {
+			return lr.Errorf("model after the first event")
+		}
+		if len(rest) != 1 || rest[0] == "" {
+			return lr.Errorf("want model NAME")
+		}
+		l.Model = rest[0]
+	case "event":
+		if l.Model == "" {
+			return lr.Errorf("an event before the model line")
+		}
+		if len(rest) == 0 || strings.Contains(rest[0], "=") {
+			return lr.Errorf("want event NAME key=value ...")
+		}
+		o := Observation{Name: rest[0], Line: lr.Line()}
+		for _, w := range rest[1:] {
+			k, v, ok := strings.Cut(w, "=")
+			if !ok || k == "" {
+				return lr.Errorf("field %q: want key=value", w)
+			}
+			if slices.ContainsFunc(o.Fields, func(f ObservedField) bool { return f.Key == k }) {
+				return lr.Errorf("field %s given twice", k)
+			}
+			o.Fields = append(o.Fields, ObservedField{k, v})
+		}
+		l.Events = append(l.Events, o)
+	default:
+		return lr.Errorf("unknown line %q (want model, param or event)", key)
+	}
+	return nil
 }
