@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/daggercheck/daggercheck/history"
 	"github.com/daggercheck/daggercheck/impl/nic"
 	"github.com/daggercheck/daggercheck/impl/rpc"
 	"github.com/daggercheck/daggercheck/impl/transport"
@@ -61,8 +62,8 @@ func TestE2EExactlyOnceUnderFaults(t *testing.T) {
 		Lose: 0.20, Duplicate: 0.05, Reorder: 0.10,
 		Budget: transport.Faults{Lose: -1, Duplicate: -1, Reorder: -1},
 	})
-	var h History
-	record := func(e Event) { h.Events = append(h.Events, e) }
+	var h history.History
+	record := func(e history.Event) { h.Events = append(h.Events, e) }
 
 	srv, err := rpc.NewNode(rpc.Config{Name: "server", Flows: 2, RingSlots: 8,
 		NIC: nic.Config{Buffer: 16, FIFODepth: 4}})
@@ -71,7 +72,7 @@ func TestE2EExactlyOnceUnderFaults(t *testing.T) {
 	}
 	if err := srv.HandleRequest(1, "echo", func(req *rpc.Request, ret []byte) ([]byte, error) {
 		ret = append(append(ret, 'r'), req.Args...)
-		record(Event{Kind: EventExec, Server: "server", Conn: uint64(req.Conn), ID: uint64(req.ID),
+		record(history.Event{Kind: history.EventExec, Server: "server", Conn: uint64(req.Conn), ID: uint64(req.ID),
 			Fn: "echo", Arg: string(req.Args), Ret: string(ret)})
 		return ret, nil
 	}); err != nil {
@@ -99,7 +100,7 @@ func TestE2EExactlyOnceUnderFaults(t *testing.T) {
 				if err != nil {
 					break // ErrBusy: wait for completions
 				}
-				record(Event{Kind: EventCall, Client: fmt.Sprintf("c%d", c), Conn: uint64(c), ID: uint64(id), Fn: "echo", Arg: arg})
+				record(history.Event{Kind: history.EventCall, Client: fmt.Sprintf("c%d", c), Conn: uint64(c), ID: uint64(id), Fn: "echo", Arg: arg})
 				sent++
 			}
 		}
@@ -128,8 +129,8 @@ func TestE2EExactlyOnceUnderFaults(t *testing.T) {
 				if cp.Err != nil {
 					t.Fatalf("conn %d call %d: %v", c, cp.ID, cp.Err)
 				}
-				record(Event{Kind: EventComplete, Client: fmt.Sprintf("c%d", c), Conn: uint64(c), ID: uint64(cp.ID),
-					Status: StatusOK, Ret: string(cp.Ret())})
+				record(history.Event{Kind: history.EventComplete, Client: fmt.Sprintf("c%d", c), Conn: uint64(c), ID: uint64(cp.ID),
+					Status: history.StatusOK, Ret: string(cp.Ret())})
 				completed++
 				moved++
 			}
@@ -175,14 +176,14 @@ func TestE2EExactlyOnceUnderFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	back, err := ParseHistory(path, f)
+	back, err := history.ParseHistory(path, f)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(back.Events) != len(h.Events) {
 		t.Fatalf("%s: read back %d events, wrote %d", path, len(back.Events), len(h.Events))
 	}
-	res := back.Check(HistoryOptions{Semantics: ExactlyOnce, Complete: true})
+	res := back.Check(history.HistoryOptions{Semantics: history.ExactlyOnce, Complete: true})
 	if !res.OK() {
 		t.Fatalf("%s: %v", path, res.Violation)
 	}

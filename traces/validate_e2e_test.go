@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/daggercheck/daggercheck/history"
 	"github.com/daggercheck/daggercheck/impl/nic"
 	"github.com/daggercheck/daggercheck/impl/rpc"
 	"github.com/daggercheck/daggercheck/impl/transport"
@@ -15,22 +16,22 @@ import (
 // client as the system model's clients do, stop-and-wait (window 1, the
 // model's transport), with at most one fault of each kind. It returns
 // the RPC history and what the network did.
-func e2eRun(t *testing.T, seed uint64, clients, calls int, execTwice bool) (*History, transport.NetCounters) {
+func e2eRun(t *testing.T, seed uint64, clients, calls int, execTwice bool) (*history.History, transport.NetCounters) {
 	t.Helper()
 	net := transport.NewFaultyNetwork(transport.FaultConfig{
 		Seed1: seed, Seed2: seed ^ 0x5eed,
 		Lose: 0.3, Duplicate: 0.3, Reorder: 0.3,
 		Budget: transport.Faults{Lose: 1, Duplicate: 1, Reorder: 1},
 	})
-	var h History
-	record := func(e Event) { h.Events = append(h.Events, e) }
+	var h history.History
+	record := func(e history.Event) { h.Events = append(h.Events, e) }
 	srv, err := rpc.NewNode(rpc.Config{Name: "server", Flows: clients, RingSlots: 1, NIC: nic.Config{Buffer: 4, FIFODepth: 2}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.HandleRequest(1, "echo", func(req *rpc.Request, ret []byte) ([]byte, error) {
 		ret = append(ret, req.Args...)
-		e := Event{Kind: EventExec, Server: "server", Conn: uint64(req.Conn), ID: uint64(req.ID), Fn: "echo", Arg: string(req.Args), Ret: string(ret)}
+		e := history.Event{Kind: history.EventExec, Server: "server", Conn: uint64(req.Conn), ID: uint64(req.ID), Fn: "echo", Arg: string(req.Args), Ret: string(ret)}
 		record(e)
 		if execTwice {
 			record(e) // the injected bug: the handler's effect happens twice
@@ -59,7 +60,7 @@ func e2eRun(t *testing.T, seed uint64, clients, calls int, execTwice bool) (*His
 				if err != nil {
 					continue
 				}
-				record(Event{Kind: EventCall, Client: fmt.Sprintf("c%d", c), Conn: uint64(c), ID: uint64(id), Fn: "echo", Arg: arg})
+				record(history.Event{Kind: history.EventCall, Client: fmt.Sprintf("c%d", c), Conn: uint64(c), ID: uint64(id), Fn: "echo", Arg: arg})
 				issued[c]++
 				waiting[c] = true
 			}
@@ -85,7 +86,7 @@ func e2eRun(t *testing.T, seed uint64, clients, calls int, execTwice bool) (*His
 				if cp.Err != nil {
 					t.Fatalf("conn %d call %d: %v", c, cp.ID, cp.Err)
 				}
-				record(Event{Kind: EventComplete, Client: fmt.Sprintf("c%d", c), Conn: uint64(c), ID: uint64(cp.ID), Status: StatusOK, Ret: string(cp.Ret())})
+				record(history.Event{Kind: history.EventComplete, Client: fmt.Sprintf("c%d", c), Conn: uint64(c), ID: uint64(cp.ID), Status: history.StatusOK, Ret: string(cp.Ret())})
 				completed++
 				waiting[c] = false
 				moved++

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/history"
 	modelsystem "github.com/daggercheck/daggercheck/model/system"
 )
 
@@ -94,13 +95,14 @@ func mustGet(o *Observation, key string) string {
 // become call numbers in the same way. Execs and completions must name
 // calls the history called; timeouts and errors are both the model's
 // give-up.
-func SystemRunLog(params []string, h *History) (*RunLog, error) {
+func SystemRunLog(params []string, h *history.History) (*RunLog, error) {
 	l := &RunLog{Model: "system", Params: params}
+	type callKey struct{ conn, id uint64 } // a history names a call by its connection and id
 	clients := map[uint64]int{}
 	calls := map[callKey]int{}
 	perConn := map[uint64]int{}
 	for _, e := range h.Events {
-		if e.Kind == EventCall {
+		if e.Kind == history.EventCall {
 			if _, ok := clients[e.Conn]; !ok {
 				clients[e.Conn] = len(clients)
 			}
@@ -117,13 +119,13 @@ func SystemRunLog(params []string, h *History) (*RunLog, error) {
 		}
 		o := Observation{Line: e.Line}
 		switch e.Kind {
-		case EventCall:
+		case history.EventCall:
 			o = Observe("call", "client", fmt.Sprint(c), "id", fmt.Sprint(k))
-		case EventExec:
+		case history.EventExec:
 			o = Observe("exec", "conn", fmt.Sprint(c), "id", fmt.Sprint(k))
-		case EventComplete:
+		case history.EventComplete:
 			st := "ok"
-			if e.Status != StatusOK {
+			if e.Status != history.StatusOK {
 				st = "timeout"
 			}
 			o = Observe("complete", "client", fmt.Sprint(c), "id", fmt.Sprint(k), "status", st)

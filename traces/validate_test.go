@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/daggercheck/daggercheck/history"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
 	modelring "github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/spec"
@@ -397,8 +398,8 @@ func TestValidateDocRuns(t *testing.T) {
 		}
 		var l *RunLog
 		if strings.HasSuffix(name, ".history") {
-			var h *History
-			if h, err = ParseHistory(name, fh); err == nil {
+			var h *history.History
+			if h, err = history.ParseHistory(name, fh); err == nil {
 				l, err = SystemRunLog(e2eParams, h)
 			}
 		} else {

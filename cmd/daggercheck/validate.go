@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/daggercheck/daggercheck/history"
 	"github.com/daggercheck/daggercheck/traces"
 )
 
@@ -17,7 +18,7 @@ import (
 func (e env) validate(args []string) int {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	history := fs.Bool("history", false, "LOG is an RPC history (daggercheck history's format), explained by the system model with the -p parameters")
+	fromHistory := fs.Bool("history", false, "LOG is an RPC history (daggercheck history's format), explained by the system model with the -p parameters")
 	var params multiFlag
 	fs.Var(&params, "p", "with --history: a system model parameter key=value (repeatable)")
 	maxStates := fs.Int("max-states", 1_000_000, "the most model states kept while following the log (exit 3 beyond)")
@@ -33,7 +34,7 @@ func (e env) validate(args []string) int {
 	if len(pos) != 1 {
 		return e.usageError(fmt.Errorf("validate takes one run log (or - for stdin), got %d", len(pos)))
 	}
-	if len(params) > 0 && !*history {
+	if len(params) > 0 && !*fromHistory {
 		return e.usageError(errors.New("-p goes with --history: a run log names its model and parameters itself"))
 	}
 	if *maxStates < 1 {
@@ -52,8 +53,8 @@ func (e env) validate(args []string) int {
 		name = "stdin"
 	}
 	var l *traces.RunLog
-	if *history {
-		h, err := traces.ParseHistory(name, r)
+	if *fromHistory {
+		h, err := history.ParseHistory(name, r)
 		if err != nil {
 			return e.usageError(err)
 		}
