@@ -13,6 +13,7 @@ import (
 
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/model"
+	"github.com/daggercheck/daggercheck/tlaplus"
 )
 
 // tlcFixture is a counterexample TLC wrote for a config of tla/ (with
@@ -37,7 +38,7 @@ var tlcFixtures = []tlcFixture{
 
 // convertFixture parses and converts one committed TLC trace.
 // Without properties it converts with the config's, as TLC checked them.
-func convertFixture(t *testing.T, fx tlcFixture, properties ...string) (*File, *TLATrace) {
+func convertFixture(t *testing.T, fx tlcFixture, properties ...string) (*File, *tlaplus.TLATrace) {
 	t.Helper()
 	path := filepath.Join("testdata", "tlc", fx.file)
 	fh, err := os.Open(path)
@@ -45,11 +46,11 @@ func convertFixture(t *testing.T, fx tlcFixture, properties ...string) (*File, *
 		t.Fatal(err)
 	}
 	defer fh.Close()
-	tr, err := ParseTLATrace(path, fh)
+	tr, err := tlaplus.ParseTLATrace(path, fh)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := ReadTLCConfig(filepath.Join("..", "tla", fx.cfg))
+	cfg, err := tlaplus.ReadTLCConfig(filepath.Join("..", "tla", fx.cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,18 +161,18 @@ func TestConvertNamesTheProperty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := ParseTLATrace(path, bytes.NewReader(data))
+	tr, err := tlaplus.ParseTLATrace(path, bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = ConvertTLA(tr, "ring", []string{"protocol=dagger"}, "", []string{"FifoOrder", "NoLoss"})
-	if !errors.Is(err, ErrTLA) || !strings.Contains(err.Error(), "breaks none of fifo-order, no-loss") {
+	if !errors.Is(err, tlaplus.ErrTLA) || !strings.Contains(err.Error(), "breaks none of fifo-order, no-loss") {
 		t.Fatalf("err = %v, want one saying the behaviour breaks none of them", err)
 	}
 }
 
 // TestConvertRejects: input that is not a behaviour of the Go model, or
-// not a TLA+ trace at all, is an ErrTLA naming what is wrong and where.
+// not a TLA+ trace at all, is an tlaplus.ErrTLA naming what is wrong and where.
 func TestConvertRejects(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("testdata", "tlc", "ring-bug-header-first.json"))
 	if err != nil {
@@ -196,101 +197,19 @@ func TestConvertRejects(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			tr, err := ParseTLATrace("x.json", strings.NewReader(c.input))
+			tr, err := tlaplus.ParseTLATrace("x.json", strings.NewReader(c.input))
 			if err == nil {
 				_, err = ConvertTLA(tr, "ring", c.params, c.bug, nil)
 			}
-			if !errors.Is(err, ErrTLA) || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("err = %v, want ErrTLA containing %q", err, c.want)
+			if !errors.Is(err, tlaplus.ErrTLA) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want tlaplus.ErrTLA containing %q", err, c.want)
 			}
 		})
 	}
 }
 
-func TestParseTLAValue(t *testing.T) {
-	for _, s := range []string{
-		`1`, `-3`, `"a\"b"`, `TRUE`, `FALSE`, `{}`, `<<>>`, `{1, 2}`, `<<1, "x", {TRUE}>>`,
-		`[from |-> 1, to |-> 2, type |-> "GetS", line |-> 0, val |-> 0]`, `none`,
-	} {
-		v, err := ParseTLAValue(s)
-		if err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
-		w, err := ParseTLAValue(v.String())
-		if err != nil || !w.Equal(v) {
-			t.Fatalf("%s: printed as %s, which reads back as %v (%v)", s, v, w, err)
-		}
-	}
-	for _, s := range []string{``, `[`, `[a |-> ]`, `{1,`, `"x`, `1 2`, `[1 |-> 2]`, strings.Repeat("{", 100)} {
-		if _, err := ParseTLAValue(s); !errors.Is(err, ErrTLA) {
-			t.Fatalf("%q: err = %v, want ErrTLA", s, err)
-		}
-	}
-	set := func(s string) TLAValue { v, _ := ParseTLAValue(s); return v }
-	if !set(`{1, 2}`).Equal(set(`{2, 1}`)) || set(`<<1, 2>>`).Equal(set(`<<2, 1>>`)) {
-		t.Fatal("sets compare regardless of order, sequences in order")
-	}
-}
-
-func TestGoPropertyName(t *testing.T) {
-	for tla, goName := range map[string]string{
-		"SWMR": "swmr", "DataValue": "data-value", "NoUnexpectedMessage": "no-unexpected-message",
-		"RequestsComplete": "requests-complete", "NoTornRead": "no-torn-read", "FifoOrder": "fifo-order",
-		"EventuallyConsumed": "eventually-consumed", "no-stall": "no-stall",
-	} {
-		if got := GoPropertyName(tla); got != goName {
-			t.Errorf("GoPropertyName(%s) = %s, want %s", tla, got, goName)
-		}
-	}
-}
-
-func TestParseTLCConfig(t *testing.T) {
-	cfg, err := ParseTLCConfig("x.cfg", strings.NewReader(`\* a comment
-CONSTANTS
-  Lines = 2
-  MSI = TRUE
-  Bug = "none"
-SPECIFICATION Spec
-INVARIANTS TypeOK SWMR
-PROPERTIES RequestsComplete
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v, ok := cfg.Constant("Lines"); !ok || v.Int != 2 {
-		t.Fatalf("Lines = %v", v)
-	}
-	if strings.Join(cfg.Invariants, " ") != "TypeOK SWMR" || strings.Join(cfg.Properties, " ") != "RequestsComplete" {
-		t.Fatalf("invariants %v, properties %v", cfg.Invariants, cfg.Properties)
-	}
-	if _, _, _, err := TLAParams(cfg); !errors.Is(err, ErrTLA) || !strings.Contains(err.Error(), "constant Values is not set") {
-		t.Fatalf("err = %v, want the missing constant named", err)
-	}
-	if _, err := ParseTLCConfig("y.cfg", strings.NewReader("CONSTANTS\n  Lines 2\n")); !errors.Is(err, ErrTLA) || !strings.Contains(err.Error(), "y.cfg:2") {
-		t.Fatalf("err = %v, want y.cfg:2 named", err)
-	}
-}
-
-// TestTLCCasesReadTheRecordedResults: tla/results.tsv has a row for
-// every config under tla/, and each maps to the Go model.
-func TestTLCCasesReadTheRecordedResults(t *testing.T) {
-	for _, spec := range []string{"Coherence", "Ring"} {
-		cases, err := TLCCases("../tla", spec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfgs, err := filepath.Glob(filepath.Join("..", "tla", strings.ToLower(spec), "*.cfg"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(cases) != len(cfgs) {
-			t.Fatalf("%s: %d rows in tla/results.tsv for %d configs", spec, len(cases), len(cfgs))
-		}
-	}
-}
-
 // FuzzParseTLC: no input makes the readers or the conversion panic, and
-// every error is an ErrTLA. The seeds are small on purpose: the fuzzer
+// every error is an tlaplus.ErrTLA. The seeds are small on purpose: the fuzzer
 // minimizes each new input it finds, which takes long on the fixtures
 // (7 to 30 KB), and leaves little time for fuzzing in CI's 8 seconds.
 func FuzzParseTLC(f *testing.F) {
@@ -299,7 +218,7 @@ func FuzzParseTLC(f *testing.F) {
 		f.Fatal(err)
 	}
 	// The first state alone, as TLC writes it.
-	tr, err := ParseTLATrace("seed", bytes.NewReader(data))
+	tr, err := tlaplus.ParseTLATrace("seed", bytes.NewReader(data))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -311,39 +230,39 @@ func FuzzParseTLC(f *testing.F) {
 	f.Add([]byte(`{"vars": [], "counterexample": {"state": [[1, {` + strings.Join(vars, ", ") + `}]], "action": []}}`))
 	f.Add([]byte(`{"states": [{"x": {"#map": [[{"#bigint": "1"}, {"#set": []}]]}}], "loop": 0}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		tr, err := ParseTLATrace("fuzz.json", bytes.NewReader(data))
+		tr, err := tlaplus.ParseTLATrace("fuzz.json", bytes.NewReader(data))
 		if err != nil {
-			if !errors.Is(err, ErrTLA) {
-				t.Fatalf("error without ErrTLA: %v", err)
+			if !errors.Is(err, tlaplus.ErrTLA) {
+				t.Fatalf("error without tlaplus.ErrTLA: %v", err)
 			}
 			return
 		}
 		for _, params := range [][]string{{"protocol=dagger"}, {"dir=rx"}} {
-			if _, err := ConvertTLA(tr, "ring", params, "", nil); err != nil && !errors.Is(err, ErrTLA) {
-				t.Fatalf("error without ErrTLA: %v", err)
+			if _, err := ConvertTLA(tr, "ring", params, "", nil); err != nil && !errors.Is(err, tlaplus.ErrTLA) {
+				t.Fatalf("error without tlaplus.ErrTLA: %v", err)
 			}
 		}
-		if _, err := ConvertTLA(tr, "coherence", nil, "", nil); err != nil && !errors.Is(err, ErrTLA) {
-			t.Fatalf("error without ErrTLA: %v", err)
+		if _, err := ConvertTLA(tr, "coherence", nil, "", nil); err != nil && !errors.Is(err, tlaplus.ErrTLA) {
+			t.Fatalf("error without tlaplus.ErrTLA: %v", err)
 		}
 	})
 }
 
 // tlcJSON writes a value as TLC's JSON dump does (functions and records
 // as objects, sets and sequences as arrays), for the fuzz seeds.
-func tlcJSON(v TLAValue) string {
+func tlcJSON(v tlaplus.TLAValue) string {
 	switch v.Kind {
-	case TLAInt:
+	case tlaplus.TLAInt:
 		return strconv.FormatInt(v.Int, 10)
-	case TLAString:
+	case tlaplus.TLAString:
 		return strconv.Quote(v.Str)
-	case TLABool:
+	case tlaplus.TLABool:
 		return strconv.FormatBool(v.Bool)
-	case TLAFunc:
+	case tlaplus.TLAFunc:
 		var kv []string
 		for i, k := range v.Keys {
 			key := k.Str
-			if k.Kind != TLAString {
+			if k.Kind != tlaplus.TLAString {
 				key = k.String()
 			}
 			kv = append(kv, strconv.Quote(key)+": "+tlcJSON(v.Vals[i]))
@@ -355,4 +274,16 @@ func tlcJSON(v TLAValue) string {
 		es = append(es, tlcJSON(e))
 	}
 	return "[" + strings.Join(es, ", ") + "]"
+}
+
+// TestTLAParamsNamesTheMissingConstant: a config that sets Coherence.tla's
+// first constant but not the others is refused, naming the one missing.
+func TestTLAParamsNamesTheMissingConstant(t *testing.T) {
+	cfg, err := tlaplus.ParseTLCConfig("x.cfg", strings.NewReader("CONSTANTS\n  Lines = 2\n  MSI = TRUE\n  Bug = \"none\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := TLAParams(cfg); !errors.Is(err, tlaplus.ErrTLA) || !strings.Contains(err.Error(), "constant Values is not set") {
+		t.Fatalf("err = %v, want the missing constant named", err)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/daggercheck/daggercheck/tlaplus"
 	"github.com/daggercheck/daggercheck/traces"
 )
 
@@ -46,14 +47,14 @@ func (e env) convert(args []string) int {
 		return e.usageError(err)
 	}
 	defer fh.Close()
-	tr, err := traces.ParseTLATrace(pos[0], fh)
+	tr, err := tlaplus.ParseTLATrace(pos[0], fh)
 	if err != nil {
 		return e.usageError(err)
 	}
 	var modelName string
 	var props []string
 	if *cfgPath != "" {
-		cfg, err := traces.ReadTLCConfig(*cfgPath)
+		cfg, err := tlaplus.ReadTLCConfig(*cfgPath)
 		if err != nil {
 			return e.usageError(err)
 		}
