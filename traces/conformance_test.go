@@ -16,6 +16,7 @@ import (
 	implring "github.com/daggercheck/daggercheck/impl/ring"
 	modelring "github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/spec"
+	"github.com/daggercheck/daggercheck/trace"
 )
 
 // The implementation against the model, step by step: rapid draws a ring
@@ -229,15 +230,15 @@ func (w *walkLog[S]) fill() {
 
 // file is the walk as a trace file: a behaviour of the model (outcome
 // ok), each step with the fields it changed.
-func (w *walkLog[S]) file() *File {
+func (w *walkLog[S]) file() *trace.File {
 	w.fill()
-	f := &File{Model: w.model, Params: w.params, Bug: w.bug, Outcome: Outcome{Result: "ok", LoopStart: -1}}
+	f := &trace.File{Model: w.model, Params: w.params, Bug: w.bug, Outcome: trace.Outcome{Result: "ok", LoopStart: -1}}
 	for i, st := range w.walk {
 		var prev *checker.Step
 		if i > 0 {
 			prev = &w.walk[i-1]
 		}
-		f.Steps = append(f.Steps, Step{Action: st.Name, Args: slices.Clone(st.Args), State: st.Changed(prev)})
+		f.Steps = append(f.Steps, trace.Step{Action: st.Name, Args: slices.Clone(st.Args), State: st.Changed(prev)})
 	}
 	return f
 }
@@ -253,7 +254,7 @@ func (w *walkLog[S]) text() string {
 // the mutation check to print. dir "" writes no file.
 type failureSink struct {
 	dir   string
-	last  *File
+	last  *trace.File
 	lastT string
 }
 
@@ -264,7 +265,7 @@ func rapidDir(test string) string { return filepath.Join("testdata", "rapid", te
 // keep records a failing walk and returns a message naming the file it
 // was written to, with the walk.
 func (s *failureSink) keep(w interface {
-	file() *File
+	file() *trace.File
 	text() string
 }) string {
 	s.last, s.lastT = w.file(), w.text()
@@ -277,7 +278,7 @@ func (s *failureSink) keep(w interface {
 
 // writeTrace saves f as failure.trace in dir and returns its path (or why
 // it could not).
-func writeTrace(dir string, f *File) string {
+func writeTrace(dir string, f *trace.File) string {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "(not written: " + err.Error() + ")"
 	}
@@ -291,7 +292,7 @@ func writeTrace(dir string, f *File) string {
 // replayKept replays a failure trace a conformance test kept under
 // testdata/rapid/: a walk the model takes, which the implementation must
 // now follow to its end.
-func replayKept(f *File) error {
+func replayKept(f *trace.File) error {
 	switch f.Model {
 	case "ring":
 		res, err := Replay(f, "")

@@ -12,6 +12,7 @@ import (
 	implnic "github.com/daggercheck/daggercheck/impl/nic"
 	modelnic "github.com/daggercheck/daggercheck/model/nic"
 	"github.com/daggercheck/daggercheck/spec"
+	"github.com/daggercheck/daggercheck/trace"
 )
 
 // The NIC pipeline against the NIC model, step by step. rapid draws a
@@ -149,7 +150,7 @@ func bugNames(bugs []spec.Bug) []string {
 
 // replayNIC replays a kept NIC walk (a behaviour without violation):
 // the implementation must follow it to its end.
-func replayNIC(f *File) error {
+func replayNIC(f *trace.File) error {
 	res, err := Replay(f, "")
 	if err != nil {
 		return err

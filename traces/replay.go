@@ -13,6 +13,7 @@ import (
 	"github.com/daggercheck/daggercheck/model"
 	modelring "github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/spec"
+	"github.com/daggercheck/daggercheck/trace"
 )
 
 // Replay outcomes, as DESIGN.md §6 names them.
@@ -51,7 +52,7 @@ type ReplayResult struct {
 // names another ("none": the correct implementation, the credit protocol
 // without faults). Each model action maps to one implementation step; a
 // producer's first store also runs Begin, its admission.
-func Replay(f *File, bug string) (*ReplayResult, error) {
+func Replay(f *trace.File, bug string) (*ReplayResult, error) {
 	switch f.Model {
 	case "ring":
 	case "nic":
@@ -451,7 +452,7 @@ type steppedModel[S any] interface {
 // sets res's outcome, step and reason and stops. It returns whether the
 // implementation followed the whole trace. A step the model does not
 // enable is an error: the trace is not a behaviour of its model.
-func replaySteps[S any](res *ReplayResult, f *File, m steppedModel[S], step func(s S, a checker.Action) string, compare func(S) string) (bool, error) {
+func replaySteps[S any](res *ReplayResult, f *trace.File, m steppedModel[S], step func(s S, a checker.Action) string, compare func(S) string) (bool, error) {
 	diverge := func(i int, action, why string) (bool, error) {
 		res.Outcome, res.Step, res.Reason = Diverged, i, fmt.Sprintf("step %d (%s): %s", i, action, why)
 		return false, nil

@@ -11,6 +11,7 @@ import (
 	implring "github.com/daggercheck/daggercheck/impl/ring"
 	modelnic "github.com/daggercheck/daggercheck/model/nic"
 	"github.com/daggercheck/daggercheck/spec"
+	"github.com/daggercheck/daggercheck/trace"
 )
 
 // replayNICTrace is Replay for a trace of the NIC model: impl/nic in step
@@ -32,7 +33,7 @@ import (
 // trace followed to its end reproduces its violation: each step's visible
 // outcome (the placement, the burst, the status) and the whole state
 // matched the model's, so the implementation did what broke the property.
-func replayNICTrace(f *File, bug string) (*ReplayResult, error) {
+func replayNICTrace(f *trace.File, bug string) (*ReplayResult, error) {
 	v, err := spec.ParseParams(modelnic.Params, f.Params)
 	if err != nil {
 		return nil, fmt.Errorf("trace parameters: %w", err)
@@ -240,7 +241,7 @@ func (h *nicHarness) compare(s modelnic.State) string {
 
 // findMove finds, among a model's enabled moves, the one a trace step
 // names (action and arguments).
-func findMove[M any](kinds []checker.ActionKind, moves []M, act func(M) checker.Action, st Step) (M, error) {
+func findMove[M any](kinds []checker.ActionKind, moves []M, act func(M) checker.Action, st trace.Step) (M, error) {
 	for _, mv := range moves {
 		a := act(mv)
 		k := kinds[a.Kind]

@@ -12,6 +12,7 @@ import (
 	"github.com/daggercheck/daggercheck/impl/transport"
 	"github.com/daggercheck/daggercheck/model/system"
 	"github.com/daggercheck/daggercheck/spec"
+	"github.com/daggercheck/daggercheck/trace"
 )
 
 // replaySystemTrace is Replay for a trace of the system model: the
@@ -58,7 +59,7 @@ import (
 // Not mapped: udp's frame counter (a raw frame's Seq) has no model
 // counterpart, and the fault budget is the model's alone (the wire does
 // what the trace says).
-func replaySystemTrace(f *File, bug string) (*ReplayResult, error) {
+func replaySystemTrace(f *trace.File, bug string) (*ReplayResult, error) {
 	v, err := spec.ParseParams(system.Params, f.Params)
 	if err != nil {
 		return nil, fmt.Errorf("trace parameters: %w", err)

@@ -1,22 +1,24 @@
 package traces
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	modelnic "github.com/daggercheck/daggercheck/model/nic"
+	"github.com/daggercheck/daggercheck/trace"
 )
 
-func parseFile(t *testing.T, path string) *File {
+func parseFile(t *testing.T, path string) *trace.File {
 	t.Helper()
 	fh, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fh.Close()
-	f, err := Parse(path, fh)
+	f, err := trace.Parse(path, fh)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,3 +97,7 @@ func TestReplayNICTraces(t *testing.T) {
 		}
 	}
 }
+
+const docsTraces = "../docs/traces"
+
+var rewrite = flag.Bool("rewrite", false, "rewrite docs/runs from what the implementation records now")

@@ -11,6 +11,7 @@ import (
 	"github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/spec"
 	"github.com/daggercheck/daggercheck/tlaplus"
+	"github.com/daggercheck/daggercheck/trace"
 )
 
 var tlaModels = []struct {
@@ -48,7 +49,7 @@ func TLAParams(cfg *tlaplus.TLCConfig) (modelName string, params []string, bug s
 // properties, the first of the model's — an invariant
 // failing in the last state, a deadlock, or, for a lasso, a liveness
 // property — and "ok" if it breaks none.
-func ConvertTLA(t *tlaplus.TLATrace, modelName string, params []string, bug string, properties []string) (*File, error) {
+func ConvertTLA(t *tlaplus.TLATrace, modelName string, params []string, bug string, properties []string) (*trace.File, error) {
 	en, err := model.Lookup(modelName)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", tlaplus.ErrTLA, err)
@@ -81,7 +82,7 @@ func ConvertTLA(t *tlaplus.TLATrace, modelName string, params []string, bug stri
 }
 
 func convert[S any](t *tlaplus.TLATrace, modelName string, m checker.Model[S], v spec.Values, bug string, props []string,
-	decode func(d *tlaplus.Decoder, vars map[string]tlaplus.TLAValue) S) (*File, error) {
+	decode func(d *tlaplus.Decoder, vars map[string]tlaplus.TLAValue) S) (*trace.File, error) {
 	if len(t.States) == 0 {
 		return nil, fmt.Errorf("%w: the trace has no states", tlaplus.ErrTLA)
 	}
@@ -201,7 +202,7 @@ func convert[S any](t *tlaplus.TLATrace, modelName string, m checker.Model[S], v
 		res.Trace = full
 		res.Trace.LoopStart, res.Trace.Stutter = -1, false // an "ok" behaviour is not a lasso
 	}
-	return FromResult(modelName, v.Assignments(), bug, res)
+	return trace.FromResult(modelName, v.Assignments(), bug, res)
 }
 
 // The names tla/Coherence.tla gives the model's enumerations, in the Go

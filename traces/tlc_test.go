@@ -14,6 +14,7 @@ import (
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/model"
 	"github.com/daggercheck/daggercheck/tlaplus"
+	"github.com/daggercheck/daggercheck/trace"
 )
 
 // tlcFixture is a counterexample TLC wrote for a config of tla/ (with
@@ -38,7 +39,7 @@ var tlcFixtures = []tlcFixture{
 
 // convertFixture parses and converts one committed TLC trace.
 // Without properties it converts with the config's, as TLC checked them.
-func convertFixture(t *testing.T, fx tlcFixture, properties ...string) (*File, *tlaplus.TLATrace) {
+func convertFixture(t *testing.T, fx tlcFixture, properties ...string) (*trace.File, *tlaplus.TLATrace) {
 	t.Helper()
 	path := filepath.Join("testdata", "tlc", fx.file)
 	fh, err := os.Open(path)
@@ -94,7 +95,7 @@ func TestConvertTLCCounterexamples(t *testing.T) {
 				t.Fatalf("%d steps for %d TLA+ states", n, len(tr.States))
 			}
 			// The text form re-reads to the same file, and re-checks.
-			back, err := Parse(fx.file, strings.NewReader(f.String()))
+			back, err := trace.Parse(fx.file, strings.NewReader(f.String()))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/daggercheck/daggercheck/impl/transport"
 	"github.com/daggercheck/daggercheck/model/system"
 	"github.com/daggercheck/daggercheck/spec"
+	"github.com/daggercheck/daggercheck/trace"
 )
 
 // The transports against the system model, step by step. rapid draws a
@@ -168,7 +169,7 @@ func override(params, with []string) []string {
 // replayXport replays a system trace on the transport, the trace's bug
 // injected, and returns the first divergence (the failure files rapid
 // keeps, and the scenarios written by hand).
-func replayXport(f *File) error {
+func replayXport(f *trace.File) error {
 	res, err := replaySystemTrace(f, "")
 	if err != nil {
 		return err
@@ -181,12 +182,12 @@ func replayXport(f *File) error {
 
 // labelled builds a system trace from step labels ("deliver dir=0
 // conn=0 ..."), for scenarios written by hand.
-func labelled(params []string, labels ...string) *File {
-	f := &File{Model: "system", Params: params, Outcome: Outcome{Result: "ok", LoopStart: -1}}
-	f.Steps = append(f.Steps, Step{Action: "init"})
+func labelled(params []string, labels ...string) *trace.File {
+	f := &trace.File{Model: "system", Params: params, Outcome: trace.Outcome{Result: "ok", LoopStart: -1}}
+	f.Steps = append(f.Steps, trace.Step{Action: "init"})
 	for i, l := range labels {
 		words := strings.Fields(l)
-		st := Step{Action: words[0], Line: i + 1}
+		st := trace.Step{Action: words[0], Line: i + 1}
 		for _, w := range words[1:] {
 			k, v, _ := strings.Cut(w, "=")
 			n := 0

@@ -10,6 +10,7 @@ import (
 	"github.com/daggercheck/daggercheck/model"
 	modelring "github.com/daggercheck/daggercheck/model/ring"
 	modelsystem "github.com/daggercheck/daggercheck/model/system"
+	"github.com/daggercheck/daggercheck/runlog"
 	"github.com/daggercheck/daggercheck/spec"
 )
 
@@ -57,7 +58,7 @@ type observer[S any] struct {
 	internal func(a checker.Action, pre, post *S) bool
 	// explains reports whether the step is the one that logged ev; an
 	// error is a malformed event (bad input, not a verdict).
-	explains func(ev *Observation, a checker.Action, pre, post *S) (bool, error)
+	explains func(ev *runlog.Observation, a checker.Action, pre, post *S) (bool, error)
 	// describe says what an observed step would log, for the report.
 	describe func(a checker.Action, pre, post *S) string
 }
@@ -71,7 +72,7 @@ type observer[S any] struct {
 // internal steps, then keeps the successors of the steps that explain
 // the event. The set stays small when the log is detailed; it is bounded
 // by opts.MaxStates (ErrStateLimit).
-func Validate(l *RunLog, opts ValidateOptions) (*ValidateResult, error) {
+func Validate(l *runlog.RunLog, opts ValidateOptions) (*ValidateResult, error) {
 	e, err := model.Lookup(l.Model)
 	if err != nil {
 		return nil, err
@@ -101,7 +102,7 @@ func Validate(l *RunLog, opts ValidateOptions) (*ValidateResult, error) {
 }
 
 // follow is the search of Validate for one model.
-func follow[S any](l *RunLog, m checker.Model[S], o observer[S], opts ValidateOptions) (*ValidateResult, error) {
+func follow[S any](l *runlog.RunLog, m checker.Model[S], o observer[S], opts ValidateOptions) (*ValidateResult, error) {
 	res := &ValidateResult{Model: l.Model, Events: len(l.Events)}
 	var buf []byte
 	key := func(s *S) string {
@@ -151,7 +152,7 @@ func follow[S any](l *RunLog, m checker.Model[S], o observer[S], opts ValidateOp
 				}
 			})
 			if evErr != nil {
-				return nil, fmt.Errorf("%w: line %d: %v", ErrSyntax, ev.Line, evErr)
+				return nil, fmt.Errorf("%w: line %d: %v", runlog.ErrSyntax, ev.Line, evErr)
 			}
 			if len(closed)+len(next) > opts.MaxStates {
 				return res, fmt.Errorf("%w: more than %d model states are consistent with the log before event %d (%s)",

@@ -8,6 +8,7 @@ import (
 	"github.com/daggercheck/daggercheck/checker"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
 	modelring "github.com/daggercheck/daggercheck/model/ring"
+	"github.com/daggercheck/daggercheck/runlog"
 	"github.com/daggercheck/daggercheck/spec"
 )
 
@@ -84,7 +85,7 @@ func ringObserver(m *modelring.Model) observer[modelring.State] {
 			}
 			return name(a) != "return-credit"
 		},
-		explains: func(ev *Observation, a checker.Action, pre, post *modelring.State) (bool, error) {
+		explains: func(ev *runlog.Observation, a checker.Action, pre, post *modelring.State) (bool, error) {
 			flow, err := ev.Int("flow")
 			if err != nil {
 				return false, err
@@ -136,7 +137,7 @@ func ringObserver(m *modelring.Model) observer[modelring.State] {
 
 // takeFields reads a take's hdr and args lists as the model numbers them
 // (RPC number plus one; 0 for "-").
-func takeFields(ev *Observation) (hdr, args []int, err error) {
+func takeFields(ev *runlog.Observation) (hdr, args []int, err error) {
 	list := func(key string) ([]int, error) {
 		v, ok := ev.Get(key)
 		if !ok || v == "" {
@@ -169,7 +170,7 @@ func takeFields(ev *Observation) (hdr, args []int, err error) {
 }
 
 // takeEvent is the take of lines (numbered as the model: RPC plus one).
-func takeEvent(flow int, lines []modelring.Line) Observation {
+func takeEvent(flow int, lines []modelring.Line) runlog.Observation {
 	num := func(n uint8) string {
 		if n == 0 {
 			return "-"
@@ -180,26 +181,26 @@ func takeEvent(flow int, lines []modelring.Line) Observation {
 	for _, l := range lines {
 		hdr, args = append(hdr, num(l.Hdr)), append(args, num(l.Args))
 	}
-	return Observe("take", "flow", strconv.Itoa(flow), "hdr", strings.Join(hdr, ","), "args", strings.Join(args, ","))
+	return runlog.Observe("take", "flow", strconv.Itoa(flow), "hdr", strings.Join(hdr, ","), "args", strings.Join(args, ","))
 }
 
 // RingRunLog turns the events impl/ring's Recorder collected from a
 // free-running run of the ring model's configuration params (whose RPCs
 // were made by RingRPC) into a run log for Validate.
-func RingRunLog(params []string, events []implring.Event) (*RunLog, error) {
+func RingRunLog(params []string, events []implring.Event) (*runlog.RunLog, error) {
 	v, err := spec.ParseParams(modelring.Params, params)
 	if err != nil {
 		return nil, fmt.Errorf("ring run log: %w", err)
 	}
 	h := &harness{rx: v.String("dir") == "rx", ids: v.Int("ids")}
 	tag := h.tagger()
-	l := &RunLog{Model: "ring", Params: params}
+	l := &runlog.RunLog{Model: "ring", Params: params}
 	for _, e := range events {
 		flow := strconv.Itoa(e.Flow)
 		switch e.Kind {
 		case implring.EventSend:
 			hd := tag.Header(e.Lines[0].Header())
-			l.Events = append(l.Events, Observe("send", "flow", flow, "rpc", strconv.Itoa(int(hd)-1)))
+			l.Events = append(l.Events, runlog.Observe("send", "flow", flow, "rpc", strconv.Itoa(int(hd)-1)))
 		case implring.EventTake:
 			var lines []modelring.Line
 			for i := range e.Lines {
@@ -207,7 +208,7 @@ func RingRunLog(params []string, events []implring.Event) (*RunLog, error) {
 			}
 			l.Events = append(l.Events, takeEvent(e.Flow, lines))
 		case implring.EventCredit:
-			l.Events = append(l.Events, Observe("credit", "flow", flow, "credit", strconv.FormatUint(e.Credit, 10)))
+			l.Events = append(l.Events, runlog.Observe("credit", "flow", flow, "credit", strconv.FormatUint(e.Credit, 10)))
 		}
 	}
 	return l, nil

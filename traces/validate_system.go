@@ -6,6 +6,7 @@ import (
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/history"
 	modelsystem "github.com/daggercheck/daggercheck/model/system"
+	"github.com/daggercheck/daggercheck/runlog"
 )
 
 // The system's run log is its RPC history, numbered as the model numbers
@@ -26,30 +27,30 @@ func systemObserver(m *modelsystem.Model) observer[modelsystem.State] {
 	kinds := m.Actions()
 	name := func(a checker.Action) string { return kinds[a.Kind].Name }
 	// logged is the event a step logs, if any.
-	logged := func(a checker.Action, pre, post *modelsystem.State) (Observation, bool) {
+	logged := func(a checker.Action, pre, post *modelsystem.State) (runlog.Observation, bool) {
 		i := a.Args[0]
 		num := func(n uint8) string { return fmt.Sprint(int(n) - 1) }
 		switch name(a) {
 		case "call":
-			return Observe("call", "client", fmt.Sprint(i), "id", num(post.C[i].Issued)), true
+			return runlog.Observe("call", "client", fmt.Sprint(i), "id", num(post.C[i].Issued)), true
 		case "server-exec":
 			f := &pre.F[i]
-			return Observe("exec", "conn", fmt.Sprint(f.RxConn), "id", num(f.RxCall)), true
+			return runlog.Observe("exec", "conn", fmt.Sprint(f.RxConn), "id", num(f.RxCall)), true
 		case "complete":
 			if c := &pre.C[i]; c.RxRing == c.Waiting { // else a stale response, dropped
-				return Observe("complete", "client", fmt.Sprint(i), "id", num(c.RxRing), "status", "ok"), true
+				return runlog.Observe("complete", "client", fmt.Sprint(i), "id", num(c.RxRing), "status", "ok"), true
 			}
 		case "give-up":
-			return Observe("complete", "client", fmt.Sprint(i), "id", num(pre.C[i].Waiting), "status", "timeout"), true
+			return runlog.Observe("complete", "client", fmt.Sprint(i), "id", num(pre.C[i].Waiting), "status", "timeout"), true
 		}
-		return Observation{}, false
+		return runlog.Observation{}, false
 	}
 	return observer[modelsystem.State]{
 		internal: func(a checker.Action, pre, post *modelsystem.State) bool {
 			_, ok := logged(a, pre, post)
 			return !ok
 		},
-		explains: func(ev *Observation, a checker.Action, pre, post *modelsystem.State) (bool, error) {
+		explains: func(ev *runlog.Observation, a checker.Action, pre, post *modelsystem.State) (bool, error) {
 			var keys []string
 			switch ev.Name {
 			case "call":
@@ -84,7 +85,7 @@ func systemObserver(m *modelsystem.Model) observer[modelsystem.State] {
 	}
 }
 
-func mustGet(o *Observation, key string) string {
+func mustGet(o *runlog.Observation, key string) string {
 	v, _ := o.Get(key)
 	return v
 }
@@ -95,8 +96,8 @@ func mustGet(o *Observation, key string) string {
 // become call numbers in the same way. Execs and completions must name
 // calls the history called; timeouts and errors are both the model's
 // give-up.
-func SystemRunLog(params []string, h *history.History) (*RunLog, error) {
-	l := &RunLog{Model: "system", Params: params}
+func SystemRunLog(params []string, h *history.History) (*runlog.RunLog, error) {
+	l := &runlog.RunLog{Model: "system", Params: params}
 	type callKey struct{ conn, id uint64 } // a history names a call by its connection and id
 	clients := map[uint64]int{}
 	calls := map[callKey]int{}
@@ -117,18 +118,18 @@ func SystemRunLog(params []string, h *history.History) (*RunLog, error) {
 		if !ok || !okCall {
 			return nil, fmt.Errorf("history line %d: %s of a call the history never called", e.Line, e.Kind)
 		}
-		o := Observation{Line: e.Line}
+		o := runlog.Observation{Line: e.Line}
 		switch e.Kind {
 		case history.EventCall:
-			o = Observe("call", "client", fmt.Sprint(c), "id", fmt.Sprint(k))
+			o = runlog.Observe("call", "client", fmt.Sprint(c), "id", fmt.Sprint(k))
 		case history.EventExec:
-			o = Observe("exec", "conn", fmt.Sprint(c), "id", fmt.Sprint(k))
+			o = runlog.Observe("exec", "conn", fmt.Sprint(c), "id", fmt.Sprint(k))
 		case history.EventComplete:
 			st := "ok"
 			if e.Status != history.StatusOK {
 				st = "timeout"
 			}
-			o = Observe("complete", "client", fmt.Sprint(c), "id", fmt.Sprint(k), "status", st)
+			o = runlog.Observe("complete", "client", fmt.Sprint(c), "id", fmt.Sprint(k), "status", st)
 		}
 		o.Line = e.Line
 		l.Events = append(l.Events, o)

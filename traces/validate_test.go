@@ -19,6 +19,7 @@ import (
 	"github.com/daggercheck/daggercheck/history"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
 	modelring "github.com/daggercheck/daggercheck/model/ring"
+	"github.com/daggercheck/daggercheck/runlog"
 	"github.com/daggercheck/daggercheck/spec"
 )
 
@@ -29,7 +30,7 @@ import (
 // round-robin in batches of batch lines, as the model's poller (and
 // Dagger's NIC) does: PollLine for each line of the batch, then Process
 // and ReturnCredit.
-func freeRun(t *testing.T, params []string, faults implring.Faults) *RunLog {
+func freeRun(t *testing.T, params []string, faults implring.Faults) *runlog.RunLog {
 	t.Helper()
 	v, err := spec.ParseParams(modelring.Params, params)
 	if err != nil {
@@ -159,7 +160,7 @@ func TestValidateFreeRunningRings(t *testing.T) {
 // gatedRun sends rpcs RPCs through one ring while its consumer waits for
 // the producer to be refused once (or to finish): a producer that ignores
 // its credit runs into the unconsumed slot, deterministically.
-func gatedRun(t *testing.T, params []string, rpcs int, faults implring.Faults) *RunLog {
+func gatedRun(t *testing.T, params []string, rpcs int, faults implring.Faults) *runlog.RunLog {
 	t.Helper()
 	rec := implring.NewRecorder()
 	r, err := implring.NewRing(slotsOf(params), faults)
@@ -257,46 +258,6 @@ func TestValidateCatchesAnInjectedBug(t *testing.T) {
 	}
 }
 
-// Run logs round-trip through their text form, and malformed ones are
-// refused naming the file and line.
-func TestRunLogFormat(t *testing.T) {
-	l := &RunLog{Model: "ring", Params: []string{"flows=2"}, Events: []Observation{
-		Observe("send", "flow", "0", "rpc", "0"),
-		Observe("take", "flow", "0", "hdr", "0,1", "args", "0,-"),
-		Observe("odd", "note", "two words", "empty", ""),
-	}}
-	var b bytes.Buffer
-	if err := l.Format(&b); err != nil {
-		t.Fatal(err)
-	}
-	back, err := ParseRunLog("x.run", &b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range back.Events {
-		back.Events[i].Line = 0
-	}
-	if fmt.Sprint(back) != fmt.Sprint(l) {
-		t.Fatalf("round trip:\n%v\n%v", l, back)
-	}
-	for _, tc := range []struct{ text, want string }{
-		{"", "x.run: empty"},
-		{"model ring\n", "x.run:1: want \"daggercheck-run 1\" first"},
-		{"daggercheck-run 2\n", "x.run:1: format version \"2\""},
-		{"daggercheck-run 1\nevent send\n", "x.run:2: an event before the model line"},
-		{"daggercheck-run 1\nmodel ring\nevent send flow\n", "x.run:3: field \"flow\": want key=value"},
-		{"daggercheck-run 1\nmodel ring\nevent send a=1 a=2\n", "x.run:3: field a given twice"},
-		{"daggercheck-run 1\nmodel ring\nevent send a='1\n", "x.run:3:"},
-		{"daggercheck-run 1\nmodel ring\nstep x\n", "x.run:3: unknown line \"step\""},
-		{"daggercheck-run 1\n", "x.run: no model line"},
-	} {
-		_, err := ParseRunLog("x.run", strings.NewReader(tc.text))
-		if err == nil || !errors.Is(err, ErrSyntax) || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%q: got %v, want an ErrSyntax naming %q", tc.text, err, tc.want)
-		}
-	}
-}
-
 // Events a model's observer cannot read are input errors naming the line;
 // logs of models without an observer are refused.
 func TestValidateBadEvents(t *testing.T) {
@@ -307,20 +268,20 @@ func TestValidateBadEvents(t *testing.T) {
 		{"daggercheck-run 1\nmodel ring\nevent take flow=0 hdr=0,1 args=0\n", "line 3: take: 2 headers but 1 argument blocks"},
 		{"daggercheck-run 1\nmodel system\nevent call client=0\n", "line 3: call: no field id"},
 	} {
-		l, err := ParseRunLog("x.run", strings.NewReader(tc.text))
+		l, err := runlog.ParseRunLog("x.run", strings.NewReader(tc.text))
 		if err != nil {
 			t.Fatal(err)
 		}
 		_, err = Validate(l, ValidateOptions{})
-		if err == nil || !errors.Is(err, ErrSyntax) || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%q: got %v, want an ErrSyntax naming %q", tc.text, err, tc.want)
+		if err == nil || !errors.Is(err, runlog.ErrSyntax) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: got %v, want an runlog.ErrSyntax naming %q", tc.text, err, tc.want)
 		}
 	}
-	l := &RunLog{Model: "coherence"}
+	l := &runlog.RunLog{Model: "coherence"}
 	if _, err := Validate(l, ValidateOptions{}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("coherence: got %v, want ErrUnsupported", err)
 	}
-	l = &RunLog{Model: "ring", Params: []string{"slots=99"}}
+	l = &runlog.RunLog{Model: "ring", Params: []string{"slots=99"}}
 	if _, err := Validate(l, ValidateOptions{}); err == nil || !strings.Contains(err.Error(), "slots") {
 		t.Errorf("slots=99: got %v", err)
 	}
@@ -331,10 +292,10 @@ func FuzzParseRunLog(f *testing.F) {
 	f.Add("daggercheck-run 1\nmodel system\nevent call client=0 id=0\n# c\n\nevent complete client=0 id=0 status=ok\n")
 	f.Add("daggercheck-run 1\nmodel ring\nevent take flow=0 hdr='0,1' args=\"0,-\"\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		l, err := ParseRunLog("fuzz.run", strings.NewReader(text))
+		l, err := runlog.ParseRunLog("fuzz.run", strings.NewReader(text))
 		if err != nil {
-			if !errors.Is(err, ErrSyntax) {
-				t.Fatalf("an error that is not ErrSyntax: %v", err)
+			if !errors.Is(err, runlog.ErrSyntax) {
+				t.Fatalf("an error that is not runlog.ErrSyntax: %v", err)
 			}
 			return
 		}
@@ -342,7 +303,7 @@ func FuzzParseRunLog(f *testing.F) {
 		if err := l.Format(&b); err != nil {
 			t.Fatal(err)
 		}
-		back, err := ParseRunLog("again.run", &b)
+		back, err := runlog.ParseRunLog("again.run", &b)
 		if err != nil {
 			t.Fatalf("a log that parsed does not parse after formatting: %v\n%s", err, b.String())
 		}
@@ -396,14 +357,14 @@ func TestValidateDocRuns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var l *RunLog
+		var l *runlog.RunLog
 		if strings.HasSuffix(name, ".history") {
 			var h *history.History
 			if h, err = history.ParseHistory(name, fh); err == nil {
 				l, err = SystemRunLog(e2eParams, h)
 			}
 		} else {
-			l, err = ParseRunLog(name, fh)
+			l, err = runlog.ParseRunLog(name, fh)
 		}
 		fh.Close()
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/daggercheck/daggercheck/trace"
 	"github.com/daggercheck/daggercheck/traces"
 )
 
@@ -34,7 +35,7 @@ func (e env) replay(args []string) int {
 		return e.usageError(err)
 	}
 	defer fh.Close()
-	f, err := traces.Parse(pos[0], fh)
+	f, err := trace.Parse(pos[0], fh)
 	if err != nil {
 		return e.usageError(err)
 	}
@@ -55,7 +56,7 @@ func (e env) replay(args []string) int {
 	return exitOK
 }
 
-func printReplay(e env, path string, f *traces.File, res *traces.ReplayResult) {
+func printReplay(e env, path string, f *trace.File, res *traces.ReplayResult) {
 	faults := res.Faults
 	if faults == "" {
 		faults = "none (the credit protocol)"

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/daggercheck/daggercheck/history"
+	"github.com/daggercheck/daggercheck/runlog"
 	"github.com/daggercheck/daggercheck/traces"
 )
 
@@ -52,7 +53,7 @@ func (e env) validate(args []string) int {
 	} else {
 		name = "stdin"
 	}
-	var l *traces.RunLog
+	var l *runlog.RunLog
 	if *fromHistory {
 		h, err := history.ParseHistory(name, r)
 		if err != nil {
@@ -61,7 +62,7 @@ func (e env) validate(args []string) int {
 		if l, err = traces.SystemRunLog(params, h); err != nil {
 			return e.usageError(fmt.Errorf("%s: %w", name, err))
 		}
-	} else if l, err = traces.ParseRunLog(name, r); err != nil {
+	} else if l, err = runlog.ParseRunLog(name, r); err != nil {
 		return e.usageError(err)
 	}
 	res, err := traces.Validate(l, traces.ValidateOptions{MaxStates: *maxStates})

@@ -1,4 +1,4 @@
-package traces
+package trace
 
 import (
 	"context"
@@ -119,10 +119,10 @@ func TestDocumentedTracesAreCurrent(t *testing.T) {
 			}
 			got, err := os.ReadFile(path)
 			if err != nil {
-				t.Fatalf("%v (run go test ./traces -rewrite)", err)
+				t.Fatalf("%v (run go test ./trace -rewrite)", err)
 			}
 			if string(got) != want {
-				t.Fatalf("%s is not what the checker finds now; run go test ./traces -run TestDocumentedTracesAreCurrent -rewrite and review the diff", path)
+				t.Fatalf("%s is not what the checker finds now; run go test ./trace -run TestDocumentedTracesAreCurrent -rewrite and review the diff", path)
 			}
 		})
 	}

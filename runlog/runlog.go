@@ -1,6 +1,7 @@
-package traces
+package runlog
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -12,6 +13,12 @@ import (
 
 // RunLogVersion is the run log format this package writes and reads.
 const RunLogVersion = 1
+
+// ErrSyntax is wrapped by every parse error, which names the file, the
+// line and what is wrong there; a bridge's validation wraps it too for an
+// event its observer cannot read. (Its text is the one run-log errors
+// have always carried.)
+var ErrSyntax = errors.New("malformed trace")
 
 // RunLog is what a free-running implementation recorded: which model
 // explains it (with parameters), then the observations in log order.
@@ -27,8 +34,8 @@ const RunLogVersion = 1
 // Lines whose first non-blank character is # are comments; blank lines
 // are ignored; lines split like a POSIX shell, as trace files do. Which
 // events a model understands, and their fields, is the model's observer's
-// business (Validate); the format only insists on key=value fields with
-// unique keys.
+// business (its bridge's validation); the format only insists on
+// key=value fields with unique keys.
 type RunLog struct {
 	Model  string
 	Params []string

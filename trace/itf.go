@@ -1,4 +1,4 @@
-package traces
+package trace
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ import (
 func WriteITF(w io.Writer, model string, params []string, bug string, res *checker.Result) error {
 	t := res.Trace
 	if t == nil || len(t.Steps) == 0 {
-		return fmt.Errorf("traces: the run (%s) has no counterexample to write", res.Verdict)
+		return fmt.Errorf("trace: the run (%s) has no counterexample to write", res.Verdict)
 	}
 	var b bytes.Buffer
 	desc := fmt.Sprintf("daggercheck %s", model)
