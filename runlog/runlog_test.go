@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -46,4 +47,39 @@ func TestRunLogFormat(t *testing.T) {
 			t.Errorf("%q: got %v, want an ErrSyntax naming %q", tc.text, err, tc.want)
 		}
 	}
+}
+
+// FuzzParseRunLog: what parses formats and parses back to the same log;
+// every error is an ErrSyntax. (bridge/dagger's FuzzValidate validates
+// what parses.)
+func FuzzParseRunLog(f *testing.F) {
+	f.Add("daggercheck-run 1\nmodel ring\nparam flows=2\nevent send flow=0 rpc=0\nevent take flow=0 hdr=0 args=0\n")
+	f.Add("daggercheck-run 1\nmodel system\nevent call client=0 id=0\n# c\n\nevent complete client=0 id=0 status=ok\n")
+	f.Add("daggercheck-run 1\nmodel ring\nevent take flow=0 hdr='0,1' args=\"0,-\"\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		l, err := ParseRunLog("fuzz.run", strings.NewReader(text))
+		if err != nil {
+			if !errors.Is(err, ErrSyntax) {
+				t.Fatalf("an error that is not ErrSyntax: %v", err)
+			}
+			return
+		}
+		var b bytes.Buffer
+		if err := l.Format(&b); err != nil {
+			t.Fatal(err)
+		}
+		back, err := ParseRunLog("again.run", &b)
+		if err != nil {
+			t.Fatalf("a log that parsed does not parse after formatting: %v\n%s", err, b.String())
+		}
+		for i := range l.Events {
+			l.Events[i].Line = 0
+		}
+		for i := range back.Events {
+			back.Events[i].Line = 0
+		}
+		if !reflect.DeepEqual(back, l) {
+			t.Fatalf("round trip changed the log:\n%#v\n%#v", l, back)
+		}
+	})
 }

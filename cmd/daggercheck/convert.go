@@ -7,8 +7,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/daggercheck/daggercheck/bridge/dagger"
 	"github.com/daggercheck/daggercheck/tlaplus"
-	"github.com/daggercheck/daggercheck/traces"
 )
 
 // convert runs `daggercheck convert FILE [--cfg CFG | -p key=value ...
@@ -58,7 +58,7 @@ func (e env) convert(args []string) int {
 		if err != nil {
 			return e.usageError(err)
 		}
-		if modelName, params, *bug, err = traces.TLAParams(cfg); err != nil {
+		if modelName, params, *bug, err = dagger.TLAParams(cfg); err != nil {
 			return e.usageError(fmt.Errorf("%s: %w", *cfgPath, err))
 		}
 		props = append(cfg.Invariants, cfg.Properties...) // what TLC checked, in its order
@@ -76,7 +76,7 @@ func (e env) convert(args []string) int {
 	if *property != "" {
 		props = []string{*property}
 	}
-	f, err := traces.ConvertTLA(tr, modelName, params, *bug, props)
+	f, err := dagger.ConvertTLA(tr, modelName, params, *bug, props)
 	if err != nil {
 		return e.usageError(fmt.Errorf("%s: %w", pos[0], err))
 	}

@@ -7,9 +7,11 @@ import (
 	"io"
 	"os"
 
+	"github.com/daggercheck/daggercheck/bridge"
+	"github.com/daggercheck/daggercheck/bridge/dagger"
+	"github.com/daggercheck/daggercheck/bridge/system"
 	"github.com/daggercheck/daggercheck/history"
 	"github.com/daggercheck/daggercheck/runlog"
-	"github.com/daggercheck/daggercheck/traces"
 )
 
 // validate runs `daggercheck validate LOG|- [--history -p k=v...]
@@ -59,14 +61,14 @@ func (e env) validate(args []string) int {
 		if err != nil {
 			return e.usageError(err)
 		}
-		if l, err = traces.SystemRunLog(params, h); err != nil {
+		if l, err = system.SystemRunLog(params, h); err != nil {
 			return e.usageError(fmt.Errorf("%s: %w", name, err))
 		}
 	} else if l, err = runlog.ParseRunLog(name, r); err != nil {
 		return e.usageError(err)
 	}
-	res, err := traces.Validate(l, traces.ValidateOptions{MaxStates: *maxStates})
-	if errors.Is(err, traces.ErrStateLimit) {
+	res, err := dagger.Validate(l, bridge.ValidateOptions{MaxStates: *maxStates})
+	if errors.Is(err, bridge.ErrStateLimit) {
 		fmt.Fprintf(e.stderr, "daggercheck: %s: %v\n", name, err)
 		if *asJSON {
 			res.Outcome = "incomplete"
@@ -90,7 +92,7 @@ func (e env) validate(args []string) int {
 		}
 		fmt.Fprintf(e.stdout, ")\n%s", res)
 	}
-	if res.Outcome == traces.Invalid {
+	if res.Outcome == bridge.Invalid {
 		return exitViolation
 	}
 	return exitOK

@@ -1,4 +1,4 @@
-package traces
+package system
 
 import (
 	"path/filepath"
@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/daggercheck/daggercheck/bridge"
+	"github.com/daggercheck/daggercheck/bridge/bridgetest"
 	"github.com/daggercheck/daggercheck/impl/transport"
-	"github.com/daggercheck/daggercheck/model/system"
+	modelsystem "github.com/daggercheck/daggercheck/model/system"
 )
 
 // Every committed system counterexample replays on impl/transport:
@@ -23,13 +25,13 @@ import (
 //     response, reproduces with impl/nic's response-balanced injected into
 //     the client host's NIC and diverges on the correct NIC.
 func TestReplaySystemTraces(t *testing.T) {
-	paths, _ := filepath.Glob(filepath.Join(docsTraces, "system-*.trace"))
+	paths, _ := filepath.Glob(filepath.Join(bridgetest.DocsTraces, "system-*.trace"))
 	if len(paths) == 0 {
 		t.Fatal("no system traces")
 	}
 	bugs := map[string]bool{}
 	for _, path := range paths {
-		f := parseFile(t, path)
+		f := bridgetest.ParseFile(t, path)
 		bugs[f.Bug] = true
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			udp := slices.Contains(f.Params, "transport=udp")
@@ -37,7 +39,7 @@ func TestReplaySystemTraces(t *testing.T) {
 			switch {
 			case err != nil:
 				t.Fatal(err)
-			case res.Outcome != Reproduced || !slices.Contains(res.Broken, res.Property):
+			case res.Outcome != bridge.Reproduced || !slices.Contains(res.Broken, res.Property):
 				t.Fatalf("with faults %s: %s (%s), broke %v", res.Faults, res.Outcome, res.Reason, res.Broken)
 			default:
 				t.Logf("reproduced with faults %s: broke %v", res.Faults, res.Broken)
@@ -46,9 +48,9 @@ func TestReplaySystemTraces(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := Diverged
+			want := bridge.Diverged
 			if udp {
-				want = Reproduced // udp has no fault to remove
+				want = bridge.Reproduced // udp has no fault to remove
 			}
 			if correct.Outcome != want {
 				t.Fatalf("the correct implementation: %s (%s), want %s", correct.Outcome, correct.Reason, want)
@@ -56,16 +58,16 @@ func TestReplaySystemTraces(t *testing.T) {
 			t.Logf("correct impl: %s %s", correct.Outcome, correct.Reason)
 		})
 	}
-	for _, b := range system.Bugs {
+	for _, b := range modelsystem.Bugs {
 		if b.Name != "response-misrouted" && !slices.Contains(transport.Bugs, b.Name) {
 			t.Errorf("bug %s is neither a fault of impl/transport nor the client NIC's routing", b.Name)
 		}
 		if !bugs[b.Name] {
-			t.Errorf("bug %s has no committed counterexample under %s", b.Name, docsTraces)
+			t.Errorf("bug %s has no committed counterexample under %s", b.Name, bridgetest.DocsTraces)
 		}
 	}
 	if !bugs[""] {
-		t.Errorf("no committed udp counterexample under %s", docsTraces)
+		t.Errorf("no committed udp counterexample under %s", bridgetest.DocsTraces)
 	}
 }
 
@@ -73,18 +75,18 @@ func TestReplaySystemTraces(t *testing.T) {
 // reliable transport's bug on a udp trace: Replay refuses it, naming the
 // bug.
 func TestReplaySystemBadBug(t *testing.T) {
-	f := parseFile(t, filepath.Join(docsTraces, "system-bug-no-dedup.trace"))
+	f := bridgetest.ParseFile(t, filepath.Join(bridgetest.DocsTraces, "system-bug-no-dedup.trace"))
 	if _, err := Replay(f, "no-such-bug"); err == nil || !strings.Contains(err.Error(), "no-such-bug") {
 		t.Fatalf("an unknown bug: %v", err)
 	}
-	u := parseFile(t, filepath.Join(docsTraces, "system-udp-at-most-once.trace"))
+	u := bridgetest.ParseFile(t, filepath.Join(bridgetest.DocsTraces, "system-udp-at-most-once.trace"))
 	if _, err := Replay(u, "no-dedup"); err == nil || !strings.Contains(err.Error(), "transport=udp") {
 		t.Fatalf("a reliable transport's fault on a udp trace: %v", err)
 	}
 	// Another injectable bug than the trace's: the replay runs, and
 	// parts ways with the trace.
 	res, err := Replay(f, "retransmit-new-seq")
-	if err != nil || res.Outcome != Diverged {
+	if err != nil || res.Outcome != bridge.Diverged {
 		t.Fatalf("no-dedup's trace on retransmit-new-seq's fault: %v %v", res, err)
 	}
 }
@@ -93,13 +95,13 @@ func TestReplaySystemBadBug(t *testing.T) {
 // the ack-before-delivery counterexample without its last step (the
 // server's ack still on the wire) is followed, but not reproduced.
 func TestReplaySystemDeadlockNeedsStuckImpl(t *testing.T) {
-	f := parseFile(t, filepath.Join(docsTraces, "system-bug-ack-before-delivery.trace"))
+	f := bridgetest.ParseFile(t, filepath.Join(bridgetest.DocsTraces, "system-bug-ack-before-delivery.trace"))
 	f.Steps = f.Steps[:len(f.Steps)-1]
 	res, err := Replay(f, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Outcome != Conformant || slices.Contains(res.Broken, res.Property) {
+	if res.Outcome != bridge.Conformant || slices.Contains(res.Broken, res.Property) {
 		t.Fatalf("cut short: %s, broke %v; want conformant, deadlock not broken", res.Outcome, res.Broken)
 	}
 }

@@ -1,4 +1,4 @@
-package traces
+package dagger
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/daggercheck/daggercheck/bridge"
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/model"
 	"github.com/daggercheck/daggercheck/tlaplus"
@@ -51,7 +52,7 @@ func convertFixture(t *testing.T, fx tlcFixture, properties ...string) (*trace.F
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := tlaplus.ReadTLCConfig(filepath.Join("..", "tla", fx.cfg))
+	cfg, err := tlaplus.ReadTLCConfig(filepath.Join("..", "..", "tla", fx.cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,11 +121,11 @@ func TestConvertTLCCounterexamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Outcome != Reproduced {
-				t.Fatalf("replay on impl/ring: %s (%s), want %s", res.Outcome, res.Reason, Reproduced)
+			if res.Outcome != bridge.Reproduced {
+				t.Fatalf("replay on impl/ring: %s (%s), want %s", res.Outcome, res.Reason, bridge.Reproduced)
 			}
-			if res, err := Replay(back, "none"); err != nil || res.Outcome != Diverged {
-				t.Fatalf("replay on the correct impl/ring: %v %v, want %s", res, err, Diverged)
+			if res, err := Replay(back, "none"); err != nil || res.Outcome != bridge.Diverged {
+				t.Fatalf("replay on the correct impl/ring: %v %v, want %s", res, err, bridge.Diverged)
 			}
 		})
 	}

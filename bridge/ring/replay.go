@@ -1,4 +1,4 @@
-package traces
+package ring
 
 import (
 	"encoding/binary"
@@ -8,43 +8,13 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/daggercheck/daggercheck/bridge"
 	"github.com/daggercheck/daggercheck/checker"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
-	"github.com/daggercheck/daggercheck/model"
 	modelring "github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/spec"
 	"github.com/daggercheck/daggercheck/trace"
 )
-
-// Replay outcomes, as DESIGN.md §6 names them.
-const (
-	Reproduced = "reproduced" // the implementation followed every step and broke the same property
-	Conformant = "conformant" // it followed every step, and the trace's violation did not happen
-	Diverged   = "diverged"   // it refused a step, or its state differs from the model's
-)
-
-// ErrUnsupported reports a trace whose component impl does not have yet.
-var ErrUnsupported = errors.New("cannot replay")
-
-// ReplayStep is one step of a replay: the model's action, what the
-// implementation did, and whether their states agree afterwards.
-type ReplayStep struct {
-	Index  int    `json:"step"`
-	Action string `json:"action"`
-	Impl   string `json:"impl"`
-	Diff   string `json:"diff,omitempty"` // the first field that differs, if any
-}
-
-// ReplayResult is what a replay found.
-type ReplayResult struct {
-	Outcome  string       `json:"result"`
-	Property string       `json:"property"` // the trace's violated property
-	Faults   string       `json:"faults"`   // the implementation's injected faults
-	Step     int          `json:"diverged_at,omitempty"`
-	Reason   string       `json:"reason,omitempty"`
-	Broken   []string     `json:"impl_broken"` // the properties the implementation broke
-	Steps    []ReplayStep `json:"steps"`
-}
 
 // Replay drives impl in step mode along a trace of the ring model and
 // compares, after every step, the implementation's abstract state with the
@@ -52,81 +22,71 @@ type ReplayResult struct {
 // names another ("none": the correct implementation, the credit protocol
 // without faults). Each model action maps to one implementation step; a
 // producer's first store also runs Begin, its admission.
-func Replay(f *trace.File, bug string) (*ReplayResult, error) {
-	switch f.Model {
-	case "ring":
-	case "nic":
-		return replayNICTrace(f, bug)
-	case "system":
-		return replaySystemTrace(f, bug)
-	default:
-		return nil, fmt.Errorf("%w a %s trace: impl replays ring, nic and system traces (the coherence handshake is the interconnect's, not impl's)", ErrUnsupported, f.Model)
-	}
-	v, err := spec.ParseParams(modelring.Params, f.Params)
-	if err != nil {
-		return nil, fmt.Errorf("trace parameters: %w", err)
-	}
-	if i := v.String("interface"); i != "coherent" {
-		return nil, fmt.Errorf("%w interface=%s: impl/ring implements the coherent ring", ErrUnsupported, i)
-	}
-	// The model's states, in full, and the property the trace breaks.
-	en, err := model.Lookup("ring")
+func Replay(f *trace.File, bug string) (*bridge.ReplayResult, error) {
+	p, err := bridge.Prepare(f, bug, replayed)
 	if err != nil {
 		return nil, err
 	}
-	r, _, err := en.Build(f.Params, f.Bug, checker.Options{})
-	if err != nil {
-		return nil, fmt.Errorf("trace: %w", err)
-	}
-	prop := f.Outcome.Property // "" for a behaviour without violation
-	if f.Outcome.Result == "deadlock" {
-		prop = checker.DeadlockProperty
-	}
-	full, err := r.Recheck(f.Trace(), prop)
+	// The model's states, in full.
+	full, err := checker.New[modelring.State](p.Model, checker.Options{}).Recheck(f.Trace(), p.Property)
 	if err != nil {
 		return nil, fmt.Errorf("the trace is not a counterexample of its model: %w", err)
 	}
-
-	if bug == "" {
-		bug = f.Bug
-	}
-	faults, err := implFaults(v, bug)
+	faults, err := implFaults(p.Values, p.Bug)
 	if err != nil {
 		return nil, err
 	}
-	h, err := newHarness(v, faults)
+	h, err := newHarness(p.Values, faults)
 	if err != nil {
 		return nil, err
 	}
-	res := &ReplayResult{Property: prop, Faults: faults.String()}
+	res := p.Result(faults.String())
 	for i, st := range full.Steps {
-		rs := ReplayStep{Index: i, Action: st.Label(), Impl: "-"}
+		rs := bridge.ReplayStep{Index: i, Action: st.Label(), Impl: "-"}
 		if i > 0 {
 			rs.Impl = h.step(st)
 		}
 		rs.Diff = h.compare(st.State)
 		res.Steps = append(res.Steps, rs)
-		if strings.HasPrefix(rs.Impl, "refused") || strings.HasPrefix(rs.Impl, "cannot") {
-			res.Outcome, res.Step, res.Reason = Diverged, i, fmt.Sprintf("step %d (%s): the implementation %s", i, rs.Action, rs.Impl)
+		if refused(rs.Impl) {
+			res.Diverge(i, rs.Action, "the implementation "+rs.Impl)
 			break
 		}
 		if rs.Diff != "" {
-			res.Outcome, res.Step, res.Reason = Diverged, i, fmt.Sprintf("step %d (%s): %s", i, rs.Action, rs.Diff)
+			res.Diverge(i, rs.Action, rs.Diff)
 			break
 		}
 	}
 	res.Broken = h.broken
 	if res.Outcome == "" {
-		res.Outcome = Conformant
-		computed := []string{"no-duplicate", "no-torn-read", "no-overwrite", "fifo-order"}
-		if prop != "" && (full.LoopStart >= 0 || !slices.Contains(computed, prop) || slices.Contains(h.broken, prop)) {
+		res.Outcome = bridge.Conformant
+		if p.Property != "" && (full.LoopStart >= 0 || !slices.Contains(judged, p.Property) || slices.Contains(h.broken, p.Property)) {
 			// A lasso or a loss is reproduced by following it: the states
 			// matched all the way; the others by breaking the property.
-			res.Outcome = Reproduced
+			res.Outcome = bridge.Reproduced
 		}
 	}
 	return res, nil
 }
+
+// judged are the properties the harness judges on the implementation.
+var judged = []string{"no-duplicate", "no-torn-read", "no-overwrite", "fifo-order"}
+
+// refused reports whether the implementation's step (what step returned)
+// refused what the model did.
+func refused(impl string) bool {
+	return strings.HasPrefix(impl, "refused") || strings.HasPrefix(impl, "cannot")
+}
+
+// replayed is the ring model as a replay builds it: impl/ring implements
+// the coherent interface only.
+var replayed = bridge.Model[*modelring.Model]{Params: modelring.Params, New: modelring.New,
+	Admit: func(v spec.Values) error {
+		if i := v.String("interface"); i != "coherent" {
+			return fmt.Errorf("%w interface=%s: impl/ring implements the coherent ring", bridge.ErrUnsupported, i)
+		}
+		return nil
+	}}
 
 // implFaults are the faults that make impl/ring behave as the model with
 // parameters v and bug: Dagger's published behaviours for protocol=dagger,
@@ -416,7 +376,7 @@ func (h *harness) compare(fields []checker.Field) string {
 				}
 			}
 			var got []string
-			for _, b := range []string{"no-duplicate", "no-torn-read", "no-overwrite", "fifo-order"} {
+			for _, b := range judged {
 				if slices.Contains(h.broken, b) {
 					got = append(got, b)
 				}
@@ -431,64 +391,4 @@ func (h *harness) compare(fields []checker.Field) string {
 		}
 	}
 	return ""
-}
-
-// steppedModel is what replaySteps needs of a model: its moves, and how
-// it names an action for people.
-type steppedModel[S any] interface {
-	Init() []S
-	Actions() []checker.ActionKind
-	Next(s S, emit func(checker.Action, S))
-	FormatAction(a checker.Action) string
-}
-
-// replaySteps drives an implementation along f's steps, as the NIC and
-// system replays do: each trace step is found among the model's enabled
-// moves, run on the implementation by step (given the model's state
-// before it; it returns what the implementation did, "diverged: ..."
-// when it refused or did otherwise), and then the implementation's
-// abstract state is compared with the model's by compare ("" when
-// equal). It records every step in res and, at the first divergence,
-// sets res's outcome, step and reason and stops. It returns whether the
-// implementation followed the whole trace. A step the model does not
-// enable is an error: the trace is not a behaviour of its model.
-func replaySteps[S any](res *ReplayResult, f *trace.File, m steppedModel[S], step func(s S, a checker.Action) string, compare func(S) string) (bool, error) {
-	diverge := func(i int, action, why string) (bool, error) {
-		res.Outcome, res.Step, res.Reason = Diverged, i, fmt.Sprintf("step %d (%s): %s", i, action, why)
-		return false, nil
-	}
-	s := m.Init()[0]
-	rs := ReplayStep{Index: 0, Action: "init", Impl: "-", Diff: compare(s)}
-	res.Steps = append(res.Steps, rs)
-	if rs.Diff != "" {
-		return diverge(0, "init", rs.Diff)
-	}
-	type move struct {
-		a checker.Action
-		t S
-	}
-	var moves []move
-	for i, st := range f.Steps[1:] {
-		moves = moves[:0]
-		m.Next(s, func(a checker.Action, t S) { moves = append(moves, move{a, t}) })
-		mv, err := findMove(m.Actions(), moves, func(x move) checker.Action { return x.a }, st)
-		if err != nil {
-			return false, fmt.Errorf("the trace is not a behaviour of its model: step %d (line %d): %w", i+1, st.Line, err)
-		}
-		label := m.FormatAction(mv.a)
-		out := step(s, mv.a)
-		s = mv.t
-		rs := ReplayStep{Index: i + 1, Action: label, Impl: out}
-		if !strings.HasPrefix(out, "diverged") {
-			rs.Diff = compare(s)
-		}
-		res.Steps = append(res.Steps, rs)
-		switch {
-		case strings.HasPrefix(out, "diverged"):
-			return diverge(i+1, label, "the implementation "+strings.TrimPrefix(out, "diverged: "))
-		case rs.Diff != "":
-			return diverge(i+1, label, rs.Diff)
-		}
-	}
-	return true, nil
 }

@@ -1,16 +1,24 @@
-package traces
+package ring
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/daggercheck/daggercheck/bridge"
 	"github.com/daggercheck/daggercheck/checker"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
 	modelring "github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/runlog"
 	"github.com/daggercheck/daggercheck/spec"
 )
+
+// Validate explains a run log of the ring model (RingRunLog makes one
+// from impl/ring's Recorder) by a behaviour of the model; see
+// bridge.Follow.
+func Validate(l *runlog.RunLog, opts bridge.ValidateOptions) (*bridge.ValidateResult, error) {
+	return bridge.Validate(l, opts, bridge.Model[*modelring.Model]{Params: modelring.Params, New: modelring.New}, observer)
+}
 
 // The ring's run log, as impl/ring's Recorder sees a free-running run
 // (RingRunLog writes it):
@@ -24,13 +32,13 @@ import (
 // RPCs are numbered per flow from 0, as in the model, and carried in the
 // implementation's lines as replay's harness writes them (gen, tagger).
 
-// ringObserver maps the ring model's steps to those events. A producer's
+// observer maps the ring model's steps to those events. A producer's
 // last store (the one that makes the RPC visible; the RX NIC's single
 // write) logs a send; a consumer step that consumes lines logs a take
 // (TX: process; RX: recheck, or Dagger's load-args); return-credit logs a
 // credit. Every other step — earlier stores, polls, loads, a process or a
 // recheck that took nothing — is internal.
-func ringObserver(m *modelring.Model) observer[modelring.State] {
+func observer(m *modelring.Model) bridge.Observer[modelring.State] {
 	kinds := m.Actions()
 	name := func(a checker.Action) string { return kinds[a.Kind].Name }
 	// sent: the step finishes writing an RPC; the flow and its number.
@@ -75,8 +83,8 @@ func ringObserver(m *modelring.Model) observer[modelring.State] {
 		}
 		return 0, nil
 	}
-	return observer[modelring.State]{
-		internal: func(a checker.Action, pre, post *modelring.State) bool {
+	return bridge.Observer[modelring.State]{
+		Internal: func(a checker.Action, pre, post *modelring.State) bool {
 			if _, _, ok := sent(a, pre, post); ok {
 				return false
 			}
@@ -85,7 +93,7 @@ func ringObserver(m *modelring.Model) observer[modelring.State] {
 			}
 			return name(a) != "return-credit"
 		},
-		explains: func(ev *runlog.Observation, a checker.Action, pre, post *modelring.State) (bool, error) {
+		Explains: func(ev *runlog.Observation, a checker.Action, pre, post *modelring.State) (bool, error) {
 			flow, err := ev.Int("flow")
 			if err != nil {
 				return false, err
@@ -122,7 +130,7 @@ func ringObserver(m *modelring.Model) observer[modelring.State] {
 			}
 			return false, fmt.Errorf("unknown ring event %q (want send, take or credit)", ev.Name)
 		},
-		describe: func(a checker.Action, pre, post *modelring.State) string {
+		Describe: func(a checker.Action, pre, post *modelring.State) string {
 			if f, k, ok := sent(a, pre, post); ok {
 				return fmt.Sprintf("send flow=%d rpc=%d", f, k)
 			}

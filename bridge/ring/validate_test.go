@@ -1,14 +1,10 @@
-package traces
+package ring
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
-	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -16,7 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/daggercheck/daggercheck/history"
+	"github.com/daggercheck/daggercheck/bridge"
+	"github.com/daggercheck/daggercheck/bridge/bridgetest"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
 	modelring "github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/runlog"
@@ -143,11 +140,11 @@ func TestValidateFreeRunningRings(t *testing.T) {
 		t.Run(strings.Join(params, " "), func(t *testing.T) {
 			for run := range 10 {
 				l := freeRun(t, params, implring.Faults{})
-				res, err := Validate(l, ValidateOptions{})
+				res, err := Validate(l, bridge.ValidateOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
-				if res.Outcome != Valid || res.Explained != len(l.Events) {
+				if res.Outcome != bridge.Valid || res.Explained != len(l.Events) {
 					var b bytes.Buffer
 					_ = l.Format(&b)
 					t.Fatalf("run %d: %s\nthe log:\n%s", run, res, b.String())
@@ -233,20 +230,20 @@ func TestValidateCatchesAnInjectedBug(t *testing.T) {
 		faults implring.Faults
 		want   string
 	}{
-		{"correct", implring.Faults{}, Valid},
-		{"credit-overrun", overrun, Invalid},
-		{"no credit check", noCredit, Invalid},
+		{"correct", implring.Faults{}, bridge.Valid},
+		{"credit-overrun", overrun, bridge.Invalid},
+		{"no credit check", noCredit, bridge.Invalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l := gatedRun(t, params, 4, tc.faults)
-			res, err := Validate(l, ValidateOptions{})
+			res, err := Validate(l, bridge.ValidateOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if res.Outcome != tc.want {
 				t.Fatalf("want %s, got:\n%s", tc.want, res)
 			}
-			if tc.want == Invalid {
+			if tc.want == bridge.Invalid {
 				// The refused event is the send into the unconsumed slot:
 				// RPC slots (2) before any credit came back.
 				if res.Event != "send flow=0 rpc=2" {
@@ -258,124 +255,17 @@ func TestValidateCatchesAnInjectedBug(t *testing.T) {
 	}
 }
 
-// Events a model's observer cannot read are input errors naming the line;
-// logs of models without an observer are refused.
-func TestValidateBadEvents(t *testing.T) {
-	for _, tc := range []struct{ text, want string }{
-		{"daggercheck-run 1\nmodel ring\nevent send flow=0\n", "line 3: send: no field rpc"},
-		{"daggercheck-run 1\nmodel ring\nevent send flow=x rpc=0\n", "line 3: send: field flow=\"x\""},
-		{"daggercheck-run 1\nmodel ring\nevent jump flow=0\n", "line 3: unknown ring event \"jump\""},
-		{"daggercheck-run 1\nmodel ring\nevent take flow=0 hdr=0,1 args=0\n", "line 3: take: 2 headers but 1 argument blocks"},
-		{"daggercheck-run 1\nmodel system\nevent call client=0\n", "line 3: call: no field id"},
-	} {
-		l, err := runlog.ParseRunLog("x.run", strings.NewReader(tc.text))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = Validate(l, ValidateOptions{})
-		if err == nil || !errors.Is(err, runlog.ErrSyntax) || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%q: got %v, want an runlog.ErrSyntax naming %q", tc.text, err, tc.want)
-		}
-	}
-	l := &runlog.RunLog{Model: "coherence"}
-	if _, err := Validate(l, ValidateOptions{}); !errors.Is(err, ErrUnsupported) {
-		t.Errorf("coherence: got %v, want ErrUnsupported", err)
-	}
-	l = &runlog.RunLog{Model: "ring", Params: []string{"slots=99"}}
-	if _, err := Validate(l, ValidateOptions{}); err == nil || !strings.Contains(err.Error(), "slots") {
-		t.Errorf("slots=99: got %v", err)
-	}
-}
-
-func FuzzParseRunLog(f *testing.F) {
-	f.Add("daggercheck-run 1\nmodel ring\nparam flows=2\nevent send flow=0 rpc=0\nevent take flow=0 hdr=0 args=0\n")
-	f.Add("daggercheck-run 1\nmodel system\nevent call client=0 id=0\n# c\n\nevent complete client=0 id=0 status=ok\n")
-	f.Add("daggercheck-run 1\nmodel ring\nevent take flow=0 hdr='0,1' args=\"0,-\"\n")
-	f.Fuzz(func(t *testing.T, text string) {
-		l, err := runlog.ParseRunLog("fuzz.run", strings.NewReader(text))
-		if err != nil {
-			if !errors.Is(err, runlog.ErrSyntax) {
-				t.Fatalf("an error that is not runlog.ErrSyntax: %v", err)
-			}
-			return
-		}
-		var b bytes.Buffer
-		if err := l.Format(&b); err != nil {
-			t.Fatal(err)
-		}
-		back, err := runlog.ParseRunLog("again.run", &b)
-		if err != nil {
-			t.Fatalf("a log that parsed does not parse after formatting: %v\n%s", err, b.String())
-		}
-		for i := range l.Events {
-			l.Events[i].Line = 0
-		}
-		for i := range back.Events {
-			back.Events[i].Line = 0
-		}
-		if !reflect.DeepEqual(back, l) {
-			t.Fatalf("round trip changed the log:\n%#v\n%#v", l, back)
-		}
-		// Validating never panics (bounded, for speed).
-		if len(l.Events) < 20 {
-			_, _ = Validate(l, ValidateOptions{MaxStates: 2000})
-		}
-	})
-}
-
-// The run logs docs/validate.md shows are real recordings: regenerated
-// with -rewrite (go test ./traces -run DocRuns -rewrite), and validated
-// here on every run with the outcome their names promise.
+// The run logs of the rings docs/validate.md shows are real recordings:
+// regenerated with -rewrite (go test ./bridge/ring -run DocRuns -rewrite),
+// and validated here on every run with the outcome their names promise.
+// ring-tx-recorder-race.run is written by hand: what the first Recorder
+// could log (see the file), which must stay invalid.
 func TestValidateDocRuns(t *testing.T) {
-	dir := filepath.Join("..", "docs", "runs")
-	if *rewrite {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		write := func(name string, format func(io.Writer) error) {
-			var b bytes.Buffer
-			if err := format(&b); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		write("ring-tx.run", freeRun(t, []string{"dir=tx", "flows=2", "slots=2", "rpcs=3", "batch=1"}, implring.Faults{}).Format)
+	if *bridgetest.Rewrite {
+		bridgetest.WriteDocRun(t, "ring-tx.run", freeRun(t, []string{"dir=tx", "flows=2", "slots=2", "rpcs=3", "batch=1"}, implring.Faults{}).Format)
 		overrun, _ := implring.BugFaults("credit-overrun")
-		write("ring-tx-credit-overrun.run", gatedRun(t, []string{"dir=tx", "flows=1", "slots=2", "rpcs=3", "batch=1"}, 3, overrun).Format)
-		h, _ := e2eRun(t, 3, 2, 2, false)
-		write("e2e.history", h.Format)
-		h, _ = e2eRun(t, 3, 2, 2, true)
-		write("e2e-exec-twice.history", h.Format)
+		bridgetest.WriteDocRun(t, "ring-tx-credit-overrun.run", gatedRun(t, []string{"dir=tx", "flows=1", "slots=2", "rpcs=3", "batch=1"}, 3, overrun).Format)
 	}
-	// ring-tx-recorder-race.run is written by hand: what the first
-	// Recorder could log (see the file), which must stay invalid.
-	for name, want := range map[string]string{"ring-tx.run": Valid, "ring-tx-credit-overrun.run": Invalid,
-		"ring-tx-recorder-race.run": Invalid, "e2e.history": Valid, "e2e-exec-twice.history": Invalid} {
-		fh, err := os.Open(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var l *runlog.RunLog
-		if strings.HasSuffix(name, ".history") {
-			var h *history.History
-			if h, err = history.ParseHistory(name, fh); err == nil {
-				l, err = SystemRunLog(e2eParams, h)
-			}
-		} else {
-			l, err = runlog.ParseRunLog(name, fh)
-		}
-		fh.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := Validate(l, ValidateOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Outcome != want {
-			t.Errorf("%s: want %s, got\n%s", name, want, res)
-		}
-	}
+	bridgetest.CheckDocRuns(t, map[string]string{"ring-tx.run": bridge.Valid, "ring-tx-credit-overrun.run": bridge.Invalid,
+		"ring-tx-recorder-race.run": bridge.Invalid}, runlog.ParseRunLog, Validate)
 }

@@ -1,20 +1,18 @@
-package traces
+package nic
 
 import (
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 
+	"github.com/daggercheck/daggercheck/bridge"
 	"github.com/daggercheck/daggercheck/checker"
 	implnic "github.com/daggercheck/daggercheck/impl/nic"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
 	modelnic "github.com/daggercheck/daggercheck/model/nic"
-	"github.com/daggercheck/daggercheck/spec"
 	"github.com/daggercheck/daggercheck/trace"
 )
 
-// replayNICTrace is Replay for a trace of the NIC model: impl/nic in step
+// Replay replays a trace of the NIC model: impl/nic in step
 // mode, one step per model action, with a step for every action kind:
 //
 //	arrive rpc conn response key   Arrive(an RPC on conn, a response or a
@@ -33,82 +31,62 @@ import (
 // trace followed to its end reproduces its violation: each step's visible
 // outcome (the placement, the burst, the status) and the whole state
 // matched the model's, so the implementation did what broke the property.
-func replayNICTrace(f *trace.File, bug string) (*ReplayResult, error) {
-	v, err := spec.ParseParams(modelnic.Params, f.Params)
+func Replay(f *trace.File, bug string) (*bridge.ReplayResult, error) {
+	p, err := bridge.Prepare(f, bug, bridge.Model[*modelnic.Model]{Params: modelnic.Params, New: modelnic.New})
 	if err != nil {
-		return nil, fmt.Errorf("trace parameters: %w", err)
+		return nil, err
 	}
-	m, err := modelnic.New(v, f.Bug)
-	if err != nil {
-		return nil, fmt.Errorf("trace: %w", err)
-	}
-	if bug == "" {
-		bug = f.Bug
-	}
+	m := p.Model
 	var faults implnic.Faults
 	dagger := m.Dagger
-	switch bug {
+	switch p.Bug {
 	case "none":
 		dagger = false
 	case "":
 	default:
-		if faults, err = implnic.BugFaults(bug); err != nil {
-			return nil, fmt.Errorf("--bug %s: %w", bug, err)
+		if faults, err = implnic.BugFaults(p.Bug); err != nil {
+			return nil, fmt.Errorf("--bug %s: %w", p.Bug, err)
 		}
 		dagger = false
 	}
-	h, err := newNICHarness(m, faults, dagger)
+	h, err := newHarness(m, faults, dagger)
 	if err != nil {
 		return nil, err
 	}
-	prop := f.Outcome.Property
-	if f.Outcome.Result == "deadlock" {
-		prop = checker.DeadlockProperty
-	}
-	res := &ReplayResult{Property: prop, Faults: faults.String()}
+	res := p.Result(faults.String())
 	if dagger {
 		res.Faults = "dagger"
 	}
 	step := func(_ modelnic.State, a checker.Action) string { return h.step(m.Actions()[a.Kind].Name, a) }
-	followed, err := replaySteps(res, f, m, step, h.compare)
+	followed, err := bridge.ReplaySteps(res, f, m, step, h.compare)
 	if err != nil {
 		return nil, err
 	}
 	if !followed {
 		return res, nil
 	}
-	res.Outcome = Conformant
-	if prop != "" {
-		res.Outcome = Reproduced
-		res.Broken = []string{prop}
+	res.Outcome = bridge.Conformant
+	if p.Property != "" {
+		res.Outcome = bridge.Reproduced
+		res.Broken = []string{p.Property}
 	}
 	return res, nil
 }
 
-type nicMove struct {
-	a checker.Action
-	s modelnic.State
+// moves lists the steps m enables in s (kind >= 0: of that kind only).
+func moves(m *modelnic.Model, s modelnic.State, kind int) []bridge.Move[modelnic.State] {
+	return bridge.Moves(m, s, func(a checker.Action, _ modelnic.State) bool { return kind < 0 || a.Kind == kind })
 }
 
-func nicMoves(m *modelnic.Model, s modelnic.State, kind int) []nicMove {
-	var moves []nicMove
-	m.Next(s, func(a checker.Action, t modelnic.State) {
-		if kind < 0 || a.Kind == kind {
-			moves = append(moves, nicMove{a, t})
-		}
-	})
-	return moves
-}
-
-// nicHarness is impl/nic in step mode for one model configuration.
-type nicHarness struct {
+// harness is impl/nic in step mode for one model configuration.
+type harness struct {
 	m      *modelnic.Model
 	n      *implnic.NIC
 	choice int // the flow Choose returns: the model's, under lb=random
 }
 
-func newNICHarness(m *modelnic.Model, faults implnic.Faults, dagger bool) (*nicHarness, error) {
-	h := &nicHarness{m: m}
+func newHarness(m *modelnic.Model, faults implnic.Faults, dagger bool) (*harness, error) {
+	h := &harness{m: m}
 	lb, err := implnic.ParseLB(m.LB)
 	if err != nil {
 		return nil, err
@@ -132,7 +110,7 @@ func newNICHarness(m *modelnic.Model, faults implnic.Faults, dagger bool) (*nicH
 }
 
 // step runs the implementation's step for model action a (kind name).
-func (h *nicHarness) step(name string, a checker.Action) string {
+func (h *harness) step(name string, a checker.Action) string {
 	switch name {
 	case "arrive":
 		var args []byte
@@ -203,7 +181,7 @@ func outcomeOf(err error) string {
 
 // compare checks impl/nic's Abstract against model state s, field for
 // field in the model's vocabulary, and returns the first difference.
-func (h *nicHarness) compare(s modelnic.State) string {
+func (h *harness) compare(s modelnic.State) string {
 	a, err := h.n.Abstract()
 	if err != nil {
 		return err.Error()
@@ -237,33 +215,4 @@ func (h *nicHarness) compare(s modelnic.State) string {
 		}
 	}
 	return ""
-}
-
-// findMove finds, among a model's enabled moves, the one a trace step
-// names (action and arguments).
-func findMove[M any](kinds []checker.ActionKind, moves []M, act func(M) checker.Action, st trace.Step) (M, error) {
-	for _, mv := range moves {
-		a := act(mv)
-		k := kinds[a.Kind]
-		if k.Name != st.Action || len(k.Params) != len(st.Args) {
-			continue
-		}
-		match := true
-		for j, p := range k.Params {
-			i := slices.IndexFunc(st.Args, func(x checker.Arg) bool { return x.Name == p })
-			if i < 0 || st.Args[i].Value != a.Args[j] {
-				match = false
-				break
-			}
-		}
-		if match {
-			return mv, nil
-		}
-	}
-	var zero M
-	var args []string
-	for _, a := range st.Args {
-		args = append(args, fmt.Sprintf("%s=%d", a.Name, a.Value))
-	}
-	return zero, fmt.Errorf("the model does not enable %s %s here", st.Action, strings.Join(args, " "))
 }

@@ -1,13 +1,21 @@
-package traces
+package system
 
 import (
 	"fmt"
 
+	"github.com/daggercheck/daggercheck/bridge"
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/history"
 	modelsystem "github.com/daggercheck/daggercheck/model/system"
 	"github.com/daggercheck/daggercheck/runlog"
 )
+
+// Validate explains a run log of the system model (SystemRunLog makes
+// one from an RPC history) by a behaviour of the model; see
+// bridge.Follow.
+func Validate(l *runlog.RunLog, opts bridge.ValidateOptions) (*bridge.ValidateResult, error) {
+	return bridge.Validate(l, opts, bridge.Model[*modelsystem.Model]{Params: modelsystem.Params, New: modelsystem.New}, observer)
+}
 
 // The system's run log is its RPC history, numbered as the model numbers
 // things (SystemRunLog converts a history):
@@ -22,8 +30,8 @@ import (
 // search supplies every loss, duplicate, reordering, acknowledgement and
 // retransmission that could lie between the events.
 
-// systemObserver maps the system model's steps to those events.
-func systemObserver(m *modelsystem.Model) observer[modelsystem.State] {
+// observer maps the system model's steps to those events.
+func observer(m *modelsystem.Model) bridge.Observer[modelsystem.State] {
 	kinds := m.Actions()
 	name := func(a checker.Action) string { return kinds[a.Kind].Name }
 	// logged is the event a step logs, if any.
@@ -45,12 +53,12 @@ func systemObserver(m *modelsystem.Model) observer[modelsystem.State] {
 		}
 		return runlog.Observation{}, false
 	}
-	return observer[modelsystem.State]{
-		internal: func(a checker.Action, pre, post *modelsystem.State) bool {
+	return bridge.Observer[modelsystem.State]{
+		Internal: func(a checker.Action, pre, post *modelsystem.State) bool {
 			_, ok := logged(a, pre, post)
 			return !ok
 		},
-		explains: func(ev *runlog.Observation, a checker.Action, pre, post *modelsystem.State) (bool, error) {
+		Explains: func(ev *runlog.Observation, a checker.Action, pre, post *modelsystem.State) (bool, error) {
 			var keys []string
 			switch ev.Name {
 			case "call":
@@ -78,7 +86,7 @@ func systemObserver(m *modelsystem.Model) observer[modelsystem.State] {
 			}
 			return true, nil
 		},
-		describe: func(a checker.Action, pre, post *modelsystem.State) string {
+		Describe: func(a checker.Action, pre, post *modelsystem.State) string {
 			o, _ := logged(a, pre, post)
 			return o.String()
 		},

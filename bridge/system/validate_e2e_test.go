@@ -1,13 +1,17 @@
-package traces
+package system
 
 import (
 	"fmt"
+	"io"
 	"testing"
 
+	"github.com/daggercheck/daggercheck/bridge"
+	"github.com/daggercheck/daggercheck/bridge/bridgetest"
 	"github.com/daggercheck/daggercheck/history"
 	"github.com/daggercheck/daggercheck/impl/nic"
 	"github.com/daggercheck/daggercheck/impl/rpc"
 	"github.com/daggercheck/daggercheck/impl/transport"
+	"github.com/daggercheck/daggercheck/runlog"
 )
 
 // e2eRun runs the whole stack (client rings and NIC, the reliable
@@ -123,11 +127,11 @@ func TestValidateEndToEndRuns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := Validate(l, ValidateOptions{})
+		res, err := Validate(l, bridge.ValidateOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Outcome != Valid {
+		if res.Outcome != bridge.Valid {
 			t.Fatalf("seed %d, network %v, params %v:\n%s", seed, nc, params, res)
 		}
 	}
@@ -141,12 +145,33 @@ func TestValidateEndToEndRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Validate(l, ValidateOptions{})
+	res, err := Validate(l, bridge.ValidateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Outcome != Invalid || res.Explained == 0 || l.Events[res.Explained-1].String() != res.Event || l.Events[res.Explained].Name != "exec" {
+	if res.Outcome != bridge.Invalid || res.Explained == 0 || l.Events[res.Explained-1].String() != res.Event || l.Events[res.Explained].Name != "exec" {
 		t.Fatalf("a handler that runs twice: want the repeated exec unexplained, got\n%s", res)
 	}
 	t.Logf("%s", res)
+}
+
+// The RPC histories of end-to-end runs docs/validate.md shows are real
+// recordings: regenerated with -rewrite (go test ./bridge/system -run
+// DocRuns -rewrite), and validated here on every run, explained by the
+// system model with e2eParams, with the outcome their names promise.
+func TestValidateDocRuns(t *testing.T) {
+	if *bridgetest.Rewrite {
+		h, _ := e2eRun(t, 3, 2, 2, false)
+		bridgetest.WriteDocRun(t, "e2e.history", h.Format)
+		h, _ = e2eRun(t, 3, 2, 2, true)
+		bridgetest.WriteDocRun(t, "e2e-exec-twice.history", h.Format)
+	}
+	read := func(name string, r io.Reader) (*runlog.RunLog, error) {
+		h, err := history.ParseHistory(name, r)
+		if err != nil {
+			return nil, err
+		}
+		return SystemRunLog(e2eParams, h)
+	}
+	bridgetest.CheckDocRuns(t, map[string]string{"e2e.history": bridge.Valid, "e2e-exec-twice.history": bridge.Invalid}, read, Validate)
 }

@@ -1,4 +1,4 @@
-package traces
+package system
 
 import (
 	"errors"
@@ -6,16 +6,17 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/daggercheck/daggercheck/bridge"
 	"github.com/daggercheck/daggercheck/checker"
 	implnic "github.com/daggercheck/daggercheck/impl/nic"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
 	"github.com/daggercheck/daggercheck/impl/transport"
-	"github.com/daggercheck/daggercheck/model/system"
+	modelsystem "github.com/daggercheck/daggercheck/model/system"
 	"github.com/daggercheck/daggercheck/spec"
 	"github.com/daggercheck/daggercheck/trace"
 )
 
-// replaySystemTrace is Replay for a trace of the system model: the
+// Replay replays a trace of the system model: the
 // transports of impl/transport in step mode, one Reliable (or UDP)
 // endpoint on each side of each connection, Window 1 (the model's
 // stop-and-wait), a wire of encoded frames per channel, and the hosts'
@@ -59,32 +60,21 @@ import (
 // Not mapped: udp's frame counter (a raw frame's Seq) has no model
 // counterpart, and the fault budget is the model's alone (the wire does
 // what the trace says).
-func replaySystemTrace(f *trace.File, bug string) (*ReplayResult, error) {
-	v, err := spec.ParseParams(system.Params, f.Params)
-	if err != nil {
-		return nil, fmt.Errorf("trace parameters: %w", err)
-	}
-	m, err := system.New(v, f.Bug)
-	if err != nil {
-		return nil, fmt.Errorf("trace: %w", err)
-	}
-	if bug == "" {
-		bug = f.Bug
-	}
-	faults, err := systemFaultsOf(m, bug)
+func Replay(f *trace.File, bug string) (*bridge.ReplayResult, error) {
+	p, err := bridge.Prepare(f, bug, bridge.Model[*modelsystem.Model]{Params: modelsystem.Params, New: modelsystem.New})
 	if err != nil {
 		return nil, err
 	}
-	h, err := newXport(m, faults)
+	faults, err := systemFaultsOf(p.Model, p.Bug)
 	if err != nil {
 		return nil, err
 	}
-	prop := f.Outcome.Property
-	if f.Outcome.Result == "deadlock" {
-		prop = checker.DeadlockProperty
+	h, err := newXport(p.Model, faults)
+	if err != nil {
+		return nil, err
 	}
-	res := &ReplayResult{Property: prop, Faults: faults.String()}
-	followed, err := replaySteps(res, f, m, h.step, h.compare)
+	res := p.Result(faults.String())
+	followed, err := bridge.ReplaySteps(res, f, p.Model, h.step, h.compare)
 	if err != nil {
 		return nil, err
 	}
@@ -92,14 +82,15 @@ func replaySystemTrace(f *trace.File, bug string) (*ReplayResult, error) {
 		res.Broken = h.broken
 		return res, nil
 	}
+	prop := p.Property
 	if prop == checker.DeadlockProperty && h.stuck() {
 		h.breaks(checker.DeadlockProperty)
 	}
 	res.Broken = h.broken
-	res.Outcome = Conformant
+	res.Outcome = bridge.Conformant
 	judged := []string{"at-most-once", "response-matching", checker.DeadlockProperty}
 	if prop != "" && (f.Outcome.LoopStart >= 0 || !slices.Contains(judged, prop) || slices.Contains(h.broken, prop)) {
-		res.Outcome = Reproduced
+		res.Outcome = bridge.Reproduced
 		if !slices.Contains(res.Broken, prop) {
 			res.Broken = append(res.Broken, prop)
 		}
@@ -126,7 +117,7 @@ func (f systemFaults) String() string {
 
 // systemFaultsOf are the faults that make the implementation behave as
 // model m with bug ("none" or "": the correct implementation).
-func systemFaultsOf(m *system.Model, bug string) (systemFaults, error) {
+func systemFaultsOf(m *modelsystem.Model, bug string) (systemFaults, error) {
 	switch {
 	case bug == "none" || bug == "":
 		return systemFaults{}, nil
@@ -135,21 +126,16 @@ func systemFaultsOf(m *system.Model, bug string) (systemFaults, error) {
 			return systemFaults{}, fmt.Errorf("--bug %s: needs clients >= 2 (a balancer over one flow routes right)", bug)
 		}
 		return systemFaults{misrouted: true}, nil
-	case !slices.ContainsFunc(system.Bugs, func(b spec.Bug) bool { return b.Name == bug }):
+	case !slices.ContainsFunc(modelsystem.Bugs, func(b spec.Bug) bool { return b.Name == bug }):
 		return systemFaults{}, fmt.Errorf("--bug %s: not a bug of model/system's catalogue", bug)
 	case m.UDP:
 		return systemFaults{}, fmt.Errorf("--bug %s: the trace runs transport=udp, and the bug mutates the reliable transport", bug)
 	}
 	f, err := transport.BugFaults(bug)
 	if err != nil {
-		return systemFaults{}, fmt.Errorf("%w bug %s: %w", ErrUnsupported, bug, err)
+		return systemFaults{}, fmt.Errorf("%w bug %s: %w", bridge.ErrUnsupported, bug, err)
 	}
 	return systemFaults{xport: f}, nil
-}
-
-type xportMove struct {
-	a checker.Action
-	s system.State
 }
 
 // xportMoves lists the model's enabled moves that the implementation can
@@ -160,24 +146,20 @@ type xportMove struct {
 // (recv-next - 1), which may acknowledge a newer frame the sender still
 // waits for, so the two part ways (TestTransportStaleDuplicateAck pins
 // that difference). Such a frame can still be lost.
-func xportMoves(m *system.Model, s system.State, kind int) []xportMove {
-	var moves []xportMove
+func xportMoves(m *modelsystem.Model, s modelsystem.State, kind int) []bridge.Move[modelsystem.State] {
 	names := m.Actions()
-	m.Next(s, func(a checker.Action, t system.State) {
+	return bridge.Moves(m, s, func(a checker.Action, _ modelsystem.State) bool {
 		if kind >= 0 && a.Kind != kind {
-			return
+			return false
 		}
-		if n := names[a.Kind].Name; (n == "deliver" || n == "reorder") && a.Args[2] == xData && staleDuplicate(s, a.Args[0], a.Args[1], a.Args[3]) {
-			return
-		}
-		moves = append(moves, xportMove{a, t})
+		n := names[a.Kind].Name
+		return !((n == "deliver" || n == "reorder") && a.Args[2] == xData && staleDuplicate(s, a.Args[0], a.Args[1], a.Args[3]))
 	})
-	return moves
 }
 
 // staleDuplicate: a data frame with sequence number seq on channel (dir,
 // conn) is two or more behind its receiver.
-func staleDuplicate(s system.State, dir, conn, seq int) bool {
+func staleDuplicate(s modelsystem.State, dir, conn, seq int) bool {
 	recv := s.S[conn].End
 	if dir == xToClient {
 		recv = s.C[conn].End
@@ -206,13 +188,13 @@ type xportRing struct {
 // connection, the hosts' RX rings they deliver into, and the wire between
 // them.
 type xport struct {
-	m        *system.Model
+	m        *modelsystem.Model
 	udp      bool
 	cli, srv []transport.Endpoint
-	wire     [2][system.MaxClients][][]byte // [dir][conn]: frames in flight, oldest first
-	rx       [system.MaxClients]xportRing   // client c's RX ring
-	flow     [system.MaxClients]xportRing   // server flow f's RX ring
-	execs    [system.MaxClients][system.MaxCalls]int
+	wire     [2][modelsystem.MaxClients][][]byte // [dir][conn]: frames in flight, oldest first
+	rx       [modelsystem.MaxClients]xportRing   // client c's RX ring
+	flow     [modelsystem.MaxClients]xportRing   // server flow f's RX ring
+	execs    [modelsystem.MaxClients][modelsystem.MaxCalls]int
 	broken   []string     // the properties the implementation broke, as the harness judges them
 	cnic     *implnic.NIC // the client host's NIC: its response routing
 
@@ -220,7 +202,7 @@ type xport struct {
 	// shadow is the multiset of them in flight, kept from what was sent
 	// and what each Step took.
 	net    *transport.FaultyNetwork
-	shadow [2][system.MaxClients][]system.Packet
+	shadow [2][modelsystem.MaxClients][]modelsystem.Packet
 }
 
 // xportNames are the FaultyNetwork's endpoint names of channel (dir,
@@ -233,11 +215,11 @@ func xportNames(dir, conn int) (string, string) {
 	return c, s
 }
 
-func (h *xport) track(dir, conn int, p system.Packet) {
+func (h *xport) track(dir, conn int, p modelsystem.Packet) {
 	h.shadow[dir][conn] = append(h.shadow[dir][conn], p)
 }
 
-func (h *xport) untrack(dir, conn int, p system.Packet) {
+func (h *xport) untrack(dir, conn int, p modelsystem.Packet) {
 	if i := slices.Index(h.shadow[dir][conn], p); i >= 0 {
 		h.shadow[dir][conn] = slices.Delete(h.shadow[dir][conn], i, i+1)
 	}
@@ -245,7 +227,7 @@ func (h *xport) untrack(dir, conn int, p system.Packet) {
 
 // newXport builds the endpoints of model m's configuration and the
 // client host's NIC; faults go into every Reliable endpoint and the NIC.
-func newXport(m *system.Model, faults systemFaults) (*xport, error) {
+func newXport(m *modelsystem.Model, faults systemFaults) (*xport, error) {
 	h := &xport{m: m, udp: m.UDP}
 	// The client host's NIC routes each response its transport delivers
 	// to a client flow: one flow per client, connection c's home flow c;
@@ -306,16 +288,16 @@ func xportPacket(conn int, call, result uint8) (transport.Packet, error) {
 
 // xportResult is what the model's handler returns for call (plus one) of
 // connection c (model/system's result).
-func xportResult(c int, call uint8) uint8 { return uint8(c*system.MaxCalls) + call }
+func xportResult(c int, call uint8) uint8 { return uint8(c*modelsystem.MaxCalls) + call }
 
 // abstract names a frame on channel (dir, conn) as the model names its
 // packet.
-func (h *xport) abstract(dir int, b []byte) (system.Packet, error) {
+func (h *xport) abstract(dir int, b []byte) (modelsystem.Packet, error) {
 	f, err := transport.DecodeFrame(b)
 	if err != nil {
-		return system.Packet{}, err
+		return modelsystem.Packet{}, err
 	}
-	p := system.Packet{Dir: uint8(dir), Conn: uint8(f.Conn)}
+	p := modelsystem.Packet{Dir: uint8(dir), Conn: uint8(f.Conn)}
 	switch f.Kind {
 	case transport.KindAck:
 		p.Kind = xAck
@@ -509,7 +491,7 @@ func (h *xport) take(ring *xportRing, conn int, call, result uint8) string {
 }
 
 // step runs the implementation's side of model action a from state s.
-func (h *xport) step(s system.State, a checker.Action) string {
+func (h *xport) step(s modelsystem.State, a checker.Action) string {
 	name := h.m.Actions()[a.Kind].Name
 	c := a.Args[0]
 	switch name {
@@ -537,15 +519,15 @@ func (h *xport) step(s system.State, a checker.Action) string {
 		return h.send(xToClient, int(fl.TxConn), fl.TxCall, xportResult(int(fl.TxConn), fl.TxCall))
 	case "complete":
 		cl := s.C[c]
-		out := h.take(&h.rx[c], int(cl.RxRes-1)/system.MaxCalls, cl.RxRing, cl.RxRes)
-		if !strings.HasPrefix(out, "diverged") && int(cl.RxRes-1)/system.MaxCalls != c && cl.RxRing == cl.Waiting {
+		out := h.take(&h.rx[c], int(cl.RxRes-1)/modelsystem.MaxCalls, cl.RxRing, cl.RxRes)
+		if !strings.HasPrefix(out, "diverged") && int(cl.RxRes-1)/modelsystem.MaxCalls != c && cl.RxRing == cl.Waiting {
 			h.breaks("response-matching") // the application took another connection's response for its call
 		}
 		return out
 	}
 	// A network step: args dir, conn, kind, seq, call.
 	dir, conn := a.Args[0], a.Args[1]
-	want := system.Packet{Dir: uint8(dir), Conn: uint8(conn), Kind: uint8(a.Args[2]), Seq: uint8(a.Args[3]), Call: uint8(a.Args[4])}
+	want := modelsystem.Packet{Dir: uint8(dir), Conn: uint8(conn), Kind: uint8(a.Args[2]), Seq: uint8(a.Args[3]), Call: uint8(a.Args[4])}
 	ch := h.wire[dir][conn]
 	i := slices.IndexFunc(ch, func(b []byte) bool {
 		p, err := h.abstract(dir, b)
@@ -612,7 +594,7 @@ func (h *xport) breaks(prop string) {
 
 // compare checks the implementation's abstract state against model state
 // s and returns the first difference.
-func (h *xport) compare(s system.State) string {
+func (h *xport) compare(s modelsystem.State) string {
 	var model, impl []string
 	for _, p := range s.Net[:s.N] {
 		model = append(model, p.String())
@@ -648,7 +630,7 @@ func (h *xport) compare(s system.State) string {
 	}
 	for c := 0; c < h.m.Clients; c++ {
 		cl := s.C[c]
-		if d := ringDiff(fmt.Sprintf("c%d.rx-ring", c), &h.rx[c], int(cl.RxRes-1)/system.MaxCalls, cl.RxRing, cl.RxRes); d != "" {
+		if d := ringDiff(fmt.Sprintf("c%d.rx-ring", c), &h.rx[c], int(cl.RxRes-1)/modelsystem.MaxCalls, cl.RxRing, cl.RxRes); d != "" {
 			return d
 		}
 	}
@@ -659,7 +641,7 @@ func (h *xport) compare(s system.State) string {
 		for _, e := range []struct {
 			name string
 			ep   transport.Endpoint
-			end  system.End
+			end  modelsystem.End
 		}{{fmt.Sprintf("c%d.nic", c), h.cli[c], s.C[c].End}, {fmt.Sprintf("s.conn%d.nic", c), h.srv[c], s.S[c].End}} {
 			r := e.ep.(*transport.Reliable)
 			if r.SendSeq() != uint64(e.end.SendSeq) || (r.Unacked() == 1) != (e.end.Unacked != 0) || r.Unacked() > 1 || r.RecvNext() != uint64(e.end.RecvNext) {

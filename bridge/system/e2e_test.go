@@ -1,16 +1,16 @@
-package traces
+package system
 
-// The end-to-end fault test of issue 5: RPCs through the whole stack —
-// client rings, client NIC, the reliable transport over a faulty network,
-// server NIC, server rings, handler, and back — with the network losing
-// 20% of frames, duplicating and reordering others. Everything runs in
-// step mode on the test's goroutine, so a run is a function of its seed:
+// The end-to-end fault test: RPCs through the whole stack (client rings,
+// client NIC, the reliable transport over a faulty network, server NIC,
+// server rings, handler, and back) with the network losing 20% of frames,
+// duplicating and reordering others. Everything runs in step mode on the
+// test's goroutine, so a run is a function of its seed:
 //
-//	E2E_SEED=7 go test -run '^TestE2EExactlyOnceUnderFaults$' -v ./traces/
+//	E2E_SEED=7 go test -run '^TestE2EExactlyOnceUnderFaults$' -v ./bridge/system/
 //
-// The run records the RPC history in DESIGN.md §6's format and checks it
-// with the checker of `daggercheck history` (ParseHistory, Check) with
-// --semantics exactly-once --complete: every call executed exactly once
+// The run records its RPC history (package history, docs/history.md) and
+// checks it with the checker of `daggercheck history` (ParseHistory,
+// Check) with --semantics exactly-once --complete: every call executed exactly once
 // and completed ok with its result. E2E_RPCS sets the number of calls:
 // by default 100,000 (about 7 seconds on two busy cores), and 10,000
 // under -short, which is the way to run it with -race (the race detector
@@ -55,7 +55,7 @@ func TestE2EExactlyOnceUnderFaults(t *testing.T) {
 		conns    = 4  // client connections, two per client flow
 		inFlight = 16 // calls outstanding per connection
 	)
-	t.Logf("seed %d, %d RPCs; reproduce with E2E_SEED=%d E2E_RPCS=%d go test -run '^%s$' ./traces/", seed, total, seed, total, t.Name())
+	t.Logf("seed %d, %d RPCs; reproduce with E2E_SEED=%d E2E_RPCS=%d go test -run '^%s$' ./bridge/system/", seed, total, seed, total, t.Name())
 
 	net := transport.NewFaultyNetwork(transport.FaultConfig{
 		Seed1: seed, Seed2: seed ^ 0x5eed,
