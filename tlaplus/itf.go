@@ -15,17 +15,13 @@ import (
 // the state the last state returns to; if the last state already equals
 // it, the trace itself closes the loop.
 func ParseITF(name string, r io.Reader) (*TLATrace, error) {
-	fail := func(format string, args ...any) (*TLATrace, error) {
-		return nil, fmt.Errorf("%w: %s: %s", ErrTLA, name, fmt.Sprintf(format, args...))
-	}
-	dec := json.NewDecoder(r)
-	dec.UseNumber()
 	var raw struct {
 		Vars   []string         `json:"vars"`
 		States []map[string]any `json:"states"`
 		Loop   *int             `json:"loop"`
 	}
-	if err := dec.Decode(&raw); err != nil {
+	fail := failer(name)
+	if err := decodeJSON(r, &raw); err != nil {
 		return fail("%v", err)
 	}
 	if len(raw.States) == 0 {

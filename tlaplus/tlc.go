@@ -50,11 +50,6 @@ func ParseTLATrace(name string, r io.Reader) (*TLATrace, error) {
 // stuttering there. TLC writes records and functions as JSON objects
 // (function keys in TLA+ syntax), and sets and sequences both as arrays.
 func ParseTLC(name string, r io.Reader) (*TLATrace, error) {
-	fail := func(format string, args ...any) (*TLATrace, error) {
-		return nil, fmt.Errorf("%w: %s: %s", ErrTLA, name, fmt.Sprintf(format, args...))
-	}
-	dec := json.NewDecoder(r)
-	dec.UseNumber()
 	var raw struct {
 		Vars           []string `json:"vars"`
 		Counterexample *struct {
@@ -62,7 +57,8 @@ func ParseTLC(name string, r io.Reader) (*TLATrace, error) {
 			Action [][]json.RawMessage `json:"action"`
 		} `json:"counterexample"`
 	}
-	if err := dec.Decode(&raw); err != nil {
+	fail := failer(name)
+	if err := decodeJSON(r, &raw); err != nil {
 		return fail("%v", err)
 	}
 	ce := raw.Counterexample
@@ -123,10 +119,8 @@ func ParseTLC(name string, r io.Reader) (*TLATrace, error) {
 
 // tlcState decodes one state's variables.
 func tlcState(raw json.RawMessage) (map[string]TLAValue, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
 	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
+	if err := decodeJSON(bytes.NewReader(raw), &m); err != nil {
 		return nil, err
 	}
 	if m == nil {
@@ -193,4 +187,18 @@ func fromTLCJSON(x any, depth int) (TLAValue, error) {
 		return v, nil
 	}
 	return TLAValue{}, fmt.Errorf("unexpected JSON %v", x)
+}
+
+// failer makes the errors of a reader of file name: ErrTLA, naming it.
+func failer(name string) func(format string, args ...any) (*TLATrace, error) {
+	return func(format string, args ...any) (*TLATrace, error) {
+		return nil, fmt.Errorf("%w: %s: %s", ErrTLA, name, fmt.Sprintf(format, args...))
+	}
+}
+
+// decodeJSON reads one JSON value from r into v, numbers as json.Number.
+func decodeJSON(r io.Reader, v any) error {
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	return dec.Decode(v)
 }

@@ -10,9 +10,10 @@
 // ITF JSON (`--itf-out`) for Apalache, Quint and the other tools that
 // read it.
 //
-// The counterexamples the docs show are committed under docs/traces; the
-// tests here keep them what the checker finds today (`go test ./trace
-// -rewrite` regenerates them) and re-check each on its model.
+// The counterexamples the docs show are trace files committed under
+// docs/traces; the tests of package model keep them what the checker
+// finds today (`go test ./model -rewrite` regenerates them) and re-check
+// each on its model.
 //
 // It imports the checker and internal/textline, and nothing of the
 // models or the implementation. Read File first.

@@ -2,6 +2,7 @@ package trace
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -13,6 +14,10 @@ import (
 
 // Version is the trace file format this package writes and reads.
 const Version = 1
+
+// ErrSyntax is wrapped by every parse error, which names the file, the
+// line and what is wrong there.
+var ErrSyntax = errors.New("malformed trace")
 
 // File is a trace file: which model, parameters and bug it belongs to,
 // the behaviour step by step, and what it shows.

@@ -1,7 +1,6 @@
 package trace
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -11,10 +10,6 @@ import (
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/internal/textline"
 )
-
-// ErrSyntax is wrapped by every parse error, which names the file, the
-// line and what is wrong there.
-var ErrSyntax = errors.New("malformed trace")
 
 // Parse reads a trace file; name is used in error messages.
 func Parse(name string, r io.Reader) (*File, error) {

@@ -167,6 +167,21 @@ func Bench(b *testing.B, walk func(rt *rapid.T, sink *Sink) int) {
 	b.ReportMetric(float64(steps)/time.Since(start).Seconds(), "steps/s")
 }
 
+// Build makes the model a walk drew: the parameters, checked against the
+// model's definitions (a failure of the draw fails the test), and the
+// model built with bug (a combination the model refuses skips the walk).
+func Build[M any](rt *rapid.T, defs []spec.Param, newModel func(spec.Values, string) (M, error), params []string, bug string) (spec.Values, M) {
+	v, err := spec.ParseParams(defs, params)
+	if err != nil {
+		rt.Fatal(err)
+	}
+	m, err := newModel(v, bug)
+	if err != nil {
+		rt.Skip(err) // a combination the model refuses
+	}
+	return v, m
+}
+
 // Walk is a conformance walk in progress: the model's state beside the
 // implementation's, the log of the walk, and how a divergence fails it.
 type Walk[S any] struct {

@@ -12,7 +12,6 @@ import (
 	"github.com/daggercheck/daggercheck/checker"
 	implnic "github.com/daggercheck/daggercheck/impl/nic"
 	modelnic "github.com/daggercheck/daggercheck/model/nic"
-	"github.com/daggercheck/daggercheck/spec"
 	"github.com/daggercheck/daggercheck/trace"
 )
 
@@ -29,10 +28,6 @@ import (
 // back-pressure, which the model does not have.
 func TestNICConformsToNICModel(t *testing.T) {
 	bridgetest.Conform(t, func(rt *rapid.T, sink *bridgetest.Sink) int { return nicWalk(rt, nicDraw{}, sink) })
-}
-
-func BenchmarkNICConformance(b *testing.B) {
-	bridgetest.Bench(b, func(rt *rapid.T, s *bridgetest.Sink) int { return nicWalk(rt, nicDraw{}, s) })
 }
 
 // nicDraw fixes what a walk would otherwise draw: the mutation check runs
@@ -70,14 +65,7 @@ func drawConfig(rt *rapid.T, d nicDraw) (params []string, bug string) {
 // model/nic after every step; it returns the steps taken.
 func nicWalk(rt *rapid.T, d nicDraw, sink *bridgetest.Sink) int {
 	params, bug := drawConfig(rt, d)
-	v, err := spec.ParseParams(modelnic.Params, params)
-	if err != nil {
-		rt.Fatal(err)
-	}
-	m, err := modelnic.New(v, bug)
-	if err != nil {
-		rt.Skip(err) // a combination the model refuses
-	}
+	v, m := bridgetest.Build(rt, modelnic.Params, modelnic.New, params, bug)
 	faults, err := implnic.BugFaults(bug)
 	if err != nil {
 		rt.Fatal(err)
@@ -170,4 +158,8 @@ func TestMutantsAreFound(t *testing.T) {
 	}
 	nic("dagger", implnic.DaggerFaults)
 	bridgetest.FindMutants(t, mutants)
+}
+
+func BenchmarkNICConformance(b *testing.B) {
+	bridgetest.Bench(b, func(rt *rapid.T, s *bridgetest.Sink) int { return nicWalk(rt, nicDraw{}, s) })
 }

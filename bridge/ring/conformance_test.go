@@ -14,7 +14,6 @@ import (
 	"github.com/daggercheck/daggercheck/checker"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
 	modelring "github.com/daggercheck/daggercheck/model/ring"
-	"github.com/daggercheck/daggercheck/spec"
 )
 
 // The implementation against the model, step by step: rapid draws a ring
@@ -30,10 +29,6 @@ import (
 // Run longer with -rapid.checks=N; a failure prints its seed.
 func TestImplConformsToRingModel(t *testing.T) {
 	bridgetest.Conform(t, func(rt *rapid.T, sink *bridgetest.Sink) int { return ringWalk(rt, ringDraw{}, sink) })
-}
-
-func BenchmarkRingConformance(b *testing.B) {
-	bridgetest.Bench(b, func(rt *rapid.T, s *bridgetest.Sink) int { return ringWalk(rt, ringDraw{}, s) })
 }
 
 // ringDraw fixes what a ring walk would otherwise draw. The zero value
@@ -87,15 +82,9 @@ func drawConfig(rt *rapid.T, d ringDraw) (params []string, bug string) {
 // model/ring after every step; it returns the steps taken.
 func ringWalk(rt *rapid.T, d ringDraw, sink *bridgetest.Sink) int {
 	params, bug := drawConfig(rt, d)
-	v, err := spec.ParseParams(modelring.Params, params)
-	if err != nil {
-		rt.Fatal(err)
-	}
-	m, err := modelring.New(v, bug)
-	if err != nil {
-		rt.Skip(err) // a combination the model refuses
-	}
+	v, m := bridgetest.Build(rt, modelring.Params, modelring.New, params, bug)
 	var faults implring.Faults
+	var err error
 	if d.mutant != nil {
 		faults = *d.mutant
 	} else if faults, err = implFaults(v, bug); err != nil {
@@ -203,4 +192,8 @@ func TestMutantsAreFound(t *testing.T) {
 	ring("rx-id-freshness", implring.Faults{RxIDFreshness: true}, true, "flows=1", "slots=1", "batch=1", "ids=1", "rpcs=3")
 	ring("skip-recheck", implring.Faults{SkipRecheck: true}, true)
 	bridgetest.FindMutants(t, mutants)
+}
+
+func BenchmarkRingConformance(b *testing.B) {
+	bridgetest.Bench(b, func(rt *rapid.T, s *bridgetest.Sink) int { return ringWalk(rt, ringDraw{}, s) })
 }

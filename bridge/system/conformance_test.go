@@ -40,10 +40,6 @@ func TestTransportConformsToSystemModel(t *testing.T) {
 	bridgetest.Conform(t, func(rt *rapid.T, sink *bridgetest.Sink) int { return xportWalk(rt, xportDraw{}, sink) })
 }
 
-func BenchmarkTransportConformance(b *testing.B) {
-	bridgetest.Bench(b, func(rt *rapid.T, s *bridgetest.Sink) int { return xportWalk(rt, xportDraw{}, s) })
-}
-
 // xportDraw fixes what a walk would otherwise draw: the mutation check
 // sets the implementation's faults (and the parameters they need to
 // show).
@@ -74,14 +70,7 @@ func drawConfig(rt *rapid.T, d xportDraw) []string {
 // xportWalk draws a configuration and a walk and compares impl with the
 // model after every step; it returns the steps taken.
 func xportWalk(rt *rapid.T, d xportDraw, sink *bridgetest.Sink) int {
-	v, err := spec.ParseParams(modelsystem.Params, drawConfig(rt, d))
-	if err != nil {
-		rt.Fatal(err)
-	}
-	m, err := modelsystem.New(v, "")
-	if err != nil {
-		rt.Skip(err) // a combination the model refuses
-	}
+	v, m := bridgetest.Build(rt, modelsystem.Params, modelsystem.New, drawConfig(rt, d), "")
 	var faults systemFaults
 	if d.faults != nil {
 		faults = *d.faults
@@ -251,4 +240,8 @@ func TestMutantsAreFound(t *testing.T) {
 		}
 	}
 	bridgetest.FindMutants(t, mutants)
+}
+
+func BenchmarkTransportConformance(b *testing.B) {
+	bridgetest.Bench(b, func(rt *rapid.T, s *bridgetest.Sink) int { return xportWalk(rt, xportDraw{}, s) })
 }

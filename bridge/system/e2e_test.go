@@ -104,15 +104,7 @@ func TestE2EExactlyOnceUnderFaults(t *testing.T) {
 				sent++
 			}
 		}
-		moved := cli.Step() + srv.Step()
-		for _, s := range sides {
-			for _, f := range s.ep.Outgoing() {
-				if err := net.Send(s.name, s.peer, f); err != nil {
-					t.Fatal(err)
-				}
-				moved++
-			}
-		}
+		moved := cli.Step() + srv.Step() + sendAll(t, net, sides)
 		for range net.InFlight() {
 			ev, ok := net.Step()
 			if !ok {
@@ -226,4 +218,20 @@ func connectE2E(t *testing.T, cli, srv *rpc.Node, conns, window int, flow func(c
 		}
 	}
 	return clients, sides, byName
+}
+
+// sendAll puts every endpoint's outgoing frames on the network and
+// returns how many it sent.
+func sendAll(t *testing.T, net *transport.FaultyNetwork, sides []*e2eSide) int {
+	t.Helper()
+	n := 0
+	for _, s := range sides {
+		for _, f := range s.ep.Outgoing() {
+			if err := net.Send(s.name, s.peer, f); err != nil {
+				t.Fatal(err)
+			}
+			n++
+		}
+	}
+	return n
 }

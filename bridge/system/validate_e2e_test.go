@@ -69,15 +69,7 @@ func e2eRun(t *testing.T, seed uint64, clients, calls int, execTwice bool) (*his
 				waiting[c] = true
 			}
 		}
-		moved := cli.Step() + srv.Step()
-		for _, s := range sides {
-			for _, f := range s.ep.Outgoing() {
-				if err := net.Send(s.name, s.peer, f); err != nil {
-					t.Fatal(err)
-				}
-				moved++
-			}
-		}
+		moved := cli.Step() + srv.Step() + sendAll(t, net, sides)
 		if ev, ok := net.Step(); ok {
 			if ev.Delivered {
 				_ = byName[ev.To].ep.Receive(ev.Frame)

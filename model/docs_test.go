@@ -1,4 +1,4 @@
-package trace
+package model_test
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"github.com/daggercheck/daggercheck/model/nic"
 	"github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/model/system"
+	"github.com/daggercheck/daggercheck/trace"
 )
 
 var rewrite = flag.Bool("rewrite", false, "rewrite docs/traces from what the checker finds now")
@@ -78,7 +79,7 @@ func examples() []example {
 	return out
 }
 
-func search(t *testing.T, ex example) *File {
+func search(t *testing.T, ex example) *trace.File {
 	t.Helper()
 	en, err := model.Lookup(ex.model)
 	if err != nil {
@@ -96,7 +97,7 @@ func search(t *testing.T, ex example) *File {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := FromResult(ex.model, vals.Assignments(), ex.bug, res)
+	f, err := trace.FromResult(ex.model, vals.Assignments(), ex.bug, res)
 	if err != nil {
 		t.Fatalf("%s: %v", ex.file, err)
 	}
@@ -119,10 +120,10 @@ func TestDocumentedTracesAreCurrent(t *testing.T) {
 			}
 			got, err := os.ReadFile(path)
 			if err != nil {
-				t.Fatalf("%v (run go test ./trace -rewrite)", err)
+				t.Fatalf("%v (run go test ./model -rewrite)", err)
 			}
 			if string(got) != want {
-				t.Fatalf("%s is not what the checker finds now; run go test ./trace -run TestDocumentedTracesAreCurrent -rewrite and review the diff", path)
+				t.Fatalf("%s is not what the checker finds now; run go test ./model -run TestDocumentedTracesAreCurrent -rewrite and review the diff", path)
 			}
 		})
 	}
@@ -146,7 +147,7 @@ func TestCommittedTracesRecheck(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer fh.Close()
-			f, err := Parse(path, fh)
+			f, err := trace.Parse(path, fh)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package trace
+package model_test
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/model"
+	"github.com/daggercheck/daggercheck/trace"
 )
 
 func runModel(t *testing.T, name string, params []string, bug string, only ...string) *checker.Result {
@@ -43,11 +44,11 @@ func TestITF(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			res := runModel(t, tc.model, tc.params, tc.bug, tc.prop)
 			var a, b bytes.Buffer
-			if err := WriteITF(&a, tc.model, tc.params, tc.bug, res); err != nil {
+			if err := trace.WriteITF(&a, tc.model, tc.params, tc.bug, res); err != nil {
 				t.Fatal(err)
 			}
 			again := runModel(t, tc.model, tc.params, tc.bug, tc.prop)
-			WriteITF(&b, tc.model, tc.params, tc.bug, again)
+			trace.WriteITF(&b, tc.model, tc.params, tc.bug, again)
 			if a.String() != b.String() {
 				t.Fatal("two runs wrote different ITF")
 			}
