@@ -7,8 +7,9 @@
 // testdata/rapid/<Test>/ (Sink), where ReplayKept replays it on every
 // run. FindMutants is the mutation check: every fault the implementation
 // can inject must be found by a conformance walk. ReplayCounterexamples
-// replays the committed counterexamples of docs/traces.
+// replays the committed counterexamples of docs/traces; WriteDocRun and
+// CheckDocRuns keep the recorded runs of docs/runs (-rewrite).
 //
-// It imports bridge, the checker, spec, trace, rapid and testing, and is
-// imported by tests only. Read Walk first.
+// It imports bridge, the checker, spec, trace, runlog, rapid and testing,
+// and is imported by tests only. Read Walk first.
 package bridgetest

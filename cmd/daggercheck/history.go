@@ -38,7 +38,7 @@ type completionsJSON struct {
 }
 
 // history runs `history FILE|-`: it checks an RPC history against the
-// rules of DESIGN.md §6.
+// rules of package history (history.HistoryRules; docs/history.md).
 func (e env) history(args []string) int {
 	fs := flag.NewFlagSet("history", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)

@@ -17,8 +17,9 @@ import (
 )
 
 // These tests drive `daggercheck history` through run and hold it to
-// DESIGN.md §6 and §7: exit codes, messages naming the rule and the
-// line, and the --json fields (decoded into the tests' own type).
+// docs/history.md and the CLI contract (DESIGN.md §7): exit codes,
+// messages naming the rule and the line, and the --json fields (decoded
+// into the tests' own type).
 
 const histories = "../../history/testdata/histories/"
 
