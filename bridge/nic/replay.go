@@ -12,8 +12,9 @@ import (
 	"github.com/daggercheck/daggercheck/trace"
 )
 
-// Replay replays a trace of the NIC model: impl/nic in step
-// mode, one step per model action, with a step for every action kind:
+// Replay replays a trace of the NIC model on impl/nic in step mode, one
+// implementation step per model action, with a step for every action
+// kind:
 //
 //	arrive rpc conn response key   Arrive(an RPC on conn, a response or a
 //	                               request whose first argument is key)

@@ -16,12 +16,11 @@ import (
 	"github.com/daggercheck/daggercheck/trace"
 )
 
-// Replay replays a trace of the system model: the
-// transports of impl/transport in step mode, one Reliable (or UDP)
-// endpoint on each side of each connection, Window 1 (the model's
-// stop-and-wait), a wire of encoded frames per channel, and the hosts'
-// one-slot RX rings, one per client and one per server flow, that the
-// endpoints deliver into. The mapping (model step: what the
+// Replay replays a trace of the system model on the transports of
+// impl/transport in step mode: one Reliable (or UDP) endpoint on each
+// side of each connection, Window 1 (the model's stop-and-wait), a wire
+// of encoded frames per channel, and the hosts' one-slot RX rings, one
+// per client and one per server flow, that the endpoints deliver into. The mapping (model step: what the
 // implementation does):
 //
 //	call, give-up          the application, which the harness plays from
