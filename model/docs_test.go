@@ -142,12 +142,7 @@ func TestCommittedTracesRecheck(t *testing.T) {
 			if !slices.ContainsFunc(want, func(e example) bool { return e.file == filepath.Base(path) }) {
 				t.Errorf("%s is not a documented example; remove it or add it to examples()", path)
 			}
-			fh, err := os.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer fh.Close()
-			f, err := trace.Parse(path, fh)
+			f, err := trace.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}

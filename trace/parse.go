@@ -3,6 +3,7 @@ package trace
 import (
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +32,16 @@ func Parse(name string, r io.Reader) (*File, error) {
 	}
 	p.f.Params = p.h.Params
 	return p.f, nil
+}
+
+// ReadFile reads the trace file at path.
+func ReadFile(path string) (*File, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	return Parse(path, fh)
 }
 
 // parser is Parse's state: the file so far, and where in it the line is.

@@ -21,12 +21,7 @@ const DocsTraces = "../../docs/traces"
 // ParseFile reads the trace file at path, failing t if it cannot.
 func ParseFile(t *testing.T, path string) *trace.File {
 	t.Helper()
-	fh, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	f, err := trace.Parse(path, fh)
+	f, err := trace.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

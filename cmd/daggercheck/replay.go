@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -31,12 +30,7 @@ func (e env) replay(args []string) int {
 	if len(pos) != 1 {
 		return e.usageError(fmt.Errorf("replay takes one trace file, got %d", len(pos)))
 	}
-	fh, err := os.Open(pos[0])
-	if err != nil {
-		return e.usageError(err)
-	}
-	defer fh.Close()
-	f, err := trace.Parse(pos[0], fh)
+	f, err := trace.ReadFile(pos[0])
 	if err != nil {
 		return e.usageError(err)
 	}
