@@ -19,5 +19,10 @@
 // Models import spec and checker only, never impl: the implementation is
 // an independent encoding of the same design, checked against them.
 //
+// The tests here span the models: they keep the counterexamples the docs
+// show (docs/traces, trace files) what the checker finds today, re-check
+// each on its model (`go test ./model -rewrite` regenerates them after a
+// deliberate change), and check the ITF export of real counterexamples.
+//
 // Read Entry first.
 package model

@@ -15,7 +15,7 @@ import (
 
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/model"
-	"github.com/daggercheck/daggercheck/traces"
+	"github.com/daggercheck/daggercheck/trace"
 )
 
 // maxWorkers bounds --workers: more goroutines than that only cost memory.
@@ -190,13 +190,13 @@ func (e env) check(args []string, simulate bool) int {
 		write func(io.Writer) error
 	}{
 		{*traceOut, func(w io.Writer) error {
-			f, err := traces.FromResult(en.Name, vals.Assignments(), *bug, res)
+			f, err := trace.FromResult(en.Name, vals.Assignments(), *bug, res)
 			if err != nil {
 				return err
 			}
 			return f.Format(w)
 		}},
-		{*itfOut, func(w io.Writer) error { return traces.WriteITF(w, en.Name, vals.Assignments(), *bug, res) }},
+		{*itfOut, func(w io.Writer) error { return trace.WriteITF(w, en.Name, vals.Assignments(), *bug, res) }},
 	} {
 		if out.path == "" {
 			continue

@@ -7,7 +7,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/daggercheck/daggercheck/traces"
+	"github.com/daggercheck/daggercheck/bridge/dagger"
+	"github.com/daggercheck/daggercheck/tlaplus"
 )
 
 // convert runs `daggercheck convert FILE [--cfg CFG | -p key=value ...
@@ -46,18 +47,18 @@ func (e env) convert(args []string) int {
 		return e.usageError(err)
 	}
 	defer fh.Close()
-	tr, err := traces.ParseTLATrace(pos[0], fh)
+	tr, err := tlaplus.ParseTLATrace(pos[0], fh)
 	if err != nil {
 		return e.usageError(err)
 	}
 	var modelName string
 	var props []string
 	if *cfgPath != "" {
-		cfg, err := traces.ReadTLCConfig(*cfgPath)
+		cfg, err := tlaplus.ReadTLCConfig(*cfgPath)
 		if err != nil {
 			return e.usageError(err)
 		}
-		if modelName, params, *bug, err = traces.TLAParams(cfg); err != nil {
+		if modelName, params, *bug, err = dagger.TLAParams(cfg); err != nil {
 			return e.usageError(fmt.Errorf("%s: %w", *cfgPath, err))
 		}
 		props = append(cfg.Invariants, cfg.Properties...) // what TLC checked, in its order
@@ -75,7 +76,7 @@ func (e env) convert(args []string) int {
 	if *property != "" {
 		props = []string{*property}
 	}
-	f, err := traces.ConvertTLA(tr, modelName, params, *bug, props)
+	f, err := dagger.ConvertTLA(tr, modelName, params, *bug, props)
 	if err != nil {
 		return e.usageError(fmt.Errorf("%s: %w", pos[0], err))
 	}

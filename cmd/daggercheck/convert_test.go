@@ -14,7 +14,7 @@ import (
 // becomes a trace file that `replay` reproduces on impl/ring; the same
 // with -p and --bug instead of the config; --json describes it.
 func TestConvertCommand(t *testing.T) {
-	src := "../../traces/testdata/tlc/ring-bug-header-first.json"
+	src := "../../bridge/dagger/testdata/tlc/ring-bug-header-first.json"
 	cfg := "../../tla/ring/bug-header-first.cfg"
 	out := filepath.Join(t.TempDir(), "x.trace")
 
@@ -50,13 +50,13 @@ func TestConvertCommand(t *testing.T) {
 	assert.Equal(t, string(written), res.Trace)
 
 	// An ITF trace of the same behaviour converts to the same file.
-	code, stdout, stderr = cli(t, "convert", "../../traces/testdata/tlc/ring-bug-header-first.itf.json", "--cfg", cfg)
+	code, stdout, stderr = cli(t, "convert", "../../bridge/dagger/testdata/tlc/ring-bug-header-first.itf.json", "--cfg", cfg)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Equal(t, string(written), stdout)
 }
 
 func TestConvertCommandRejects(t *testing.T) {
-	src := "../../traces/testdata/tlc/ring-bug-header-first.json"
+	src := "../../bridge/dagger/testdata/tlc/ring-bug-header-first.json"
 	notJSON := filepath.Join(t.TempDir(), "x.json")
 	require.NoError(t, os.WriteFile(notJSON, []byte("step init\n"), 0o644))
 	for _, tc := range []struct {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/daggercheck/daggercheck/traces"
+	"github.com/daggercheck/daggercheck/history"
 )
 
 // stdin is what `history -` reads; tests replace it.
@@ -38,7 +38,7 @@ type completionsJSON struct {
 }
 
 // history runs `history FILE|-`: it checks an RPC history against the
-// rules of docs/history.md.
+// rules of package history (history.HistoryRules; docs/history.md).
 func (e env) history(args []string) int {
 	fs := flag.NewFlagSet("history", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -60,23 +60,23 @@ func (e env) history(args []string) int {
 	case len(pos) > 1:
 		return e.usageError(fmt.Errorf("history takes one FILE (or - for stdin), got %q", pos))
 	}
-	sem, err := traces.ParseSemantics(*semantics)
+	sem, err := history.ParseSemantics(*semantics)
 	if err != nil {
 		return e.usageError(fmt.Errorf("--semantics %q: want at-most-once or exactly-once", *semantics))
 	}
-	opts := traces.HistoryOptions{Semantics: sem, FIFO: *fifo, Complete: *complete}
+	opts := history.HistoryOptions{Semantics: sem, FIFO: *fifo, Complete: *complete}
 
 	file, name := pos[0], pos[0]
-	var h *traces.History
+	var h *history.History
 	if file == "-" {
 		name = "stdin"
-		h, err = traces.ParseHistory(name, stdin)
+		h, err = history.ParseHistory(name, stdin)
 	} else {
 		var f *os.File
 		if f, err = os.Open(file); err != nil {
 			return e.usageError(err)
 		}
-		h, err = traces.ParseHistory(name, f)
+		h, err = history.ParseHistory(name, f)
 		f.Close()
 	}
 	if err != nil {
@@ -107,7 +107,7 @@ func (e env) history(args []string) int {
 // printHistory writes the verdict for people: the options, the verdict
 // (the rules kept, or the one broken with its line and event), and the
 // counts.
-func printHistory(w io.Writer, name string, opts traces.HistoryOptions, res *traces.HistoryResult) {
+func printHistory(w io.Writer, name string, opts history.HistoryOptions, res *history.HistoryResult) {
 	flags := []string{opts.Semantics.String()}
 	if opts.FIFO {
 		flags = append(flags, "fifo")
@@ -128,7 +128,7 @@ func printHistory(w io.Writer, name string, opts traces.HistoryOptions, res *tra
 	fmt.Fprintf(tw, "  execs\t%d\n", s.Execs)
 	fmt.Fprintf(tw, "  completions\t%d ok, %d timeout, %d error\n", s.Completions.OK, s.Completions.Timeout, s.Completions.Error)
 	tw.Flush()
-	if opts.Semantics == traces.ExactlyOnce && !opts.Complete {
+	if opts.Semantics == history.ExactlyOnce && !opts.Complete {
 		fmt.Fprintln(w, "  note: without --complete, a call may still be in flight, so exactly-once checks what at-most-once checks")
 	}
 }

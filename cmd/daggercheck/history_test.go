@@ -20,7 +20,7 @@ import (
 // docs/history.md: exit codes, messages naming the rule and the
 // line, and the --json fields (decoded into the tests' own type).
 
-const histories = "../../traces/testdata/histories/"
+const histories = "../../history/testdata/histories/"
 
 // historyOut is the contract's view of `history --json`.
 type historyOut struct {
@@ -163,13 +163,13 @@ func TestHistoryInUsage(t *testing.T) {
 }
 
 // The examples in docs/history.md show real output. Their blocks start
-// with "$ cd traces/testdata/histories" (so they do not collide with
+// with "$ cd history/testdata/histories" (so they do not collide with
 // TestDocsShowRealOutput, which runs blocks that start with "$
 // daggercheck" from this directory) and hold commands, each followed by
 // what it prints: "cat FILE", and "daggercheck ARGS", optionally reading
 // "< FILE" and ending in `; echo "rc=$?"`.
 func TestHistoryDocsShowRealOutput(t *testing.T) {
-	const dir = "traces/testdata/histories"
+	const dir = "history/testdata/histories"
 	text, err := os.ReadFile("../../docs/history.md")
 	require.NoError(t, err)
 	abs, err := filepath.Abs("../../" + dir)

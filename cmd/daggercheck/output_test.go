@@ -7,10 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/daggercheck/daggercheck/trace"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/daggercheck/daggercheck/traces"
 )
 
 // --trace-out and --itf-out write the counterexample the run printed; a
@@ -27,7 +26,7 @@ func TestCounterexampleFiles(t *testing.T) {
 	fh, err := os.Open(tr)
 	require.NoError(t, err)
 	defer fh.Close()
-	f, err := traces.Parse(tr, fh)
+	f, err := trace.Parse(tr, fh)
 	require.NoError(t, err)
 	assert.Equal(t, "ring", f.Model)
 	assert.Equal(t, "no-duplicate", f.Outcome.Property)

@@ -3,11 +3,12 @@ package main
 import (
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 
-	"github.com/daggercheck/daggercheck/traces"
+	"github.com/daggercheck/daggercheck/bridge"
+	"github.com/daggercheck/daggercheck/bridge/dagger"
+	"github.com/daggercheck/daggercheck/trace"
 )
 
 // replay runs `daggercheck replay TRACE [--bug NAME] [--json]`: it drives
@@ -29,16 +30,11 @@ func (e env) replay(args []string) int {
 	if len(pos) != 1 {
 		return e.usageError(fmt.Errorf("replay takes one trace file, got %d", len(pos)))
 	}
-	fh, err := os.Open(pos[0])
+	f, err := trace.ReadFile(pos[0])
 	if err != nil {
 		return e.usageError(err)
 	}
-	defer fh.Close()
-	f, err := traces.Parse(pos[0], fh)
-	if err != nil {
-		return e.usageError(err)
-	}
-	res, err := traces.Replay(f, *bug)
+	res, err := dagger.Replay(f, *bug)
 	if err != nil {
 		return e.usageError(fmt.Errorf("%s: %w", pos[0], err))
 	}
@@ -49,13 +45,13 @@ func (e env) replay(args []string) int {
 	} else {
 		printReplay(e, pos[0], f, res)
 	}
-	if res.Outcome == traces.Diverged {
+	if res.Outcome == bridge.Diverged {
 		return exitViolation
 	}
 	return exitOK
 }
 
-func printReplay(e env, path string, f *traces.File, res *traces.ReplayResult) {
+func printReplay(e env, path string, f *trace.File, res *bridge.ReplayResult) {
 	faults := res.Faults
 	if faults == "" {
 		faults = "none (the credit protocol)"
@@ -71,9 +67,9 @@ func printReplay(e env, path string, f *traces.File, res *traces.ReplayResult) {
 	}
 	tw.Flush()
 	switch res.Outcome {
-	case traces.Reproduced:
+	case bridge.Reproduced:
 		fmt.Fprintf(e.stdout, "result: reproduced: the implementation followed %s and broke %s\n", allSteps(len(res.Steps)-1), res.Property)
-	case traces.Conformant:
+	case bridge.Conformant:
 		fmt.Fprintf(e.stdout, "result: conformant: the implementation followed %s without breaking %s\n", allSteps(len(res.Steps)-1), res.Property)
 	default:
 		fmt.Fprintf(e.stdout, "result: diverged at %s\n", res.Reason)

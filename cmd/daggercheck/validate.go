@@ -7,7 +7,11 @@ import (
 	"io"
 	"os"
 
-	"github.com/daggercheck/daggercheck/traces"
+	"github.com/daggercheck/daggercheck/bridge"
+	"github.com/daggercheck/daggercheck/bridge/dagger"
+	"github.com/daggercheck/daggercheck/bridge/system"
+	"github.com/daggercheck/daggercheck/history"
+	"github.com/daggercheck/daggercheck/runlog"
 )
 
 // validate runs `daggercheck validate LOG|- [--history -p k=v...]
@@ -17,7 +21,7 @@ import (
 func (e env) validate(args []string) int {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	history := fs.Bool("history", false, "LOG is an RPC history (daggercheck history's format), explained by the system model with the -p parameters")
+	fromHistory := fs.Bool("history", false, "LOG is an RPC history (daggercheck history's format), explained by the system model with the -p parameters")
 	var params multiFlag
 	fs.Var(&params, "p", "with --history: a system model parameter key=value (repeatable)")
 	maxStates := fs.Int("max-states", 1_000_000, "the most model states kept while following the log (exit 3 beyond)")
@@ -33,7 +37,7 @@ func (e env) validate(args []string) int {
 	if len(pos) != 1 {
 		return e.usageError(fmt.Errorf("validate takes one run log (or - for stdin), got %d", len(pos)))
 	}
-	if len(params) > 0 && !*history {
+	if len(params) > 0 && !*fromHistory {
 		return e.usageError(errors.New("-p goes with --history: a run log names its model and parameters itself"))
 	}
 	if *maxStates < 1 {
@@ -51,20 +55,20 @@ func (e env) validate(args []string) int {
 	} else {
 		name = "stdin"
 	}
-	var l *traces.RunLog
-	if *history {
-		h, err := traces.ParseHistory(name, r)
+	var l *runlog.RunLog
+	if *fromHistory {
+		h, err := history.ParseHistory(name, r)
 		if err != nil {
 			return e.usageError(err)
 		}
-		if l, err = traces.SystemRunLog(params, h); err != nil {
+		if l, err = system.SystemRunLog(params, h); err != nil {
 			return e.usageError(fmt.Errorf("%s: %w", name, err))
 		}
-	} else if l, err = traces.ParseRunLog(name, r); err != nil {
+	} else if l, err = runlog.ParseRunLog(name, r); err != nil {
 		return e.usageError(err)
 	}
-	res, err := traces.Validate(l, traces.ValidateOptions{MaxStates: *maxStates})
-	if errors.Is(err, traces.ErrStateLimit) {
+	res, err := dagger.Validate(l, bridge.ValidateOptions{MaxStates: *maxStates})
+	if errors.Is(err, bridge.ErrStateLimit) {
 		fmt.Fprintf(e.stderr, "daggercheck: %s: %v\n", name, err)
 		if *asJSON {
 			res.Outcome = "incomplete"
@@ -88,7 +92,7 @@ func (e env) validate(args []string) int {
 		}
 		fmt.Fprintf(e.stdout, ")\n%s", res)
 	}
-	if res.Outcome == traces.Invalid {
+	if res.Outcome == bridge.Invalid {
 		return exitViolation
 	}
 	return exitOK

@@ -35,6 +35,14 @@ var Params = []spec.Param{
 		Description: "unordered (any message in flight may arrive next) or ordered (FIFO per source, destination and network: requests and responses to the home travel apart)"},
 }
 
+// TLAConstants are the constants of tla/Coherence.tla that give these
+// parameters, the first the one every config of the spec sets.
+var TLAConstants = []spec.TLAConstant{
+	{Name: "Lines", Param: "lines"}, {Name: "Values", Param: "values"}, {Name: "Writes", Param: "writes"},
+	{Name: "MSI", Param: "protocol", Bool: [2]string{"mesi", "msi"}},
+	{Name: "Ordered", Param: "channels", Bool: [2]string{"unordered", "ordered"}},
+}
+
 // Bugs is the coherence model's catalogue: mutations of the protocol,
 // each caught by the property it names.
 var Bugs = []spec.Bug{

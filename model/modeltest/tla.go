@@ -6,14 +6,14 @@ import (
 
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/spec"
-	"github.com/daggercheck/daggercheck/traces"
+	"github.com/daggercheck/daggercheck/tlaplus"
 )
 
 // TLAParity holds a Go model to the numbers TLC recorded for tla/SPEC.tla
 // in tla/results.tsv (read from tlaDir): for every config, the Go model
-// with the same constants (traces.TLAParams maps them) must find the same
-// verdict and, for a complete run, exactly TLC's distinct-state count,
-// generated-state count and depth. The definitions agree: both count the
+// with the same constants (consts, the model's TLAConstants, map them)
+// must find the same verdict and, for a complete run, exactly TLC's
+// distinct-state count, generated-state count and depth. The definitions agree: both count the
 // initial states among the generated ones and every successor, duplicates
 // included; both give the depth as the number of states on the longest
 // shortest path from an initial state (an initial state alone: depth 1).
@@ -25,12 +25,9 @@ import (
 //
 // Configs TLC needed over a million generated states for run only with
 // DAGGERCHECK_TLA_ALL=1 (README, "Tests").
-//
-// modeltest imports traces (for the results file), so only external test
-// packages (package X_test) may use it, as they all do.
-func TLAParity[S any, M checker.Model[S]](t *testing.T, tlaDir, specName string, defs []spec.Param, newModel func(spec.Values, string) (M, error)) {
+func TLAParity[S any, M checker.Model[S]](t *testing.T, tlaDir, specName string, consts []spec.TLAConstant, defs []spec.Param, newModel func(spec.Values, string) (M, error)) {
 	t.Helper()
-	cases, err := traces.TLCCases(tlaDir, specName)
+	cases, err := tlaplus.TLCCases(tlaDir, specName, consts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +46,7 @@ func TLAParity[S any, M checker.Model[S]](t *testing.T, tlaDir, specName string,
 	}
 }
 
-func assertParity(t *testing.T, c traces.TLCCase, res *checker.Result) {
+func assertParity(t *testing.T, c tlaplus.TLCCase, res *checker.Result) {
 	t.Helper()
 	want := map[string]checker.Verdict{"ok": checker.OK, "violation": checker.Violation, "deadlock": checker.Deadlock}[c.Result]
 	if res.Verdict != want {
@@ -62,7 +59,7 @@ func assertParity(t *testing.T, c traces.TLCCase, res *checker.Result) {
 			t.Errorf("tla/results.tsv:%d: distinct, generated, depth: TLC %v, Go %v", c.Line, tlc, got)
 		}
 	case "violation":
-		if p := traces.GoPropertyName(c.Property); res.Property != p {
+		if p := tlaplus.GoPropertyName(c.Property); res.Property != p {
 			t.Errorf("tla/results.tsv:%d: TLC refutes %s (%s), Go %s", c.Line, c.Property, p, res.Property)
 		}
 		if res.Kind == checker.Always && res.Trace.Len() != c.TraceStatesCount()-1 {

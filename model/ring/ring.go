@@ -32,6 +32,16 @@ var Params = []spec.Param{
 		Description: "tx: how the CPU hands RPCs to the NIC: coherent (the NIC polls the ring), doorbell (batch slots, then one MMIO doorbell; the NIC DMA-reads them) or mmio (one wide store per RPC into the NIC's window; needs slots=1)"},
 }
 
+// TLAConstants are the constants of tla/Ring.tla that give these
+// parameters, the first the one every config of the spec sets.
+var TLAConstants = []spec.TLAConstant{
+	{Name: "RX", Param: "dir", Bool: [2]string{"tx", "rx"}},
+	{Name: "Dagger", Param: "protocol", Bool: [2]string{"credit", "dagger"}},
+	{Name: "Flows", Param: "flows"}, {Name: "Slots", Param: "slots"}, {Name: "RPCs", Param: "rpcs"},
+	{Name: "Batch", Param: "batch"}, {Name: "IDs", Param: "ids"},
+	{Name: "Interface", Param: "interface", String: true},
+}
+
 // Bugs is the ring model's catalogue: mutations of the credit protocol,
 // each caught by the property it names.
 var Bugs = []spec.Bug{
