@@ -9,6 +9,7 @@ import (
 	implnic "github.com/daggercheck/daggercheck/impl/nic"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
 	modelnic "github.com/daggercheck/daggercheck/model/nic"
+	"github.com/daggercheck/daggercheck/spec"
 	"github.com/daggercheck/daggercheck/trace"
 )
 
@@ -166,7 +167,7 @@ func (h *harness) step(name string, a checker.Action) string {
 			op = h.n.Close
 		}
 		if st := op(a.Args[0]); int(st) != a.Args[1] {
-			return fmt.Sprintf("diverged: status %s, the model's %s", st, modelnic.Status(a.Args[1]))
+			return fmt.Sprintf("diverged: status %s, the model's %s", st, spec.ConnStatus(a.Args[1]))
 		}
 		return "ok"
 	}
