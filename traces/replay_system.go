@@ -9,6 +9,7 @@ import (
 	"github.com/daggercheck/daggercheck/checker"
 	implnic "github.com/daggercheck/daggercheck/impl/nic"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 	"github.com/daggercheck/daggercheck/impl/transport"
 	"github.com/daggercheck/daggercheck/model/system"
 	"github.com/daggercheck/daggercheck/spec"
@@ -295,7 +296,7 @@ func newXport(m *system.Model, faults systemFaults) (*xport, error) {
 // the result in the first argument byte.
 func xportPacket(conn int, call, result uint8) (transport.Packet, error) {
 	var p transport.Packet
-	r, err := implring.NewRPC(uint8(conn), uint32(call), 1, []byte{result})
+	r, err := slot.NewRPC(uint8(conn), uint32(call), 1, []byte{result})
 	if err != nil {
 		return p, err
 	}
@@ -330,7 +331,7 @@ func (h *xport) abstract(dir int, b []byte) (system.Packet, error) {
 		p.Seq = uint8(f.Seq)
 	}
 	if f.Kind != transport.KindAck {
-		r, _, err := implring.DecodeSlot(&f.Packet)
+		r, _, err := slot.Decode(&f.Packet)
 		if err != nil {
 			return p, err
 		}
@@ -450,7 +451,7 @@ func (h *xport) receive(dir, conn int, f transport.Frame) string {
 // response that arrives is delivered, as in the catalogue's
 // counterexample.
 func (h *xport) route(p transport.Packet) string {
-	r, _, err := implring.DecodeSlot(&p)
+	r, _, err := slot.Decode(&p)
 	if err != nil {
 		return "diverged: delivered a malformed packet: " + err.Error()
 	}
@@ -497,7 +498,7 @@ func (h *xport) take(ring *xportRing, conn int, call, result uint8) string {
 		return fmt.Sprintf("diverged: the RX ring is empty where the model's holds conn %d call%d", conn, call-1)
 	}
 	ring.full = false
-	r, _, err := implring.DecodeSlot(&ring.p)
+	r, _, err := slot.Decode(&ring.p)
 	switch {
 	case err != nil:
 		return "diverged: the RX ring holds a malformed packet: " + err.Error()
@@ -679,7 +680,7 @@ func ringDiff(name string, ring *xportRing, conn int, call, result uint8) string
 		}
 		return ""
 	}
-	r, _, err := implring.DecodeSlot(&ring.p)
+	r, _, err := slot.Decode(&ring.p)
 	if err != nil {
 		return fmt.Sprintf("%s: a malformed packet: %v", name, err)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	implring "github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 	modelring "github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/spec"
 )
@@ -36,7 +37,7 @@ func freeRun(t *testing.T, params []string, faults implring.Faults) *RunLog {
 	}
 	flows, slots, rpcs, batch := v.Int("flows"), v.Int("slots"), v.Int("rpcs"), v.Int("batch")
 	rx := v.String("dir") == "rx"
-	gen := func(k int) implring.RPC {
+	gen := func(k int) slot.RPC {
 		rpc, err := RingRPC(params, k)
 		if err != nil {
 			panic(err)
@@ -58,7 +59,7 @@ func freeRun(t *testing.T, params []string, faults implring.Faults) *RunLog {
 		rings[f] = r
 		if rx {
 			wg.Go(func() {
-				_, errs[f] = implring.Driver{Ring: r}.Run(ctx, rpcs, gen, func(implring.RPC) {})
+				_, errs[f] = implring.Driver{Ring: r}.Run(ctx, rpcs, gen, func(slot.RPC) {})
 			})
 			continue
 		}

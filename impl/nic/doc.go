@@ -86,6 +86,6 @@
 // frames, as traces/e2e_test.go does over a FaultyNetwork), or a
 // transport.Socket over real UDP.
 //
-// The package imports impl/ring, impl/transport and the standard library;
-// never model/.
+// The package imports impl/slot, impl/ring, impl/transport and the
+// standard library; never model/.
 package nic

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 	"github.com/daggercheck/daggercheck/impl/transport"
 )
 
@@ -29,8 +30,8 @@ type Link interface {
 // rpcLink is a Link that carries ring RPCs without encoding them into
 // packets (the loopback): the port uses it when it can.
 type rpcLink interface {
-	SendRPC(r *ring.RPC) error
-	TakeRPC(dst *ring.RPC) bool
+	SendRPC(r *slot.RPC) error
+	TakeRPC(dst *slot.RPC) bool
 	Done()
 }
 
@@ -95,7 +96,7 @@ func (p *LinkPort) rebuild() {
 
 // Send encodes rpc as Dagger's packet and sends it on its connection's
 // link; a full link is ErrBackPressure.
-func (p *LinkPort) Send(rpc *ring.RPC) error {
+func (p *LinkPort) Send(rpc *slot.RPC) error {
 	a := p.links[rpc.ConnID].Load()
 	if a == nil {
 		return fmt.Errorf("%w: c_id %d", ErrNoLink, rpc.ConnID)
@@ -128,7 +129,7 @@ func (p *LinkPort) Receive(n *NIC, max int) int {
 	for j := 0; j < len(list) && got < max; j++ {
 		a := list[(start+j)%len(list)]
 		if a.fast != nil {
-			var r ring.RPC
+			var r slot.RPC
 			for got < max && a.fast.TakeRPC(&r) {
 				_ = n.Arrive(&r) // a drop is counted by the NIC
 				got++
@@ -177,7 +178,7 @@ type LoopbackLink struct {
 // on a line of its own, so that a side touches the other's line only
 // when its copy says the queue is full (or empty).
 type wire struct {
-	q    []ring.RPC
+	q    []slot.RPC
 	mask uint64
 	size uint64
 	_    [ring.LineSize]byte
@@ -198,12 +199,12 @@ func newWire(size int) *wire {
 	for n < size {
 		n <<= 1
 	}
-	return &wire{q: make([]ring.RPC, n), mask: uint64(n - 1), size: uint64(size)}
+	return &wire{q: make([]slot.RPC, n), mask: uint64(n - 1), size: uint64(size)}
 }
 
 // send copies r into the queue and publishes it; ring.ErrRingFull when
 // size RPCs are unconsumed.
-func (w *wire) send(r *ring.RPC) error {
+func (w *wire) send(r *slot.RPC) error {
 	if w.sent-w.headSeen >= w.size {
 		if w.headSeen = w.head.Load(); w.sent-w.headSeen >= w.size {
 			return ring.ErrRingFull
@@ -218,7 +219,7 @@ func (w *wire) send(r *ring.RPC) error {
 // take copies the oldest unconsumed RPC into dst; false when there is
 // none. Its room goes back with release, or here once half the queue
 // waits to be handed back.
-func (w *wire) take(dst *ring.RPC) bool {
+func (w *wire) take(dst *slot.RPC) bool {
 	if w.took == w.tailSeen {
 		if w.tailSeen = w.tail.Load(); w.took == w.tailSeen {
 			return false
@@ -254,7 +255,7 @@ func NewLoopback(slots int) (a, b *LoopbackLink, err error) {
 
 // Send decodes p and sends it on the wire.
 func (l *LoopbackLink) Send(p transport.Packet) error {
-	r, _, err := ring.DecodeSlot(&p)
+	r, _, err := slot.Decode(&p)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
@@ -263,9 +264,9 @@ func (l *LoopbackLink) Send(p transport.Packet) error {
 
 // SendRPC sends r on the wire, and wakes the peer's receiver;
 // ring.ErrRingFull when full.
-func (l *LoopbackLink) SendRPC(r *ring.RPC) error {
-	if r.Argl > ring.ArgsSize {
-		return fmt.Errorf("%w: argl %d", ring.ErrTooLarge, r.Argl) // no such packet exists
+func (l *LoopbackLink) SendRPC(r *slot.RPC) error {
+	if r.Argl > slot.ArgsSize {
+		return fmt.Errorf("%w: argl %d", slot.ErrTooLarge, r.Argl) // no such packet exists
 	}
 	if err := l.out.send(r); err != nil {
 		return err
@@ -277,7 +278,7 @@ func (l *LoopbackLink) SendRPC(r *ring.RPC) error {
 }
 
 // TakeRPC takes the next RPC from the incoming wire, if any.
-func (l *LoopbackLink) TakeRPC(dst *ring.RPC) bool { return l.in.take(dst) }
+func (l *LoopbackLink) TakeRPC(dst *slot.RPC) bool { return l.in.take(dst) }
 
 // Done hands the incoming wire's room back after a batch of TakeRPC.
 func (l *LoopbackLink) Done() { l.in.release() }
@@ -286,7 +287,7 @@ func (l *LoopbackLink) Done() { l.in.release() }
 // is the link's own, valid until the next call).
 func (l *LoopbackLink) Deliveries() []transport.Packet {
 	l.pkts = l.pkts[:0]
-	var r ring.RPC
+	var r slot.RPC
 	for l.TakeRPC(&r) {
 		var p transport.Packet
 		_ = r.Encode(&p, 0, true) // a sent RPC has argl <= 52

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 	"github.com/daggercheck/daggercheck/impl/transport"
 	"github.com/stretchr/testify/require"
 )
@@ -23,7 +24,7 @@ func TestLoopbackPacketPath(t *testing.T) {
 	require.ErrorIs(t, a.Send(p), ring.ErrRingFull)
 	got := b.Deliveries()
 	require.Len(t, got, 2)
-	r, _, err := ring.DecodeSlot(&got[0])
+	r, _, err := slot.Decode(&got[0])
 	require.NoError(t, err)
 	require.Equal(t, []byte{9}, r.Arguments())
 
@@ -104,7 +105,7 @@ func TestLoopbackWireOrderAndBound(t *testing.T) {
 			next++
 		}
 		require.Equal(t, uint32(3), next-got, "lap %d: the wire holds exactly 3", lap)
-		var r ring.RPC
+		var r slot.RPC
 		for k := 0; k < 1+lap%3 && b.TakeRPC(&r); k++ {
 			require.Equal(t, got, r.RPCID)
 			got++
@@ -112,8 +113,8 @@ func TestLoopbackWireOrderAndBound(t *testing.T) {
 		b.Done()
 	}
 	bad := req(0, 1)
-	bad.Argl = ring.ArgsSize + 1
-	require.ErrorIs(t, a.SendRPC(bad), ring.ErrTooLarge)
+	bad.Argl = slot.ArgsSize + 1
+	require.ErrorIs(t, a.SendRPC(bad), slot.ErrTooLarge)
 	_, _, err = NewLoopback(0)
 	require.ErrorIs(t, err, ErrConfig)
 }

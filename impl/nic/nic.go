@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // Errors of the NIC. Every drop is a sentinel error and a counter.
@@ -121,10 +122,10 @@ type Config struct {
 	LB LB
 	// Pick is LBFunc's policy: the flow for a request (out of range:
 	// ErrBadFlow).
-	Pick func(rpc *ring.RPC, flows int) int
+	Pick func(rpc *slot.RPC, flows int) int
 	// Key is LBKeyHash's key of a request; nil: the first argument byte
 	// (0 with no arguments).
-	Key func(rpc *ring.RPC) uint32
+	Key func(rpc *slot.RPC) uint32
 	// Choose is LBRandom's draw of a flow in 0..flows-1; nil: a PCG
 	// seeded with Seed. Step mode passes its own to steer the choice.
 	Choose func(flows int) int
@@ -149,7 +150,7 @@ type Port interface {
 	// Send hands one RPC to the network for its connection (rpc.ConnID).
 	// An error wrapping ErrBackPressure means "not now": the NIC holds
 	// the RPC and offers it again. Any other error drops it, counted.
-	Send(rpc *ring.RPC) error
+	Send(rpc *slot.RPC) error
 	// Receive gives at most max RPCs that arrived from the network to the
 	// NIC (n.Arrive or n.Ingress) and returns how many it gave; it never
 	// blocks.
@@ -201,7 +202,7 @@ type counters struct {
 
 // entry is one request buffer slot.
 type entry struct {
-	rpc ring.RPC
+	rpc slot.RPC
 	key uint32
 }
 
@@ -246,8 +247,8 @@ type NIC struct {
 
 	// TX sweeper.
 	txPtr  int
-	held   [][]ring.RPC // per flow, RPCs the Port refused, oldest first
-	polled []ring.RPC
+	held   [][]slot.RPC // per flow, RPCs the Port refused, oldest first
+	polled []slot.RPC
 
 	c counters
 
@@ -336,8 +337,8 @@ func New(cfg Config) (*NIC, error) {
 		n.fifos[f] = fifo{q: make([]uint16, cfg.FIFODepth)}
 	}
 	n.aged = make([]bool, nf)
-	n.held = make([][]ring.RPC, nf)
-	n.polled = make([]ring.RPC, 0, cfg.PollBatch)
+	n.held = make([][]slot.RPC, nf)
+	n.polled = make([]slot.RPC, 0, cfg.PollBatch)
 	if cfg.Choose == nil {
 		n.rng = rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
 	}

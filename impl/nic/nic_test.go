@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 	"github.com/stretchr/testify/require"
 )
 
@@ -96,7 +97,7 @@ func TestStaticAndFuncAndRandom(t *testing.T) {
 	require.Equal(t, 1, p.Flow)
 
 	n = newNIC(t, 2, func(c *Config) {
-		c.LB, c.Pick = LBFunc, func(r *ring.RPC, flows int) int { return int(r.RPCID) }
+		c.LB, c.Pick = LBFunc, func(r *slot.RPC, flows int) int { return int(r.RPCID) }
 	})
 	mustArrive(t, n, req(0, 1))
 	p, _ = n.Balance()

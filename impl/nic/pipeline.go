@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // Ingress is the RPC unit taking one packet's raw bytes from the
@@ -12,11 +13,11 @@ import (
 // ErrMalformed (counted); otherwise it is Arrive. It never panics,
 // whatever the bytes (FuzzNICIngress).
 func (n *NIC) Ingress(b []byte) error {
-	if len(b) != ring.SlotSize {
+	if len(b) != slot.Size {
 		n.c.malformed.Add(1)
-		return fmt.Errorf("%w: %d bytes, want %d", ErrMalformed, len(b), ring.SlotSize)
+		return fmt.Errorf("%w: %d bytes, want %d", ErrMalformed, len(b), slot.Size)
 	}
-	rpc, _, err := ring.DecodeSlot((*ring.Slot)(b))
+	rpc, _, err := slot.Decode((*slot.Slot)(b))
 	if err != nil {
 		n.c.malformed.Add(1)
 		return fmt.Errorf("%w: %w", ErrMalformed, err)
@@ -29,9 +30,9 @@ func (n *NIC) Ingress(b []byte) error {
 // closed connection ErrConnClosed, no free buffer slot ErrBufferFull —
 // each counted, the RPC dropped. Otherwise the RPC takes the lowest free
 // buffer slot and joins the RPCs pending balance.
-func (n *NIC) Arrive(rpc *ring.RPC) error {
+func (n *NIC) Arrive(rpc *slot.RPC) error {
 	n.c.arrived.Add(1)
-	if rpc.Argl > ring.ArgsSize {
+	if rpc.Argl > slot.ArgsSize {
 		n.c.malformed.Add(1)
 		return fmt.Errorf("%w: argl %d", ErrMalformed, rpc.Argl)
 	}
@@ -59,7 +60,7 @@ func (n *NIC) Arrive(rpc *ring.RPC) error {
 }
 
 // key is a request's key for key-hash balancing.
-func (n *NIC) key(rpc *ring.RPC) uint32 {
+func (n *NIC) key(rpc *slot.RPC) uint32 {
 	if n.cfg.Key != nil {
 		return n.cfg.Key(rpc)
 	}

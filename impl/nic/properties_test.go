@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/gen"
 	"github.com/leanovate/gopter/prop"
@@ -136,7 +136,7 @@ func TestPropKeyHashUserKey(t *testing.T) {
 	props.Property("the key function decides", prop.ForAll(
 		func(nflows int, id uint32) bool {
 			n := newNIC(t, nflows, func(c *Config) {
-				c.LB, c.Key = LBKeyHash, func(r *ring.RPC) uint32 { return r.RPCID }
+				c.LB, c.Key = LBKeyHash, func(r *slot.RPC) uint32 { return r.RPCID }
 			})
 			if n.Arrive(req(0, id, 1, 2, 3)) != nil {
 				return false

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // PollTX sweeps the next flow's TX ring, the flows in turn
@@ -47,7 +48,7 @@ func (n *NIC) PollFlow(f int) (int, error) {
 	n.polled = polled[:0]
 	n.c.polled.Add(uint64(len(polled)))
 	switch {
-	case errors.Is(err, ring.ErrMalformed):
+	case errors.Is(err, slot.ErrMalformed):
 		n.c.txMalformed.Add(1)
 	case errors.Is(err, ring.ErrEmpty):
 		if sent == 0 {
@@ -68,7 +69,7 @@ func (n *NIC) PollFlow(f int) (int, error) {
 // send hands rpcs to the Port in order and returns how many it is done
 // with (sent or dropped) and how many it sent; it stops at the first one
 // refused for now.
-func (n *NIC) send(f int, rpcs []ring.RPC) (done, sent int, err error) {
+func (n *NIC) send(f int, rpcs []slot.RPC) (done, sent int, err error) {
 	for i := range rpcs {
 		r := &rpcs[i]
 		c := int(r.ConnID)

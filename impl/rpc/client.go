@@ -10,6 +10,7 @@ import (
 
 	"github.com/daggercheck/daggercheck/impl/nic"
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // Completion is one finished non-blocking call, from the completion
@@ -20,7 +21,7 @@ type Completion struct {
 	Tag uint64 // the caller's tag given to Go
 	Err error  // nil, ErrRemote, ErrUnknownFn or ErrTooLarge
 	n   uint8
-	ret [ring.ArgsSize]byte
+	ret [slot.ArgsSize]byte
 }
 
 // Ret is the call's result (a view into the Completion).
@@ -36,7 +37,7 @@ type call struct {
 	tag   uint64
 	err   error
 	n     uint8
-	ret   [ring.ArgsSize]byte
+	ret   [slot.ArgsSize]byte
 }
 
 // Client is one connection's caller: it sends requests on its flow's TX
@@ -116,11 +117,11 @@ func ConnectLoopback(cn, sn *Node, conn uint8, flow int) (*Client, error) {
 }
 
 // request builds the request RPC for a call.
-func (c *Client) request(fn uint16, args []byte) (ring.RPC, error) {
-	if len(args) > ring.ArgsSize {
-		return ring.RPC{}, fmt.Errorf("%w: %d bytes of arguments for fn %d", ErrTooLarge, len(args), fn)
+func (c *Client) request(fn uint16, args []byte) (slot.RPC, error) {
+	if len(args) > slot.ArgsSize {
+		return slot.RPC{}, fmt.Errorf("%w: %d bytes of arguments for fn %d", ErrTooLarge, len(args), fn)
 	}
-	r := ring.RPC{ConnID: c.conn, FnID: fn}
+	r := slot.RPC{ConnID: c.conn, FnID: fn}
 	_ = r.SetArgs(args)
 	return r, nil
 }
@@ -133,7 +134,7 @@ var (
 
 // start sends a call: it takes an id and a table entry and writes the
 // request into the TX ring, or returns ErrBusy with nothing changed.
-func (c *Client) start(r *ring.RPC, async bool, tag uint64) (uint32, error) {
+func (c *Client) start(r *slot.RPC, async bool, tag uint64) (uint32, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -166,7 +167,7 @@ func (c *Client) start(r *ring.RPC, async bool, tag uint64) (uint32, error) {
 // rings the flow's bell: a caller parked there may have found the RX ring
 // locked by this drainer (drain's TryLock) just before the response came,
 // and only this ring wakes it before its longest park.
-func (c *Client) complete(r *ring.RPC) bool {
+func (c *Client) complete(r *slot.RPC) bool {
 	if !c.file(r) {
 		return false
 	}
@@ -176,7 +177,7 @@ func (c *Client) complete(r *ring.RPC) bool {
 
 // file records response r in its call's entry (a blocking call) or the
 // completion queue (a non-blocking one).
-func (c *Client) file(r *ring.RPC) bool {
+func (c *Client) file(r *slot.RPC) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := &c.calls[r.RPCID&uint32(len(c.calls)-1)]

@@ -67,7 +67,7 @@
 //
 // Rejected, not fragmented: a call whose arguments (or a handler whose
 // result) exceed one slot's 52 bytes fails with ErrTooLarge (which also
-// matches ring.ErrTooLarge) before anything is sent; a handler's
+// matches slot.ErrTooLarge) before anything is sent; a handler's
 // oversized result completes the call with ErrTooLarge. Fragmenting over
 // n_of_frames/frame_id would need reassembly buffers in the NIC, whose
 // request buffer, free list and FIFOs hold one slot per RPC, and would
@@ -98,6 +98,6 @@
 // nic.Counters; over the reliable transport a call so dropped is not
 // retried and ends by its context (Dagger has no end-to-end retry).
 //
-// The package imports impl/nic, impl/ring, impl/transport and the
+// The package imports impl/nic, impl/slot, impl/ring, impl/transport and the
 // standard library; never model/.
 package rpc

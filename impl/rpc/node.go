@@ -11,14 +11,15 @@ import (
 
 	"github.com/daggercheck/daggercheck/impl/nic"
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // Errors of the RPC layer. Expected conditions are sentinel errors that
 // callers test with errors.Is.
 var (
 	// ErrTooLarge: arguments (or a handler's result) over one slot's 52
-	// bytes; nothing was sent. It also matches ring.ErrTooLarge.
-	ErrTooLarge = fmt.Errorf("rpc: %w (fragmentation is not supported)", ring.ErrTooLarge)
+	// bytes; nothing was sent. It also matches slot.ErrTooLarge.
+	ErrTooLarge = fmt.Errorf("rpc: %w (fragmentation is not supported)", slot.ErrTooLarge)
 	// ErrBusy: no room now — the flow's TX ring is full, or the client has
 	// MaxInFlight calls outstanding. Retry after some completions.
 	ErrBusy = errors.New("rpc: busy (TX ring full or too many calls in flight)")
@@ -116,7 +117,7 @@ type flowHost struct {
 	clients [nic.MaxConns]atomic.Pointer[Client]
 	// Server side: a response the TX ring had no room for (step mode),
 	// written before anything else.
-	stalled    ring.RPC
+	stalled    slot.RPC
 	hasStalled bool
 	scratch    scratch // for handlers run inline (under rx)
 	// bell parks the flow's dispatch thread and blocked callers; the NIC
@@ -128,7 +129,7 @@ type flowHost struct {
 // nothing: the handler is called through a func value, so what it is
 // given escapes.
 type scratch struct {
-	buf, ret [ring.ArgsSize]byte
+	buf, ret [slot.ArgsSize]byte
 	req      Request
 }
 
@@ -162,7 +163,7 @@ type Node struct {
 
 type work struct {
 	f   *flowHost
-	rpc ring.RPC
+	rpc slot.RPC
 }
 
 // NewNode builds a node: its flows, its NIC and its port.
@@ -434,7 +435,7 @@ func (n *Node) dispatch(f *flowHost, pool bool, ctx context.Context) int {
 	}
 	c := f.flow.RX.Consumer()
 	took := 0
-	var r ring.RPC
+	var r slot.RPC
 	for took < f.flow.RX.Slots() {
 		if err := c.TakeInto(&r); err != nil {
 			if errors.Is(err, ring.ErrEmpty) {
@@ -467,7 +468,7 @@ func (n *Node) dispatch(f *flowHost, pool bool, ctx context.Context) int {
 }
 
 // complete routes a response to the client of its connection on flow f.
-func (n *Node) complete(f *flowHost, r *ring.RPC) {
+func (n *Node) complete(f *flowHost, r *slot.RPC) {
 	if cl := f.clients[r.ConnID].Load(); cl != nil && cl.complete(r) {
 		return
 	}
@@ -476,22 +477,22 @@ func (n *Node) complete(f *flowHost, r *ring.RPC) {
 
 // execute runs the handler for request r and builds its response in
 // *resp, with sc as the handler's memory.
-func (n *Node) execute(f *flowHost, r *ring.RPC, sc *scratch, resp *ring.RPC) {
-	*resp = ring.RPC{Response: true, RPCID: r.RPCID, FnID: r.FnID, ConnID: r.ConnID}
+func (n *Node) execute(f *flowHost, r *slot.RPC, sc *scratch, resp *slot.RPC) {
+	*resp = slot.RPC{Response: true, RPCID: r.RPCID, FnID: r.FnID, ConnID: r.ConnID}
 	h, ok := (*n.handlers.Load())[r.FnID]
 	if !ok {
 		resp.NFrames = statusNoFn
 		return
 	}
 	copy(sc.buf[:], r.Args[:])
-	sc.req = Request{Conn: r.ConnID, ID: r.RPCID, Fn: r.FnID, Flow: f.index, Args: sc.buf[:min(int(r.Argl), ring.ArgsSize)]}
+	sc.req = Request{Conn: r.ConnID, ID: r.RPCID, Fn: r.FnID, Flow: f.index, Args: sc.buf[:min(int(r.Argl), slot.ArgsSize)]}
 	ret, err := h.fn(&sc.req, sc.ret[:0])
 	switch {
 	case err != nil:
 		resp.NFrames = statusFailed
 		msg := err.Error()
-		_ = resp.SetArgs([]byte(msg[:min(len(msg), ring.ArgsSize)]))
-	case len(ret) > ring.ArgsSize:
+		_ = resp.SetArgs([]byte(msg[:min(len(msg), slot.ArgsSize)]))
+	case len(ret) > slot.ArgsSize:
 		resp.NFrames = statusTooLarge
 	default:
 		_ = resp.SetArgs(ret)
@@ -501,7 +502,7 @@ func (n *Node) execute(f *flowHost, r *ring.RPC, sc *scratch, resp *ring.RPC) {
 // respond writes a response into flow f's TX ring. Free-running (ctx
 // not nil) it retries a full ring, which the NIC's sweeper empties, until
 // ctx ends; in step mode it reports false at once.
-func (n *Node) respond(f *flowHost, resp *ring.RPC, ctx context.Context) bool {
+func (n *Node) respond(f *flowHost, resp *slot.RPC, ctx context.Context) bool {
 	for i := 0; ; i++ {
 		f.tx.Lock()
 		err := f.flow.TX.Producer().Send(*resp)
@@ -519,7 +520,7 @@ func (n *Node) respond(f *flowHost, resp *ring.RPC, ctx context.Context) bool {
 
 func (n *Node) worker(ctx context.Context) {
 	var sc scratch
-	var resp ring.RPC
+	var resp slot.RPC
 	for {
 		select {
 		case <-ctx.Done():

@@ -1,4 +1,4 @@
-// Package transport carries Dagger's 64-byte packets (impl/ring's Slot)
+// Package transport carries Dagger's 64-byte packets (impl/slot's Slot)
 // between two endpoints of a connection: best effort (UDP, Dagger's own
 // transport) or reliably (Reliable: sequence numbers, acknowledgements,
 // retransmission on timeout, receiver de-duplication, bounded buffers),
@@ -65,7 +65,7 @@
 //
 // # Imports
 //
-// impl/ring (the packet), the standard library, and golang.org/x/net/ipv4
+// impl/slot (the packet), the standard library, and golang.org/x/net/ipv4
 // for Socket's batched reads and writes (recvmmsg and sendmmsg on Linux,
 // up to 64 datagrams per system call; one at a time elsewhere), which the
 // standard library does not offer and raw syscalls would do worse; never

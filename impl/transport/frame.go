@@ -5,19 +5,19 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // Packet is what a transport carries: one Dagger packet, the 64 bytes of
-// an RPC slot (impl/ring's Slot) in Dagger's byte layout.
-type Packet = ring.Slot
+// an RPC slot (impl/slot's Slot) in Dagger's byte layout.
+type Packet = slot.Slot
 
 // Sizes of a frame on the wire.
 const (
 	// HeaderSize is the transport header that precedes the packet.
 	HeaderSize = 16
 	// PacketSize is one Dagger packet, an RPC slot.
-	PacketSize = ring.SlotSize
+	PacketSize = slot.Size
 	// DataFrameSize is the size of a data or raw frame; an ack is
 	// HeaderSize bytes alone.
 	DataFrameSize = HeaderSize + PacketSize
@@ -85,7 +85,7 @@ var (
 //	bytes 16..79 the packet: a 64-byte Dagger slot (data and raw only)
 //
 // A data or raw frame is 80 bytes, an ack 16; any other length is an
-// error. The packet must decode as a slot (impl/ring's DecodeSlot).
+// error. The packet must decode as a slot (impl/slot's Decode).
 type Frame struct {
 	Kind   Kind
 	Conn   uint16
@@ -102,7 +102,7 @@ func (f Frame) String() string {
 	if !f.Kind.carries() {
 		return s
 	}
-	r, _, err := ring.DecodeSlot(&f.Packet)
+	r, _, err := slot.Decode(&f.Packet)
 	if err != nil {
 		return s + " malformed-packet"
 	}
@@ -186,7 +186,7 @@ func DecodeFrame(b []byte) (Frame, error) {
 	}
 	if f.Kind.carries() {
 		copy(f.Packet[:], b[HeaderSize:])
-		if _, _, err := ring.DecodeSlot(&f.Packet); err != nil {
+		if _, _, err := slot.Decode(&f.Packet); err != nil {
 			return Frame{}, fmt.Errorf("%w: packet: %w", ErrMalformed, err)
 		}
 	}
@@ -196,7 +196,7 @@ func DecodeFrame(b []byte) (Frame, error) {
 // checkPacket: a packet that is not a valid slot is refused at Send, so a
 // frame once queued always encodes.
 func checkPacket(p *Packet) error {
-	if _, _, err := ring.DecodeSlot(p); err != nil {
+	if _, _, err := slot.Decode(p); err != nil {
 		return fmt.Errorf("%w: packet: %w", ErrMalformed, err)
 	}
 	return nil
