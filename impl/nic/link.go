@@ -22,15 +22,19 @@ var ErrNoLink = errors.New("nic: no link for the connection")
 // Send and Deliveries are called from two goroutines, so the link must
 // allow that (Socket and LoopbackLink do; a bare Endpoint does not and
 // is for step mode).
+//
+// A packet travels as the decoded RPC (transport.Packet is slot.RPC): a
+// transport decodes a frame's bytes once, where they come in, and the
+// NIC takes the value as it is.
 type Link interface {
 	Send(p transport.Packet) error
-	Deliveries() []transport.Packet
+	TakeDeliveries(dst []transport.Packet) []transport.Packet
 }
 
-// rpcLink is a Link that carries ring RPCs without encoding them into
-// packets (the loopback): the port uses it when it can.
-type rpcLink interface {
-	SendRPC(r *slot.RPC) error
+// boundedLink is a Link whose deliveries can be taken a few at a time
+// (the loopback): what the NIC has no room for stays on the wire, which
+// pushes back on the sender, instead of in the port.
+type boundedLink interface {
 	TakeRPC(dst *slot.RPC) bool
 	Done()
 }
@@ -51,7 +55,7 @@ type LinkPort struct {
 type attached struct {
 	conn  uint8
 	link  Link
-	fast  rpcLink
+	fast  boundedLink
 	stash []transport.Packet // delivered by the link, not yet given to the NIC (receiver's)
 }
 
@@ -67,7 +71,7 @@ func (p *LinkPort) Attach(conn uint8, l Link) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	a := &attached{conn: conn, link: l}
-	a.fast, _ = l.(rpcLink)
+	a.fast, _ = l.(boundedLink)
 	if ll, ok := l.(*LoopbackLink); ok && p.OnArrival != nil {
 		f := p.OnArrival
 		ll.arrival.Store(&f)
@@ -94,22 +98,15 @@ func (p *LinkPort) rebuild() {
 	p.list.Store(&l)
 }
 
-// Send encodes rpc as Dagger's packet and sends it on its connection's
-// link; a full link is ErrBackPressure.
+// Send sends rpc on its connection's link, as the packet it is (the
+// transport encodes it once, onto the wire); a full link is
+// ErrBackPressure.
 func (p *LinkPort) Send(rpc *slot.RPC) error {
 	a := p.links[rpc.ConnID].Load()
 	if a == nil {
 		return fmt.Errorf("%w: c_id %d", ErrNoLink, rpc.ConnID)
 	}
-	var err error
-	if a.fast != nil {
-		err = a.fast.SendRPC(rpc)
-	} else {
-		var pkt transport.Packet
-		if err = rpc.Encode(&pkt, 0, true); err == nil {
-			err = a.link.Send(pkt)
-		}
-	}
+	err := a.link.Send(*rpc)
 	if errors.Is(err, transport.ErrFull) || errors.Is(err, ring.ErrRingFull) {
 		return fmt.Errorf("%w: c_id %d: %w", ErrBackPressure, rpc.ConnID, err)
 	}
@@ -138,11 +135,11 @@ func (p *LinkPort) Receive(n *NIC, max int) int {
 			continue
 		}
 		if len(a.stash) == 0 {
-			a.stash = append(a.stash[:0], a.link.Deliveries()...)
+			a.stash = a.link.TakeDeliveries(a.stash[:0])
 		}
 		k := min(len(a.stash), max-got)
 		for i := range k {
-			_ = n.Ingress(a.stash[i][:])
+			_ = n.Arrive(&a.stash[i]) // a drop is counted by the NIC
 		}
 		a.stash = append(a.stash[:0], a.stash[k:]...)
 		got += k
@@ -166,7 +163,6 @@ func (p *LinkPort) Receive(n *NIC, max int) int {
 // race detector sees no race.
 type LoopbackLink struct {
 	out, in *wire
-	pkts    []transport.Packet
 	peer    *LoopbackLink
 	arrival atomic.Pointer[func()] // this end's receiver's wake-up
 }
@@ -253,13 +249,13 @@ func NewLoopback(slots int) (a, b *LoopbackLink, err error) {
 	return a, b, nil
 }
 
-// Send decodes p and sends it on the wire.
+// Send sends the packet p on the wire; ErrMalformed when no slot can
+// carry it.
 func (l *LoopbackLink) Send(p transport.Packet) error {
-	r, _, err := slot.Decode(&p)
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrMalformed, err)
+	if p.Argl > slot.ArgsSize {
+		return fmt.Errorf("%w: argl %d", ErrMalformed, p.Argl)
 	}
-	return l.SendRPC(&r)
+	return l.SendRPC(&p)
 }
 
 // SendRPC sends r on the wire, and wakes the peer's receiver;
@@ -283,16 +279,12 @@ func (l *LoopbackLink) TakeRPC(dst *slot.RPC) bool { return l.in.take(dst) }
 // Done hands the incoming wire's room back after a batch of TakeRPC.
 func (l *LoopbackLink) Done() { l.in.release() }
 
-// Deliveries takes every RPC on the incoming wire, as packets (the slice
-// is the link's own, valid until the next call).
-func (l *LoopbackLink) Deliveries() []transport.Packet {
-	l.pkts = l.pkts[:0]
+// TakeDeliveries appends every RPC on the incoming wire to dst.
+func (l *LoopbackLink) TakeDeliveries(dst []transport.Packet) []transport.Packet {
 	var r slot.RPC
 	for l.TakeRPC(&r) {
-		var p transport.Packet
-		_ = r.Encode(&p, 0, true) // a sent RPC has argl <= 52
-		l.pkts = append(l.pkts, p)
+		dst = append(dst, r)
 	}
 	l.Done()
-	return l.pkts
+	return dst
 }

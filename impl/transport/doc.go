@@ -1,4 +1,4 @@
-// Package transport carries Dagger's 64-byte packets (impl/slot's Slot)
+// Package transport carries Dagger's 64-byte packets (impl/slot's slots)
 // between two endpoints of a connection: best effort (UDP, Dagger's own
 // transport) or reliably (Reliable: sequence numbers, acknowledgements,
 // retransmission on timeout, receiver de-duplication, bounded buffers),
@@ -26,8 +26,12 @@
 //	             highest delivered in order; raw: the sender's counter)
 //	bytes 16..79 the Dagger packet (data and raw only)
 //
+// A packet is decoded once, where it comes in (DecodeFrame), into the
+// slot.RPC that Packet is, and travels as that value through the
+// endpoints and up into the NIC; it is encoded once, where it goes out
+// (AppendFrame). On the wire its ring bits are update_flag 0 and valid 1.
 // DecodeFrame never panics: wrong lengths, versions, kinds, reserved bits
-// and packets that are not valid slots are sentinel errors, all matching
+// and packets that are not such slots are sentinel errors, all matching
 // ErrMalformed (FuzzDecodeFrame).
 //
 // # Window

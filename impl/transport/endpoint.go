@@ -39,6 +39,9 @@ type Endpoint interface {
 	// Deliveries returns the packets received since the last call, in
 	// delivery order, and frees their room.
 	Deliveries() []Packet
+	// TakeDeliveries is Deliveries appending to dst, which a driver
+	// reuses: it allocates nothing.
+	TakeDeliveries(dst []Packet) []Packet
 	// Timeout is the driver's retransmission timer firing.
 	Timeout()
 	// Unacked is the number of frames sent and not yet acknowledged: the

@@ -17,16 +17,12 @@ func packet(t testing.TB, conn uint8, i uint64) Packet {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s slot.Slot
-	if err := r.Encode(&s, 0, true); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return r
 }
 
 // index recovers i from packet(t, conn, i).
 func index(p Packet) uint64 {
-	return binary.LittleEndian.Uint64(p[slot.HeaderSize:])
+	return binary.LittleEndian.Uint64(p.Args[:])
 }
 
 func mustReliable(t testing.TB, cfg ReliableConfig) *Reliable {

@@ -5,6 +5,8 @@ import (
 	"net"
 	"testing"
 	"time"
+
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // frames formats a batch of frames, one String a line, for comparison.
@@ -168,8 +170,7 @@ func TestSendQueueBounded(t *testing.T) {
 	if err := c.Send(packet(t, 0, 3)); !errors.Is(err, ErrFull) {
 		t.Fatalf("4th send: %v", err)
 	}
-	var bad Packet
-	bad[0] = 0xf8
+	bad := Packet{Argl: slot.ArgsSize + 1} // no slot carries it
 	if err := c.Send(bad); !errors.Is(err, ErrMalformed) {
 		t.Fatalf("bad packet: %v", err)
 	}

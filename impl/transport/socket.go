@@ -118,6 +118,14 @@ func (s *Socket) Deliveries() []Packet {
 	return s.ep.Deliveries()
 }
 
+// TakeDeliveries is Deliveries appending to dst (a driver's buffer,
+// reused: nothing is allocated).
+func (s *Socket) TakeDeliveries(dst []Packet) []Packet {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ep.TakeDeliveries(dst)
+}
+
 // Ready is signalled (capacity one, never closed) after frames arrive or
 // acknowledgements free send room: a receiver waits on it before calling
 // Deliveries, a blocked sender before retrying Send.
