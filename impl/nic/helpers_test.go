@@ -6,6 +6,7 @@ import (
 
 	"github.com/daggercheck/daggercheck/impl/ring"
 	"github.com/daggercheck/daggercheck/impl/slot"
+	"github.com/daggercheck/daggercheck/impl/transport"
 )
 
 // flows allocates k flows of `slots`-slot rings.
@@ -76,21 +77,30 @@ func drainRX(n *NIC, f int) []slot.RPC {
 	}
 }
 
-// fakePort records what the NIC sends and refuses while busy is set.
-type fakePort struct {
+// fakeLink records what the driver sends and refuses while busy is set.
+type fakeLink struct {
 	sent []slot.RPC
 	busy bool
 }
 
-func (p *fakePort) Send(r *slot.RPC) error {
-	if p.busy {
-		return ErrBackPressure
+func (l *fakeLink) Send(r transport.Packet) error {
+	if l.busy {
+		return transport.ErrFull
 	}
-	p.sent = append(p.sent, *r)
+	l.sent = append(l.sent, r)
 	return nil
 }
 
-func (p *fakePort) Receive(*NIC, int) int { return 0 }
+func (l *fakeLink) TakeDeliveries(dst []transport.Packet) []transport.Packet { return dst }
+
+// driven returns a driver of n with link attached to connections 0..7.
+func driven(n *NIC, link Link) *Driver {
+	d := NewDriver(n, nil)
+	for c := range uint8(8) {
+		d.Attach(c, link)
+	}
+	return d
+}
 
 // abs is n.Abstract, failing the test on an error.
 func abs(t testing.TB, n *NIC) State {

@@ -1,27 +1,23 @@
 package nic
 
 import (
-	"errors"
 	"fmt"
-	"sync"
 	"sync/atomic"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
 	"github.com/daggercheck/daggercheck/impl/slot"
 	"github.com/daggercheck/daggercheck/impl/transport"
+	"github.com/daggercheck/daggercheck/impl/wake"
 )
 
-// ErrNoLink: an RPC for a connection with no link attached; dropped,
-// counted as a link error.
-var ErrNoLink = errors.New("nic: no link for the connection")
-
-// Link is one connection's transport as the NIC sees it: a
+// Link is one connection's transport as the NIC's driver sees it: a
 // transport.Endpoint (step mode: the caller moves its frames), a
 // *transport.Socket (real UDP), or a LoopbackLink. Send refusing with
-// transport.ErrFull or ring.ErrRingFull is back-pressure. Under a Driver,
-// Send and Deliveries are called from two goroutines, so the link must
-// allow that (Socket and LoopbackLink do; a bare Endpoint does not and
-// is for step mode).
+// transport.ErrFull or ring.ErrRingFull is back-pressure. The driver
+// calls Send and TakeDeliveries from its goroutine while the link's
+// other end (a socket's reader, the peer NIC's driver) runs on another,
+// so the link must allow that (Socket and LoopbackLink do; a bare
+// Endpoint does not and is for step mode).
 //
 // A packet travels as the decoded RPC (transport.Packet is slot.RPC): a
 // transport decodes a frame's bytes once, where they come in, and the
@@ -33,118 +29,10 @@ type Link interface {
 
 // boundedLink is a Link whose deliveries can be taken a few at a time
 // (the loopback): what the NIC has no room for stays on the wire, which
-// pushes back on the sender, instead of in the port.
+// pushes back on the sender, instead of in the driver's stash.
 type boundedLink interface {
 	TakeRPC(dst *slot.RPC) bool
 	Done()
-}
-
-// LinkPort is a Port over one Link per connection id.
-type LinkPort struct {
-	// OnArrival, if set before links are attached, is given to links
-	// that can tell when something arrives for this side (LoopbackLink):
-	// the NIC's WakeRX.
-	OnArrival func()
-
-	mu    sync.Mutex // serialises Attach and Detach
-	links [MaxConns]atomic.Pointer[attached]
-	list  atomic.Pointer[[]*attached] // the attached links, for Receive
-	next  int                         // Receive's round-robin start (the receiving goroutine's)
-}
-
-type attached struct {
-	conn  uint8
-	link  Link
-	fast  boundedLink
-	stash []transport.Packet // delivered by the link, not yet given to the NIC (receiver's)
-}
-
-// NewLinkPort returns a port with no links.
-func NewLinkPort() *LinkPort {
-	p := &LinkPort{}
-	p.list.Store(&[]*attached{})
-	return p
-}
-
-// Attach makes l connection conn's link, replacing any other.
-func (p *LinkPort) Attach(conn uint8, l Link) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	a := &attached{conn: conn, link: l}
-	a.fast, _ = l.(boundedLink)
-	if ll, ok := l.(*LoopbackLink); ok && p.OnArrival != nil {
-		f := p.OnArrival
-		ll.arrival.Store(&f)
-	}
-	p.links[conn].Store(a)
-	p.rebuild()
-}
-
-// Detach removes connection conn's link.
-func (p *LinkPort) Detach(conn uint8) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.links[conn].Store(nil)
-	p.rebuild()
-}
-
-func (p *LinkPort) rebuild() {
-	var l []*attached
-	for i := range p.links {
-		if a := p.links[i].Load(); a != nil {
-			l = append(l, a)
-		}
-	}
-	p.list.Store(&l)
-}
-
-// Send sends rpc on its connection's link, as the packet it is (the
-// transport encodes it once, onto the wire); a full link is
-// ErrBackPressure.
-func (p *LinkPort) Send(rpc *slot.RPC) error {
-	a := p.links[rpc.ConnID].Load()
-	if a == nil {
-		return fmt.Errorf("%w: c_id %d", ErrNoLink, rpc.ConnID)
-	}
-	err := a.link.Send(*rpc)
-	if errors.Is(err, transport.ErrFull) || errors.Is(err, ring.ErrRingFull) {
-		return fmt.Errorf("%w: c_id %d: %w", ErrBackPressure, rpc.ConnID, err)
-	}
-	return err
-}
-
-// Receive gives the NIC at most max RPCs from the links, starting at a
-// different link each time so that none starves.
-func (p *LinkPort) Receive(n *NIC, max int) int {
-	list := *p.list.Load()
-	if len(list) == 0 || max <= 0 {
-		return 0
-	}
-	got := 0
-	start := p.next % len(list)
-	p.next++
-	for j := 0; j < len(list) && got < max; j++ {
-		a := list[(start+j)%len(list)]
-		if a.fast != nil {
-			var r slot.RPC
-			for got < max && a.fast.TakeRPC(&r) {
-				_ = n.Arrive(&r) // a drop is counted by the NIC
-				got++
-			}
-			a.fast.Done()
-			continue
-		}
-		if len(a.stash) == 0 {
-			a.stash = a.link.TakeDeliveries(a.stash[:0])
-		}
-		k := min(len(a.stash), max-got)
-		for i := range k {
-			_ = n.Arrive(&a.stash[i]) // a drop is counted by the NIC
-		}
-		a.stash = append(a.stash[:0], a.stash[k:]...)
-		got += k
-	}
-	return got
 }
 
 // LoopbackLink is one end of an in-process wire between two NICs: a
@@ -161,10 +49,13 @@ func (p *LinkPort) Receive(n *NIC, max int) int {
 // the values before it, and hands the room back with one atomic store of
 // the head. The atomics order the copies (Go's memory model), so the
 // race detector sees no race.
+//
+// Sending rings the bell of the peer end's driver (the one it was
+// attached to), which may be parked.
 type LoopbackLink struct {
 	out, in *wire
 	peer    *LoopbackLink
-	arrival atomic.Pointer[func()] // this end's receiver's wake-up
+	arrival atomic.Pointer[wake.Bell] // this end's driver's NIC bell
 }
 
 // wire is one direction of a loopback: at most size RPCs in a queue whose
@@ -267,8 +158,8 @@ func (l *LoopbackLink) SendRPC(r *slot.RPC) error {
 	if err := l.out.send(r); err != nil {
 		return err
 	}
-	if f := l.peer.arrival.Load(); f != nil {
-		(*f)()
+	if b := l.peer.arrival.Load(); b != nil {
+		b.Ring()
 	}
 	return nil
 }

@@ -1,10 +1,7 @@
 package nic
 
 import (
-	"context"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
 	"github.com/daggercheck/daggercheck/impl/slot"
@@ -30,19 +27,19 @@ func TestLoopbackPacketPath(t *testing.T) {
 	bad.Argl = slot.ArgsSize + 1 // no slot carries it
 	require.ErrorIs(t, a.Send(bad), ErrMalformed)
 
-	port := NewLinkPort()
+	port := NewDriver(newNIC(t, 1, nil), nil)
 	port.Attach(0, a)
-	require.NoError(t, port.Send(req(0, 2)))
-	require.NoError(t, port.Send(req(0, 3)))
-	require.ErrorIs(t, port.Send(req(0, 4)), ErrBackPressure)
-	require.ErrorIs(t, port.Send(req(1, 5)), ErrNoLink)
+	require.NoError(t, port.send(req(0, 2)))
+	require.NoError(t, port.send(req(0, 3)))
+	require.ErrorIs(t, port.send(req(0, 4)), ErrBackPressure)
+	require.ErrorIs(t, port.send(req(1, 5)), ErrNoLink)
 	port.Detach(0)
-	require.ErrorIs(t, port.Send(req(0, 6)), ErrNoLink)
+	require.ErrorIs(t, port.send(req(0, 6)), ErrNoLink)
 }
 
-// TestLinkPortReceiveTakesAtMostRoom: the port gives the NIC no more than
+// TestDriverReceiveTakesAtMostRoom: the driver gives the NIC no more than
 // it asks for, keeping the rest for later.
-func TestLinkPortReceiveTakesAtMostRoom(t *testing.T) {
+func TestDriverReceiveTakesAtMostRoom(t *testing.T) {
 	ep, err := transport.NewUDP(transport.UDPConfig{Conn: 0})
 	require.NoError(t, err)
 	peer, err := transport.NewUDP(transport.UDPConfig{Conn: 0})
@@ -53,40 +50,14 @@ func TestLinkPortReceiveTakesAtMostRoom(t *testing.T) {
 	for _, f := range peer.Outgoing() {
 		require.NoError(t, ep.Receive(f))
 	}
-	port := NewLinkPort()
+	n := newNIC(t, 1, nil)
+	port := NewDriver(n, nil)
 	port.Attach(0, ep)
-	n := newNIC(t, 1, func(c *Config) { c.Port = port })
-	require.Equal(t, 2, port.Receive(n, 2))
+	require.Equal(t, 2, port.Receive(2))
 	require.Equal(t, 2, n.Pending())
-	require.Equal(t, 3, port.Receive(n, 10))
-	require.Equal(t, 0, port.Receive(n, 10))
+	require.Equal(t, 3, port.Receive(10))
+	require.Equal(t, 0, port.Receive(10))
 	require.Equal(t, 5, n.Pending())
-}
-
-// TestBellWakesAndTimesOut: a waiter whose work comes with a ring
-// returns, however the two interleave (its re-check sees the work, or the
-// ring wakes it); a check that finds work returns at once; an unrung bell
-// times out, and a done context ends the wait.
-func TestBellWakesAndTimesOut(t *testing.T) {
-	var b Bell
-	require.True(t, b.Wait(context.Background(), func() bool { return true }, time.Hour))
-	for range 100 {
-		var work atomic.Bool
-		woke := make(chan struct{})
-		go func() {
-			for !work.Load() {
-				b.Wait(context.Background(), work.Load, time.Hour)
-			}
-			close(woke)
-		}()
-		work.Store(true) // the producer writes, then rings
-		b.Ring()
-		<-woke
-	}
-	require.False(t, b.Wait(context.Background(), func() bool { return false }, time.Microsecond))
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	require.False(t, b.Wait(ctx, func() bool { return false }, time.Hour))
 }
 
 // TestLoopbackWireOrderAndBound: a wire of 3 (its queue is 4 long) takes

@@ -293,42 +293,47 @@ func TestKeyHashAndRehashOnFull(t *testing.T) {
 }
 
 func TestPollTXBackPressureHoldsAndResends(t *testing.T) {
-	port := &fakePort{busy: true}
-	n := newNIC(t, 1, func(c *Config) { c.Port, c.Flows = port, flows(t, 1, 4) })
+	port := &fakeLink{busy: true}
+	n := newNIC(t, 1, func(c *Config) { c.Flows = flows(t, 1, 4) })
+	d := driven(n, port)
 	p := n.Flow(0).TX.Producer()
 	for i := range 4 {
 		require.NoError(t, p.Send(*req(0, uint32(i))))
 	}
 	require.ErrorIs(t, p.Send(*req(0, 9)), ring.ErrRingFull)
-	_, sent, err := n.PollTX()
+	_, sent, err := d.SweepTX()
 	require.ErrorIs(t, err, ErrBackPressure)
 	require.Zero(t, sent)
 	require.Equal(t, 4, n.Held(0))
 	require.NoError(t, p.Send(*req(0, 4)), "the poll returned the ring's credit")
-	_, _, err = n.PollTX()
+	_, _, err = d.SweepTX()
 	require.ErrorIs(t, err, ErrBackPressure)
 	require.Equal(t, 4, n.Held(0), "the ring is not polled while RPCs are held")
+	_, _, err = n.PollTX()
+	require.ErrorIs(t, err, ErrBackPressure, "nor by the NIC's own step")
+	require.Equal(t, 4, n.Held(0))
 	port.busy = false
-	_, sent, err = n.PollTX()
+	_, sent, err = d.SweepTX()
 	require.NoError(t, err)
 	require.Equal(t, 5, sent)
 	for i, r := range port.sent {
 		require.Equal(t, uint32(i), r.RPCID, "order kept")
 	}
-	_, _, err = n.PollTX()
+	_, _, err = d.SweepTX()
 	require.ErrorIs(t, err, ErrIdle)
 	require.Zero(t, n.Counters().Dropped())
 }
 
 func TestPollTXDropsClosedAndUnknown(t *testing.T) {
-	port := &fakePort{}
-	n := newNIC(t, 1, func(c *Config) { c.Port, c.Conns = port, 2 })
+	port := &fakeLink{}
+	n := newNIC(t, 1, func(c *Config) { c.Conns = 2 })
+	d := driven(n, port)
 	require.Equal(t, StatusOK, n.Close(1))
 	p := n.Flow(0).TX.Producer()
 	require.NoError(t, p.Send(*req(1, 1)))
 	require.NoError(t, p.Send(*req(7, 2)))
 	require.NoError(t, p.Send(*req(0, 3)))
-	_, sent, err := n.PollTX()
+	_, sent, err := d.SweepTX()
 	require.NoError(t, err)
 	require.Equal(t, 1, sent)
 	c := n.Counters()

@@ -209,7 +209,7 @@ func (n *NIC) Schedule() (Burst, error) {
 		return Burst{Flow: p, Skipped: true}, nil
 	}
 	k := min(q.size, n.cfg.Batch)
-	prod := n.flows[p].RX.Producer()
+	prod := n.rxp[p]
 	done := 0
 	var err error
 	for ; done < k; done++ {
@@ -236,8 +236,8 @@ func (n *NIC) Schedule() (Burst, error) {
 	}
 	q.pop(done)
 	n.aged[p] = false
-	if done > 0 && n.cfg.OnDeliver != nil {
-		n.cfg.OnDeliver(p)
+	if done > 0 {
+		n.delivered |= 1 << p // Ready's: the host may be parked
 	}
 	return Burst{Flow: p, Sent: done}, nil
 }

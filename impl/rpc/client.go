@@ -7,10 +7,12 @@ import (
 	"math/bits"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/daggercheck/daggercheck/impl/nic"
 	"github.com/daggercheck/daggercheck/impl/ring"
 	"github.com/daggercheck/daggercheck/impl/slot"
+	"github.com/daggercheck/daggercheck/impl/wake"
 )
 
 // Completion is one finished non-blocking call, from the completion
@@ -101,8 +103,8 @@ func Connect(cn, sn *Node, conn uint8, flow int, cl, sl Link) (*Client, error) {
 			return nil, fmt.Errorf("%w: %s: open conn %d: %s", ErrConfig, sn.cfg.Name, conn, st)
 		}
 	}
-	cn.port.Attach(conn, cl)
-	sn.port.Attach(conn, sl)
+	cn.drv.Attach(conn, cl)
+	sn.drv.Attach(conn, sl)
 	return c, nil
 }
 
@@ -147,7 +149,7 @@ func (c *Client) start(r *slot.RPC, async bool, tag uint64) (uint32, error) {
 	}
 	r.RPCID = id
 	c.f.tx.Lock()
-	err := c.f.flow.TX.Producer().Send(*r)
+	err := c.f.txp.Send(*r)
 	c.f.tx.Unlock()
 	if err != nil {
 		if errors.Is(err, ring.ErrRingFull) {
@@ -155,7 +157,7 @@ func (c *Client) start(r *slot.RPC, async bool, tag uint64) (uint32, error) {
 		}
 		return 0, err
 	}
-	c.node.nic.WakeTX()
+	c.node.bells.TXWritten()
 	c.nextID++
 	c.out++
 	*e = call{id: id, fn: r.FnID, busy: true, async: async, tag: tag}
@@ -210,9 +212,9 @@ func (c *Client) file(r *slot.RPC) bool {
 
 // drain polls the flow's RX ring once, if no one else is, routing every
 // response to its client (and running any request, when the flow also
-// serves). It returns how many RPCs it took.
+// serves): the flow's dispatch step. It returns how many RPCs it took.
 func (c *Client) drain() int {
-	return c.node.dispatch(c.f, false, nil)
+	return c.node.dispatch(c.f)
 }
 
 // Go starts a non-blocking call of fn with args and returns its rpc_id;
@@ -238,6 +240,21 @@ func (c *Client) Completions(dst []Completion) []Completion {
 	return dst
 }
 
+// WaitCompletions is Completions for a caller that has nothing else to
+// do: when no call has finished, it parks on the flow's host bell until
+// the NIC writes the client's RX ring, ctx ends or max passes, and polls
+// again.
+func (c *Client) WaitCompletions(ctx context.Context, dst []Completion, max time.Duration) []Completion {
+	k := len(dst)
+	if dst = c.Completions(dst); len(dst) > k {
+		return dst
+	}
+	if c.f.bell.Wait(ctx, func() bool { dst = c.Completions(dst); return len(dst) > k }, max) {
+		return dst
+	}
+	return c.Completions(dst)
+}
+
 // Call calls fn with args and waits for the result, until ctx ends: then
 // it returns ctx's error (wrapped) and a response that comes later is
 // dropped and counted (Node.Late). It waits for room when the client is
@@ -259,7 +276,7 @@ func (c *Client) Call(ctx context.Context, fn uint16, args []byte) ([]byte, erro
 			return nil, fmt.Errorf("rpc: fn %d on conn %d not sent: %w", fn, c.conn, err)
 		}
 		c.drain()
-		backoff(i)
+		wake.Backoff(i)
 	}
 	for i := 0; ; i++ {
 		if ret, err, ok := c.finished(id); ok {
@@ -278,12 +295,12 @@ func (c *Client) Call(ctx context.Context, fn uint16, args []byte) ([]byte, erro
 				return nil, fmt.Errorf("rpc: fn %d id %d on conn %d: %w", fn, id, c.conn, err)
 			}
 		}
-		if i < spinIdle {
+		if i < wake.Spin {
 			runtime.Gosched()
 			continue
 		}
 		// Park until the NIC writes the flow's RX ring.
-		c.f.bell.Wait(ctx, func() bool { return c.drain() > 0 || c.done(id) }, maxPark)
+		c.f.bell.Wait(ctx, func() bool { return c.drain() > 0 || c.done(id) }, wake.MaxPark)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/daggercheck/daggercheck/impl/wake"
 	"golang.org/x/net/ipv4"
 )
 
@@ -33,6 +34,10 @@ type SocketConfig struct {
 	// tick with frames unacknowledged and no ack received since the last
 	// tick, the Socket calls Timeout.
 	RTO time.Duration
+	// Bell is rung after frames arrive (packets to take, or acks that
+	// freed send room): the bell of the goroutine that takes this
+	// socket's deliveries (a NIC's). Nil: the Socket's own (Bell).
+	Bell *wake.Bell
 }
 
 // SocketCounters count what a Socket did besides its endpoint.
@@ -47,8 +52,9 @@ func (c SocketCounters) String() string {
 }
 
 // Socket is the thin free-running driver of an Endpoint over a real UDP
-// socket: one goroutine reads datagrams (one frame each) and gives them
-// to the endpoint's Receive, one goroutine runs the retransmission timer,
+// socket: one goroutine reads datagrams (one frame each), gives them to
+// the endpoint's Receive and rings the Bell of whoever takes the
+// deliveries, one goroutine runs the retransmission timer,
 // and every step that may produce frames (Send, Receive, Timeout) is
 // followed by writing the endpoint's Outgoing frames to the peer. One
 // mutex serialises the endpoint, so its logic stays the plain step
@@ -67,7 +73,7 @@ type Socket struct {
 	wmsgs []ipv4.Message // one per frame, pointing into wbuf
 	ends  []int          // where each frame ends in wbuf
 	c     SocketCounters
-	ready chan struct{}
+	bell  *wake.Bell
 
 	ackSeen bool
 	closed  bool
@@ -89,7 +95,10 @@ func NewSocket(cfg SocketConfig) (*Socket, error) {
 	if cfg.RTO <= 0 {
 		cfg.RTO = 10 * time.Millisecond
 	}
-	s := &Socket{cfg: cfg, pc: ipv4.NewPacketConn(cfg.Conn), ep: cfg.Endpoint, ready: make(chan struct{}, 1), done: make(chan struct{})}
+	if cfg.Bell == nil {
+		cfg.Bell = &wake.Bell{}
+	}
+	s := &Socket{cfg: cfg, pc: ipv4.NewPacketConn(cfg.Conn), ep: cfg.Endpoint, bell: cfg.Bell, done: make(chan struct{})}
 	s.wg.Add(2)
 	go s.readLoop()
 	go s.timerLoop()
@@ -126,10 +135,10 @@ func (s *Socket) TakeDeliveries(dst []Packet) []Packet {
 	return s.ep.TakeDeliveries(dst)
 }
 
-// Ready is signalled (capacity one, never closed) after frames arrive or
-// acknowledgements free send room: a receiver waits on it before calling
-// Deliveries, a blocked sender before retrying Send.
-func (s *Socket) Ready() <-chan struct{} { return s.ready }
+// Bell is rung after frames arrive or acknowledgements free send room: a
+// receiver parks on it before calling Deliveries, a blocked sender before
+// retrying Send.
+func (s *Socket) Bell() *wake.Bell { return s.bell }
 
 // Inspect runs f on the endpoint under the Socket's lock (to read its
 // counters, say); f must not keep it.
@@ -183,8 +192,8 @@ func (s *Socket) readLoop() {
 			s.receiveLocked(&msgs[i])
 		}
 		s.flushLocked()
-		s.signal()
 		s.mu.Unlock()
+		s.bell.Ring()
 	}
 }
 
@@ -224,13 +233,6 @@ func (s *Socket) timerLoop() {
 			s.flushLocked()
 		}
 		s.mu.Unlock()
-	}
-}
-
-func (s *Socket) signal() {
-	select {
-	case s.ready <- struct{}{}:
-	default:
 	}
 }
 

@@ -1,4 +1,4 @@
-package nic
+package wake
 
 import (
 	"context"
@@ -8,16 +8,21 @@ import (
 )
 
 // Bell parks idle polling goroutines until a producer rings it: the
-// polling discipline's last stage, after spinning and yielding. A
-// producer rings after it has written (a ring line, a link's packet);
-// ringing costs one atomic load while no one waits.
+// polling discipline's last stage, after spinning and yielding (Poll). A
+// producer rings after it has written (a ring line, a link's packet, a
+// socket's datagram); ringing costs one atomic load while no one waits.
 //
 // No wake-up is lost: a waiter registers, then re-checks for work, then
 // blocks; a producer writes, then looks for waiters. With sequentially
 // consistent atomics either the re-check sees the write or the producer
 // sees the waiter.
+//
+// A bell may forward (Forward): ringing it then rings another, the bell
+// of a goroutine that polls several NICs in turn, so producers keep
+// ringing the bell they were given.
 type Bell struct {
 	waiters atomic.Int32
+	to      atomic.Pointer[Bell] // set: Ring rings this bell instead
 	mu      sync.Mutex
 	ch      chan struct{} // closed by Ring; nil when no one waits
 }
@@ -26,8 +31,22 @@ type Bell struct {
 // about to re-check before parking).
 func (b *Bell) Waiting() int { return int(b.waiters.Load()) }
 
-// Ring wakes every goroutine waiting on the bell.
+// Forward makes every later Ring of b ring to instead (nil: b again). A
+// goroutine parked on b itself is no longer woken by b's producers: only
+// the goroutine that polls for both parks on to.
+func (b *Bell) Forward(to *Bell) {
+	if to == b {
+		to = nil
+	}
+	b.to.Store(to)
+}
+
+// Ring wakes every goroutine waiting on the bell (or on the bell it
+// forwards to).
 func (b *Bell) Ring() {
+	if to := b.to.Load(); to != nil {
+		b = to
+	}
 	if b.waiters.Load() == 0 {
 		return
 	}
@@ -55,13 +74,9 @@ func (b *Bell) Wait(ctx context.Context, check func() bool, max time.Duration) b
 	}
 	t := time.NewTimer(max)
 	defer t.Stop()
-	var done <-chan struct{}
-	if ctx != nil {
-		done = ctx.Done()
-	}
 	select {
 	case <-ch:
-	case <-done:
+	case <-ctx.Done():
 	case <-t.C:
 	}
 	return false
