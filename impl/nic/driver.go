@@ -102,14 +102,35 @@ func (d *Driver) rebuild() {
 	d.list.Store(&l)
 }
 
-// Run starts the free-running goroutine, rounds under the polling
-// discipline (wake.Poll) parked on the NIC bell when idle, never while
-// RPCs are held for a full link; the WaitGroup is done when it has
-// returned, after ctx ends.
+// Run starts the free-running goroutine, which runs rounds under the
+// polling discipline (wake.Idle) until ctx ends, parked on the NIC bell
+// when idle, never while RPCs are held for a full link; the WaitGroup is
+// done when it has returned.
 func (d *Driver) Run(ctx context.Context) *sync.WaitGroup {
 	var wg sync.WaitGroup
-	wg.Go(func() { wake.Poll(ctx, d.bells.NIC(), d.Round, d.nic.Holding) })
+	wg.Go(func() { d.run(ctx) })
 	return &wg
+}
+
+func (d *Driver) run(ctx context.Context) {
+	var idle wake.Idle
+	bell := d.bells.NIC()
+	for ctx.Err() == nil {
+		if !idle.Next(d.Round()) {
+			continue
+		}
+		if d.nic.Holding() {
+			idle.Hold() // the room comes with no bell
+			continue
+		}
+		w := bell.Arm()
+		if d.Round() > 0 {
+			w.Disarm()
+			idle.Reset()
+			continue
+		}
+		w.Park(ctx, wake.MaxPark)
+	}
 }
 
 // Round is one round of the driver: a TX sweep of every flow, the

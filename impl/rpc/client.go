@@ -124,7 +124,7 @@ func (c *Client) request(fn uint16, args []byte) (slot.RPC, error) {
 		return slot.RPC{}, fmt.Errorf("%w: %d bytes of arguments for fn %d", ErrTooLarge, len(args), fn)
 	}
 	r := slot.RPC{ConnID: c.conn, FnID: fn}
-	_ = r.SetArgs(args)
+	r.Argl = uint16(copy(r.Args[:], args)) // past argl, zero
 	return r, nil
 }
 
@@ -249,9 +249,12 @@ func (c *Client) WaitCompletions(ctx context.Context, dst []Completion, max time
 	if dst = c.Completions(dst); len(dst) > k {
 		return dst
 	}
-	if c.f.bell.Wait(ctx, func() bool { dst = c.Completions(dst); return len(dst) > k }, max) {
+	w := c.f.bell.Arm()
+	if dst = c.Completions(dst); len(dst) > k { // the re-check
+		w.Disarm()
 		return dst
 	}
+	w.Park(ctx, max)
 	return c.Completions(dst)
 }
 
@@ -300,7 +303,12 @@ func (c *Client) Call(ctx context.Context, fn uint16, args []byte) ([]byte, erro
 			continue
 		}
 		// Park until the NIC writes the flow's RX ring.
-		c.f.bell.Wait(ctx, func() bool { return c.drain() > 0 || c.done(id) }, wake.MaxPark)
+		w := c.f.bell.Arm()
+		if c.drain() > 0 || c.done(id) { // the re-check
+			w.Disarm()
+			continue
+		}
+		w.Park(ctx, wake.MaxPark)
 	}
 }
 

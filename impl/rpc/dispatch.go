@@ -68,6 +68,34 @@ type work struct {
 	rpc slot.RPC
 }
 
+// serve is flow f's dispatch thread (DispatchThread, WorkerPool): its
+// dispatch step in a loop, under the polling discipline, parked on the
+// flow's bell when idle, never while the step holds a response or a
+// request it could not pass on.
+func (n *Node) serve(ctx context.Context, f *flowHost, pool bool) {
+	step := n.dispatch
+	if pool {
+		step = n.dispatchToPool
+	}
+	var idle wake.Idle
+	for ctx.Err() == nil {
+		if !idle.Next(step(f)) {
+			continue
+		}
+		if f.blocked() {
+			idle.Hold() // the room comes with no bell
+			continue
+		}
+		w := f.bell.Arm()
+		if step(f) > 0 {
+			w.Disarm()
+			idle.Reset()
+			continue
+		}
+		w.Park(ctx, wake.MaxPark)
+	}
+}
+
 // dispatch is flow f's dispatch step, on the caller's goroutine (Step, a
 // blocked caller's drain, a DispatchThread's or the NIC thread's round):
 // the response stalled last time first, then up to a ring's worth of RPCs
@@ -175,12 +203,11 @@ func (n *Node) execute(f *flowHost, r *slot.RPC, sc *scratch, resp *slot.RPC) {
 	switch {
 	case err != nil:
 		resp.NFrames = statusFailed
-		msg := err.Error()
-		_ = resp.SetArgs([]byte(msg[:min(len(msg), slot.ArgsSize)]))
+		resp.Argl = uint16(copy(resp.Args[:], err.Error())) // cut at 52 bytes
 	case len(ret) > slot.ArgsSize:
 		resp.NFrames = statusTooLarge
 	default:
-		_ = resp.SetArgs(ret)
+		resp.Argl = uint16(copy(resp.Args[:], ret))
 	}
 }
 

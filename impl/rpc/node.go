@@ -242,22 +242,59 @@ func (n *Node) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	n.wg.Go(func() { wake.Poll(ctx, n.bells.NIC(), n.round, n.nic.Holding) })
+	if n.inline {
+		n.wg.Go(func() { runNICs(ctx, n.bells.NIC(), []*Node{n}) })
+		return nil
+	}
+	n.wg.Go(n.drv.Run(ctx).Wait)
 	return nil
 }
 
-// round is one round of the node's NIC goroutine: the driver's round
-// and, with NICThread, every flow's dispatch step after it (run to
-// completion: a response the TX ring has no room for waits for this very
-// goroutine's next sweep, so it is kept, not waited for).
-func (n *Node) round() int {
-	moved := n.drv.Round()
-	if n.inline {
-		for _, f := range n.flows {
-			moved += n.dispatch(f)
+// runNICs is the goroutine of StartShared, and of Start with NICThread:
+// each node's round in turn — its NIC driver's round and, with
+// NICThread, every flow's dispatch step after it, run to completion (a
+// response the TX ring has no room for waits for this very goroutine's
+// next sweep, so it is kept, not waited for) — under the polling
+// discipline, parked on bell when idle, never while a NIC holds RPCs for
+// a full link.
+func runNICs(ctx context.Context, bell *wake.Bell, nodes []*Node) {
+	round := func() int {
+		moved := 0
+		for _, n := range nodes {
+			moved += n.drv.Round()
+			if n.inline {
+				for _, f := range n.flows {
+					moved += n.dispatch(f)
+				}
+			}
 		}
+		return moved
 	}
-	return moved
+	holding := func() bool {
+		for _, n := range nodes {
+			if n.nic.Holding() {
+				return true
+			}
+		}
+		return false
+	}
+	var idle wake.Idle
+	for ctx.Err() == nil {
+		if !idle.Next(round()) {
+			continue
+		}
+		if holding() {
+			idle.Hold()
+			continue
+		}
+		w := bell.Arm()
+		if round() > 0 {
+			w.Disarm()
+			idle.Reset()
+			continue
+		}
+		w.Park(ctx, wake.MaxPark)
+	}
 }
 
 // StartShared runs nodes free-running as Start does, but with their
@@ -298,23 +335,8 @@ func StartShared(ctx context.Context, nodes ...*Node) error {
 	for _, n := range nodes[1:] {
 		n.bells.NIC().Forward(bell)
 	}
-	round := func() int {
-		moved := 0
-		for _, n := range nodes {
-			moved += n.round()
-		}
-		return moved
-	}
-	busy := func() bool {
-		for _, n := range nodes {
-			if n.nic.Holding() {
-				return true
-			}
-		}
-		return false
-	}
 	var wg sync.WaitGroup
-	wg.Go(func() { wake.Poll(group, bell, round, busy) })
+	wg.Go(func() { runNICs(group, bell, nodes) })
 	for _, n := range nodes {
 		n.wg.Go(wg.Wait)
 	}
@@ -361,11 +383,7 @@ func (n *Node) start(ctx context.Context, stop context.CancelFunc) (context.Cont
 		return ctx, nil
 	}
 	for _, f := range n.flows {
-		step := n.dispatch
-		if n.cfg.Threading == WorkerPool {
-			step = n.dispatchToPool
-		}
-		n.wg.Go(func() { wake.Poll(ctx, f.bell, func() int { return step(f) }, f.blocked) })
+		n.wg.Go(func() { n.serve(ctx, f, n.cfg.Threading == WorkerPool) })
 	}
 	return ctx, nil
 }

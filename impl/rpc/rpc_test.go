@@ -374,7 +374,12 @@ func TestCompleteWakesParkedCaller(t *testing.T) {
 	go func() {
 		defer close(woke)
 		for !c.done(id) {
-			c.f.bell.Wait(context.Background(), func() bool { return c.done(id) }, time.Hour)
+			w := c.f.bell.Arm()
+			if c.done(id) { // the re-check
+				w.Disarm()
+				break
+			}
+			w.Park(context.Background(), time.Hour)
 		}
 	}()
 	for c.f.bell.Waiting() == 0 {

@@ -8,10 +8,12 @@
 // Read Reliable first. It is the system model's reliable transport
 // (docs/system.md, model/system/next.go: receiveData, retransmit,
 // timedOut) as a plain step machine: Send, Outgoing, Receive,
-// Deliveries, Timeout (the Endpoint interface). It has no goroutines,
-// clock or I/O, so a test or a model trace drives it one step at a time;
-// Socket is the thin free-running driver (a reader goroutine, a timer
-// goroutine, one mutex).
+// Deliveries (TakeDeliveries into a caller's buffer), Timeout (the
+// Endpoint interface). It has no goroutines, clock or I/O, so a test or a
+// model trace drives it one step at a time; Socket is the thin
+// free-running driver (a reader goroutine, a timer goroutine, one mutex),
+// whose reader rings a Bell (impl/wake) — the NIC driver's, which takes
+// the deliveries — when frames arrive.
 //
 // # Wire format
 //
@@ -69,9 +71,9 @@
 //
 // # Imports
 //
-// impl/slot (the packet), the standard library, and golang.org/x/net/ipv4
-// for Socket's batched reads and writes (recvmmsg and sendmmsg on Linux,
-// up to 64 datagrams per system call; one at a time elsewhere), which the
-// standard library does not offer and raw syscalls would do worse; never
-// model/.
+// impl/slot (the packet), impl/wake (Socket's bell), the standard
+// library, and golang.org/x/net/ipv4 for Socket's batched reads and
+// writes (recvmmsg and sendmmsg on Linux, up to 64 datagrams per system
+// call; one at a time elsewhere), which the standard library does not
+// offer and raw syscalls would do worse; never model/.
 package transport

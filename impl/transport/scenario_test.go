@@ -300,7 +300,7 @@ func TestSocketReliableLoopback(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("deadline: sent %v got %v; a %s b %s", sent, got, a.Counters(), b.Counters())
 		}
-		bell.Wait(context.Background(), func() bool { return false }, time.Millisecond) // a ring, or a retry
+		bell.Arm().Park(context.Background(), time.Millisecond) // a ring, or a retry
 
 	}
 	for _, s := range socks {

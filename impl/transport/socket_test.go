@@ -58,7 +58,7 @@ func TestSocketDeliversInOrder(t *testing.T) {
 		case nil:
 			i++
 		case ErrFull: // until acks free room (a rings its bell), at most 10ms
-			a.Bell().Wait(context.Background(), func() bool { return false }, 10*time.Millisecond)
+			a.Bell().Arm().Park(context.Background(), 10*time.Millisecond)
 		default:
 			t.Fatal(err)
 		}

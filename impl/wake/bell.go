@@ -12,10 +12,11 @@ import (
 // producer rings after it has written (a ring line, a link's packet, a
 // socket's datagram); ringing costs one atomic load while no one waits.
 //
-// No wake-up is lost: a waiter registers, then re-checks for work, then
-// blocks; a producer writes, then looks for waiters. With sequentially
-// consistent atomics either the re-check sees the write or the producer
-// sees the waiter.
+// No wake-up is lost: a waiter registers (Arm), then re-checks for work,
+// then blocks (Park); a producer writes, then looks for waiters. With
+// sequentially consistent atomics either the re-check sees the write or
+// the producer sees the waiter. The bell calls nothing: the waiter runs
+// its own re-check between Arm and Park.
 //
 // A bell may forward (Forward): ringing it then rings another, the bell
 // of a goroutine that polls several NICs in turn, so producers keep
@@ -58,26 +59,45 @@ func (b *Bell) Ring() {
 	b.mu.Unlock()
 }
 
-// Wait parks until the bell rings, ctx ends or max passes, unless check
-// (run after registering) finds work; it reports what check found.
-func (b *Bell) Wait(ctx context.Context, check func() bool, max time.Duration) bool {
+// Arm registers the caller as a waiter on the bell and returns the
+// Waiter to park with. The caller then re-checks for work — its own
+// round, run by itself, not called back from here — and Disarms if it
+// found some, Parks if not: a ring after Arm is not lost, Park then
+// returns at once.
+func (b *Bell) Arm() Waiter {
 	b.waiters.Add(1)
-	defer b.waiters.Add(-1)
 	b.mu.Lock()
 	if b.ch == nil {
 		b.ch = make(chan struct{})
 	}
 	ch := b.ch
 	b.mu.Unlock()
-	if check() {
-		return true
+	return Waiter{b: b, ch: ch}
+}
+
+// Waiter is one armed wait on a Bell.
+type Waiter struct {
+	b  *Bell
+	ch chan struct{}
+}
+
+// Park blocks until the bell rings (or rang since Arm), ctx ends or max
+// passes, and unregisters.
+func (w Waiter) Park(ctx context.Context, max time.Duration) {
+	defer w.b.waiters.Add(-1)
+	select {
+	case <-w.ch:
+		return
+	default:
 	}
 	t := time.NewTimer(max)
 	defer t.Stop()
 	select {
-	case <-ch:
+	case <-w.ch:
 	case <-ctx.Done():
 	case <-t.C:
 	}
-	return false
 }
+
+// Disarm unregisters without blocking: the re-check found work.
+func (w Waiter) Disarm() { w.b.waiters.Add(-1) }

@@ -8,21 +8,32 @@ import (
 	"time"
 )
 
+// wait is the waiter's side of the protocol: arm, re-check, park.
+func wait(ctx context.Context, b *Bell, check func() bool, max time.Duration) bool {
+	w := b.Arm()
+	if check() {
+		w.Disarm()
+		return true
+	}
+	w.Park(ctx, max)
+	return false
+}
+
 // TestBellWakesAndTimesOut: a waiter whose work comes with a ring
 // returns, however the two interleave (its re-check sees the work, or the
-// ring wakes it); a check that finds work returns at once; an unrung bell
-// times out, and a done context ends the wait.
+// ring wakes it); a re-check that finds work does not park; an unrung
+// bell times out, and a done context ends the wait.
 func TestBellWakesAndTimesOut(t *testing.T) {
 	var b Bell
-	if !b.Wait(context.Background(), func() bool { return true }, time.Hour) {
-		t.Fatal("a check that finds work must return true")
+	if !wait(context.Background(), &b, func() bool { return true }, time.Hour) || b.Waiting() != 0 {
+		t.Fatal("a re-check that finds work must disarm")
 	}
 	for range 100 {
 		var work atomic.Bool
 		woke := make(chan struct{})
 		go func() {
 			for !work.Load() {
-				b.Wait(context.Background(), work.Load, time.Hour)
+				wait(context.Background(), &b, work.Load, time.Hour)
 			}
 			close(woke)
 		}()
@@ -30,13 +41,16 @@ func TestBellWakesAndTimesOut(t *testing.T) {
 		b.Ring()
 		<-woke
 	}
-	if b.Wait(context.Background(), func() bool { return false }, time.Microsecond) {
+	if wait(context.Background(), &b, func() bool { return false }, time.Microsecond) {
 		t.Fatal("an unrung bell reported work")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if b.Wait(ctx, func() bool { return false }, time.Hour) {
+	if wait(ctx, &b, func() bool { return false }, time.Hour) {
 		t.Fatal("a done context reported work")
+	}
+	if b.Waiting() != 0 {
+		t.Fatalf("%d waiters left registered", b.Waiting())
 	}
 }
 
@@ -54,19 +68,31 @@ func TestForwardAndDelivered(t *testing.T) {
 
 	parkUntilRung(t, bs.Host(2), func() { bs.Delivered(1<<0 | 1<<2) })
 	parkUntilRung(t, bs.Host(0), func() { bs.Delivered(1 << 0) })
-	done := make(chan bool)
+	// Delivered rings no other flow: flow 1's waiter stays parked, its
+	// channel not closed.
+	h := bs.Host(1)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
 	go func() {
-		done <- bs.Host(1).Wait(context.Background(), func() bool { return false }, 50*time.Millisecond)
+		h.Arm().Park(ctx, time.Hour)
+		close(done)
 	}()
-	for bs.Host(1).Waiting() == 0 {
+	for !parked(h) {
 		runtime.Gosched()
 	}
 	bs.Delivered(1<<0 | 1<<2)
-	start := time.Now()
-	<-done
-	if time.Since(start) < 10*time.Millisecond {
+	if !parked(h) {
 		t.Fatal("Delivered rang a flow it was not given")
 	}
+	cancel()
+	<-done
+}
+
+// parked reports whether a goroutine waits on b and b has not rung since.
+func parked(b *Bell) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.Waiting() > 0 && b.ch != nil
 }
 
 // parkUntilRung parks a goroutine on b for an hour and fails unless ring
@@ -75,11 +101,11 @@ func parkUntilRung(t *testing.T, b *Bell, ring func()) {
 	t.Helper()
 	woke := make(chan struct{})
 	go func() {
-		b.Wait(context.Background(), func() bool { return false }, time.Hour)
+		b.Arm().Park(context.Background(), time.Hour)
 		close(woke)
 	}()
-	for b.Waiting() == 0 {
-		runtime.Gosched()
+	for !parked(b) {
+		runtime.Gosched() // armed, its channel made: a ring now wakes it
 	}
 	ring()
 	select {
@@ -89,49 +115,26 @@ func parkUntilRung(t *testing.T, b *Bell, ring func()) {
 	}
 }
 
-// TestPollParksAndStops: Poll runs rounds until its context ends, parks
-// when idle (a ring wakes it for the next round) and does not park while
-// busy.
-func TestPollParksAndStops(t *testing.T) {
-	var b Bell
-	var work, rounds atomic.Int64
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		Poll(ctx, &b, func() int {
-			rounds.Add(1)
-			return int(work.Swap(0))
-		}, nil)
-	}()
-	for b.Waiting() == 0 {
-		runtime.Gosched() // idle: it parks
-	}
-	before := rounds.Load()
-	work.Store(1)
-	b.Ring()
-	for rounds.Load() == before {
-		runtime.Gosched()
-	}
-	cancel()
-	b.Ring()
-	<-done
-
-	var busy atomic.Bool
-	busy.Store(true)
-	ctx, cancel = context.WithCancel(context.Background())
-	done = make(chan struct{})
-	go func() {
-		defer close(done)
-		Poll(ctx, &b, func() int { rounds.Add(1); return 0 }, busy.Load)
-	}()
-	before = rounds.Load()
-	for rounds.Load() < before+10*Spin {
-		if b.Waiting() != 0 {
-			t.Fatal("parked while busy")
+// TestIdle: Idle asks to park only after Spin fruitless rounds in a row,
+// and a round that moves something, or Reset, starts the count again.
+func TestIdle(t *testing.T) {
+	var idle Idle
+	for i := 1; i < Spin; i++ {
+		if idle.Next(0) {
+			t.Fatalf("park after %d idle rounds", i)
 		}
-		runtime.Gosched()
 	}
-	cancel()
-	<-done
+	if !idle.Next(0) {
+		t.Fatalf("no park after %d idle rounds", Spin)
+	}
+	if idle.Next(1) || idle.Next(0) {
+		t.Fatal("a round that moved something did not start the count again")
+	}
+	for range Spin {
+		idle.Next(0)
+	}
+	idle.Reset()
+	if idle.Next(0) {
+		t.Fatal("Reset did not start the count again")
+	}
 }
