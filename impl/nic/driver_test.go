@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
 	"github.com/stretchr/testify/require"
@@ -74,4 +75,29 @@ func TestDriverLoopbackNICToNIC(t *testing.T) {
 	require.Zero(t, a.Counters().Dropped(), "%v", a.Counters())
 	require.Zero(t, b.Counters().Dropped(), "%v", b.Counters())
 	require.Equal(t, uint64(total), b.Counters().Delivered)
+}
+
+// TestRoundWakesTheHost: a host thread parked on its flow's bell (for an
+// hour) is woken by the driver's round that writes the flow's RX ring.
+func TestRoundWakesTheHost(t *testing.T) {
+	n := newNIC(t, 2, func(c *Config) { c.LB = LBStatic })
+	d := NewDriver(n, nil)
+	la, lb, err := NewLoopback(4)
+	require.NoError(t, err)
+	d.Attach(1, lb)
+	armed, woke := make(chan struct{}), make(chan struct{})
+	go func() {
+		w := d.Bells().Host(1).Arm()
+		close(armed) // no work can exist before this: no re-check needed
+		w.Park(context.Background(), time.Hour)
+		close(woke)
+	}()
+	<-armed
+	require.NoError(t, la.SendRPC(req(1, 7))) // conn 1's home flow is 1
+	require.Positive(t, d.Round())
+	select {
+	case <-woke:
+	case <-time.After(time.Minute):
+		t.Fatal("the round wrote flow 1's RX ring but did not wake its host")
+	}
 }

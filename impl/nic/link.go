@@ -27,6 +27,15 @@ type Link interface {
 	TakeDeliveries(dst []transport.Packet) []transport.Packet
 }
 
+// The links the package knows, checked at compile time.
+var (
+	_ Link        = (*LoopbackLink)(nil)
+	_ boundedLink = (*LoopbackLink)(nil)
+	_ Link        = (*transport.Socket)(nil)
+	_ Link        = (*transport.Reliable)(nil)
+	_ Link        = (*transport.UDP)(nil)
+)
+
 // boundedLink is a Link whose deliveries can be taken a few at a time
 // (the loopback): what the NIC has no room for stays on the wire, which
 // pushes back on the sender, instead of in the driver's stash.

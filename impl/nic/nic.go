@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/bits"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -387,6 +389,24 @@ func (n *NIC) Pending() int { return n.pending.size }
 // outbox (Outgoing).
 type Ready struct {
 	Delivered uint64
+}
+
+// String is a stable one-line description: "delivered=0,2" (the flows),
+// or "delivered=-".
+func (rd Ready) String() string {
+	var b strings.Builder
+	b.WriteString("delivered=")
+	if rd.Delivered == 0 {
+		b.WriteString("-")
+	}
+	for d, first := rd.Delivered, true; d != 0; d &= d - 1 {
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		b.WriteString(strconv.Itoa(bits.TrailingZeros64(d)))
+	}
+	return b.String()
 }
 
 // Ready returns what the RX steps have left to carry out since the last

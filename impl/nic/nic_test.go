@@ -356,3 +356,27 @@ func TestRoomPreventsDrops(t *testing.T) {
 	_, err = big.Abstract()
 	require.True(t, errors.Is(err, ErrTooBig))
 }
+
+func TestEffectStrings(t *testing.T) {
+	require.Equal(t, "delivered=-", Ready{}.String())
+	require.Equal(t, "delivered=0,2,63", Ready{Delivered: 1<<0 | 1<<2 | 1<<63}.String())
+	require.Equal(t, "flow=1 sent=3 failed=0 held=true", Offer{Flow: 1, Sent: 3, Held: true}.String())
+}
+
+// TestReadyAdvance: a Schedule that writes a flow's RX ring leaves the
+// flow in Ready until the driver acknowledges it; a round of the driver
+// carries it out.
+func TestReadyAdvance(t *testing.T) {
+	n := newNIC(t, 2, func(c *Config) { c.LB = LBStatic })
+	mustArrive(t, n, req(1, 1))
+	require.Equal(t, Ready{}, n.Ready())
+	n.Pump()
+	rd := n.Ready()
+	require.Equal(t, Ready{Delivered: 1 << 1}, rd)
+	mustArrive(t, n, req(0, 2))
+	n.Pump()
+	n.Advance(rd)
+	require.Equal(t, Ready{Delivered: 1 << 0}, n.Ready(), "what came after the Ready stays")
+	NewDriver(n, nil).Round()
+	require.Equal(t, Ready{}, n.Ready(), "the driver's round acknowledged it")
+}

@@ -241,3 +241,32 @@ func (n *NIC) Schedule() (Burst, error) {
 	}
 	return Burst{Flow: p, Sent: done}, nil
 }
+
+// Pump runs the RX pipeline once: it balances every pending RPC, and
+// runs the scheduler until two whole rounds of flows write nothing. It
+// returns how many RPCs it moved (balanced or written). The arrivals are
+// the driver's to give first (Driver.Receive, or Arrive in step mode).
+func (n *NIC) Pump() int {
+	moved := 0
+	for {
+		if _, err := n.Balance(); errors.Is(err, ErrIdle) {
+			break
+		}
+		moved++
+	}
+	// A skip may age a partial batch that the next visit flushes, so
+	// the scheduler stops after two whole rounds with nothing written.
+	for quiet := 0; quiet < 2*len(n.flows); {
+		b, err := n.Schedule()
+		if errors.Is(err, ErrIdle) {
+			break
+		}
+		if b.Sent > 0 {
+			moved += b.Sent
+			quiet = 0
+		} else {
+			quiet++
+		}
+	}
+	return moved
+}

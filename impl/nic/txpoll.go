@@ -33,8 +33,8 @@ func (n *NIC) PollFlow(f int) (int, error) {
 	if f < 0 || f >= len(n.flows) {
 		return 0, fmt.Errorf("%w: flow %d of %d", ErrConfig, f, len(n.flows))
 	}
-	if k := len(n.out[f]); k > 0 {
-		return 0, fmt.Errorf("flow %d: %w: %d RPCs held", f, ErrBackPressure, k)
+	if len(n.out[f]) > 0 {
+		return 0, ErrBackPressure // no message to format: a sweep meets it while a link is full
 	}
 	polled, err := n.txc[f].Poll(n.cfg.PollBatch, n.out[f])
 	n.out[f] = polled
@@ -85,6 +85,13 @@ func (n *NIC) Outgoing(f int) []slot.RPC {
 type Offer struct {
 	Flow, Sent, Failed int
 	Held               bool
+}
+
+// String is a stable one-line description:
+//
+//	flow=1 sent=3 failed=0 held=true
+func (o Offer) String() string {
+	return fmt.Sprintf("flow=%d sent=%d failed=%d held=%t", o.Flow, o.Sent, o.Failed, o.Held)
 }
 
 // Offered acknowledges an offer (raft's Advance): the RPCs gone leave the

@@ -22,6 +22,12 @@ var (
 	ErrConfig = errors.New("transport: bad configuration")
 )
 
+// The endpoints, checked at compile time.
+var (
+	_ Endpoint = (*Reliable)(nil)
+	_ Endpoint = (*UDP)(nil)
+)
+
 // Endpoint is one side of one connection, as a step machine: no
 // goroutines, no clock, no I/O. A driver (Loopback, FaultyNetwork's
 // tests, Socket) moves Outgoing frames to the peer's Receive and calls
