@@ -10,7 +10,7 @@ import (
 )
 
 // TestLoopbackPacketPath: the loopback link also speaks packets (the
-// Link interface), and a full ring is back-pressure through the port.
+// Link interface), and a full ring is back-pressure through the driver.
 func TestLoopbackPacketPath(t *testing.T) {
 	a, b, err := NewLoopback(2)
 	require.NoError(t, err)
@@ -27,14 +27,14 @@ func TestLoopbackPacketPath(t *testing.T) {
 	bad.Argl = slot.ArgsSize + 1 // no slot carries it
 	require.ErrorIs(t, a.Send(bad), ErrMalformed)
 
-	port := NewDriver(newNIC(t, 1, nil), nil)
-	port.Attach(0, a)
-	require.NoError(t, port.send(req(0, 2)))
-	require.NoError(t, port.send(req(0, 3)))
-	require.ErrorIs(t, port.send(req(0, 4)), ErrBackPressure)
-	require.ErrorIs(t, port.send(req(1, 5)), ErrNoLink)
-	port.Detach(0)
-	require.ErrorIs(t, port.send(req(0, 6)), ErrNoLink)
+	d := NewDriver(newNIC(t, 1, nil), nil)
+	d.Attach(0, a)
+	require.NoError(t, d.send(req(0, 2)))
+	require.NoError(t, d.send(req(0, 3)))
+	require.ErrorIs(t, d.send(req(0, 4)), ErrBackPressure)
+	require.ErrorIs(t, d.send(req(1, 5)), ErrNoLink)
+	d.Detach(0)
+	require.ErrorIs(t, d.send(req(0, 6)), ErrNoLink)
 }
 
 // TestDriverReceiveTakesAtMostRoom: the driver gives the NIC no more than
@@ -51,12 +51,12 @@ func TestDriverReceiveTakesAtMostRoom(t *testing.T) {
 		require.NoError(t, ep.Receive(f))
 	}
 	n := newNIC(t, 1, nil)
-	port := NewDriver(n, nil)
-	port.Attach(0, ep)
-	require.Equal(t, 2, port.Receive(2))
+	d := NewDriver(n, nil)
+	d.Attach(0, ep)
+	require.Equal(t, 2, d.Receive(2))
 	require.Equal(t, 2, n.Pending())
-	require.Equal(t, 3, port.Receive(10))
-	require.Equal(t, 0, port.Receive(10))
+	require.Equal(t, 3, d.Receive(10))
+	require.Equal(t, 0, d.Receive(10))
 	require.Equal(t, 5, n.Pending())
 }
 

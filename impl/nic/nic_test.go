@@ -293,9 +293,9 @@ func TestKeyHashAndRehashOnFull(t *testing.T) {
 }
 
 func TestPollTXBackPressureHoldsAndResends(t *testing.T) {
-	port := &fakeLink{busy: true}
+	link := &fakeLink{busy: true}
 	n := newNIC(t, 1, func(c *Config) { c.Flows = flows(t, 1, 4) })
-	d := driven(n, port)
+	d := driven(n, link)
 	p := n.Flow(0).TX.Producer()
 	for i := range 4 {
 		require.NoError(t, p.Send(*req(0, uint32(i))))
@@ -312,11 +312,11 @@ func TestPollTXBackPressureHoldsAndResends(t *testing.T) {
 	_, _, err = n.PollTX()
 	require.ErrorIs(t, err, ErrBackPressure, "nor by the NIC's own step")
 	require.Equal(t, 4, n.Held(0))
-	port.busy = false
+	link.busy = false
 	_, sent, err = d.SweepTX()
 	require.NoError(t, err)
 	require.Equal(t, 5, sent)
-	for i, r := range port.sent {
+	for i, r := range link.sent {
 		require.Equal(t, uint32(i), r.RPCID, "order kept")
 	}
 	_, _, err = d.SweepTX()
@@ -325,9 +325,9 @@ func TestPollTXBackPressureHoldsAndResends(t *testing.T) {
 }
 
 func TestPollTXDropsClosedAndUnknown(t *testing.T) {
-	port := &fakeLink{}
+	link := &fakeLink{}
 	n := newNIC(t, 1, func(c *Config) { c.Conns = 2 })
-	d := driven(n, port)
+	d := driven(n, link)
 	require.Equal(t, StatusOK, n.Close(1))
 	p := n.Flow(0).TX.Producer()
 	require.NoError(t, p.Send(*req(1, 1)))
