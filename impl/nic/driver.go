@@ -44,6 +44,7 @@ type Driver struct {
 	links [MaxConns]atomic.Pointer[attached]
 	list  atomic.Pointer[[]*attached] // the attached links, for Receive
 	next  int                         // Receive's round-robin start
+	in    slot.RPC                    // Receive's scratch: a bounded link's next RPC
 }
 
 type attached struct {
@@ -235,9 +236,9 @@ func (d *Driver) Receive(max int) int {
 	for j := 0; j < len(list) && got < max; j++ {
 		a := list[(start+j)%len(list)]
 		if a.fast != nil {
-			var r slot.RPC
-			for got < max && a.fast.TakeRPC(&r) {
-				_ = n.Arrive(&r)
+			r := &d.in // not a local: the interface call would move it to the heap
+			for got < max && a.fast.TakeRPC(r) {
+				_ = n.Arrive(r)
 				got++
 			}
 			a.fast.Done()

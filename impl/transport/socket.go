@@ -67,10 +67,11 @@ func (c SocketCounters) String() string {
 type Socket struct {
 	cfg   SocketConfig
 	pc    *ipv4.PacketConn
-	mu    sync.Mutex // guards ep, ackSeen, wbuf, wmsgs, c, closed
+	mu    sync.Mutex // guards ep, ackSeen, wbuf, wmsgs, wvecs, c, closed
 	ep    Endpoint
 	wbuf  []byte         // the encoded frames of one flush, back to back
-	wmsgs []ipv4.Message // one per frame, pointing into wbuf
+	wmsgs []ipv4.Message // one per frame, pointing into wvecs
+	wvecs [][]byte       // one per frame, pointing into wbuf
 	ends  []int          // where each frame ends in wbuf
 	c     SocketCounters
 	bell  *wake.Bell
@@ -255,10 +256,16 @@ func (s *Socket) flushLocked() {
 		s.wbuf = b
 		s.ends = append(s.ends, len(b))
 	}
+	s.wvecs = s.wvecs[:0]
 	start := 0
 	for _, end := range s.ends {
-		s.wmsgs = append(s.wmsgs, ipv4.Message{Buffers: [][]byte{s.wbuf[start:end]}, Addr: s.cfg.Peer})
+		s.wvecs = append(s.wvecs, s.wbuf[start:end])
 		start = end
+	}
+	for i := range s.wvecs {
+		// Each message's one buffer, a view into wvecs: nothing allocated
+		// per datagram once the slices have grown.
+		s.wmsgs = append(s.wmsgs, ipv4.Message{Buffers: s.wvecs[i : i+1 : i+1], Addr: s.cfg.Peer})
 	}
 	for msgs := s.wmsgs; len(msgs) > 0; {
 		n, err := s.pc.WriteBatch(msgs[:min(len(msgs), batch)], 0)
