@@ -16,7 +16,6 @@ import (
 // tx, the consumer of RX takes rx; clients on the flow by connection.
 type flowHost struct {
 	index   int
-	flow    *ring.Flow
 	tx      sync.Mutex
 	txp     *ring.Producer // the TX ring's producer, under tx
 	rx      sync.Mutex
@@ -42,7 +41,7 @@ type flowHost struct {
 }
 
 func newFlowHost(i int, f *ring.Flow, bell *wake.Bell) *flowHost {
-	return &flowHost{index: i, flow: f, txp: f.TX.Producer(), rxc: f.RX.Consumer(), rxSlots: f.RX.Slots(), bell: bell}
+	return &flowHost{index: i, txp: f.TX.Producer(), rxc: f.RX.Consumer(), rxSlots: f.RX.Slots(), bell: bell}
 }
 
 // blocked reports whether the flow's dispatch holds a response or a
