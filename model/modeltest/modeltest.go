@@ -6,6 +6,7 @@ package modeltest
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/daggercheck/daggercheck/checker"
@@ -87,6 +88,8 @@ type Suite[S any, M checker.Model[S]] struct {
 	Configs []spec.Shipped
 	Pinned  map[string]Pinned
 	Bugs    []spec.Bug
+	// WeakPoints are the published protocol's weak points the model shows.
+	WeakPoints []spec.WeakPoint
 }
 
 // Build builds the model with params and bug, failing t on any error.
@@ -149,6 +152,28 @@ func (s Suite[S, M]) BugsAreCaught(t *testing.T) {
 			if b.Params != nil {
 				BFS[S](t, s.Build(t, b.Params, ""), checker.Options{}).AssertOK(t)
 			}
+		})
+	}
+}
+
+// WeakPointsShow checks each of the published protocol's weak points: the
+// search finds the property broken under the weak point's parameters,
+// with a minimal counterexample, and the same parameters in the corrected
+// protocol (without protocol=dagger) keep it.
+func (s Suite[S, M]) WeakPointsShow(t *testing.T) {
+	t.Helper()
+	for _, w := range s.WeakPoints {
+		t.Run(w.Name, func(t *testing.T) {
+			m := s.Build(t, w.Params, "")
+			res := BFS[S](t, m, checker.Options{Only: []string{w.Property}})
+			tr := res.AssertViolation(t, w.Property)
+			if tr == nil || tr.Len() == 0 {
+				t.Fatal("no counterexample")
+			}
+			t.Logf("%s: %s in %d steps (loop at %d)", w.Name, w.Property, tr.Len(), tr.LoopStart)
+			Minimal[S](t, m, w.Property, res)
+			credit := slices.DeleteFunc(slices.Clone(w.Params), func(p string) bool { return p == "protocol=dagger" })
+			BFS[S](t, s.Build(t, credit, ""), checker.Options{Only: []string{w.Property}}).AssertOK(t)
 		})
 	}
 }

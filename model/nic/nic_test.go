@@ -30,27 +30,11 @@ var pinned = map[string]modeltest.Pinned{
 }
 
 var suite = modeltest.Suite[nic.State, *nic.Model]{Params: nic.Params, New: nic.New,
-	Configs: nic.Configs, Pinned: pinned, Bugs: nic.Bugs}
+	Configs: nic.Configs, Pinned: pinned, Bugs: nic.Bugs, WeakPoints: nic.WeakPoints}
 
 func TestShippedConfigsHold(t *testing.T) { suite.ShippedConfigsHold(t) }
 
-func TestDaggerWeakPoints(t *testing.T) {
-	for _, w := range nic.WeakPoints {
-		t.Run(w.Name, func(t *testing.T) {
-			m := suite.Build(t, w.Params, "")
-			res := modeltest.BFS(t, m, checker.Options{Only: []string{w.Property}})
-			tr := res.AssertViolation(t, w.Property)
-			if tr == nil || tr.Len() == 0 {
-				t.Fatal("no counterexample")
-			}
-			t.Logf("%s: %s in %d steps (loop at %d)", w.Name, w.Property, tr.Len(), tr.LoopStart)
-			modeltest.Minimal(t, m, w.Property, res)
-			// The same configuration in the credit protocol keeps the property.
-			credit := slices.DeleteFunc(slices.Clone(w.Params), func(p string) bool { return p == "protocol=dagger" })
-			modeltest.BFS(t, suite.Build(t, credit, ""), checker.Options{Only: []string{w.Property}}).AssertOK(t)
-		})
-	}
-}
+func TestDaggerWeakPoints(t *testing.T) { suite.WeakPointsShow(t) }
 
 // Dagger's batch starvation is a liveness failure, not a deadlock: the
 // scheduler keeps going round the flows, finding no whole batch.

@@ -25,31 +25,11 @@ var pinned = map[string]modeltest.Pinned{
 }
 
 var suite = modeltest.Suite[ring.State, *ring.Model]{Params: ring.Params, New: ring.New,
-	Configs: ring.Configs, Pinned: pinned, Bugs: ring.Bugs}
+	Configs: ring.Configs, Pinned: pinned, Bugs: ring.Bugs, WeakPoints: ring.WeakPoints}
 
 func TestShippedConfigsHold(t *testing.T) { suite.ShippedConfigsHold(t) }
 
-func TestDaggerWeakPoints(t *testing.T) {
-	for _, w := range ring.WeakPoints {
-		t.Run(w.Name, func(t *testing.T) {
-			m := suite.Build(t, w.Params, "")
-			res := modeltest.BFS(t, m, checker.Options{Only: []string{w.Property}})
-			tr := res.AssertViolation(t, w.Property)
-			if tr == nil || tr.Len() == 0 {
-				t.Fatal("no counterexample")
-			}
-			modeltest.Minimal(t, m, w.Property, res)
-			// The same configuration in the credit protocol keeps the property.
-			credit := make([]string, 0, len(w.Params))
-			for _, p := range w.Params {
-				if p != "protocol=dagger" {
-					credit = append(credit, p)
-				}
-			}
-			modeltest.BFS(t, suite.Build(t, credit, ""), checker.Options{Only: []string{w.Property}}).AssertOK(t)
-		})
-	}
-}
+func TestDaggerWeakPoints(t *testing.T) { suite.WeakPointsShow(t) }
 
 // Every bug is caught by the property its catalogue entry names, with a
 // minimal counterexample, and its parameters hold without it.
