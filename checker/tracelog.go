@@ -69,7 +69,9 @@ func (l *traceLog) path(target uint64) ([]uint64, error) {
 		return nil, l.err
 	}
 	rev := []uint64{target}
-	block := make([]byte, 1<<20)
+	// A block of at most 1 MiB, and no larger than the log: a small
+	// run's counterexample should not cost a megabyte to clear.
+	block := make([]byte, min(1<<20, l.size))
 	end := l.size
 	for end > 0 {
 		start := max(end-int64(len(block)), 0)
