@@ -3,11 +3,14 @@ package nic
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/internal/stall"
 	"github.com/stretchr/testify/require"
 )
 
@@ -15,7 +18,9 @@ import (
 // loopback link: requests sent on A's TX rings come out of B's RX rings,
 // each exactly once, with B's round-robin spreading them over its flows,
 // and no drop. Rings are small so that back-pressure happens. Clean under
-// the race detector (which runs a tenth of the RPCs).
+// the race detector (which runs a tenth of the RPCs). A run that stops
+// making progress (a ring that stalls, an RPC lost) fails within seconds,
+// naming how far it got and the NICs' counters.
 func TestDriverLoopbackNICToNIC(t *testing.T) {
 	total := 20000
 	if raceEnabled {
@@ -28,42 +33,62 @@ func TestDriverLoopbackNICToNIC(t *testing.T) {
 	da, db := NewDriver(a, nil), NewDriver(b, nil)
 	da.Attach(1, la)
 	db.Attach(1, lb)
-	ctx, cancel := context.WithCancel(context.Background())
+	var sent atomic.Int64
+	ctx, w := stall.New(t.Context(), stall.Quiet, func(got int64) string {
+		tx := a.Flow(0).TX
+		msg := fmt.Sprintf("B's hosts received no RPC after the first %d or more of %d; A's TX ring: %d sent, credit line %d, %d slots",
+			got, total, sent.Load(), tx.Credit(), tx.Slots())
+		if over := uint64(sent.Load()) - tx.Credit(); uint64(sent.Load()) > tx.Credit() && over > uint64(tx.Slots()) {
+			msg += fmt.Sprintf(" (the host ran %d RPCs ahead of the credit: admission let it overwrite a slot not yet polled)", over)
+		}
+		return fmt.Sprintf("%s; A %v; B %v", msg, a.Counters(), b.Counters())
+	})
 	wa := da.Run(ctx)
 	wb := db.Run(ctx)
-	defer func() { cancel(); wa.Wait(); wb.Wait() }()
+	defer func() { w.Stop(); wa.Wait(); wb.Wait() }()
 
-	done := make(chan []uint32)
+	done := make(chan []uint32, 2)
 	for f := range 2 {
 		go func() {
 			var ids []uint32
 			c := b.Flow(f).RX.Consumer()
-			for len(ids) < total/2 {
+			for len(ids) < total/2 && ctx.Err() == nil {
 				r, err := c.Receive()
 				if errors.Is(err, ring.ErrEmpty) {
 					runtime.Gosched()
 					continue
 				}
 				if err != nil {
-					panic(err)
+					w.Fail(fmt.Errorf("flow %d's RX ring: %w", f, err))
+					break
 				}
 				ids = append(ids, r.RPCID)
+				if len(ids)%64 == 0 { // not an atomic operation per RPC: they are slow under the race detector
+					w.Add(64)
+				}
 			}
 			done <- ids
 		}()
 	}
 	p := a.Flow(0).TX.Producer()
-	for i := 0; i < total; {
+	for i := 0; i < total && ctx.Err() == nil; {
 		if err := p.Send(*req(1, uint32(i))); err != nil {
 			require.ErrorIs(t, err, ring.ErrRingFull)
 			runtime.Gosched()
 			continue
 		}
 		i++
+		sent.Store(int64(i))
+	}
+	var all [2][]uint32
+	for f := range 2 {
+		all[f] = <-done // each receiver stops at its share or when the run is stopped
+	}
+	if cause := w.Stop(); cause != nil {
+		t.Fatal(cause)
 	}
 	seen := make([]bool, total)
-	for range 2 {
-		ids := <-done
+	for _, ids := range all {
 		for j, id := range ids {
 			require.False(t, seen[id], "rpc %d twice", id)
 			seen[id] = true
@@ -92,12 +117,8 @@ func TestRoundWakesTheHost(t *testing.T) {
 		w.Park(context.Background(), time.Hour)
 		close(woke)
 	}()
-	<-armed
+	stall.Recv(t, armed, stall.Limit, "the host to arm its bell")
 	require.NoError(t, la.SendRPC(req(1, 7))) // conn 1's home flow is 1
 	require.Positive(t, d.Round())
-	select {
-	case <-woke:
-	case <-time.After(time.Minute):
-		t.Fatal("the round wrote flow 1's RX ring but did not wake its host")
-	}
+	stall.Recv(t, woke, stall.Limit, "the host parked on flow 1's bell to wake, after the round wrote flow 1's RX ring")
 }

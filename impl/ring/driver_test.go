@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/daggercheck/daggercheck/impl/slot"
+	"github.com/daggercheck/daggercheck/internal/stall"
 )
 
 // numbered is RPC i of a free-running run: every field and all 52 argument
@@ -25,44 +25,77 @@ func numbered(i int) slot.RPC {
 
 // TestDriverDeliversInOrder runs the credit protocol free-running, over
 // many laps, and checks that the poller takes every RPC exactly once, in
-// order, whole.
+// order, whole. A wrong RPC stops the run at once, and a run that stops
+// making progress (an RPC lost, a ring stalled) fails within seconds,
+// naming the RPC that did not come and the ring's state.
 func TestDriverDeliversInOrder(t *testing.T) {
 	n := 200_000
 	if testing.Short() {
 		n = 20_000
 	}
-	for _, slots := range []int{1, 3, 8} {
-		for _, batch := range []int{1, 4} {
-			t.Run(fmt.Sprintf("slots=%d/batch=%d", slots, batch), func(t *testing.T) {
-				r, err := NewRing(slots, Faults{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				next, bad := 0, 0
-				sink := func(got slot.RPC) {
-					if want := numbered(next); got != want && bad < 5 {
-						bad++
-						t.Errorf("RPC %d: got %s\n          want %s", next, got, want)
-					}
-					next++
-				}
-				// The deadline only guards against a hang; a correct run
-				// takes well under a second.
-				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-				defer cancel()
-				took, err := Driver{Ring: r, Batch: batch}.Run(ctx, n, numbered, sink)
-				if err != nil || took != n {
-					t.Fatalf("took %d of %d: %v", took, n, err)
-				}
-				if c := r.Consumer(); c.Next() != uint64(n) || r.Credit() != uint64(n) || r.Producer().Sent() != uint64(n) {
-					t.Fatalf("next=%d credit=%d sent=%d, want %d", c.Next(), r.Credit(), r.Producer().Sent(), n)
-				}
-				if _, err := r.Consumer().Receive(); !errors.Is(err, ErrEmpty) {
-					t.Fatalf("after the run the ring is not empty: %v", err)
-				}
-			})
+	for _, cfg := range []struct{ slots, batch int }{{1, 1}, {1, 4}, {3, 1}, {3, 4}, {8, 1}, {8, 4}} {
+		ok := t.Run(fmt.Sprintf("slots=%d/batch=%d", cfg.slots, cfg.batch), func(t *testing.T) {
+			r, err := NewRing(cfg.slots, Faults{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			runWatched(t, Driver{Ring: r, Batch: cfg.batch}, n)
+			if c := r.Consumer(); c.Next() != uint64(n) || r.Credit() != uint64(n) || r.Producer().Sent() != uint64(n) {
+				t.Fatalf("next=%d credit=%d sent=%d, want %d", c.Next(), r.Credit(), r.Producer().Sent(), n)
+			}
+			if _, err := r.Consumer().Receive(); !errors.Is(err, ErrEmpty) {
+				t.Fatalf("after the run the ring is not empty: %v", err)
+			}
+		})
+		if !ok {
+			return // the first configuration that fails names the fault; each other would take as long to say the same
 		}
 	}
+}
+
+// runWatched runs d free-running over n numbered RPCs and fails t at the
+// first RPC that is not the next one, or when the poller has taken none
+// for stall.Quiet, naming what did not happen and the ring's state: how
+// far the producer ran ahead of the consumer, which the credit protocol
+// bounds by the ring's size.
+func runWatched(t *testing.T, d Driver, n int) {
+	t.Helper()
+	r := d.Ring
+	// Progress is reported every 64 RPCs: an atomic operation per RPC
+	// would slow the run down several times under the race detector.
+	const every = 64
+	ctx, w := stall.New(t.Context(), stall.Quiet, func(taken int64) string {
+		return fmt.Sprintf("the poller took no RPC after the first %d or more of %d", taken*every, n)
+	})
+	next := 0 // the poller's alone
+	sink := func(got slot.RPC) {
+		if got != numbered(next) {
+			w.Fail(fmt.Errorf("RPC %d: got %s\n          want %s", next, got, numbered(next)))
+		}
+		if next++; next%every == 0 {
+			w.Add(1)
+		}
+	}
+	took, err := d.Run(ctx, n, numbered, sink)
+	if cause := w.Stop(); cause != nil {
+		t.Fatalf("faults %s: %v; the poller took %d; %s", r.Faults(), cause, took, ringState(r))
+	}
+	if err != nil || took != n {
+		t.Fatalf("took %d of %d: %v", took, n, err)
+	}
+}
+
+// ringState describes a ring whose goroutines have stopped: how far the
+// producer is ahead of the consumer, which the credit protocol bounds by
+// the ring's size.
+func ringState(r *Ring) string {
+	sent, next := r.Producer().Sent(), r.Consumer().Next()
+	state := fmt.Sprintf("producer sent %d, consumer at %d, credit %d, %d slots", sent, next, r.Credit(), r.Slots())
+	if sent > next+uint64(r.Slots()) {
+		state += fmt.Sprintf(": the producer ran %d RPCs ahead of the consumer in a ring of %d slots, "+
+			"so admission let it overwrite a slot not yet consumed", sent-next, r.Slots())
+	}
+	return state
 }
 
 // A producer error other than a full ring stops the run with that error
@@ -78,7 +111,11 @@ func TestDriverReportsProducerError(t *testing.T) {
 		}
 		return numbered(i)
 	}
-	took, err := Driver{Ring: r}.Run(context.Background(), 20, gen, func(slot.RPC) {})
+	ctx, w := stall.New(t.Context(), stall.Quiet, func(int64) string { return "the run to stop at the producer's error" })
+	took, err := Driver{Ring: r}.Run(ctx, 20, gen, func(slot.RPC) {})
+	if cause := w.Stop(); cause != nil {
+		t.Fatalf("%v; %s", cause, ringState(r))
+	}
 	if err == nil || took != 10 {
 		t.Fatalf("took %d, err %v; want 10 and ErrTooLarge", took, err)
 	}
