@@ -3,6 +3,7 @@ package rpc_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/daggercheck/daggercheck/impl/rpc"
 )
@@ -15,7 +16,9 @@ func Example() {
 		return append(ret, args...), nil
 	})
 	cli, _ := rpc.NewNode(rpc.Config{Name: "client", Flows: 1})
-	ctx, cancel := context.WithCancel(context.Background())
+	// A minute bounds the example (a broken stack fails it, it does not
+	// hang); a program would use a context of its own.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	_ = srv.Start(ctx)
 	_ = cli.Start(ctx)
@@ -32,8 +35,12 @@ func Example() {
 
 	id, _ := c.Go(1, []byte("hi"), 42)
 	var cq []rpc.Completion
-	for len(cq) == 0 {
+	for len(cq) == 0 && ctx.Err() == nil {
 		cq = c.Completions(cq[:0])
+	}
+	if len(cq) == 0 {
+		fmt.Println("no completion:", ctx.Err())
+		return
 	}
 	fmt.Printf("%t tag=%d %s %v\n", cq[0].ID == id, cq[0].Tag, cq[0].Ret(), cq[0].Err)
 

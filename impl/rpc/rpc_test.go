@@ -7,11 +7,13 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/daggercheck/daggercheck/impl/nic"
 	"github.com/daggercheck/daggercheck/impl/slot"
+	"github.com/daggercheck/daggercheck/internal/stall"
 	"github.com/daggercheck/daggercheck/spec"
 	"github.com/stretchr/testify/require"
 )
@@ -71,9 +73,14 @@ func calls(full int) int {
 }
 
 // echoMany makes n blocking echo calls from each of g goroutines and
-// checks every result.
+// checks every result. Calls that stop completing fail the test within
+// seconds (stall.Quiet), naming how many completed. It may run on a
+// goroutine of the test's, so it reports with Errorf.
 func echoMany(t *testing.T, ctx context.Context, c *Client, g, n int) {
 	t.Helper()
+	ctx, watch := stall.New(ctx, stall.Quiet, func(done int64) string {
+		return fmt.Sprintf("%d of %d echo calls on connection %d completed, %d outstanding", done, g*n, c.Conn(), c.Outstanding())
+	})
 	var wg sync.WaitGroup
 	errs := make(chan error, g)
 	for w := range g {
@@ -88,14 +95,33 @@ func echoMany(t *testing.T, ctx context.Context, c *Client, g, n int) {
 					errs <- err
 					return
 				}
+				watch.Add(1)
 			}
 		})
 	}
 	wg.Wait()
+	if cause := watch.Stop(); cause != nil {
+		t.Errorf("%v", cause)
+		return
+	}
 	close(errs)
 	for err := range errs {
-		t.Fatal(err)
+		t.Errorf("%v", err)
 	}
+}
+
+// callWithin makes one blocking call and fails the test, naming it, if no
+// response comes within stall.Limit (a deadline of ctx's own is the
+// caller's to judge).
+func callWithin(t *testing.T, ctx context.Context, c *Client, fn uint16, args []byte) ([]byte, error) {
+	t.Helper()
+	cctx, cancel := context.WithTimeout(ctx, stall.Limit)
+	defer cancel()
+	ret, err := c.Call(cctx, fn, args)
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		t.Fatalf("call of function %d with %q on connection %d got no response within %v", fn, args, c.Conn(), stall.Limit)
+	}
+	return ret, err
 }
 
 func TestLoopbackBlockingCalls(t *testing.T) {
@@ -120,13 +146,19 @@ func TestLoopbackNonBlockingCompletionQueue(t *testing.T) {
 	srv := server(t, Config{Flows: 2})
 	cli := client(t, Config{MaxInFlight: 64})
 	ctx := running(t, srv, cli)
-	_ = ctx
 	c, err := ConnectLoopback(cli, srv, 0, 0)
 	require.NoError(t, err)
 	total := calls(5000)
 	sent, got := 0, map[uint64]bool{}
+	ctx, watch := stall.New(ctx, stall.Quiet, func(done int64) string {
+		return fmt.Sprintf("%d of %d non-blocking calls completed, %d outstanding", done, total, c.Outstanding())
+	})
+	defer watch.Stop()
 	var cq []Completion
 	for len(got) < total {
+		if ctx.Err() != nil {
+			t.Fatal(watch.Stop())
+		}
 		for sent < total {
 			if _, err := c.Go(fnEcho, []byte(fmt.Sprint(sent)), uint64(sent)); err != nil {
 				require.ErrorIs(t, err, ErrBusy)
@@ -140,6 +172,7 @@ func TestLoopbackNonBlockingCompletionQueue(t *testing.T) {
 			require.Equal(t, fmt.Sprint(cq[i].Tag), string(cq[i].Ret()))
 			require.False(t, got[cq[i].Tag], "tag %d completed twice", cq[i].Tag)
 			got[cq[i].Tag] = true
+			watch.Add(1)
 		}
 	}
 	require.Equal(t, 0, c.Outstanding())
@@ -152,21 +185,21 @@ func TestErrorsAreSentinels(t *testing.T) {
 	c, err := ConnectLoopback(cli, srv, 1, 0)
 	require.NoError(t, err)
 
-	_, err = c.Call(ctx, fnEcho, make([]byte, 53))
+	_, err = callWithin(t, ctx, c, fnEcho, make([]byte, 53))
 	require.ErrorIs(t, err, ErrTooLarge)
 	require.ErrorIs(t, err, slot.ErrTooLarge)
 	_, err = c.Go(fnEcho, make([]byte, 100), 0)
 	require.ErrorIs(t, err, ErrTooLarge)
-	ret, err := c.Call(ctx, fnEcho, []byte(strings.Repeat("x", 52)))
+	ret, err := callWithin(t, ctx, c, fnEcho, []byte(strings.Repeat("x", 52)))
 	require.NoError(t, err)
 	require.Len(t, ret, 52, "52 bytes fit one slot")
 
-	_, err = c.Call(ctx, fnBig, nil)
+	_, err = callWithin(t, ctx, c, fnBig, nil)
 	require.ErrorIs(t, err, ErrTooLarge, "a result over 52 bytes")
-	_, err = c.Call(ctx, fnFail, []byte("way"))
+	_, err = callWithin(t, ctx, c, fnFail, []byte("way"))
 	require.ErrorIs(t, err, ErrRemote)
 	require.ErrorContains(t, err, "no way")
-	_, err = c.Call(ctx, 99, nil)
+	_, err = callWithin(t, ctx, c, 99, nil)
 	require.ErrorIs(t, err, ErrUnknownFn)
 
 	_, err = ConnectLoopback(cli, srv, 1, 0)
@@ -199,7 +232,7 @@ func TestCallHonoursContext(t *testing.T) {
 		done <- err
 	}()
 	cancel()
-	err = <-done
+	err = stall.Recv(t, done, stall.Limit, "the call whose context was cancelled to return")
 	require.ErrorIs(t, err, context.Canceled)
 	require.Equal(t, 0, c.Outstanding(), "the abandoned call's entry is free")
 
@@ -209,14 +242,15 @@ func TestCallHonoursContext(t *testing.T) {
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 
 	close(release)
-	ret, err := c.Call(ctx, fnEcho, []byte("after"))
+	ret, err := callWithin(t, ctx, c, fnEcho, []byte("after"))
 	require.NoError(t, err)
 	require.Equal(t, "after", string(ret))
 	// The blocked calls' responses come back to no one: late, counted.
-	for cli.Late() < 2 {
-		_, err := c.Call(ctx, fnEcho, nil)
+	stall.Until(t, stall.Limit, "the two abandoned calls' responses to be counted late", func() bool {
+		_, err := callWithin(t, ctx, c, fnEcho, nil)
 		require.NoError(t, err)
-	}
+		return cli.Late() >= 2
+	})
 }
 
 func TestSharedFlowAndManyFlows(t *testing.T) {
@@ -314,16 +348,26 @@ func TestUDP(t *testing.T) {
 				return
 			}
 			// Best effort on loopback seldom loses; a lost call would end
-			// by its deadline, so each gets a generous one and the test
-			// asserts most succeed.
+			// by its deadline, so each gets a generous one (a round trip
+			// takes well under a millisecond) and the test asserts most
+			// succeed. Calls that stop succeeding at all fail it within
+			// seconds.
 			ok := 0
+			wctx, watch := stall.New(ctx, stall.Quiet, func(n int64) string {
+				return fmt.Sprintf("%d best-effort echo calls succeeded, of %d", n, calls(500))
+			})
+			defer watch.Stop()
 			for i := range calls(500) {
-				cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+				cctx, cancel := context.WithTimeout(wctx, time.Second)
 				ret, err := c.Call(cctx, fnEcho, []byte(fmt.Sprint(i)))
 				cancel()
+				if wctx.Err() != nil {
+					t.Fatal(watch.Stop())
+				}
 				if err == nil {
 					require.Equal(t, fmt.Sprint(i), string(ret))
 					ok++
+					watch.Add(1)
 				} else {
 					require.True(t, errors.Is(err, context.DeadlineExceeded), "%v", err)
 				}
@@ -347,12 +391,13 @@ func TestClosedConnectionIsCountedNotSilent(t *testing.T) {
 	defer cancel()
 	_, err = c.Call(dctx, fnEcho, []byte("x"))
 	require.ErrorIs(t, err, context.DeadlineExceeded)
-	for srv.NIC().Counters().ClosedConn == 0 {
-		time.Sleep(time.Millisecond) // the request may still be on its way: the deadline only ends the wait
-	}
+	// The request may still be on its way: the deadline only ended the wait.
+	stall.Until(t, stall.Limit, "the server's NIC to count the call on closed connection 7", func() bool {
+		return srv.NIC().Counters().ClosedConn > 0
+	})
 	require.Equal(t, uint64(1), srv.NIC().Counters().ClosedConn)
 	require.Equal(t, spec.ConnOK, srv.NIC().Open(7))
-	ret, err := c.Call(ctx, fnEcho, []byte("y"))
+	ret, err := callWithin(t, ctx, c, fnEcho, []byte("y"))
 	require.NoError(t, err)
 	require.Equal(t, "y", string(ret))
 }
@@ -383,15 +428,9 @@ func TestCompleteWakesParkedCaller(t *testing.T) {
 			w.Park(context.Background(), time.Hour)
 		}
 	}()
-	for c.f.bell.Waiting() == 0 {
-		runtime.Gosched() // until the caller is registered on the bell
-	}
+	stall.Until(t, stall.Limit, "the caller to park on its flow's bell", func() bool { return c.f.bell.Waiting() > 0 })
 	require.True(t, c.complete(&slot.RPC{Response: true, RPCID: id, ConnID: 0, FnID: fnEcho}))
-	select {
-	case <-woke:
-	case <-time.After(time.Minute):
-		t.Fatal("the response was filed but the parked caller was not woken")
-	}
+	stall.Recv(t, woke, stall.Limit, "the parked caller to be woken after its response was filed")
 	ret, err, ok := c.finished(id)
 	require.True(t, ok)
 	require.NoError(t, err)
@@ -420,6 +459,11 @@ func TestStartShared(t *testing.T) {
 			echoMany(t, ctx, c, 4, calls(2000))
 			want := map[uint64]bool{}
 			var cq []Completion
+			var sent atomic.Int64
+			wctx, watch := stall.New(ctx, stall.Quiet, func(int64) string {
+				return fmt.Sprintf("%d of 200 non-blocking calls sent, %d outstanding", sent.Load(), c.Outstanding())
+			})
+			defer watch.Stop()
 			for tag := range uint64(200) {
 				for {
 					if _, err := c.Go(fnEcho, []byte{byte(tag)}, tag); err == nil {
@@ -428,13 +472,23 @@ func TestStartShared(t *testing.T) {
 						require.ErrorIs(t, err, ErrBusy)
 					}
 					cq = c.Completions(cq)
+					if wctx.Err() != nil {
+						t.Fatalf("%v; %d completions", watch.Stop(), len(cq))
+					}
 					runtime.Gosched()
 				}
 				want[tag] = true
+				sent.Add(1)
+				watch.Add(1)
 			}
 			for len(cq) < 200 {
-				require.NoError(t, ctx.Err(), "%d of 200 completions", len(cq))
-				cq = c.Completions(cq)
+				if wctx.Err() != nil {
+					t.Fatalf("%v; %d of 200 completions", watch.Stop(), len(cq))
+				}
+				n := len(cq)
+				if cq = c.Completions(cq); len(cq) > n {
+					watch.Add(1)
+				}
 				runtime.Gosched()
 			}
 			require.Len(t, cq, 200)

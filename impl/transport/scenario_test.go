@@ -9,6 +9,7 @@ import (
 
 	"github.com/daggercheck/daggercheck/impl/slot"
 	"github.com/daggercheck/daggercheck/impl/wake"
+	"github.com/daggercheck/daggercheck/internal/stall"
 )
 
 // frames formats a batch of frames, one String a line, for comparison.
@@ -277,7 +278,10 @@ func TestSocketReliableLoopback(t *testing.T) {
 	defer b.Close()
 	socks := [2]*Socket{a, b}
 	var sent, got [2]uint64
-	deadline := time.Now().Add(30 * time.Second)
+	// A run that stops delivering (a lost frame never resent) fails
+	// within seconds, not at a deadline sized for the whole run.
+	ctx, watch := stall.New(t.Context(), stall.Quiet, func(int64) string { return "no packet delivered either way" })
+	defer watch.Stop()
 	for got[0] < n || got[1] < n {
 		for i, s := range socks {
 			for sent[i] < n {
@@ -295,10 +299,11 @@ func TestSocketReliableLoopback(t *testing.T) {
 					t.Fatalf("side %d: packet %d, want %d", 1-i, index(p), got[i])
 				}
 				got[i]++
+				watch.Add(1)
 			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("deadline: sent %v got %v; a %s b %s", sent, got, a.Counters(), b.Counters())
+		if ctx.Err() != nil {
+			t.Fatalf("%v: sent %v got %v; a %s b %s", watch.Stop(), sent, got, a.Counters(), b.Counters())
 		}
 		bell.Arm().Park(context.Background(), time.Millisecond) // a ring, or a retry
 

@@ -1,10 +1,12 @@
 package transport
 
 import (
-	"context"
+	"fmt"
 	"net"
 	"testing"
 	"time"
+
+	"github.com/daggercheck/daggercheck/internal/stall"
 )
 
 // socketPair connects two Sockets over real UDP sockets on 127.0.0.1, each
@@ -38,13 +40,7 @@ func socketPair(t *testing.T) (a, b *Socket, aConn *net.UDPConn) {
 // bound on waiting, not a timing assertion).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("gave up waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	stall.Until(t, stall.Limit, what, cond)
 }
 
 // Many packets through a pair of Sockets (batched reads and writes of
@@ -53,12 +49,20 @@ func TestSocketDeliversInOrder(t *testing.T) {
 	a, b, _ := socketPair(t)
 	const n = 2000
 	var got []Packet
+	ctx, watch := stall.New(t.Context(), stall.Quiet, func(sent int64) string {
+		return fmt.Sprintf("the socket took no packet after the first %d of %d: no ack freed room", sent, n)
+	})
+	defer watch.Stop()
 	for i := 0; i < n; {
 		switch err := a.Send(packet(t, 1, uint64(i))); err {
 		case nil:
 			i++
+			watch.Add(1)
 		case ErrFull: // until acks free room (a rings its bell), at most 10ms
-			a.Bell().Arm().Park(context.Background(), 10*time.Millisecond)
+			a.Bell().Arm().Park(ctx, 10*time.Millisecond)
+			if ctx.Err() != nil {
+				t.Fatalf("%v; %d delivered; sender %s", watch.Stop(), len(got), a.Counters())
+			}
 		default:
 			t.Fatal(err)
 		}

@@ -2,10 +2,11 @@ package wake
 
 import (
 	"context"
-	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/daggercheck/daggercheck/internal/stall"
 )
 
 // wait is the waiter's side of the protocol: arm, re-check, park.
@@ -39,7 +40,7 @@ func TestBellWakesAndTimesOut(t *testing.T) {
 		}()
 		work.Store(true) // the producer writes, then rings
 		b.Ring()
-		<-woke
+		stall.Recv(t, woke, stall.Limit, "the waiter to return after the work was stored and the bell rung (a lost wake-up)")
 	}
 	if wait(context.Background(), &b, func() bool { return false }, time.Microsecond) {
 		t.Fatal("an unrung bell reported work")
@@ -77,15 +78,13 @@ func TestForwardAndDelivered(t *testing.T) {
 		h.Arm().Park(ctx, time.Hour)
 		close(done)
 	}()
-	for !parked(h) {
-		runtime.Gosched()
-	}
+	stall.Until(t, stall.Limit, "flow 1's waiter to park", func() bool { return parked(h) })
 	bs.Delivered(1<<0 | 1<<2)
 	if !parked(h) {
 		t.Fatal("Delivered rang a flow it was not given")
 	}
 	cancel()
-	<-done
+	stall.Recv(t, done, stall.Limit, "flow 1's waiter to return when its context was cancelled")
 }
 
 // parked reports whether a goroutine waits on b and b has not rung since.
@@ -104,15 +103,10 @@ func parkUntilRung(t *testing.T, b *Bell, ring func()) {
 		b.Arm().Park(context.Background(), time.Hour)
 		close(woke)
 	}()
-	for !parked(b) {
-		runtime.Gosched() // armed, its channel made: a ring now wakes it
-	}
+	// Armed, its channel made: a ring now wakes it.
+	stall.Until(t, stall.Limit, "the goroutine to park", func() bool { return parked(b) })
 	ring()
-	select {
-	case <-woke:
-	case <-time.After(time.Minute):
-		t.Fatal("the ring did not wake the parked goroutine")
-	}
+	stall.Recv(t, woke, stall.Limit, "the ring to wake the parked goroutine")
 }
 
 // TestIdle: Idle asks to park only after Spin fruitless rounds in a row,
