@@ -7,8 +7,11 @@
 // testdata/rapid/<Test>/ (Sink), where ReplayKept replays it on every
 // run. FindMutants is the mutation check: every fault the implementation
 // can inject must be found by a conformance walk. ReplayCounterexamples
-// replays the committed counterexamples of docs/traces; WriteDocRun and
-// CheckDocRuns keep the recorded runs of docs/runs (-rewrite).
+// replays the committed counterexamples of docs/traces, pinning in
+// testdata/divergences.txt at which step and why the correct
+// implementation parts ways with each (PinDivergences, CheckSteps);
+// WriteDocRun and CheckDocRuns keep the recorded runs of docs/runs
+// (-rewrite).
 //
 // It imports bridge, the checker, spec, trace, runlog, rapid and testing,
 // and is imported by tests only. Read Walk first.

@@ -30,15 +30,18 @@ func ParseFile(t *testing.T, path string) *trace.File {
 
 // ReplayCounterexamples replays, with the bridge's replay, each committed
 // counterexample matching pattern under docs/traces: with its protocol
-// and bug injected it must reproduce, on the correct implementation
-// diverge. It returns the traces' bugs. Ring traces of the doorbell and
-// MMIO interfaces, which impl/ring does not implement, are skipped.
+// and bug injected it must reproduce, having compared every step, and on
+// the correct implementation diverge, at the step and for the reason
+// pinned in Divergences. It returns the traces' bugs. Ring traces of the
+// doorbell and MMIO interfaces, which impl/ring does not implement, are
+// skipped.
 func ReplayCounterexamples(t *testing.T, pattern string, replay func(f *trace.File, bug string) (*bridge.ReplayResult, error)) map[string]bool {
 	paths, _ := filepath.Glob(filepath.Join(DocsTraces, pattern))
 	if len(paths) == 0 {
 		t.Fatalf("no traces %s", pattern)
 	}
 	bugs := map[string]bool{}
+	var lines []string
 	for _, path := range paths {
 		f := ParseFile(t, path)
 		bugs[f.Bug] = true
@@ -53,6 +56,9 @@ func ReplayCounterexamples(t *testing.T, pattern string, replay func(f *trace.Fi
 			if res.Outcome != bridge.Reproduced {
 				t.Fatalf("with faults %s: %s (%s)", res.Faults, res.Outcome, res.Reason)
 			}
+			if bad := CheckSteps(f, res); bad != "" {
+				t.Fatalf("with faults %s: %s", res.Faults, bad)
+			}
 			correct, err := replay(f, "none")
 			if err != nil {
 				t.Fatal(err)
@@ -60,9 +66,14 @@ func ReplayCounterexamples(t *testing.T, pattern string, replay func(f *trace.Fi
 			if correct.Outcome != bridge.Diverged {
 				t.Fatalf("the correct implementation followed the counterexample: %s", correct.Outcome)
 			}
+			if bad := CheckSteps(f, correct); bad != "" {
+				t.Fatalf("the correct implementation: %s", bad)
+			}
+			lines = append(lines, Divergence(filepath.Base(path), correct))
 			t.Logf("reproduced with %s; correct impl diverged: %s", res.Faults, correct.Reason)
 		})
 	}
+	PinDivergences(t, lines)
 	return bugs
 }
 
@@ -83,8 +94,10 @@ func ReplayKept(t *testing.T, replay func(f *trace.File) error) {
 
 // Rewrite is the -rewrite flag of the bridges' tests: regenerate the
 // recorded runs under docs/runs from what the implementation records now
-// (go test ./bridge/ring ./bridge/system -run DocRuns -rewrite).
-var Rewrite = flag.Bool("rewrite", false, "rewrite docs/runs from what the implementation records now")
+// (go test ./bridge/ring ./bridge/system -run DocRuns -rewrite), and the
+// pinned divergences of the committed counterexamples (Divergences: go
+// test ./bridge/... -run Replay -rewrite).
+var Rewrite = flag.Bool("rewrite", false, "rewrite docs/runs, and testdata/divergences.txt, from what the implementation does now")
 
 // DocRuns is docs/runs, the recorded runs docs/validate.md shows, from a
 // bridge's directory.

@@ -30,6 +30,7 @@ func TestReplaySystemTraces(t *testing.T) {
 		t.Fatal("no system traces")
 	}
 	bugs := map[string]bool{}
+	var lines []string
 	for _, path := range paths {
 		f := bridgetest.ParseFile(t, path)
 		bugs[f.Bug] = true
@@ -41,6 +42,8 @@ func TestReplaySystemTraces(t *testing.T) {
 				t.Fatal(err)
 			case res.Outcome != bridge.Reproduced || !slices.Contains(res.Broken, res.Property):
 				t.Fatalf("with faults %s: %s (%s), broke %v", res.Faults, res.Outcome, res.Reason, res.Broken)
+			case bridgetest.CheckSteps(f, res) != "":
+				t.Fatalf("with faults %s: %s", res.Faults, bridgetest.CheckSteps(f, res))
 			default:
 				t.Logf("reproduced with faults %s: broke %v", res.Faults, res.Broken)
 			}
@@ -55,9 +58,14 @@ func TestReplaySystemTraces(t *testing.T) {
 			if correct.Outcome != want {
 				t.Fatalf("the correct implementation: %s (%s), want %s", correct.Outcome, correct.Reason, want)
 			}
+			if bad := bridgetest.CheckSteps(f, correct); bad != "" {
+				t.Fatalf("the correct implementation: %s", bad)
+			}
+			lines = append(lines, bridgetest.Divergence(filepath.Base(path), correct))
 			t.Logf("correct impl: %s %s", correct.Outcome, correct.Reason)
 		})
 	}
+	bridgetest.PinDivergences(t, lines)
 	for _, b := range modelsystem.Bugs {
 		if b.Name != "response-misrouted" && !slices.Contains(transport.Bugs, b.Name) {
 			t.Errorf("bug %s is neither a fault of impl/transport nor the client NIC's routing", b.Name)
