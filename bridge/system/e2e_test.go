@@ -88,9 +88,14 @@ func TestE2EExactlyOnceUnderFaults(t *testing.T) {
 
 	sent, completed, timeouts := 0, 0, 0
 	var cq []rpc.Completion
+	// A stack that stops completing calls fails within seconds: a
+	// hundred thousand rounds without a completion (a correct one
+	// completes some every few rounds, losses and all).
+	lastDone := 0
 	for round := 0; completed < total; round++ {
-		if round > 100*total {
-			t.Fatalf("no progress: %d of %d completed after %d rounds; net %v", completed, total, round, net.Counters())
+		if round-lastDone > 100_000 {
+			t.Fatalf("no progress: no call completed in the %d rounds after round %d; %d of %d completed, %d sent; net %v",
+				round-lastDone, lastDone, completed, total, sent, net.Counters())
 		}
 		// Each connection keeps up to inFlight calls outstanding.
 		for c, cl := range clients {
@@ -125,6 +130,7 @@ func TestE2EExactlyOnceUnderFaults(t *testing.T) {
 					Status: history.StatusOK, Ret: string(cp.Ret())})
 				completed++
 				moved++
+				lastDone = round
 			}
 		}
 		// Nothing moves: every frame in flight is lost; the timers fire.
