@@ -12,6 +12,7 @@ import (
 
 	shlex "github.com/anmitsu/go-shlex"
 
+	"github.com/daggercheck/daggercheck/cli"
 	"github.com/daggercheck/daggercheck/model"
 )
 
@@ -57,7 +58,7 @@ func TestDocsShowRealOutput(t *testing.T) {
 					t.Fatal(err)
 				}
 				var out bytes.Buffer
-				rc := run(t.Context(), args, &out, &out, false)
+				rc := run(t.Context(), args, &out, &out)
 				got := out.String()
 				if showRC {
 					got += "rc=" + strconv.Itoa(rc) + "\n"
@@ -142,13 +143,13 @@ func TestDocsParameterTables(t *testing.T) {
 	}
 }
 
-func describeForTest(t *testing.T, name string) modelJSON {
+func describeForTest(t *testing.T, name string) cli.ModelInfo {
 	t.Helper()
 	en, err := model.Lookup(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mj, err := describe(en)
+	mj, err := cli.Describe(en)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,11 +11,11 @@ import (
 )
 
 func TestValidateCommand(t *testing.T) {
-	code, stdout, stderr := cli(t, "validate", "../../docs/runs/ring-tx.run")
+	code, stdout, stderr := daggercheck(t, "validate", "../../docs/runs/ring-tx.run")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "result: valid: 18 of 18 events explained by model ring")
 
-	code, stdout, _ = cli(t, "validate", "--json", "../../docs/runs/ring-tx-credit-overrun.run")
+	code, stdout, _ = daggercheck(t, "validate", "--json", "../../docs/runs/ring-tx-credit-overrun.run")
 	require.Equal(t, exitViolation, code)
 	var res struct {
 		Result    string   `json:"result"`
@@ -34,14 +34,14 @@ func TestValidateCommand(t *testing.T) {
 
 	e2e := []string{"validate", "--history", "-p", "clients=2", "-p", "calls=2", "-p", "server-flows=2",
 		"-p", "losses=1", "-p", "dups=1", "-p", "reorders=2"}
-	code, stdout, stderr = cli(t, append(e2e, "../../docs/runs/e2e.history")...)
+	code, stdout, stderr = daggercheck(t, append(e2e, "../../docs/runs/e2e.history")...)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "result: valid: 12 of 12 events explained by model system")
-	code, _, _ = cli(t, append(e2e, "../../docs/runs/e2e-exec-twice.history")...)
+	code, _, _ = daggercheck(t, append(e2e, "../../docs/runs/e2e-exec-twice.history")...)
 	assert.Equal(t, exitViolation, code)
 
 	// A state limit too small to follow the log: incomplete, exit 3.
-	code, _, stderr = cli(t, append(e2e, "--max-states", "5", "../../docs/runs/e2e.history")...)
+	code, _, stderr = daggercheck(t, append(e2e, "--max-states", "5", "../../docs/runs/e2e.history")...)
 	assert.Equal(t, exitIncomplete, code)
 	assert.Contains(t, stderr, "more than 5 model states")
 
@@ -65,7 +65,7 @@ func TestValidateCommand(t *testing.T) {
 		{[]string{"validate", "--history", "-p", "clients=9", "../../docs/runs/e2e.history"}, "clients"},
 		{[]string{"validate", "../../docs/traces/coherence-bug-lost-writeback.trace"}, "daggercheck-run"},
 	} {
-		code, _, stderr := cli(t, tc.args...)
+		code, _, stderr := daggercheck(t, tc.args...)
 		assert.Equal(t, exitUsage, code, tc.args)
 		assert.Contains(t, stderr, tc.want, tc.args)
 	}

@@ -1,19 +1,16 @@
-package main
+package dagger
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/daggercheck/daggercheck/cli"
 	"github.com/daggercheck/daggercheck/history"
 )
-
-// stdin is what `history -` reads; tests replace it.
-var stdin io.Reader = os.Stdin
 
 // historyReport is the outcome of history, as printed with --json. Its
 // field names are the CLI contract (docs/history.md); add, never rename.
@@ -37,32 +34,27 @@ type completionsJSON struct {
 	Error   int `json:"error"`
 }
 
-// history runs `history FILE|-`: it checks an RPC history against the
-// rules of package history (history.HistoryRules; docs/history.md).
-func (e env) history(args []string) int {
-	fs := flag.NewFlagSet("history", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+// historyCommand runs `history FILE|-`: it checks an RPC history against
+// the rules of package history (history.HistoryRules; docs/history.md).
+func historyCommand(e *cli.Env, args []string) int {
+	fs := e.Flags("history", "FILE|- [flags]")
 	semantics := fs.String("semantics", "at-most-once", "delivery guarantee to check: at-most-once or exactly-once")
 	fifo := fs.Bool("fifo", false, "on each connection, calls must execute in the order they were made")
 	complete := fs.Bool("complete", false, "the history has ended (exactly-once then wants every call executed and completed ok)")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: daggercheck history FILE|- [flags]")
-		fs.PrintDefaults()
-	}
-	pos, err := parse(fs, args)
+	pos, err := cli.ParseFlags(fs, args)
 	if err != nil {
-		return flagExit(err)
+		return cli.FlagExit(err)
 	}
 	switch {
 	case len(pos) == 0:
-		return e.usageError(errors.New("history: want a FILE to check (or - for stdin)"))
+		return e.Fail(errors.New("history: want a FILE to check (or - for stdin)"))
 	case len(pos) > 1:
-		return e.usageError(fmt.Errorf("history takes one FILE (or - for stdin), got %q", pos))
+		return e.Fail(fmt.Errorf("history takes one FILE (or - for stdin), got %q", pos))
 	}
 	sem, err := history.ParseSemantics(*semantics)
 	if err != nil {
-		return e.usageError(fmt.Errorf("--semantics %q: want at-most-once or exactly-once", *semantics))
+		return e.Fail(fmt.Errorf("--semantics %q: want at-most-once or exactly-once", *semantics))
 	}
 	opts := history.HistoryOptions{Semantics: sem, FIFO: *fifo, Complete: *complete}
 
@@ -70,17 +62,17 @@ func (e env) history(args []string) int {
 	var h *history.History
 	if file == "-" {
 		name = "stdin"
-		h, err = history.ParseHistory(name, stdin)
+		h, err = history.ParseHistory(name, e.Stdin)
 	} else {
 		var f *os.File
 		if f, err = os.Open(file); err != nil {
-			return e.usageError(err)
+			return e.Fail(err)
 		}
 		h, err = history.ParseHistory(name, f)
 		f.Close()
 	}
 	if err != nil {
-		return e.usageError(err)
+		return e.Fail(err)
 	}
 
 	res := h.Check(opts)
@@ -91,17 +83,16 @@ func (e env) history(args []string) int {
 		rep.Result, rep.Rule, rep.Line, rep.Message = "violation", v.Rule, v.Line, v.Message
 	}
 	if *asJSON {
-		if err := writeJSON(e.stdout, rep); err != nil {
-			fmt.Fprintf(e.stderr, "daggercheck: writing the report: %v\n", err)
-			return exitUsage
+		if code := e.WriteJSON(rep); code != cli.ExitOK {
+			return code
 		}
 	} else {
-		printHistory(e.stdout, name, opts, res)
+		printHistory(e.Stdout, name, opts, res)
 	}
 	if res.OK() {
-		return exitOK
+		return cli.ExitOK
 	}
-	return exitViolation
+	return cli.ExitViolation
 }
 
 // printHistory writes the verdict for people: the options, the verdict

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/internal/textline"
 )
 
 // report is the outcome of check or simulate, as printed with --json. Its
@@ -59,6 +60,7 @@ type report struct {
 	assignments   []string
 	properties    []checker.PropertyInfo
 	allowDeadlock bool
+	traceFormat   string // --trace-format: "line" or "fields"
 }
 
 // witnessJSON is a shortest behaviour witnessing a sometimes property,
@@ -192,7 +194,9 @@ func (r *report) print(w io.Writer, res *checker.Result) {
 			fmt.Fprintf(w, "  %s\n", r.Reason)
 		}
 	}
-	if t := res.Trace; t != nil {
+	if t := res.Trace; t != nil && r.traceFormat == "fields" {
+		printTraceFields(w, t)
+	} else if t != nil {
 		t.Format(w)
 	}
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
@@ -258,4 +262,36 @@ func unjudgedWhy(strategy string) string {
 		return "simulation does not judge liveness"
 	}
 	return "--no-liveness"
+}
+
+// printTraceFields writes a counterexample a field a line: each step's
+// action, then the fields it changed (all of them for the initial state),
+// each value quoted unless it is a plain word, so that a value with
+// spaces or "=" in it cannot be read as the next field.
+func printTraceFields(w io.Writer, t *checker.Trace) {
+	if t.Len() == 1 {
+		fmt.Fprintf(w, "counterexample, 1 step:\n")
+	} else {
+		fmt.Fprintf(w, "counterexample, %d steps:\n", t.Len())
+	}
+	for i, st := range t.Steps {
+		var prev *checker.Step
+		if i > 0 {
+			prev = &t.Steps[i-1]
+		}
+		mark := ""
+		if i == t.LoopStart && !t.Stutter {
+			mark = "  <- loop starts here"
+		}
+		fmt.Fprintf(w, "  %3d  %s%s\n", i, st.Label(), mark)
+		for _, f := range st.Changed(prev) {
+			fmt.Fprintf(w, "         %s=%s\n", f.Name, textline.QuoteValue(f.Value))
+		}
+	}
+	switch {
+	case t.Stutter:
+		fmt.Fprintf(w, "  then stays in step %d's state forever: no fair action is enabled there\n", t.LoopStart)
+	case t.LoopStart >= 0:
+		fmt.Fprintf(w, "  then back to step %d's state, and round the loop forever\n", t.LoopStart)
+	}
 }

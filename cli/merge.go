@@ -1,10 +1,9 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"maps"
@@ -106,28 +105,23 @@ type mergedCoverge struct {
 
 // merge runs `merge REPORT...`: the union of swarm shards' (or any
 // check runs') --json reports of one model configuration.
-func (e env) merge(args []string) int {
-	fs := flag.NewFlagSet("merge", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+func (e *Env) merge(args []string) int {
+	fs := e.Flags("merge", "REPORT... [--json]")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: daggercheck merge REPORT... [--json]\n")
-		fs.PrintDefaults()
-	}
-	files, err := parse(fs, args)
+	files, err := ParseFlags(fs, args)
 	if err != nil {
-		return flagExit(err)
+		return FlagExit(err)
 	}
 	if len(files) == 0 {
-		return e.usageError(errors.New("merge needs at least one report (the --json output of check)"))
+		return e.Fail(errors.New("merge needs at least one report (the --json output of check)"))
 	}
 	var m *mergedReport
 	cover := map[string]*mergedCoverge{}
 	byProp := map[string]*mergedViolation{}
 	for _, file := range files {
-		r, err := readReport(file)
+		r, err := readReport(file, e.name())
 		if err != nil {
-			return e.usageError(err)
+			return e.Fail(err)
 		}
 		if m == nil {
 			m = &mergedReport{Model: r.Model, Params: r.Params, Bug: r.Bug, Shards: []string{}, Violations: []mergedViolation{}}
@@ -138,11 +132,11 @@ func (e env) merge(args []string) int {
 		}
 		switch {
 		case r.Model != m.Model:
-			return e.usageError(fmt.Errorf("%s: field model is %q, but %s has %q: merge reports of one configuration", file, r.Model, files[0], m.Model))
+			return e.Fail(fmt.Errorf("%s: field model is %q, but %s has %q: merge reports of one configuration", file, r.Model, files[0], m.Model))
 		case r.Bug != m.Bug:
-			return e.usageError(fmt.Errorf("%s: field bug is %q, but %s has %q: merge reports of one configuration", file, r.Bug, files[0], m.Bug))
+			return e.Fail(fmt.Errorf("%s: field bug is %q, but %s has %q: merge reports of one configuration", file, r.Bug, files[0], m.Bug))
 		case !maps.Equal(r.Params, m.Params):
-			return e.usageError(fmt.Errorf("%s: field params is %v, but %s has %v: merge reports of one configuration", file, r.Params, files[0], m.Params))
+			return e.Fail(fmt.Errorf("%s: field params is %v, but %s has %v: merge reports of one configuration", file, r.Params, files[0], m.Params))
 		}
 		m.Reports++
 		m.Shards = append(m.Shards, r.Shard)
@@ -153,7 +147,7 @@ func (e env) merge(args []string) int {
 		for _, c := range r.Coverage {
 			mc, ok := cover[c.Action]
 			if !ok {
-				return e.usageError(fmt.Errorf("%s: coverage names action %q, which %s lacks", file, c.Action, files[0]))
+				return e.Fail(fmt.Errorf("%s: coverage names action %q, which %s lacks", file, c.Action, files[0]))
 			}
 			mc.Count += c.Count
 			if c.Count > 0 {
@@ -175,7 +169,7 @@ func (e env) merge(args []string) int {
 			}
 			v.FoundBy = append(v.FoundBy, file)
 		default:
-			return e.usageError(fmt.Errorf("%s: field result is %q: want ok, violation, deadlock or incomplete", file, r.Result))
+			return e.Fail(fmt.Errorf("%s: field result is %q: want ok, violation, deadlock or incomplete", file, r.Result))
 		}
 	}
 	for i := range m.Coverage {
@@ -184,29 +178,28 @@ func (e env) merge(args []string) int {
 	for _, p := range slices.Sorted(maps.Keys(byProp)) {
 		m.Violations = append(m.Violations, *byProp[p])
 	}
-	code := exitIncomplete
+	code := ExitIncomplete
 	m.Result = "incomplete"
 	switch {
 	case len(m.Violations) > 0:
-		m.Result, code = "violation", exitViolation
+		m.Result, code = "violation", ExitViolation
 	case m.Complete > 0:
 		// One search that explored everything and found nothing settles it.
-		m.Result, code = "ok", exitOK
+		m.Result, code = "ok", ExitOK
 	}
 	if *asJSON {
-		if err := writeJSON(e.stdout, m); err != nil {
-			fmt.Fprintf(e.stderr, "daggercheck: writing the report: %v\n", err)
-			return exitUsage
+		if c := e.WriteJSON(m); c != ExitOK {
+			return c
 		}
 		return code
 	}
-	m.print(e.stdout)
+	m.print(e.Stdout)
 	return code
 }
 
 // readReport reads one --json report; errors name the file and, for bad
 // JSON, the line.
-func readReport(file string) (*report, error) {
+func readReport(file, prog string) (*report, error) {
 	raw, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
@@ -222,12 +215,12 @@ func readReport(file string) (*report, error) {
 		case errors.As(err, &te):
 			return nil, fmt.Errorf("%s:%d: field %s: %v", file, lineOf(raw, te.Offset), te.Field, err)
 		case errors.Is(err, io.EOF):
-			return nil, fmt.Errorf("%s: empty: want the --json output of daggercheck check", file)
+			return nil, fmt.Errorf("%s: empty: want the --json output of %s check", file, prog)
 		}
 		return nil, fmt.Errorf("%s: %v", file, err)
 	}
 	if r.Model == "" || r.Result == "" {
-		return nil, fmt.Errorf("%s: no model or result field: want the --json output of daggercheck check", file)
+		return nil, fmt.Errorf("%s: no model or result field: want the --json output of %s check", file, prog)
 	}
 	return &r, nil
 }
