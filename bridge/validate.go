@@ -121,6 +121,7 @@ func Follow[S any](l *runlog.RunLog, m checker.Model[S], o Observer[S], opts Val
 		if err != nil {
 			return res, err
 		}
+		res.MaxStates = max(res.MaxStates, len(closed))
 		if busy {
 			res.unfinished(len(l.Events), len(closed), could)
 			return res, nil
@@ -168,24 +169,49 @@ func (f *follower[S]) event(i int, cur map[string]S, ev *runlog.Observation) (cl
 }
 
 // finish closes cur, the states after the log's last event, under
-// internal steps, and reports whether every state reached is busy: has a
-// step enabled that would log an event, so the run cannot have ended
-// there. could samples those events.
+// internal steps, and reports whether the run was still busy in every
+// state reached: from each, internal steps lead to a step that would log
+// an event, so the run cannot have ended there. could samples those
+// events.
 func (f *follower[S]) finish(cur map[string]S) (closed map[string]S, busy bool, could map[string]bool, err error) {
 	logs, could := map[string]bool{}, map[string]bool{}
+	back := map[string][]string{} // internal steps, backwards: successor -> predecessors
 	closed, err = f.closure(cur, func(a checker.Action, s, t *S, internal bool) error {
 		if !internal {
 			logs[f.key(s)] = true
 			if len(could) < 64 {
 				could[f.o.Describe(a, s, t)] = true
 			}
+			return nil
 		}
+		from := f.key(s)
+		to := f.key(t)
+		back[to] = append(back[to], from)
 		return nil
 	}, func() int { return 0 })
 	if errors.Is(err, ErrStateLimit) {
 		return nil, false, nil, fmt.Errorf("%w after the last event", err)
 	}
-	return closed, len(logs) == len(closed), could, err
+	if err != nil {
+		return nil, false, nil, err
+	}
+	// The states from which a logging step is reachable: logs, closed
+	// backwards under internal steps.
+	queue := make([]string, 0, len(logs))
+	for k := range logs {
+		queue = append(queue, k)
+	}
+	for len(queue) > 0 {
+		k := queue[0]
+		queue = queue[1:]
+		for _, p := range back[k] {
+			if !logs[p] {
+				logs[p] = true
+				queue = append(queue, p)
+			}
+		}
+	}
+	return closed, len(logs) == len(closed), could, nil
 }
 
 // closure closes cur under internal steps, breadth first, and calls step
@@ -269,11 +295,14 @@ func (r *ValidateResult) String() string {
 		r.Outcome, r.Explained, r.Events, r.Model, r.MaxStates)
 	if r.Outcome == Invalid {
 		fmt.Fprintf(&b, "%s\n", r.Reason)
-		if len(r.Could) > 0 {
+		switch {
+		case len(r.Could) > 0 && r.Event == "":
+			fmt.Fprintf(&b, "the model could still log:\n")
+		case len(r.Could) > 0:
 			fmt.Fprintf(&b, "the model could log there instead:\n")
-			for _, c := range r.Could {
-				fmt.Fprintf(&b, "  %s\n", c)
-			}
+		}
+		for _, c := range r.Could {
+			fmt.Fprintf(&b, "  %s\n", c)
 		}
 	}
 	return b.String()

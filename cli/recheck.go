@@ -119,7 +119,7 @@ func (r *recheckReport) print(e *Env) {
 	if r.Bug != "" {
 		bug = "  --bug " + r.Bug
 	}
-	fmt.Fprintf(e.Stdout, "recheck %s  (model %s %s%s)\n", r.File, r.Model, strings.Join(r.Params, " "), bug)
+	fmt.Fprintf(e.Stdout, "recheck %s  (model %s%s)\n", r.File, strings.Join(append([]string{r.Model}, r.Params...), " "), bug)
 	if r.Result != Reproduced {
 		fmt.Fprintf(e.Stdout, "result: not reproduced: %s\n", r.Reason)
 		return

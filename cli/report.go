@@ -171,7 +171,11 @@ func (r *report) print(w io.Writer, res *checker.Result) {
 	if r.Workers != 1 {
 		workers += "s"
 	}
-	fmt.Fprintf(w, "model %s  %s%s  (%s, %s)\n", r.Model, strings.Join(r.assignments, " "), bug, r.Strategy, workers)
+	params := ""
+	if len(r.assignments) > 0 {
+		params = "  " + strings.Join(r.assignments, " ")
+	}
+	fmt.Fprintf(w, "model %s%s%s  (%s, %s)\n", r.Model, params, bug, r.Strategy, workers)
 	switch res.Verdict {
 	case checker.OK:
 		var names []string

@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -57,16 +59,45 @@ func TestValidateCommand(t *testing.T) {
 	}{
 		{[]string{"validate"}, "one run log"},
 		{[]string{"validate", "/no/such/file"}, "/no/such/file"},
-		{[]string{"validate", bad}, "line 3: send: field rpc=\"x\""},
+		{[]string{"validate", bad}, "run log " + bad + ": malformed run log: line 3: send: field rpc=\"x\""},
 		{[]string{"validate", badParams}, "slots"},
 		{[]string{"validate", "-p", "clients=2", "../../docs/runs/ring-tx.run"}, "-p goes with --history"},
 		{[]string{"validate", "--max-states", "0", "../../docs/runs/ring-tx.run"}, "--max-states 0"},
 		{[]string{"validate", "--history", "../../docs/runs/ring-tx.run"}, "ring-tx.run:1"},
 		{[]string{"validate", "--history", "-p", "clients=9", "../../docs/runs/e2e.history"}, "clients"},
-		{[]string{"validate", "../../docs/traces/coherence-bug-lost-writeback.trace"}, "daggercheck-run"},
+		{[]string{"validate", "../../docs/traces/coherence-bug-lost-writeback.trace"}, "malformed run log: ../../docs/traces/coherence-bug-lost-writeback.trace:1: want \"daggercheck-run 1\" first"},
 	} {
 		code, _, stderr := daggercheck(t, tc.args...)
 		assert.Equal(t, exitUsage, code, tc.args)
 		assert.Contains(t, stderr, tc.want, tc.args)
+	}
+}
+
+// --complete: a whole recorded run is valid; the same log cut short at a
+// line boundary, or with no events at all, is not, and the report says
+// what the model could still log.
+func TestValidateComplete(t *testing.T) {
+	code, stdout, stderr := daggercheck(t, "validate", "--complete", "../../docs/runs/ring-tx.run")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "result: valid: 18 of 18 events")
+
+	whole, err := os.ReadFile("../../docs/runs/ring-tx.run")
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(whole), "\n")
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name   string
+		keep   int // lines kept: the header is 7
+		events int
+	}{{"cut.run", 20, 13}, {"empty.run", 7, 0}} {
+		path := filepath.Join(dir, tc.name)
+		require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines[:tc.keep], "")), 0o644))
+		code, _, _ := daggercheck(t, "validate", path)
+		assert.Equal(t, exitOK, code, "%s: without --complete a prefix of a run is valid", tc.name)
+		code, stdout, _ := daggercheck(t, "validate", "--complete", path)
+		assert.Equal(t, exitViolation, code, tc.name)
+		assert.Contains(t, stdout, fmt.Sprintf("result: invalid: %d of %d events explained", tc.events, tc.events))
+		assert.Contains(t, stdout, "the run log ends before the run does")
+		assert.Contains(t, stdout, "the model could still log:\n  send flow=0 rpc=")
 	}
 }
