@@ -599,3 +599,15 @@ func TestNoProgressWhenNotATerminal(t *testing.T) {
 		assert.Empty(t, stderr, "%q", args)
 	}
 }
+
+// A bug given without the parameters it needs to show gets them, and
+// stderr says so: under the defaults (calls=1) seq-not-advanced would
+// pass.
+func TestBugGetsTheParametersItNeeds(t *testing.T) {
+	code, stdout, stderr := daggercheck(t, "check", "system", "--bug", "seq-not-advanced", "--json")
+	require.Equal(t, exitViolation, code, stderr)
+	assert.Equal(t, "daggercheck: --bug seq-not-advanced shows only with -p calls=2, which this run adds\n", stderr)
+	out := decodeReport(t, stdout)
+	assert.Equal(t, "2", out.Params["calls"])
+	assert.Equal(t, "deadlock", out.Result)
+}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/daggercheck/daggercheck/model"
+	"github.com/daggercheck/daggercheck/spec"
 	"github.com/daggercheck/daggercheck/trace"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -62,5 +64,35 @@ func TestCounterexampleFiles(t *testing.T) {
 		assert.Empty(t, stdout, "no search ran")
 		assert.Contains(t, stderr, tc.flag+" "+tc.path+": ")
 		assert.Contains(t, stderr, tc.why)
+	}
+}
+
+// For every bug of every model, convert reads back what --itf-out wrote
+// as the trace file --trace-out wrote for the same counterexample, and
+// recheck reproduces both on the model.
+func TestITFConvertsBackToTheTraceFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, m := range model.All() {
+		for _, b := range m.Bugs {
+			t.Run(m.Name+"/"+b.Name, func(t *testing.T) {
+				tr, itf := filepath.Join(dir, m.Name+"-"+b.Name+".trace"), filepath.Join(dir, m.Name+"-"+b.Name+".itf.json")
+				args := []string{"check", m.Name, "--bug", b.Name, "--trace-out", tr, "--itf-out", itf}
+				if b.Breaks != spec.Deadlock {
+					args = append(args, "--property", b.Breaks)
+				}
+				code, stdout, stderr := daggercheck(t, args...)
+				require.Equal(t, exitViolation, code, "%s%s", stdout, stderr)
+				written, err := os.ReadFile(tr)
+				require.NoError(t, err)
+				code, stdout, stderr = daggercheck(t, "convert", itf)
+				require.Equal(t, exitOK, code, stderr)
+				assert.Equal(t, string(written), stdout)
+				for _, f := range []string{tr, itf} {
+					code, stdout, _ = daggercheck(t, "recheck", f)
+					assert.Equal(t, exitOK, code, stdout)
+					assert.Contains(t, stdout, "result: reproduced: ")
+				}
+			})
+		}
 	}
 }

@@ -7,8 +7,8 @@ import (
 	"github.com/daggercheck/daggercheck/examples/peterson/lock"
 )
 
-func main() {
-	cli.Main(cli.Program{Name: "peterson", Models: []cli.Model{
-		cli.Register[lock.State]("peterson", "Peterson's mutual exclusion for two processes", lock.Params, lock.Bugs, lock.New),
-	}})
-}
+var program = cli.Program{Name: "peterson", Models: []cli.Model{
+	cli.Register[lock.State]("peterson", "Peterson's mutual exclusion for two processes", lock.Params, lock.Bugs, lock.New),
+}}
+
+func main() { cli.Main(program) }

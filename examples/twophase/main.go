@@ -7,8 +7,8 @@ import (
 	"github.com/daggercheck/daggercheck/examples/twophase/commit"
 )
 
-func main() {
-	cli.Main(cli.Program{Name: "twophase", Models: []cli.Model{
-		cli.Register[commit.State]("twophase", "two-phase commit: a transaction manager and resource managers", commit.Params, commit.Bugs, commit.New),
-	}})
-}
+var program = cli.Program{Name: "twophase", Models: []cli.Model{
+	cli.Register[commit.State]("twophase", "two-phase commit: a transaction manager and resource managers", commit.Params, commit.Bugs, commit.New),
+}}
+
+func main() { cli.Main(program) }

@@ -124,10 +124,10 @@ func (m *Model) Next(s State, emit func(checker.Action, State)) {
 
 // Encode writes every field, a byte each.
 func (m *Model) Encode(buf []byte, s State) []byte {
-	return append(buf, byte(s.PC[0]), byte(s.PC[1]), b2u(s.Flag[0]), b2u(s.Flag[1]), s.Turn)
+	return append(buf, byte(s.PC[0]), byte(s.PC[1]), bit(s.Flag[0]), bit(s.Flag[1]), s.Turn)
 }
 
-func b2u(b bool) byte {
+func bit(b bool) byte {
 	if b {
 		return 1
 	}
@@ -135,10 +135,11 @@ func b2u(b bool) byte {
 }
 
 // Properties: at most one process in its critical section; the lock is
-// contended sometimes (so it cannot pass vacuously); a waiting process gets in, whatever the other does, as long
-// as processes keep taking the steps of their protocol (only wanting in
-// is optional). The protocol is symmetric, so process 0 stands for both
-// in the liveness property.
+// contended sometimes (so the model cannot pass vacuously); a waiting
+// process gets in, whatever the other does, as long as the processes
+// keep taking the steps of the protocol (wanting in is optional). The
+// protocol is symmetric, so process 0 stands for both in the liveness
+// property.
 func (m *Model) Properties() []checker.Property[State] {
 	return []checker.Property[State]{
 		checker.Invariant("mutual-exclusion", "at most one process is in its critical section",
