@@ -115,78 +115,17 @@ func (e *Env) merge(args []string) int {
 	if len(files) == 0 {
 		return e.Fail(errors.New("merge needs at least one report (the --json output of check)"))
 	}
-	var m *mergedReport
-	cover := map[string]*mergedCoverge{}
-	byProp := map[string]*mergedViolation{}
+	g := &merger{cover: map[string]*mergedCoverge{}, byProp: map[string]*mergedViolation{}}
 	for _, file := range files {
 		r, err := readReport(file, e.name())
 		if err != nil {
 			return e.Fail(err)
 		}
-		if m == nil {
-			m = &mergedReport{Model: r.Model, Params: r.Params, Bug: r.Bug, Shards: []string{}, Violations: []mergedViolation{}}
-			for _, c := range r.Coverage {
-				cover[c.Action] = &mergedCoverge{Action: c.Action}
-				m.Coverage = append(m.Coverage, mergedCoverge{Action: c.Action})
-			}
-		}
-		switch {
-		case r.Model != m.Model:
-			return e.Fail(fmt.Errorf("%s: field model is %q, but %s has %q: merge reports of one configuration", file, r.Model, files[0], m.Model))
-		case r.Bug != m.Bug:
-			return e.Fail(fmt.Errorf("%s: field bug is %q, but %s has %q: merge reports of one configuration", file, r.Bug, files[0], m.Bug))
-		case !maps.Equal(r.Params, m.Params):
-			return e.Fail(fmt.Errorf("%s: field params is %v, but %s has %v: merge reports of one configuration", file, r.Params, files[0], m.Params))
-		}
-		m.Reports++
-		m.Shards = append(m.Shards, r.Shard)
-		m.DistinctStates += r.DistinctStates
-		m.GeneratedStates += r.GeneratedStates
-		m.Depth = max(m.Depth, r.Depth)
-		m.Seconds += r.Seconds
-		for _, c := range r.Coverage {
-			mc, ok := cover[c.Action]
-			if !ok {
-				return e.Fail(fmt.Errorf("%s: coverage names action %q, which %s lacks", file, c.Action, files[0]))
-			}
-			mc.Count += c.Count
-			if c.Count > 0 {
-				mc.Reports++
-			}
-		}
-		switch r.Result {
-		case "ok":
-			m.Complete++
-		case "incomplete":
-		case "violation", "deadlock":
-			v, ok := byProp[r.Property]
-			if !ok {
-				v = &mergedViolation{Property: r.Property, Result: r.Result, PropertyKind: r.PropertyKind,
-					Description: r.Description, Reason: r.Reason, TraceLength: r.TraceLength, Trace: r.Trace, from: file}
-				byProp[r.Property] = v
-			} else if r.Trace != nil && (v.Trace == nil || r.TraceLength < v.TraceLength) {
-				v.TraceLength, v.Trace, v.Reason, v.from = r.TraceLength, r.Trace, r.Reason, file
-			}
-			v.FoundBy = append(v.FoundBy, file)
-		default:
-			return e.Fail(fmt.Errorf("%s: field result is %q: want ok, violation, deadlock or incomplete", file, r.Result))
+		if err := g.add(file, r); err != nil {
+			return e.Fail(err)
 		}
 	}
-	for i := range m.Coverage {
-		m.Coverage[i] = *cover[m.Coverage[i].Action]
-	}
-	for _, p := range slices.Sorted(maps.Keys(byProp)) {
-		m.Violations = append(m.Violations, *byProp[p])
-	}
-	code := ExitIncomplete
-	m.Result = "incomplete"
-	switch {
-	case len(m.Violations) > 0:
-		m.Result, code = "violation", ExitViolation
-	case m.Complete > 0:
-		// One search that explored everything and found nothing settles it.
-		m.Result, code = "ok", ExitOK
-	}
+	m, code := g.finish()
 	if *asJSON {
 		if c := e.WriteJSON(m); c != ExitOK {
 			return c
@@ -195,6 +134,101 @@ func (e *Env) merge(args []string) int {
 	}
 	m.print(e.Stdout)
 	return code
+}
+
+// merger unites reports, the first of which sets the configuration.
+type merger struct {
+	m      *mergedReport
+	first  string // the first report's file
+	cover  map[string]*mergedCoverge
+	byProp map[string]*mergedViolation
+}
+
+// add merges the report r, read from file; an error names what makes it
+// another configuration's, or not a report.
+func (g *merger) add(file string, r *report) error {
+	if g.m == nil {
+		g.m = &mergedReport{Model: r.Model, Params: r.Params, Bug: r.Bug, Shards: []string{}, Violations: []mergedViolation{}}
+		g.first = file
+		for _, c := range r.Coverage {
+			g.cover[c.Action] = &mergedCoverge{Action: c.Action}
+			g.m.Coverage = append(g.m.Coverage, mergedCoverge{Action: c.Action})
+		}
+	}
+	m := g.m
+	switch {
+	case r.Model != m.Model:
+		return fmt.Errorf("%s: field model is %q, but %s has %q: merge reports of one configuration", file, r.Model, g.first, m.Model)
+	case r.Bug != m.Bug:
+		return fmt.Errorf("%s: field bug is %q, but %s has %q: merge reports of one configuration", file, r.Bug, g.first, m.Bug)
+	case !maps.Equal(r.Params, m.Params):
+		return fmt.Errorf("%s: field params is %v, but %s has %v: merge reports of one configuration", file, r.Params, g.first, m.Params)
+	}
+	m.Reports++
+	m.Shards = append(m.Shards, r.Shard)
+	m.DistinctStates += r.DistinctStates
+	m.GeneratedStates += r.GeneratedStates
+	m.Depth = max(m.Depth, r.Depth)
+	m.Seconds += r.Seconds
+	for _, c := range r.Coverage {
+		mc, ok := g.cover[c.Action]
+		if !ok {
+			return fmt.Errorf("%s: coverage names action %q, which %s lacks", file, c.Action, g.first)
+		}
+		mc.Count += c.Count
+		if c.Count > 0 {
+			mc.Reports++
+		}
+	}
+	switch r.Result {
+	case "ok":
+		m.Complete++
+	case "incomplete":
+	case "violation", "deadlock":
+		g.violation(file, mergedViolation{Property: r.Property, Result: r.Result, PropertyKind: r.PropertyKind,
+			Description: r.Description, Reason: r.Reason, TraceLength: r.TraceLength, Trace: r.Trace})
+	default:
+		return fmt.Errorf("%s: field result is %q: want ok, violation, deadlock or incomplete", file, r.Result)
+	}
+	return nil
+}
+
+// violation adds one violation that file reports, keeping the shortest
+// counterexample of each property.
+func (g *merger) violation(file string, v mergedViolation) {
+	have, ok := g.byProp[v.Property]
+	if !ok {
+		v.from = file
+		have = &v
+		g.byProp[v.Property] = have
+	} else if v.Trace != nil && (have.Trace == nil || v.TraceLength < have.TraceLength) {
+		have.TraceLength, have.Trace, have.Reason, have.from = v.TraceLength, v.Trace, v.Reason, file
+	}
+	have.FoundBy = append(have.FoundBy, file)
+}
+
+// finish is the merged report and its exit code: a violation if any
+// report found one, ok if some search explored everything, incomplete
+// otherwise.
+func (g *merger) finish() (*mergedReport, int) {
+	m := g.m
+	for i := range m.Coverage {
+		m.Coverage[i] = *g.cover[m.Coverage[i].Action]
+	}
+	for _, p := range slices.Sorted(maps.Keys(g.byProp)) {
+		m.Violations = append(m.Violations, *g.byProp[p])
+	}
+	switch {
+	case len(m.Violations) > 0:
+		m.Result = "violation"
+		return m, ExitViolation
+	case m.Complete > 0:
+		// One search that explored everything and found nothing settles it.
+		m.Result = "ok"
+		return m, ExitOK
+	}
+	m.Result = "incomplete"
+	return m, ExitIncomplete
 }
 
 // readReport reads one --json report; errors name the file and, for bad

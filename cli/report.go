@@ -116,52 +116,66 @@ func newReport(name string, params map[string]string, assignments []string, bug 
 		r.Coverage = append(r.Coverage, coverageJSON{Action: c.Action, Count: c.Count})
 	}
 	for _, w := range res.Witnesses {
-		wj := witnessJSON{Property: w.Property, Steps: w.Trace.Len(), costs: w.Costs}
-		rpcs := 0
-		for _, c := range w.Costs {
-			if c.Name == "rpcs" {
-				rpcs = c.N
-			}
-		}
-		for _, c := range w.Costs {
-			if wj.Costs == nil {
-				wj.Costs, wj.PerRPC = map[string]int{}, map[string]float64{}
-			}
-			wj.Costs[c.Name] = c.N
-			if rpcs > 0 && c.Name != "rpcs" {
-				wj.PerRPC[c.Name] = float64(c.N) / float64(rpcs)
-			}
-		}
-		if len(wj.PerRPC) == 0 {
-			wj.PerRPC = nil
-		}
-		r.Witnesses = append(r.Witnesses, wj)
+		r.Witnesses = append(r.Witnesses, newWitness(w))
 	}
-	if t := res.Trace; t != nil {
-		tj := &traceJSON{Stutter: t.Stutter}
-		if t.LoopStart >= 0 {
-			ls := t.LoopStart
-			tj.LoopStart = &ls
-		}
-		for _, st := range t.Steps {
-			sj := stepJSON{Action: st.Name, State: map[string]string{}}
-			if len(st.Args) > 0 {
-				sj.Args = map[string]int{}
-				for _, a := range st.Args {
-					sj.Args[a.Name] = a.Value
-				}
-			}
-			for _, f := range st.State {
-				sj.State[f.Name] = f.Value
-			}
-			tj.Steps = append(tj.Steps, sj)
-		}
-		r.Trace = tj
-	}
+	r.Trace = newTraceJSON(res.Trace)
 	return r
 }
 
-// print writes the report for people.
+// newWitness is a witness with its costs, and per RPC when the meter
+// counts "rpcs".
+func newWitness(w checker.Witness) witnessJSON {
+	wj := witnessJSON{Property: w.Property, Steps: w.Trace.Len(), costs: w.Costs}
+	rpcs := 0
+	for _, c := range w.Costs {
+		if c.Name == "rpcs" {
+			rpcs = c.N
+		}
+	}
+	for _, c := range w.Costs {
+		if wj.Costs == nil {
+			wj.Costs, wj.PerRPC = map[string]int{}, map[string]float64{}
+		}
+		wj.Costs[c.Name] = c.N
+		if rpcs > 0 && c.Name != "rpcs" {
+			wj.PerRPC[c.Name] = float64(c.N) / float64(rpcs)
+		}
+	}
+	if len(wj.PerRPC) == 0 {
+		wj.PerRPC = nil
+	}
+	return wj
+}
+
+// newTraceJSON is a counterexample with every step's full state; nil for
+// none.
+func newTraceJSON(t *checker.Trace) *traceJSON {
+	if t == nil {
+		return nil
+	}
+	tj := &traceJSON{Stutter: t.Stutter}
+	if t.LoopStart >= 0 {
+		ls := t.LoopStart
+		tj.LoopStart = &ls
+	}
+	for _, st := range t.Steps {
+		sj := stepJSON{Action: st.Name, State: map[string]string{}}
+		if len(st.Args) > 0 {
+			sj.Args = map[string]int{}
+			for _, a := range st.Args {
+				sj.Args[a.Name] = a.Value
+			}
+		}
+		for _, f := range st.State {
+			sj.State[f.Name] = f.Value
+		}
+		tj.Steps = append(tj.Steps, sj)
+	}
+	return tj
+}
+
+// print writes the report for people: what ran, the verdict with its
+// counterexample, the statistics, notes and costs, and the coverage.
 func (r *report) print(w io.Writer, res *checker.Result) {
 	bug := ""
 	if r.Bug != "" {
@@ -176,7 +190,30 @@ func (r *report) print(w io.Writer, res *checker.Result) {
 		params = "  " + strings.Join(r.assignments, " ")
 	}
 	fmt.Fprintf(w, "model %s%s%s  (%s, %s)\n", r.Model, params, bug, r.Strategy, workers)
-	switch res.Verdict {
+	r.printVerdict(w, res.Verdict)
+	if t := res.Trace; t != nil && r.traceFormat == "fields" {
+		printTraceFields(w, t)
+	} else if t != nil {
+		t.Format(w)
+	}
+	r.printStats(w)
+	r.printNotes(w)
+	fmt.Fprintln(w, "coverage:")
+	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
+	for _, c := range r.Coverage {
+		flag := ""
+		if c.Count == 0 {
+			flag = "\tnever fired"
+		}
+		fmt.Fprintf(tw, "  %s\t%d%s\n", c.Action, c.Count, flag)
+	}
+	tw.Flush()
+}
+
+// printVerdict writes the result line: the properties that hold, why the
+// run is incomplete, or what it found.
+func (r *report) printVerdict(w io.Writer, verdict checker.Verdict) {
+	switch verdict {
 	case checker.OK:
 		var names []string
 		for _, p := range r.properties {
@@ -198,11 +235,10 @@ func (r *report) print(w io.Writer, res *checker.Result) {
 			fmt.Fprintf(w, "  %s\n", r.Reason)
 		}
 	}
-	if t := res.Trace; t != nil && r.traceFormat == "fields" {
-		printTraceFields(w, t)
-	} else if t != nil {
-		t.Format(w)
-	}
+}
+
+// printStats writes the counts, time, memory and what the search kept.
+func (r *report) printStats(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
 	fmt.Fprintf(tw, "  distinct states\t%d\n", r.DistinctStates)
 	fmt.Fprintf(tw, "  generated states\t%d\n", r.GeneratedStates)
@@ -226,6 +262,11 @@ func (r *report) print(w io.Writer, res *checker.Result) {
 		fmt.Fprintf(tw, "  walks\t%d of at most %d steps, seed %d\n", r.Runs, r.Steps, *r.Seed)
 	}
 	tw.Flush()
+}
+
+// printNotes writes what the run could not judge, and what the shortest
+// witnesses cost.
+func (r *report) printNotes(w io.Writer) {
 	for _, u := range r.Unwitnessed {
 		fmt.Fprintf(w, "  note: no walk witnessed %s (simulation cannot refute a sometimes property)\n", u)
 	}
@@ -249,16 +290,6 @@ func (r *report) print(w io.Writer, res *checker.Result) {
 		}
 		fmt.Fprintf(w, "cost of the shortest behaviour witnessing %s (%d steps):\n  %s\n", wj.Property, wj.Steps, strings.Join(parts, "\n  "))
 	}
-	fmt.Fprintln(w, "coverage:")
-	tw = tabwriter.NewWriter(w, 2, 8, 2, ' ', 0)
-	for _, c := range r.Coverage {
-		flag := ""
-		if c.Count == 0 {
-			flag = "\tnever fired"
-		}
-		fmt.Fprintf(tw, "  %s\t%d%s\n", c.Action, c.Count, flag)
-	}
-	tw.Flush()
 }
 
 func unjudgedWhy(strategy string) string {
