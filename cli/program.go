@@ -68,9 +68,23 @@ func isTerminal(f *os.File) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// Run runs the command args[0] with the rest of args.
+// Run runs the command args[0] with the rest of args. Fields of e left
+// nil read as nothing: a background context, an empty stdin, output
+// discarded.
 func (p *Program) Run(e *Env, args []string) int {
 	e.Program = p
+	if e.Ctx == nil {
+		e.Ctx = context.Background()
+	}
+	if e.Stdin == nil {
+		e.Stdin = strings.NewReader("")
+	}
+	if e.Stdout == nil {
+		e.Stdout = io.Discard
+	}
+	if e.Stderr == nil {
+		e.Stderr = io.Discard
+	}
 	if len(args) == 0 {
 		fmt.Fprint(e.Stderr, p.usage())
 		return ExitUsage
