@@ -8,6 +8,7 @@ import (
 	"github.com/daggercheck/daggercheck/checker"
 	implnic "github.com/daggercheck/daggercheck/impl/nic"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 	modelnic "github.com/daggercheck/daggercheck/model/nic"
 	"github.com/daggercheck/daggercheck/spec"
 	"github.com/daggercheck/daggercheck/trace"
@@ -119,7 +120,7 @@ func (h *harness) step(name string, a checker.Action) string {
 		if h.m.LB == "key-hash" {
 			args = []byte{byte(a.Args[3])} // the key travels in the first argument byte
 		}
-		r, err := implring.NewRPC(uint8(a.Args[1]), uint32(a.Args[0]), 1, args)
+		r, err := slot.NewRPC(uint8(a.Args[1]), uint32(a.Args[0]), 1, args)
 		if err != nil {
 			return "diverged: " + err.Error()
 		}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/daggercheck/daggercheck/impl/nic"
-	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 	"github.com/stretchr/testify/require"
 )
 
@@ -153,7 +153,7 @@ func TestErrorsAreSentinels(t *testing.T) {
 
 	_, err = c.Call(ctx, fnEcho, make([]byte, 53))
 	require.ErrorIs(t, err, ErrTooLarge)
-	require.ErrorIs(t, err, ring.ErrTooLarge)
+	require.ErrorIs(t, err, slot.ErrTooLarge)
 	_, err = c.Go(fnEcho, make([]byte, 100), 0)
 	require.ErrorIs(t, err, ErrTooLarge)
 	ret, err := c.Call(ctx, fnEcho, []byte(strings.Repeat("x", 52)))
@@ -374,13 +374,18 @@ func TestCompleteWakesParkedCaller(t *testing.T) {
 	go func() {
 		defer close(woke)
 		for !c.done(id) {
-			c.f.bell.Wait(context.Background(), func() bool { return c.done(id) }, time.Hour)
+			w := c.f.bell.Arm()
+			if c.done(id) { // the re-check
+				w.Disarm()
+				break
+			}
+			w.Park(context.Background(), time.Hour)
 		}
 	}()
 	for c.f.bell.Waiting() == 0 {
 		runtime.Gosched() // until the caller is registered on the bell
 	}
-	require.True(t, c.complete(&ring.RPC{Response: true, RPCID: id, ConnID: 0, FnID: fnEcho}))
+	require.True(t, c.complete(&slot.RPC{Response: true, RPCID: id, ConnID: 0, FnID: fnEcho}))
 	select {
 	case <-woke:
 	case <-time.After(time.Minute):

@@ -7,8 +7,8 @@ import (
 
 // ReliableFaults are deliberate mutations of Reliable: the bugs of model/system's
 // catalogue whose component is the transport, so that the model's
-// counterexamples replay on this code (traces.Replay) and the
-// conformance tests can be shown to catch them (traces' mutation check).
+// counterexamples replay on this code (bridge/dagger.Replay) and the
+// conformance tests can be shown to catch them (bridge/system's mutation check).
 // The zero value is the correct transport. Each field names the property
 // of docs/properties.md (system section) it breaks.
 type ReliableFaults struct {
