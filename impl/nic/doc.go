@@ -31,8 +31,8 @@
 //     Ready's (Delivered), until the driver has woken their hosts and
 //     acknowledges with Advance, raft-style.
 //   - Open, OpenOn and Close are the control plane on the connection
-//     table, reporting Dagger's codes (StatusOK, StatusAlreadyOpen,
-//     StatusIsClosed, StatusIDWrong; an id past the table is IdWrong).
+//     table, reporting Dagger's codes (spec.ConnOK, spec.ConnAlreadyOpen,
+//     spec.ConnIsClosed, spec.ConnIDWrong; an id past the table is IdWrong).
 //   - PollTX polls one flow's TX ring (the flows in turn, round-robin),
 //     up to PollBatch lines, into the flow's outbox: the RPCs for the
 //     wire. Outgoing hands the outbox to the driver (dropping, counted,

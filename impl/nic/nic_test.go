@@ -6,6 +6,7 @@ import (
 
 	"github.com/daggercheck/daggercheck/impl/ring"
 	"github.com/daggercheck/daggercheck/impl/slot"
+	"github.com/daggercheck/daggercheck/spec"
 	"github.com/stretchr/testify/require"
 )
 
@@ -29,7 +30,7 @@ func TestArriveDropsAreCounted(t *testing.T) {
 	_, err := New(Config{Flows: flows(t, 1, 8)})
 	require.NoError(t, err)
 	require.ErrorIs(t, n.Arrive(req(5, 1)), ErrUnknownConn)
-	require.Equal(t, StatusOK, n.Close(1))
+	require.Equal(t, spec.ConnOK, n.Close(1))
 	require.ErrorIs(t, n.Arrive(req(1, 2)), ErrConnClosed)
 	mustArrive(t, n, req(0, 3))
 	mustArrive(t, n, req(0, 4))
@@ -70,8 +71,8 @@ func TestLowestFreeSlotAndPendingOrder(t *testing.T) {
 
 func TestRoundRobinAndResponseAffinity(t *testing.T) {
 	n := newNIC(t, 3, nil)
-	require.Equal(t, StatusOK, n.Close(4))
-	require.Equal(t, StatusOK, n.OpenOn(4, 2))
+	require.Equal(t, spec.ConnOK, n.Close(4))
+	require.Equal(t, spec.ConnOK, n.OpenOn(4, 2))
 	var got []int
 	for i := range 6 {
 		mustArrive(t, n, req(0, uint32(i)))
@@ -170,7 +171,7 @@ func TestClosedConnectionAtScheduler(t *testing.T) {
 		n := newNIC(t, 1, func(c *Config) { c.Profile = prof })
 		mustArrive(t, n, req(2, 1))
 		_, _ = n.Balance()
-		require.Equal(t, StatusOK, n.Close(2))
+		require.Equal(t, spec.ConnOK, n.Close(2))
 		b, err := n.Schedule()
 		require.NoError(t, err)
 		require.Equal(t, 1, b.Sent)
@@ -209,21 +210,21 @@ func TestFullRXRingIsBackPressure(t *testing.T) {
 
 func TestControlPlaneStatuses(t *testing.T) {
 	n := newNIC(t, 1, func(c *Config) { c.Conns, c.OpenAll = 2, false })
-	require.Equal(t, StatusOK, n.Open(0))
-	require.Equal(t, StatusAlreadyOpen, n.Open(0))
-	require.Equal(t, StatusOK, n.Close(0))
-	require.Equal(t, StatusIsClosed, n.Close(0))
-	require.Equal(t, StatusIDWrong, n.Open(2))
-	require.Equal(t, StatusIDWrong, n.Close(-1))
-	require.Equal(t, StatusIDWrong, n.OpenOn(1, 5))
-	require.Equal(t, "IdWrong", StatusIDWrong.String())
+	require.Equal(t, spec.ConnOK, n.Open(0))
+	require.Equal(t, spec.ConnAlreadyOpen, n.Open(0))
+	require.Equal(t, spec.ConnOK, n.Close(0))
+	require.Equal(t, spec.ConnIsClosed, n.Close(0))
+	require.Equal(t, spec.ConnIDWrong, n.Open(2))
+	require.Equal(t, spec.ConnIDWrong, n.Close(-1))
+	require.Equal(t, spec.ConnIDWrong, n.OpenOn(1, 5))
+	require.Equal(t, "IdWrong", spec.ConnIDWrong.String())
 
 	f, err := BugFaults("status-swap")
 	require.NoError(t, err)
 	n = newNIC(t, 1, func(c *Config) { c.Conns, c.Faults = 2, f })
-	require.Equal(t, StatusIsClosed, n.Open(0))
-	require.Equal(t, StatusOK, n.Close(0))
-	require.Equal(t, StatusAlreadyOpen, n.Close(0))
+	require.Equal(t, spec.ConnIsClosed, n.Open(0))
+	require.Equal(t, spec.ConnOK, n.Close(0))
+	require.Equal(t, spec.ConnAlreadyOpen, n.Close(0))
 }
 
 func TestBugCatalogue(t *testing.T) {
@@ -328,7 +329,7 @@ func TestPollTXDropsClosedAndUnknown(t *testing.T) {
 	link := &fakeLink{}
 	n := newNIC(t, 1, func(c *Config) { c.Conns = 2 })
 	d := driven(n, link)
-	require.Equal(t, StatusOK, n.Close(1))
+	require.Equal(t, spec.ConnOK, n.Close(1))
 	p := n.Flow(0).TX.Producer()
 	require.NoError(t, p.Send(*req(1, 1)))
 	require.NoError(t, p.Send(*req(7, 2)))

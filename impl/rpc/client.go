@@ -13,6 +13,7 @@ import (
 	"github.com/daggercheck/daggercheck/impl/ring"
 	"github.com/daggercheck/daggercheck/impl/slot"
 	"github.com/daggercheck/daggercheck/impl/wake"
+	"github.com/daggercheck/daggercheck/spec"
 )
 
 // Completion is one finished non-blocking call, from the completion
@@ -92,12 +93,12 @@ func Connect(cn, sn *Node, conn uint8, flow int, cl, sl Link) (*Client, error) {
 	if !f.clients[conn].CompareAndSwap(nil, c) {
 		return nil, fmt.Errorf("%w: %s: conn %d already has a client", ErrConfig, cn.cfg.Name, conn)
 	}
-	if st := cn.nic.OpenOn(int(conn), flow); st != nic.StatusOK {
+	if st := cn.nic.OpenOn(int(conn), flow); st != spec.ConnOK {
 		f.clients[conn].Store(nil)
 		return nil, fmt.Errorf("%w: %s: open conn %d: %s", ErrConfig, cn.cfg.Name, conn, st)
 	}
 	if cn != sn {
-		if st := sn.nic.Open(int(conn)); st != nic.StatusOK {
+		if st := sn.nic.Open(int(conn)); st != spec.ConnOK {
 			cn.nic.Close(int(conn))
 			f.clients[conn].Store(nil)
 			return nil, fmt.Errorf("%w: %s: open conn %d: %s", ErrConfig, sn.cfg.Name, conn, st)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/daggercheck/daggercheck/impl/nic"
 	"github.com/daggercheck/daggercheck/impl/slot"
+	"github.com/daggercheck/daggercheck/spec"
 	"github.com/stretchr/testify/require"
 )
 
@@ -341,7 +342,7 @@ func TestClosedConnectionIsCountedNotSilent(t *testing.T) {
 	ctx := running(t, srv, cli)
 	c, err := ConnectLoopback(cli, srv, 7, 0)
 	require.NoError(t, err)
-	require.Equal(t, nic.StatusOK, srv.NIC().Close(7))
+	require.Equal(t, spec.ConnOK, srv.NIC().Close(7))
 	dctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
 	_, err = c.Call(dctx, fnEcho, []byte("x"))
@@ -350,7 +351,7 @@ func TestClosedConnectionIsCountedNotSilent(t *testing.T) {
 		time.Sleep(time.Millisecond) // the request may still be on its way: the deadline only ends the wait
 	}
 	require.Equal(t, uint64(1), srv.NIC().Counters().ClosedConn)
-	require.Equal(t, nic.StatusOK, srv.NIC().Open(7))
+	require.Equal(t, spec.ConnOK, srv.NIC().Open(7))
 	ret, err := c.Call(ctx, fnEcho, []byte("y"))
 	require.NoError(t, err)
 	require.Equal(t, "y", string(ret))
