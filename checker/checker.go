@@ -157,8 +157,8 @@ type Checker[S any] struct {
 	// why the model asked for that and its state type does not allow it.
 	plain    bool
 	notPlain string
-	screen   func(*S) bool // nil: the model is not Screened
-	always   []int         // indices of the Always properties in props
+	screen   func(S) bool // nil: the model is not Screened
+	always   []int        // indices of the Always properties in props
 }
 
 // New prepares a checker for m with the given options.
@@ -346,7 +346,7 @@ func (c *Checker[S]) startProgress(ctx context.Context, snap func() Progress) (s
 // invariantFailure returns the index of the first Always property s
 // violates, or -1.
 func (c *Checker[S]) invariantFailure(s *S) int {
-	if len(c.always) == 0 || (c.screen != nil && c.screen(s)) {
+	if len(c.always) == 0 || (c.screen != nil && c.screen(*s)) {
 		return -1
 	}
 	for _, i := range c.always {
