@@ -570,11 +570,7 @@ func (r *bfsRun[S]) conclude(reason string) (*Result, error) {
 		return nil, err
 	}
 	if reason != "" {
-		if len(res.Violations) == 0 {
-			res.Verdict, res.Reason = Incomplete, reason
-		} else {
-			c.unjudgedAfterStop(res)
-		}
+		c.stopped(res, reason, Sometimes, Eventually, LeadsTo)
 		return res, nil
 	}
 	for i := range c.props {

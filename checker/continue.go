@@ -112,12 +112,16 @@ func (r *bfsRun[S]) counterexample(fp uint64) (*Trace, error) {
 	return t, err
 }
 
-// unjudgedAfterStop lists, for a run with Continue that stopped at a
-// limit after finding violations, the properties it could not judge:
-// the Sometimes and liveness ones, judged only once a search is done.
-func (c *Checker[S]) unjudgedAfterStop(res *Result) {
+// stopped ends a run at a limit: Incomplete for reason, unless it found
+// violations (with Continue), which stand; it then lists in Unjudged the
+// properties of the given kinds, which are judged only at the end.
+func (c *Checker[S]) stopped(res *Result, reason string, kinds ...Kind) {
+	if len(res.Violations) == 0 {
+		res.Verdict, res.Reason = Incomplete, reason
+		return
+	}
 	for _, p := range c.props {
-		if p.Kind == Sometimes || p.Kind.Liveness() {
+		if slices.Contains(kinds, p.Kind) {
 			res.Unjudged = append(res.Unjudged, p.Name)
 		}
 	}

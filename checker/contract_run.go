@@ -62,11 +62,13 @@ type contractMerge struct {
 	a, b   int
 }
 
-// emitted is one answer of Next, with its value key when it was emitted.
+// emitted is one answer of Next, with its value key when it was emitted
+// and, for a state type that holds references, its fields' keys.
 type emitted[S any] struct {
-	a   Action
-	s   S
-	key string
+	a      Action
+	s      S
+	key    string
+	leaves []Field
 }
 
 func newContractRun[S any](c *Checker[S]) *contractRun[S] {
@@ -160,7 +162,7 @@ func (k *contractRun[S]) expand(i int) {
 	s := k.states[i]
 	var before []Field
 	if k.shared {
-		leafKeys(reflect.ValueOf(&s).Elem(), "", &before)
+		before = leaves(&s)
 	}
 	first, again := k.next(s), k.next(s)
 	if k.shared {
@@ -177,7 +179,11 @@ func (k *contractRun[S]) expand(i int) {
 func (k *contractRun[S]) next(s S) []emitted[S] {
 	var out []emitted[S]
 	k.c.m.Next(s, func(a Action, t S) {
-		out = append(out, emitted[S]{a: a, s: t, key: k.key(&t)})
+		e := emitted[S]{a: a, s: t, key: k.key(&t)}
+		if k.shared {
+			e.leaves = leaves(&t)
+		}
+		out = append(out, e)
 	})
 	return out
 }
@@ -185,19 +191,24 @@ func (k *contractRun[S]) next(s S) []emitted[S] {
 // sharedState reports a Next that changed state i, its argument, or a
 // successor after emitting it: possible only through references.
 func (k *contractRun[S]) sharedState(i int, before []Field, s S, out []emitted[S]) {
-	var after []Field
-	leafKeys(reflect.ValueOf(&s).Elem(), "", &after)
-	if changed := changedLeaves(before, after); len(changed) > 0 {
+	if changed := changedLeaves(before, leaves(&s)); len(changed) > 0 {
 		k.add(ContractFinding{Rule: RuleSharedState, Field: strings.Join(changed, ", "),
-			Detail: "Next changed the state it was given", State: k.c.fields(k.states[i])}, "")
+			Detail: "Next changed the state it was given", State: k.c.fields(k.states[i])}, "given")
 	}
 	for _, e := range out {
-		if k.key(&e.s) != e.key {
-			k.add(ContractFinding{Rule: RuleSharedState, Detail: fmt.Sprintf(
-				"Next changed the successor of action %s after emitting it", k.actionName(e.a)),
-				State: k.c.fields(s), Other: k.c.fields(e.s)}, "")
+		if changed := changedLeaves(e.leaves, leaves(&e.s)); len(changed) > 0 {
+			k.add(ContractFinding{Rule: RuleSharedState, Field: strings.Join(changed, ", "), Detail: fmt.Sprintf(
+				"Next changed the successor of action %s (other) after emitting it", k.actionName(e.a)),
+				State: k.c.fields(s), Other: k.c.fields(e.s)}, "emitted")
 		}
 	}
+}
+
+// leaves is the keys of s's fields, to compare with a later snapshot.
+func leaves[S any](s *S) []Field {
+	var out []Field
+	leafKeys(reflect.ValueOf(s).Elem(), "", &out)
+	return out
 }
 
 // compare reports a difference between two answers of Init or Next (of

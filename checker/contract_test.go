@@ -194,7 +194,8 @@ func (journal) Terminal(journalState) bool                   { return true }
 func TestContractStateTypeAndSharedState(t *testing.T) {
 	r := contract(t, journal{})
 	wantFinding(t, r, checker.RuleStateType, "Log", "holds a slice")
-	wantFinding(t, r, checker.RuleSharedState, "", "Next changed the successor of action note v=0 after emitting it")
+	wantFinding(t, r, checker.RuleSharedState, "Log", "Next changed the successor of action note v=0 (other) after emitting it",
+		"other: N=1 Log=[1]")
 
 	r = contract(t, journal{scribble: true})
 	wantFinding(t, r, checker.RuleStateType, "Log", "holds a slice")

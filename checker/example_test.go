@@ -132,7 +132,7 @@ func ExampleChecker_CheckContract() {
 	report.Format(os.Stdout)
 	// Output:
 	// search: ok 15 states
-	// contract: 1 finding(s) on 20 states
+	// contract: 1 finding on 20 states
 	// encode-merges Turn: two states that differ only in Turn encode equally, so the checker takes them for one: Encode leaves Turn out (a field that does not matter in a configuration must be kept zero there)
 	//   state: PC[0]=0 PC[1]=0 Flag[0]=false Flag[1]=false Turn=0
 	//   other: PC[0]=0 PC[1]=0 Flag[0]=false Flag[1]=false Turn=1

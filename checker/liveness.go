@@ -101,7 +101,7 @@ func (c *Checker[S]) checkLiveness(ctx context.Context, res *Result) (*Result, e
 	start := time.Now()
 	g, err := c.buildGraph(ctx)
 	if err != nil {
-		res.Verdict, res.Reason = Incomplete, "interrupted"
+		c.stopped(res, "interrupted", Eventually, LeadsTo)
 		return res, nil
 	}
 	defer func() { res.Stats.Duration += time.Since(start) }()
