@@ -47,11 +47,7 @@ func examples() []example {
 		out = append(out, example{file: "ring-dagger-" + slug(w.Name) + ".trace", model: "ring", params: w.Params, property: w.Property})
 	}
 	for _, b := range ring.Bugs {
-		var params []string
-		if strings.HasPrefix(b.Name, "rx-") {
-			params = []string{"dir=rx"}
-		}
-		out = append(out, example{file: "ring-bug-" + b.Name + ".trace", model: "ring", params: params, bug: b.Name, property: b.Breaks})
+		out = append(out, example{file: "ring-bug-" + b.Name + ".trace", model: "ring", params: b.Params, bug: b.Name, property: b.Breaks})
 	}
 	for _, b := range grid.Bugs {
 		out = append(out, example{file: "grid-bug-" + b.Name + ".trace", model: "grid",
@@ -62,11 +58,11 @@ func examples() []example {
 	}
 	for _, b := range nic.Bugs {
 		out = append(out, example{file: "nic-bug-" + b.Name + ".trace", model: "nic",
-			params: nic.BugParams[b.Name], bug: b.Name, property: b.Breaks})
+			params: b.Params, bug: b.Name, property: b.Breaks})
 	}
 	for _, b := range system.Bugs {
 		out = append(out, example{file: "system-bug-" + b.Name + ".trace", model: "system",
-			params: system.BugParams[b.Name], bug: b.Name, property: b.Breaks})
+			params: b.Params, bug: b.Name, property: b.Breaks})
 	}
 	for _, p := range system.UDPGaps {
 		out = append(out, example{file: "system-udp-" + p + ".trace", model: "system",
@@ -74,7 +70,7 @@ func examples() []example {
 	}
 	for _, b := range coherence.Bugs {
 		out = append(out, example{file: "coherence-bug-" + b.Name + ".trace", model: "coherence",
-			params: coherence.BugParams[b.Name], bug: b.Name, property: b.Breaks})
+			params: b.Params, bug: b.Name, property: b.Breaks})
 	}
 	return out
 }

@@ -2,9 +2,16 @@ package spec
 
 // Bug is one entry of a model's bug catalogue: a named, documented
 // mutation of the model (selected with --bug NAME) and the property that
-// is expected to catch it.
+// is expected to catch it. The Dagger models' catalogues live here, beside
+// their properties, because the implementation injects the same bugs as
+// faults by the same names.
 type Bug struct {
 	Name        string
 	Description string
-	Breaks      string // the property (or "deadlock") that catches it
+	Breaks      string   // the property (or Deadlock) that catches it
+	Params      []string // what it needs beyond the defaults to show, as -p assignments
 }
+
+// Deadlock is what a bug that makes the model stop breaks: the name the
+// checker gives a state with no enabled action that is not terminal.
+const Deadlock = "deadlock"

@@ -33,3 +33,31 @@ var coherenceProperties = []PropertyDoc{
 		"Some cache holds a line Exclusive: the home grants a lone reader the line clean and alone, " +
 		"so it may later store without asking (MESI's point; protocol=mesi only)."},
 }
+
+// The coherence handshake's bug catalogue, each caught by the property it
+// names (model/coherence's --bug).
+const (
+	BugNoInvalidate      = "no-invalidate"
+	BugUpgradeWithSharer = "upgrade-with-sharer"
+	BugLostWriteback     = "lost-writeback"
+	BugEarlyPutAck       = "early-put-ack"
+	BugDropAck           = "drop-ack"
+	BugSingleVNet        = "single-vnet"
+)
+
+// CoherenceBugs is the catalogue, with the parameters each bug needs beyond the
+// defaults to show.
+var CoherenceBugs = []Bug{
+	{Name: BugNoInvalidate, Breaks: "swmr",
+		Description: "the home grants a GetM while another cache shares the line without invalidating it, so a writer and a reader coexist"},
+	{Name: BugUpgradeWithSharer, Breaks: "swmr",
+		Description: "the home grants an upgrade (Upg) at once, although the other cache still shares the line"},
+	{Name: BugLostWriteback, Breaks: "data-value",
+		Description: "an owner whose write-back (PutM) crosses a snoop answers the snoop without data, counting on the write-back, which the home then drops as stale: memory keeps the old value and the reader gets it"},
+	{Name: BugEarlyPutAck, Breaks: "no-unexpected-message",
+		Description: "the home takes a write-back while it waits on the line for that cache's snoop answer, so its PutAck can overtake the snoop and the cache, back in I, meets a stale snoop"},
+	{Name: BugDropAck, Breaks: "requests-complete",
+		Description: "the home forgets to acknowledge a PutS from a sharer that is not the last one, so that cache waits in SI_A forever"},
+	{Name: BugSingleVNet, Params: []string{"channels=ordered"}, Breaks: Deadlock,
+		Description: "a cache's responses (InvAck, snoop data) share the FIFO of its requests and write-backs, so an answer the busy home waits for queues behind a write-back the home leaves waiting until the line is free; needs channels=ordered"},
+}

@@ -44,3 +44,38 @@ var nicProperties = []PropertyDoc{
 		"Some behaviour delivers an RPC to a host flow: the pipeline does what it is for, so the " +
 		"model cannot pass vacuously."},
 }
+
+// The NIC's bug catalogue: mutations of the NIC pipeline, each caught by
+// the property it names. model/nic's --bug and impl/nic's faults
+// (BugFaults) share these names.
+const (
+	BugResponseBalanced  = "response-balanced"
+	BugLeakOnOverflow    = "leak-on-overflow"
+	BugNoFlush           = "no-flush"
+	BugStatusSwap        = "status-swap"
+	BugDeliverAfterClose = "deliver-after-close"
+	BugRRWrapLate        = "rr-wrap-late"
+	BugRRWrapEarly       = "rr-wrap-early"
+	BugRehashOnFull      = "rehash-on-full"
+)
+
+// NICBugs is the catalogue, with the parameters each bug needs beyond the
+// defaults to show.
+var NICBugs = []Bug{
+	{Name: BugResponseBalanced, Breaks: "response-affinity",
+		Description: "responses go through the request load balancer instead of to their connection's flow"},
+	{Name: BugLeakOnOverflow, Breaks: "buffer-conservation",
+		Description: "when a flow FIFO is full the balancer drops the index but forgets to return its buffer slot to the free list"},
+	{Name: BugNoFlush, Params: []string{"batch=2"}, Breaks: "eventually-delivered",
+		Description: "the TX scheduler never flushes a partial batch, so a flow with fewer than batch entries starves; needs batch > 1"},
+	{Name: BugStatusSwap, Breaks: "connection-safety",
+		Description: "the control plane swaps two status codes: opening an open connection reports IsClosed and closing a closed one reports AlreadyOpen"},
+	{Name: BugDeliverAfterClose, Breaks: "connection-safety",
+		Description: "the TX scheduler delivers the queued RPCs of a connection that was closed while they waited"},
+	{Name: BugRRWrapLate, Breaks: "lb-in-range",
+		Description: "the round-robin counter wraps after flows instead of flows-1, so every flows+1-th request is sent to a flow that does not exist"},
+	{Name: BugRRWrapEarly, Breaks: "round-robin-fair",
+		Description: "the round-robin counter wraps one flow early, so the last flow never gets a balanced request; needs flows > 1"},
+	{Name: BugRehashOnFull, Params: []string{"lb=key-hash"}, Breaks: "key-affinity",
+		Description: "when a key's flow FIFO is full the key-hash balancer moves the request to the next flow instead of dropping it; needs lb=key-hash"},
+}

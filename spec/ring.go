@@ -40,3 +40,35 @@ var ringProperties = []PropertyDoc{
 		"Some behaviour consumes every RPC of every flow: the model does what it is for, so it cannot " +
 		"pass vacuously."},
 }
+
+// The ring's bug catalogue: mutations of the credit protocol, each caught
+// by the property it names. model/ring's --bug and impl/ring's faults
+// (BugFaults) share these names.
+const (
+	BugHeaderFirst   = "header-first"
+	BugCreditOverrun = "credit-overrun"
+	BugEarlyCredit   = "early-credit"
+	BugPhaseStuck    = "phase-stuck"
+	BugLateSeen      = "late-seen"
+	BugRXEarlyCredit = "rx-early-credit"
+	BugRXNoPhase     = "rx-no-phase"
+)
+
+// RingBugs is the catalogue, with the parameters each bug needs beyond the
+// defaults to show.
+var RingBugs = []Bug{
+	{Name: BugHeaderFirst, Breaks: "no-torn-read",
+		Description: "tx: the producer stores the header word (phase, valid) before the arguments, so a poll between the two takes a new header with old arguments"},
+	{Name: BugCreditOverrun, Breaks: "no-overwrite",
+		Description: "tx: the producer's admission test is off by one and lets it run a slot past its credit"},
+	{Name: BugEarlyCredit, Breaks: "no-overwrite",
+		Description: "tx: the NIC returns the credit for a line when its poll reads it, before it has forwarded (copied) the RPC"},
+	{Name: BugPhaseStuck, Breaks: "no-duplicate",
+		Description: "tx: the NIC ignores the lap's phase and takes any valid line at its position as new, so an old occupant is forwarded again"},
+	{Name: BugLateSeen, Breaks: "no-duplicate",
+		Description: "tx: the NIC's consumed count is written one poll late (Dagger's seen-bit hazard in the credit protocol); needs a poll to return to a line at once (flows=1, slots=batch)"},
+	{Name: BugRXEarlyCredit, Params: []string{"dir=rx"}, Breaks: "no-overwrite",
+		Description: "rx: the host returns the credit when it finds a fresh header, before it has copied the arguments"},
+	{Name: BugRXNoPhase, Params: []string{"dir=rx"}, Breaks: "no-duplicate",
+		Description: "rx: the host takes any valid line at its position as new, ignoring the lap's phase"},
+}

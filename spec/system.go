@@ -26,3 +26,29 @@ var systemProperties = []PropertyDoc{
 		"Some behaviour completes every call with its result, each run once: the system does what it " +
 		"is for, so it cannot pass vacuously."},
 }
+
+// The end-to-end system's bug catalogue, each caught by the property it
+// names. model/system's --bug, impl/transport's faults (BugFaults) and,
+// for response-misrouted, impl/nic's share these names.
+const (
+	BugNoDedup           = "no-dedup"
+	BugAckBeforeDelivery = "ack-before-delivery"
+	BugSeqNotAdvanced    = "seq-not-advanced"
+	BugRetransmitNewSeq  = "retransmit-new-seq"
+	BugResponseMisrouted = "response-misrouted"
+)
+
+// SystemBugs is the catalogue, with the parameters each bug needs beyond the
+// defaults to show.
+var SystemBugs = []Bug{
+	{Name: BugNoDedup, Breaks: "at-most-once",
+		Description: "the receiver does not de-duplicate: a retransmitted or duplicated request that arrives after the original runs again"},
+	{Name: BugAckBeforeDelivery, Breaks: Deadlock,
+		Description: "the receiver acknowledges a packet before it has a ring slot for it; when the ring is full (another connection's call is in it) the packet is dropped although acknowledged, never resent, and its client waits forever"},
+	{Name: BugSeqNotAdvanced, Params: []string{"calls=2"}, Breaks: Deadlock,
+		Description: "the sender does not advance its sequence number after an acknowledgement, so its next call carries an old number, the receiver discards it as a duplicate and acknowledges it, and the client waits forever (needs calls=2)"},
+	{Name: BugRetransmitNewSeq, Breaks: "at-most-once",
+		Description: "a retransmission takes a new sequence number, so the receiver cannot tell it from a new call"},
+	{Name: BugResponseMisrouted, Breaks: "response-matching",
+		Description: "the server NIC routes a response by its load balancer (round-robin over connections) instead of by the call's connection"},
+}

@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/daggercheck/daggercheck/impl/nic"
 	"github.com/daggercheck/daggercheck/impl/rpc"
 )
 
@@ -54,12 +53,12 @@ const udpWindow = 128
 
 // The pipelined client's polling discipline, as impl/rpc's own threads
 // poll: after spinIdle fruitless polls in a row, each followed by a yield,
-// park on a bell that the client NIC rings when it writes the RX ring, for
-// at most maxPark. Pure spinning would keep both of a 2-core machine's
-// processors busy with runnable goroutines, so the scheduler would seldom
-// reach the network poller and UDP replies would wait for sysmon's 10 ms
-// sweep. maxPark is short because the client node's own dispatch thread
-// also drains the RX ring and files completions without ringing.
+// park (Client.WaitCompletions: on the flow's bell, which the client
+// NIC's driver rings when it writes the RX ring) for at most maxPark.
+// Pure spinning would keep both of a 2-core machine's processors busy
+// with runnable goroutines, so the scheduler would seldom reach the
+// network poller and UDP replies would wait for sysmon's 10 ms sweep.
+// maxPark only bounds a park; the ring ends it.
 const (
 	spinIdle = 64
 	maxPark  = 200 * time.Microsecond
@@ -72,7 +71,6 @@ type daggerSession struct {
 	cancel   context.CancelFunc
 	blocking bool
 	payload  int
-	bell     *nic.Bell // rung by the client NIC after it writes the RX ring
 }
 
 func startDagger(transport string, blocking bool, cfg SessionConfig) (Session, error) {
@@ -95,9 +93,7 @@ func startDagger(transport string, blocking bool, cfg SessionConfig) (Session, e
 	}); err != nil {
 		return fail("server", err, srv)
 	}
-	bell := &nic.Bell{}
-	cli, err := rpc.NewNode(rpc.Config{Name: "rpcbench-client", MaxInFlight: max(cfg.Concurrency, 1),
-		NIC: nic.Config{OnDeliver: func(int) { bell.Ring() }}})
+	cli, err := rpc.NewNode(rpc.Config{Name: "rpcbench-client", MaxInFlight: max(cfg.Concurrency, 1)})
 	if err != nil {
 		return fail("client", err, srv)
 	}
@@ -130,7 +126,7 @@ func startDagger(transport string, blocking bool, cfg SessionConfig) (Session, e
 		cancel()
 		return fail("connect over "+transport, err, cli, srv)
 	}
-	return &daggerSession{srv: srv, cli: cli, c: c, ctx: ctx, cancel: cancel, blocking: blocking, payload: cfg.Payload, bell: bell}, nil
+	return &daggerSession{srv: srv, cli: cli, c: c, ctx: ctx, cancel: cancel, blocking: blocking, payload: cfg.Payload}, nil
 }
 
 func (s *daggerSession) Drive(lanes []*Lane) error {
@@ -195,7 +191,7 @@ func (s *daggerSession) pipelined(lanes []*Lane) error {
 				runtime.Gosched()
 				continue
 			}
-			if !s.bell.Wait(s.ctx, func() bool { cq = s.c.Completions(cq[:0]); return len(cq) > 0 }, maxPark) {
+			if cq = s.c.WaitCompletions(s.ctx, cq[:0], maxPark); len(cq) == 0 {
 				continue
 			}
 		}

@@ -8,7 +8,9 @@ import (
 	"github.com/daggercheck/daggercheck/checker"
 	implnic "github.com/daggercheck/daggercheck/impl/nic"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 	modelnic "github.com/daggercheck/daggercheck/model/nic"
+	"github.com/daggercheck/daggercheck/spec"
 	"github.com/daggercheck/daggercheck/trace"
 )
 
@@ -118,7 +120,7 @@ func (h *harness) step(name string, a checker.Action) string {
 		if h.m.LB == "key-hash" {
 			args = []byte{byte(a.Args[3])} // the key travels in the first argument byte
 		}
-		r, err := implring.NewRPC(uint8(a.Args[1]), uint32(a.Args[0]), 1, args)
+		r, err := slot.NewRPC(uint8(a.Args[1]), uint32(a.Args[0]), 1, args)
 		if err != nil {
 			return "diverged: " + err.Error()
 		}
@@ -166,7 +168,7 @@ func (h *harness) step(name string, a checker.Action) string {
 			op = h.n.Close
 		}
 		if st := op(a.Args[0]); int(st) != a.Args[1] {
-			return fmt.Sprintf("diverged: status %s, the model's %s", st, modelnic.Status(a.Args[1]))
+			return fmt.Sprintf("diverged: status %s, the model's %s", st, spec.ConnStatus(a.Args[1]))
 		}
 		return "ok"
 	}

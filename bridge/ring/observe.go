@@ -8,6 +8,7 @@ import (
 	"github.com/daggercheck/daggercheck/bridge"
 	"github.com/daggercheck/daggercheck/checker"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 	modelring "github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/runlog"
 	"github.com/daggercheck/daggercheck/spec"
@@ -224,10 +225,10 @@ func RingRunLog(params []string, events []implring.Event) (*runlog.RunLog, error
 
 // RingRPC is RPC k of a ring model configuration's flow, as the
 // implementation carries it (the numbering replay and RingRunLog read).
-func RingRPC(params []string, k int) (implring.RPC, error) {
+func RingRPC(params []string, k int) (slot.RPC, error) {
 	v, err := spec.ParseParams(modelring.Params, params)
 	if err != nil {
-		return implring.RPC{}, err
+		return slot.RPC{}, err
 	}
 	h := &harness{rx: v.String("dir") == "rx", ids: v.Int("ids")}
 	return h.gen(k), nil

@@ -11,6 +11,7 @@ import (
 	"github.com/daggercheck/daggercheck/bridge"
 	"github.com/daggercheck/daggercheck/checker"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 	modelring "github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/spec"
 	"github.com/daggercheck/daggercheck/trace"
@@ -144,8 +145,8 @@ type flowRun struct {
 
 // gen is model RPC k: its number travels in args[0:4] and, in the header
 // word, in rpc_id (TX) or frame_id (RX, whose rpc_ids wrap).
-func (h *harness) gen(k int) implring.RPC {
-	r := implring.RPC{RPCID: uint32(k + 1), FnID: 1, Argl: 4}
+func (h *harness) gen(k int) slot.RPC {
+	r := slot.RPC{RPCID: uint32(k + 1), FnID: 1, Argl: 4}
 	if h.rx {
 		// rpc_id wraps as the model's does (k mod ids), so the RPC's
 		// number travels in frame_id; see tagger.
@@ -157,7 +158,7 @@ func (h *harness) gen(k int) implring.RPC {
 
 func (h *harness) tagger() implring.Tagger {
 	if h.rx {
-		return implring.Tagger{Header: func(w implring.HeaderWord) uint32 { return uint32(w.FrameID()) }, Args: implring.DefaultTags.Args}
+		return implring.Tagger{Header: func(w slot.HeaderWord) uint32 { return uint32(w.FrameID()) }, Args: implring.DefaultTags.Args}
 	}
 	return implring.DefaultTags
 }
@@ -168,17 +169,17 @@ func (h *harness) breaks(name string) {
 	}
 }
 
-func (h *harness) consumed(fr *flowRun, rpcs ...implring.RPC) string {
+func (h *harness) consumed(fr *flowRun, rpcs ...slot.RPC) string {
 	if len(rpcs) == 0 {
 		return "took nothing"
 	}
 	var out []string
 	for _, r := range rpcs {
-		var sl implring.Slot
+		var sl slot.Slot
 		if err := r.Encode(&sl, 0, true); err != nil {
 			return "cannot: " + err.Error()
 		}
-		l := implring.LineOf(&sl)
+		l := slot.LineOf(&sl)
 		hd, a := h.tagger().Header(l.Header()), h.tagger().Args(&l)
 		out = append(out, fmt.Sprintf("hdr=rpc%d args=rpc%d", int(hd)-1, int(a)-1))
 		if hd != a || hd == 0 {

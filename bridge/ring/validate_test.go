@@ -15,6 +15,7 @@ import (
 	"github.com/daggercheck/daggercheck/bridge"
 	"github.com/daggercheck/daggercheck/bridge/bridgetest"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 	modelring "github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/runlog"
 	"github.com/daggercheck/daggercheck/spec"
@@ -35,7 +36,7 @@ func freeRun(t *testing.T, params []string, faults implring.Faults) *runlog.RunL
 	}
 	flows, slots, rpcs, batch := v.Int("flows"), v.Int("slots"), v.Int("rpcs"), v.Int("batch")
 	rx := v.String("dir") == "rx"
-	gen := func(k int) implring.RPC {
+	gen := func(k int) slot.RPC {
 		rpc, err := RingRPC(params, k)
 		if err != nil {
 			panic(err)
@@ -57,7 +58,7 @@ func freeRun(t *testing.T, params []string, faults implring.Faults) *runlog.RunL
 		rings[f] = r
 		if rx {
 			wg.Go(func() {
-				_, errs[f] = implring.Driver{Ring: r}.Run(ctx, rpcs, gen, func(implring.RPC) {})
+				_, errs[f] = implring.Driver{Ring: r}.Run(ctx, rpcs, gen, func(slot.RPC) {})
 			})
 			continue
 		}

@@ -230,7 +230,7 @@ func TestMutantsAreFound(t *testing.T) {
 				t.Fatalf("model/system's bug %s: %v", b.Name, err)
 			}
 		}
-		params := append(slices.Clone(needs[b.Name]), modelsystem.BugParams[b.Name]...)
+		params := append(slices.Clone(needs[b.Name]), b.Params...)
 		mutants = append(mutants, bridgetest.Mutant{Name: "transport/" + b.Name, What: fmt.Sprintf("the transport property, model correct %s, impl faults %s", strings.Join(append([]string{"transport=reliable"}, params...), " "), f),
 			Walk: func(rt *rapid.T, sink *bridgetest.Sink) { xportWalk(rt, xportDraw{faults: &f, params: params}, sink) }})
 	}

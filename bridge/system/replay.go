@@ -10,6 +10,7 @@ import (
 	"github.com/daggercheck/daggercheck/checker"
 	implnic "github.com/daggercheck/daggercheck/impl/nic"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 	"github.com/daggercheck/daggercheck/impl/transport"
 	modelsystem "github.com/daggercheck/daggercheck/model/system"
 	"github.com/daggercheck/daggercheck/spec"
@@ -276,13 +277,9 @@ func newXport(m *modelsystem.Model, faults systemFaults) (*xport, error) {
 // with a response's result (0 for a request): the call travels in rpc_id,
 // the result in the first argument byte.
 func xportPacket(conn int, call, result uint8) (transport.Packet, error) {
-	var p transport.Packet
-	r, err := implring.NewRPC(uint8(conn), uint32(call), 1, []byte{result})
-	if err != nil {
-		return p, err
-	}
+	r, err := slot.NewRPC(uint8(conn), uint32(call), 1, []byte{result})
 	r.Response = result != 0
-	return p, r.Encode(&p, 0, true)
+	return r, err
 }
 
 // xportResult is what the model's handler returns for call (plus one) of
@@ -312,10 +309,7 @@ func (h *xport) abstract(dir int, b []byte) (modelsystem.Packet, error) {
 		p.Seq = uint8(f.Seq)
 	}
 	if f.Kind != transport.KindAck {
-		r, _, err := implring.DecodeSlot(&f.Packet)
-		if err != nil {
-			return p, err
-		}
+		r := f.Packet
 		p.Call = uint8(r.RPCID)
 		if r.Response {
 			p.Result = r.Args[0]
@@ -432,10 +426,7 @@ func (h *xport) receive(dir, conn int, f transport.Frame) string {
 // response that arrives is delivered, as in the catalogue's
 // counterexample.
 func (h *xport) route(p transport.Packet) string {
-	r, _, err := implring.DecodeSlot(&p)
-	if err != nil {
-		return "diverged: delivered a malformed packet: " + err.Error()
-	}
+	r := p
 	if err := h.cnic.Arrive(&r); err != nil {
 		return "diverged: the client NIC: Arrive: " + err.Error()
 	}
@@ -460,9 +451,7 @@ func (h *xport) route(p transport.Packet) string {
 	if ring.full {
 		return fmt.Sprintf("diverged: the client NIC placed the response on flow %d, whose one-slot ring is full", pl.Flow)
 	}
-	if err := got.Encode(&ring.p, 0, true); err != nil {
-		return "diverged: " + err.Error()
-	}
+	ring.p = got
 	ring.full = true
 	if pl.Flow != int(r.ConnID) {
 		return fmt.Sprintf("delivered to c%d", pl.Flow)
@@ -479,10 +468,8 @@ func (h *xport) take(ring *xportRing, conn int, call, result uint8) string {
 		return fmt.Sprintf("diverged: the RX ring is empty where the model's holds conn %d call%d", conn, call-1)
 	}
 	ring.full = false
-	r, _, err := implring.DecodeSlot(&ring.p)
+	r := ring.p
 	switch {
-	case err != nil:
-		return "diverged: the RX ring holds a malformed packet: " + err.Error()
 	case int(r.ConnID) != conn || uint8(r.RPCID) != call || (result != 0 && r.Args[0] != result):
 		return fmt.Sprintf("diverged: took %s, the model's ring holds conn %d call%d result %d", r, conn, call-1, result)
 	}
@@ -661,10 +648,7 @@ func ringDiff(name string, ring *xportRing, conn int, call, result uint8) string
 		}
 		return ""
 	}
-	r, _, err := implring.DecodeSlot(&ring.p)
-	if err != nil {
-		return fmt.Sprintf("%s: a malformed packet: %v", name, err)
-	}
+	r := ring.p
 	if int(r.ConnID) != conn || uint8(r.RPCID) != call || (result != 0 && r.Args[0] != result) {
 		return fmt.Sprintf("%s: model conn %d call%d result %d, impl %s", name, conn, call-1, result, r)
 	}

@@ -1,28 +1,6 @@
 package nic
 
-import "fmt"
-
-// Status is what the control plane reports for an open or a close: the
-// codes of Dagger's ConnStatus register.
-type Status uint8
-
-const (
-	StatusOK Status = iota
-	StatusAlreadyOpen
-	StatusIsClosed
-	StatusIDWrong
-	numStatuses
-)
-
-var statusNames = [numStatuses]string{"OK", "AlreadyOpen", "IsClosed", "IdWrong"}
-
-// String is Dagger's name for the code.
-func (st Status) String() string {
-	if st >= numStatuses {
-		return fmt.Sprintf("status(%d)", uint8(st))
-	}
-	return statusNames[st]
-}
+import "github.com/daggercheck/daggercheck/spec"
 
 // Bits of a connection table entry.
 const (
@@ -32,21 +10,21 @@ const (
 
 // Open opens connection id with its home flow (id mod flows) for
 // responses and static balancing.
-func (n *NIC) Open(id int) Status { return n.control(true, id, -1) }
+func (n *NIC) Open(id int) spec.ConnStatus { return n.control(true, id, -1) }
 
 // OpenOn opens connection id and registers flow as its flow (Dagger's
 // client_flow_id): its responses, and its requests under LBStatic, go
 // there. A flow out of range is IdWrong.
-func (n *NIC) OpenOn(id, flow int) Status {
+func (n *NIC) OpenOn(id, flow int) spec.ConnStatus {
 	if flow < 0 || flow >= len(n.flows) {
-		return StatusIDWrong
+		return spec.ConnIDWrong
 	}
 	return n.control(true, id, flow)
 }
 
 // Close closes connection id: arrivals on it are dropped, and (credit)
 // its RPCs still queued are dropped at the scheduler.
-func (n *NIC) Close(id int) Status { return n.control(false, id, -1) }
+func (n *NIC) Close(id int) spec.ConnStatus { return n.control(false, id, -1) }
 
 // IsOpen reports whether connection id is open (false past the table).
 func (n *NIC) IsOpen(id int) bool {
@@ -55,9 +33,9 @@ func (n *NIC) IsOpen(id int) bool {
 
 // control applies an open or a close to the table under the control
 // plane's lock and reports the status (StatusSwap mixes two codes up).
-func (n *NIC) control(open bool, id, flow int) Status {
+func (n *NIC) control(open bool, id, flow int) spec.ConnStatus {
 	if id < 0 || id >= len(n.conns) {
-		return StatusIDWrong
+		return spec.ConnIDWrong
 	}
 	n.ctl.Lock()
 	defer n.ctl.Unlock()
@@ -66,13 +44,13 @@ func (n *NIC) control(open bool, id, flow int) Status {
 	swap := n.faults.StatusSwap
 	switch {
 	case open && isOpen && swap:
-		return StatusIsClosed
+		return spec.ConnIsClosed
 	case open && isOpen:
-		return StatusAlreadyOpen
+		return spec.ConnAlreadyOpen
 	case !open && !isOpen && swap:
-		return StatusAlreadyOpen
+		return spec.ConnAlreadyOpen
 	case !open && !isOpen:
-		return StatusIsClosed
+		return spec.ConnIsClosed
 	}
 	if open {
 		e = connOpen | uint32(flow+1)<<connFlowShift
@@ -80,7 +58,7 @@ func (n *NIC) control(open bool, id, flow int) Status {
 		e &^= connOpen
 	}
 	n.conns[id].Store(e)
-	return StatusOK
+	return spec.ConnOK
 }
 
 // home is connection c's flow: the registered one, else c mod flows.

@@ -6,10 +6,13 @@
 // Dagger's packet monitor has.
 //
 // Read NIC first. It is a plain step machine at the granularity of the
-// NIC model (model/nic, docs/nic.md), with no goroutines of its own:
+// NIC model (model/nic, docs/nic.md), with no goroutines of its own, that
+// calls nothing back: a step returns what it wants done, and Driver, the
+// thin driver, carries it out.
 //
-//   - Arrive (a decoded RPC) and Ingress (a packet's raw bytes, decoded
-//     first) are the RPC unit taking one RPC from the network: a packet
+//   - Arrive (an RPC as the transport decoded it) and Ingress (a raw
+//     packet's bytes, decoded once) are the RPC unit taking one RPC from
+//     the network: a packet
 //     that is not a valid slot (malformed, truncated, oversized) is
 //     ErrMalformed, a connection id past the table ErrUnknownConn, a
 //     closed connection ErrConnClosed, and no free buffer slot
@@ -24,14 +27,19 @@
 //     it has passed over once before (the model's aged bit); otherwise it
 //     passes. The credit profile drops the queued RPCs of a connection
 //     closed meanwhile. A full RX ring is back-pressure (ErrRXFull): the
-//     entries stay in the FIFO, and it is counted.
+//     entries stay in the FIFO, and it is counted. The flows written are
+//     Ready's (Delivered), until the driver has woken their hosts and
+//     acknowledges with Advance, raft-style.
 //   - Open, OpenOn and Close are the control plane on the connection
-//     table, reporting Dagger's codes (StatusOK, StatusAlreadyOpen,
-//     StatusIsClosed, StatusIDWrong; an id past the table is IdWrong).
-//   - PollTX sweeps one flow's TX ring (the flows in turn, round-robin),
-//     up to PollBatch lines, and hands each RPC to the Port, the NIC's
-//     side of the network. An RPC the Port refuses (transport queue full)
-//     is held and offered again first; the flow's TX ring is not polled
+//     table, reporting Dagger's codes (spec.ConnOK, spec.ConnAlreadyOpen,
+//     spec.ConnIsClosed, spec.ConnIDWrong; an id past the table is IdWrong).
+//   - PollTX polls one flow's TX ring (the flows in turn, round-robin),
+//     up to PollBatch lines, into the flow's outbox: the RPCs for the
+//     wire. Outgoing hands the outbox to the driver (dropping, counted,
+//     the RPCs of unknown or closed connections); Offered takes its
+//     account back: what went out, what a link refused for good, and
+//     whether one was refused for now (transport queue full). Those stay
+//     held and are offered again first; the flow's TX ring is not polled
 //     meanwhile, so the host sees back-pressure (ring.ErrRingFull), never
 //     a silent loss.
 //
@@ -62,30 +70,30 @@
 // status-swap, deliver-after-close, rr-wrap-late, rr-wrap-early,
 // rehash-on-full — so a model counterexample replays here with its bug.
 //
-// # Free-running mode
+// # Driver
 //
-// Driver runs the same steps on one goroutine until its context ends:
-// each round a TX sweep (PollTX over every flow), then the RX pipeline
-// (Pump: at most Room arrivals from the Port, so that a slow host stops
-// the network instead of the NIC dropping what it accepted; then Balance
-// and Schedule until quiet). The TX and RX steps share only the
-// connection table (atomic) and the counters (atomic), so they may also
-// run on two goroutines; the control plane may run on any goroutine. The
-// polling discipline: an idle goroutine yields for a while, then parks
-// on a Bell that producers ring (WakeTX after writing a TX ring, WakeRX
-// on an arrival, Config.OnDeliver for the host's side of an RX ring) —
-// with more runnable goroutines than cores, pure spinning starves the
-// others, and every goroutine more is a hand-off more. RunGroup polls
-// several NICs (in process, each end of a loopback) on one goroutine, and
-// Driver.Host runs host work (a server's dispatch) on it after each
-// round.
+// Driver is the NIC's thin driver: it holds one Link per connection id (a
+// transport.Endpoint in step mode, a transport.Socket over real UDP, or a
+// LoopbackLink) and runs the steps in rounds (Round): a TX sweep of every
+// flow (SweepTX: the flow's held RPCs offered first, then its ring polled
+// and the outbox offered to the links), then at most Room arrivals pulled
+// from the links and given to the NIC (Receive: Arrive — so that a slow host
+// stops the network instead of the NIC dropping what it accepted), the RX
+// pipeline until quiet (Pump: Balance, then Schedule until two rounds of
+// flows write nothing), and the host bells of the flows written rung (Ready,
+// impl/wake's Bells.Delivered, Advance). A round on the caller's goroutine
+// is step mode (impl/rpc's Node.Step); Run is the free-running goroutine,
+// parked on the node's NIC bell when idle, which the host rings after
+// writing a TX ring and a link when a packet arrives (impl/wake). The TX and
+// RX steps share only the connection table (atomic) and the counters
+// (atomic); the control plane may run on any goroutine.
 //
 // NewLoopback wires two NICs in process with a pair of bounded queues of
-// RPC values (LoopbackLink); LinkPort is the Port over one Link per connection:
-// a LoopbackLink, a transport.Endpoint in step mode (the caller moves its
-// frames, as traces/e2e_test.go does over a FaultyNetwork), or a
-// transport.Socket over real UDP.
+// RPC values (LoopbackLink); sending on one end rings the NIC bell of the
+// driver its peer is attached to. A packet travels decoded
+// (transport.Packet is slot.RPC): nothing between the transport's frame
+// decoder and the NIC's RX ring decodes it again.
 //
-// The package imports impl/ring, impl/transport and the standard library;
-// never model/.
+// The package imports impl/slot, impl/ring, impl/transport, impl/wake
+// and the standard library; never model/.
 package nic

@@ -3,168 +3,256 @@ package nic
 import (
 	"context"
 	"errors"
-	"runtime"
+	"fmt"
 	"sync"
-	"time"
+	"sync/atomic"
+
+	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
+	"github.com/daggercheck/daggercheck/impl/transport"
+	"github.com/daggercheck/daggercheck/impl/wake"
 )
 
-// Driver is the free-running mode: one polling goroutine over the step
-// methods, until the context ends. Each round sweeps every flow's TX ring
-// (PollTX) and then runs the RX pipeline once (Pump: at most Room
-// arrivals from the Port, every pending RPC balanced, the scheduler until
-// a round moves nothing). The TX and RX steps keep their own state, so
-// one goroutine may run both in turn; it has no state of its own beyond
-// its loop.
+// ErrNoLink: an RPC for a connection with no link attached; dropped,
+// counted as a link error.
+var ErrNoLink = errors.New("nic: no link for the connection")
+
+// Driver is the NIC's thin driver: it holds the NIC's links (one per
+// connection id) and carries out what the NIC's steps return. Round is
+// one round of it on the caller's goroutine (step mode drives it so);
+// Run is the free-running mode, one goroutine running rounds until its
+// context ends.
+//
+// A round sweeps every flow's TX ring (SweepTX: the NIC polls a ring into
+// the flow's outbox, the driver offers the outbox to the links and
+// reports back with Offered), takes at most Room arrivals from the links
+// and gives them to the NIC (Receive: Arrive), runs the RX pipeline
+// (NIC.Pump) and rings the host bells of the flows whose RX rings were
+// written (NIC.Ready, wake.Bells.Delivered, NIC.Advance). The NIC calls
+// nothing back: the driver pulls from the links and pushes into them.
 //
 // One goroutine, not one per direction: on a machine with few cores every
 // polling goroutine is a goroutine the scheduler must hand the processor
-// to, and a hand-off (a yield through the run queue, a park and its
-// wake-up) costs more than a sweep that finds nothing. An RPC that goes
-// from a TX ring out and back in through a loopback link then crosses no
-// goroutine boundary inside the NIC.
-//
-// The polling discipline: a round that found nothing to do yields the
-// processor (runtime.Gosched) for Spin rounds, then the goroutine parks
-// on the NIC's bell until a producer rings it (NIC.WakeTX, NIC.WakeRX)
-// or MaxPark passes. Pure spinning would starve the other goroutines
-// whenever there are more runnable goroutines than cores (Go preempts a
-// busy loop only every ~10 ms); parking only when idle keeps latency low
-// under load. The goroutine never parks while the TX side holds RPCs the
-// Port refused: the room it waits for comes with no bell.
+// to, and a hand-off costs more than a sweep that finds nothing. An RPC
+// that goes from a TX ring out and back in through a loopback link then
+// crosses no goroutine boundary inside the NIC.
 type Driver struct {
-	NIC *NIC
-	// Spin is the idle rounds before parking (default 64).
-	Spin int
-	// MaxPark caps a park, for producers that do not ring (default 1ms).
-	MaxPark time.Duration
-	// Host, if set, is host work run on the same goroutine after each
-	// round (a server's dispatch of its RX rings, run to completion); it
-	// returns how much it moved, and must not wait for the NIC.
-	Host func() int
+	nic   *NIC
+	bells *wake.Bells
+
+	mu    sync.Mutex // serialises Attach and Detach
+	links [MaxConns]atomic.Pointer[attached]
+	list  atomic.Pointer[[]*attached] // the attached links, for Receive
+	next  int                         // Receive's round-robin start
+	in    slot.RPC                    // Receive's scratch: a bounded link's next RPC
 }
 
-// Run starts the goroutine and returns at once; the WaitGroup is done
-// when it has returned, after ctx ends.
+type attached struct {
+	conn  uint8
+	link  Link
+	fast  boundedLink
+	stash []transport.Packet // delivered by the link, not yet given to the NIC
+}
+
+// NewDriver returns n's driver with no links attached. It parks on the
+// NIC bell of bells and rings their host bells; nil bells are its own.
+func NewDriver(n *NIC, bells *wake.Bells) *Driver {
+	if bells == nil {
+		bells = wake.NewBells(n.Flows())
+	}
+	d := &Driver{nic: n, bells: bells}
+	d.list.Store(&[]*attached{})
+	return d
+}
+
+// NIC is the NIC the driver drives.
+func (d *Driver) NIC() *NIC { return d.nic }
+
+// Bells are the bells the driver parks on and rings.
+func (d *Driver) Bells() *wake.Bells { return d.bells }
+
+// Attach makes l connection conn's link, replacing any other. A
+// LoopbackLink rings this driver's NIC bell when its peer sends.
+func (d *Driver) Attach(conn uint8, l Link) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	a := &attached{conn: conn, link: l}
+	a.fast, _ = l.(boundedLink)
+	if ll, ok := l.(*LoopbackLink); ok {
+		ll.arrival.Store(d.bells.NIC())
+	}
+	d.links[conn].Store(a)
+	d.rebuild()
+}
+
+// Detach removes connection conn's link.
+func (d *Driver) Detach(conn uint8) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.links[conn].Store(nil)
+	d.rebuild()
+}
+
+func (d *Driver) rebuild() {
+	var l []*attached
+	for i := range d.links {
+		if a := d.links[i].Load(); a != nil {
+			l = append(l, a)
+		}
+	}
+	d.list.Store(&l)
+}
+
+// Run starts the free-running goroutine, which runs rounds under the
+// polling discipline (wake.Idle) until ctx ends, parked on the NIC bell
+// when idle, never while RPCs are held for a full link; the WaitGroup is
+// done when it has returned.
 func (d *Driver) Run(ctx context.Context) *sync.WaitGroup {
-	return RunGroup(ctx, d)
-}
-
-// RunGroup runs several drivers' rounds in turn on one goroutine, until
-// ctx ends: each NIC's TX sweep, RX pipeline and Host work, then the
-// next NIC's. In process, an RPC from one NIC to another over a loopback
-// link and back then crosses no goroutine at all; with fewer polling
-// goroutines than cores, none waits for another to be scheduled. The
-// NICs' wake-ups all ring one bell (from now on); the first driver's
-// Spin and MaxPark apply. A NIC belongs to one group at a time.
-func RunGroup(ctx context.Context, ds ...*Driver) *sync.WaitGroup {
 	var wg sync.WaitGroup
-	if len(ds) == 0 {
-		return &wg
-	}
-	bell := &ds[0].NIC.own
-	for _, d := range ds {
-		d.NIC.bell.Store(bell)
-	}
-	round := func() int {
-		moved := 0
-		for _, d := range ds {
-			moved += d.round()
-		}
-		return moved
-	}
-	busy := func() bool {
-		for _, d := range ds {
-			if d.NIC.holding() {
-				return true
-			}
-		}
-		return false
-	}
-	wg.Go(func() { ds[0].loop(ctx, bell, round, busy) })
+	wg.Go(func() { d.run(ctx) })
 	return &wg
 }
 
-func (d *Driver) loop(ctx context.Context, bell *Bell, round func() int, busy func() bool) {
-	spin := d.Spin
-	if spin <= 0 {
-		spin = 64
-	}
-	maxPark := d.MaxPark
-	if maxPark <= 0 {
-		maxPark = time.Millisecond
-	}
-	idle := 0
+func (d *Driver) run(ctx context.Context) {
+	var idle wake.Idle
+	bell := d.bells.NIC()
 	for ctx.Err() == nil {
-		if round() > 0 {
-			idle = 0
+		if !idle.Next(d.Round()) {
 			continue
 		}
-		if idle++; idle < spin || busy() {
-			runtime.Gosched()
+		if d.nic.Holding() {
+			idle.Hold() // the room comes with no bell
 			continue
 		}
-		if bell.Wait(ctx, func() bool { return round() > 0 }, maxPark) {
-			idle = 0
+		w := bell.Arm()
+		if d.Round() > 0 {
+			w.Disarm()
+			idle.Reset()
+			continue
 		}
+		w.Park(ctx, wake.MaxPark)
 	}
 }
 
-// round is one TX sweep of every flow, then one pass of the RX pipeline,
-// then the Host's work.
-func (d *Driver) round() int {
-	moved := d.txRound() + d.rxRound()
-	if d.Host != nil {
-		moved += d.Host()
-	}
-	return moved
-}
-
-// txRound sweeps every flow's TX ring once.
-func (d *Driver) txRound() int {
+// Round is one round of the driver: a TX sweep of every flow, the
+// arrivals the NIC has room for, the RX pipeline until quiet, and the
+// hosts of the flows written woken. It returns how many RPCs moved.
+func (d *Driver) Round() int {
+	n := d.nic
 	moved := 0
-	for range d.NIC.Flows() {
-		_, k, _ := d.NIC.PollTX() // drops and back-pressure are counted
+	for range n.Flows() {
+		_, k, _ := d.SweepTX() // drops and back-pressure are counted
 		moved += k
 	}
+	if room := n.Room(); room > 0 {
+		moved += d.Receive(room)
+	}
+	moved += n.Pump()
+	if rd := n.Ready(); rd.Delivered != 0 {
+		d.bells.Delivered(rd.Delivered)
+		n.Advance(rd)
+	}
 	return moved
 }
 
-// rxRound is one pass of the RX pipeline.
-func (d *Driver) rxRound() int {
-	return d.NIC.Pump()
+// SweepTX is one sweep of the TX side at the NIC's pointer (PollTX): the
+// RPCs held for that flow are offered first, and only when none is left
+// held is its ring polled and what it polled offered, each RPC to its
+// connection's link. It returns the flow, how many RPCs went to the
+// network, and ErrBackPressure when some are held; ErrIdle when there was
+// nothing.
+func (d *Driver) SweepTX() (flow, sent int, err error) {
+	n := d.nic
+	flow, _, err = n.PollTX()
+	if errors.Is(err, ErrBackPressure) {
+		if sent, err = d.offer(flow); err != nil {
+			return flow, sent, err
+		}
+		_, err = n.PollFlow(flow)
+	}
+	switch {
+	case errors.Is(err, ErrIdle) && sent > 0:
+		return flow, sent, nil
+	case err != nil:
+		return flow, sent, err
+	}
+	k, err := d.offer(flow)
+	return flow, sent + k, err
 }
 
-// Pump runs the RX pipeline once, as the Driver's RX goroutine does: it
-// takes at most Room arrivals from the Port, balances every pending RPC,
-// and runs the scheduler until a whole round of flows moves nothing. It
-// returns how many RPCs it moved (arrived, balanced or written). Step
-// mode callers may use it as one coarse step.
-func (n *NIC) Pump() int {
-	moved := 0
-	if n.cfg.Port != nil {
-		if room := n.Room(); room > 0 {
-			moved += n.cfg.Port.Receive(n, room)
+// offer hands flow f's outgoing RPCs to their links in order, stopping at
+// the first refused for now, and reports to the NIC; it returns how many
+// went out, and ErrBackPressure when one was refused.
+func (d *Driver) offer(f int) (int, error) {
+	out := d.nic.Outgoing(f)
+	if len(out) == 0 {
+		return 0, nil
+	}
+	o := Offer{Flow: f}
+	var err error
+	for i := 0; i < len(out) && err == nil; i++ {
+		switch serr := d.send(&out[i]); {
+		case serr == nil:
+			o.Sent++
+		case errors.Is(serr, ErrBackPressure):
+			o.Held, err = true, fmt.Errorf("flow %d: %w", f, serr)
+		default:
+			o.Failed++
 		}
 	}
-	for {
-		if _, err := n.Balance(); errors.Is(err, ErrIdle) {
-			break
-		}
-		moved++
+	d.nic.Offered(o)
+	return o.Sent, err
+}
+
+// send sends rpc on its connection's link, as the packet it is (a
+// transport encodes it once, onto the wire); a full link is
+// ErrBackPressure.
+func (d *Driver) send(rpc *slot.RPC) error {
+	a := d.links[rpc.ConnID].Load()
+	if a == nil {
+		return fmt.Errorf("%w: c_id %d", ErrNoLink, rpc.ConnID)
 	}
-	// A skip may age a partial batch that the next visit flushes, so
-	// the scheduler stops after two whole rounds with nothing written.
-	for quiet := 0; quiet < 2*len(n.flows); {
-		b, err := n.Schedule()
-		if errors.Is(err, ErrIdle) {
-			break
-		}
-		if b.Sent > 0 {
-			moved += b.Sent
-			quiet = 0
-		} else {
-			quiet++
-		}
+	err := a.link.Send(*rpc)
+	if errors.Is(err, transport.ErrFull) || errors.Is(err, ring.ErrRingFull) {
+		return fmt.Errorf("%w: c_id %d: %w", ErrBackPressure, rpc.ConnID, err)
 	}
-	return moved
+	return err
+}
+
+// Receive takes at most max RPCs that arrived on the links and gives them
+// to the NIC (Arrive; a drop is counted there), starting at a different
+// link each time so that none starves; it returns how many it took. A
+// transport's deliveries are taken whole into the link's stash, freeing
+// the transport's room; a loopback's only as far as max, so that the rest
+// pushes back on the sender.
+func (d *Driver) Receive(max int) int {
+	list := *d.list.Load()
+	if len(list) == 0 || max <= 0 {
+		return 0
+	}
+	n, got := d.nic, 0
+	start := d.next % len(list)
+	d.next++
+	for j := 0; j < len(list) && got < max; j++ {
+		a := list[(start+j)%len(list)]
+		if a.fast != nil {
+			r := &d.in // not a local: the interface call would move it to the heap
+			for got < max && a.fast.TakeRPC(r) {
+				_ = n.Arrive(r)
+				got++
+			}
+			a.fast.Done()
+			continue
+		}
+		if len(a.stash) == 0 {
+			a.stash = a.link.TakeDeliveries(a.stash[:0])
+		}
+		k := min(len(a.stash), max-got)
+		for i := range k {
+			_ = n.Arrive(&a.stash[i])
+		}
+		a.stash = append(a.stash[:0], a.stash[k:]...)
+		got += k
+	}
+	return got
 }

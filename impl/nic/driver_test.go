@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
 	"github.com/stretchr/testify/require"
@@ -22,14 +23,14 @@ func TestDriverLoopbackNICToNIC(t *testing.T) {
 	}
 	la, lb, err := NewLoopback(8)
 	require.NoError(t, err)
-	pa, pb := NewLinkPort(), NewLinkPort()
-	pa.Attach(1, la)
-	pb.Attach(1, lb)
-	a := newNIC(t, 1, func(c *Config) { c.Port, c.Flows = pa, flows(t, 1, 8) })
-	b := newNIC(t, 2, func(c *Config) { c.Port, c.Flows, c.Buffer, c.FIFODepth = pb, flows(t, 2, 8), 16, 2 })
+	a := newNIC(t, 1, func(c *Config) { c.Flows = flows(t, 1, 8) })
+	b := newNIC(t, 2, func(c *Config) { c.Flows, c.Buffer, c.FIFODepth = flows(t, 2, 8), 16, 2 })
+	da, db := NewDriver(a, nil), NewDriver(b, nil)
+	da.Attach(1, la)
+	db.Attach(1, lb)
 	ctx, cancel := context.WithCancel(context.Background())
-	wa := (&Driver{NIC: a}).Run(ctx)
-	wb := (&Driver{NIC: b}).Run(ctx)
+	wa := da.Run(ctx)
+	wb := db.Run(ctx)
 	defer func() { cancel(); wa.Wait(); wb.Wait() }()
 
 	done := make(chan []uint32)
@@ -74,4 +75,29 @@ func TestDriverLoopbackNICToNIC(t *testing.T) {
 	require.Zero(t, a.Counters().Dropped(), "%v", a.Counters())
 	require.Zero(t, b.Counters().Dropped(), "%v", b.Counters())
 	require.Equal(t, uint64(total), b.Counters().Delivered)
+}
+
+// TestRoundWakesTheHost: a host thread parked on its flow's bell (for an
+// hour) is woken by the driver's round that writes the flow's RX ring.
+func TestRoundWakesTheHost(t *testing.T) {
+	n := newNIC(t, 2, func(c *Config) { c.LB = LBStatic })
+	d := NewDriver(n, nil)
+	la, lb, err := NewLoopback(4)
+	require.NoError(t, err)
+	d.Attach(1, lb)
+	armed, woke := make(chan struct{}), make(chan struct{})
+	go func() {
+		w := d.Bells().Host(1).Arm()
+		close(armed) // no work can exist before this: no re-check needed
+		w.Park(context.Background(), time.Hour)
+		close(woke)
+	}()
+	<-armed
+	require.NoError(t, la.SendRPC(req(1, 7))) // conn 1's home flow is 1
+	require.Positive(t, d.Round())
+	select {
+	case <-woke:
+	case <-time.After(time.Minute):
+		t.Fatal("the round wrote flow 1's RX ring but did not wake its host")
+	}
 }

@@ -3,6 +3,8 @@ package nic
 import (
 	"fmt"
 	"strings"
+
+	"github.com/daggercheck/daggercheck/spec"
 )
 
 // Faults are deliberate departures from the credit protocol: Dagger's
@@ -44,8 +46,8 @@ type Faults struct {
 var DaggerFaults = Faults{NoFlush: true, LeakOnOverflow: true, DeliverAfterClose: true}
 
 // Bugs are the names of model/nic's bug catalogue, in its order.
-var Bugs = []string{"response-balanced", "leak-on-overflow", "no-flush", "status-swap",
-	"deliver-after-close", "rr-wrap-late", "rr-wrap-early", "rehash-on-full"}
+var Bugs = []string{spec.BugResponseBalanced, spec.BugLeakOnOverflow, spec.BugNoFlush, spec.BugStatusSwap,
+	spec.BugDeliverAfterClose, spec.BugRRWrapLate, spec.BugRRWrapEarly, spec.BugRehashOnFull}
 
 // BugFaults maps a bug of model/nic's catalogue (by the model's name) to
 // the fault that injects the same mutation; "" is no fault.
@@ -53,21 +55,21 @@ func BugFaults(name string) (Faults, error) {
 	var f Faults
 	switch name {
 	case "":
-	case "response-balanced":
+	case spec.BugResponseBalanced:
 		f.ResponseBalanced = true
-	case "leak-on-overflow":
+	case spec.BugLeakOnOverflow:
 		f.LeakOnOverflow = true
-	case "no-flush":
+	case spec.BugNoFlush:
 		f.NoFlush = true
-	case "status-swap":
+	case spec.BugStatusSwap:
 		f.StatusSwap = true
-	case "deliver-after-close":
+	case spec.BugDeliverAfterClose:
 		f.DeliverAfterClose = true
-	case "rr-wrap-late":
+	case spec.BugRRWrapLate:
 		f.RRWrapLate = true
-	case "rr-wrap-early":
+	case spec.BugRRWrapEarly:
 		f.RRWrapEarly = true
-	case "rehash-on-full":
+	case spec.BugRehashOnFull:
 		f.RehashOnFull = true
 	default:
 		return Faults{}, fmt.Errorf("%w: unknown bug %q", ErrConfig, name)

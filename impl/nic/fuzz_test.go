@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // FuzzNICIngress: whatever bytes arrive, Ingress never panics, and every
@@ -14,7 +14,7 @@ func FuzzNICIngress(f *testing.F) {
 	good := func(conn uint8, resp bool, args ...byte) []byte {
 		r := req(conn, 7, args...)
 		r.Response = resp
-		var s ring.Slot
+		var s slot.Slot
 		if err := r.Encode(&s, 1, true); err != nil {
 			f.Fatal(err)
 		}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
+	"github.com/daggercheck/daggercheck/impl/transport"
 )
 
 // flows allocates k flows of `slots`-slot rings.
@@ -37,22 +39,22 @@ func newNIC(t testing.TB, k int, edit func(*Config)) *NIC {
 	return n
 }
 
-func req(conn uint8, id uint32, args ...byte) *ring.RPC {
-	r, err := ring.NewRPC(conn, id, 1, args)
+func req(conn uint8, id uint32, args ...byte) *slot.RPC {
+	r, err := slot.NewRPC(conn, id, 1, args)
 	if err != nil {
 		panic(err)
 	}
 	return &r
 }
 
-func resp(conn uint8, id uint32) *ring.RPC {
+func resp(conn uint8, id uint32) *slot.RPC {
 	r := req(conn, id)
 	r.Response = true
 	return r
 }
 
 // mustArrive fails the test unless Arrive accepts r.
-func mustArrive(t testing.TB, n *NIC, r *ring.RPC) {
+func mustArrive(t testing.TB, n *NIC, r *slot.RPC) {
 	t.Helper()
 	if err := n.Arrive(r); err != nil {
 		t.Fatalf("arrive %v: %v", r, err)
@@ -60,8 +62,8 @@ func mustArrive(t testing.TB, n *NIC, r *ring.RPC) {
 }
 
 // drainRX takes every RPC in flow f's RX ring.
-func drainRX(n *NIC, f int) []ring.RPC {
-	var out []ring.RPC
+func drainRX(n *NIC, f int) []slot.RPC {
+	var out []slot.RPC
 	c := n.Flow(f).RX.Consumer()
 	for {
 		r, err := c.Receive()
@@ -75,21 +77,30 @@ func drainRX(n *NIC, f int) []ring.RPC {
 	}
 }
 
-// fakePort records what the NIC sends and refuses while busy is set.
-type fakePort struct {
-	sent []ring.RPC
+// fakeLink records what the driver sends and refuses while busy is set.
+type fakeLink struct {
+	sent []slot.RPC
 	busy bool
 }
 
-func (p *fakePort) Send(r *ring.RPC) error {
-	if p.busy {
-		return ErrBackPressure
+func (l *fakeLink) Send(r transport.Packet) error {
+	if l.busy {
+		return transport.ErrFull
 	}
-	p.sent = append(p.sent, *r)
+	l.sent = append(l.sent, r)
 	return nil
 }
 
-func (p *fakePort) Receive(*NIC, int) int { return 0 }
+func (l *fakeLink) TakeDeliveries(dst []transport.Packet) []transport.Packet { return dst }
+
+// driven returns a driver of n with link attached to connections 0..7.
+func driven(n *NIC, link Link) *Driver {
+	d := NewDriver(n, nil)
+	for c := range uint8(8) {
+		d.Attach(c, link)
+	}
+	return d
+}
 
 // abs is n.Abstract, failing the test on an error.
 func abs(t testing.TB, n *NIC) State {

@@ -1,152 +1,47 @@
 package nic
 
 import (
-	"errors"
 	"fmt"
-	"sync"
 	"sync/atomic"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 	"github.com/daggercheck/daggercheck/impl/transport"
+	"github.com/daggercheck/daggercheck/impl/wake"
 )
 
-// ErrNoLink: an RPC for a connection with no link attached; dropped,
-// counted as a link error.
-var ErrNoLink = errors.New("nic: no link for the connection")
-
-// Link is one connection's transport as the NIC sees it: a
+// Link is one connection's transport as the NIC's driver sees it: a
 // transport.Endpoint (step mode: the caller moves its frames), a
 // *transport.Socket (real UDP), or a LoopbackLink. Send refusing with
-// transport.ErrFull or ring.ErrRingFull is back-pressure. Under a Driver,
-// Send and Deliveries are called from two goroutines, so the link must
-// allow that (Socket and LoopbackLink do; a bare Endpoint does not and
-// is for step mode).
+// transport.ErrFull or ring.ErrRingFull is back-pressure. The driver
+// calls Send and TakeDeliveries from its goroutine while the link's
+// other end (a socket's reader, the peer NIC's driver) runs on another,
+// so the link must allow that (Socket and LoopbackLink do; a bare
+// Endpoint does not and is for step mode).
+//
+// A packet travels as the decoded RPC (transport.Packet is slot.RPC): a
+// transport decodes a frame's bytes once, where they come in, and the
+// NIC takes the value as it is.
 type Link interface {
 	Send(p transport.Packet) error
-	Deliveries() []transport.Packet
+	TakeDeliveries(dst []transport.Packet) []transport.Packet
 }
 
-// rpcLink is a Link that carries ring RPCs without encoding them into
-// packets (the loopback): the port uses it when it can.
-type rpcLink interface {
-	SendRPC(r *ring.RPC) error
-	TakeRPC(dst *ring.RPC) bool
+// The links the package knows, checked at compile time.
+var (
+	_ Link        = (*LoopbackLink)(nil)
+	_ boundedLink = (*LoopbackLink)(nil)
+	_ Link        = (*transport.Socket)(nil)
+	_ Link        = (*transport.Reliable)(nil)
+	_ Link        = (*transport.UDP)(nil)
+)
+
+// boundedLink is a Link whose deliveries can be taken a few at a time
+// (the loopback): what the NIC has no room for stays on the wire, which
+// pushes back on the sender, instead of in the driver's stash.
+type boundedLink interface {
+	TakeRPC(dst *slot.RPC) bool
 	Done()
-}
-
-// LinkPort is a Port over one Link per connection id.
-type LinkPort struct {
-	// OnArrival, if set before links are attached, is given to links
-	// that can tell when something arrives for this side (LoopbackLink):
-	// the NIC's WakeRX.
-	OnArrival func()
-
-	mu    sync.Mutex // serialises Attach and Detach
-	links [MaxConns]atomic.Pointer[attached]
-	list  atomic.Pointer[[]*attached] // the attached links, for Receive
-	next  int                         // Receive's round-robin start (the receiving goroutine's)
-}
-
-type attached struct {
-	conn  uint8
-	link  Link
-	fast  rpcLink
-	stash []transport.Packet // delivered by the link, not yet given to the NIC (receiver's)
-}
-
-// NewLinkPort returns a port with no links.
-func NewLinkPort() *LinkPort {
-	p := &LinkPort{}
-	p.list.Store(&[]*attached{})
-	return p
-}
-
-// Attach makes l connection conn's link, replacing any other.
-func (p *LinkPort) Attach(conn uint8, l Link) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	a := &attached{conn: conn, link: l}
-	a.fast, _ = l.(rpcLink)
-	if ll, ok := l.(*LoopbackLink); ok && p.OnArrival != nil {
-		f := p.OnArrival
-		ll.arrival.Store(&f)
-	}
-	p.links[conn].Store(a)
-	p.rebuild()
-}
-
-// Detach removes connection conn's link.
-func (p *LinkPort) Detach(conn uint8) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.links[conn].Store(nil)
-	p.rebuild()
-}
-
-func (p *LinkPort) rebuild() {
-	var l []*attached
-	for i := range p.links {
-		if a := p.links[i].Load(); a != nil {
-			l = append(l, a)
-		}
-	}
-	p.list.Store(&l)
-}
-
-// Send encodes rpc as Dagger's packet and sends it on its connection's
-// link; a full link is ErrBackPressure.
-func (p *LinkPort) Send(rpc *ring.RPC) error {
-	a := p.links[rpc.ConnID].Load()
-	if a == nil {
-		return fmt.Errorf("%w: c_id %d", ErrNoLink, rpc.ConnID)
-	}
-	var err error
-	if a.fast != nil {
-		err = a.fast.SendRPC(rpc)
-	} else {
-		var pkt transport.Packet
-		if err = rpc.Encode(&pkt, 0, true); err == nil {
-			err = a.link.Send(pkt)
-		}
-	}
-	if errors.Is(err, transport.ErrFull) || errors.Is(err, ring.ErrRingFull) {
-		return fmt.Errorf("%w: c_id %d: %w", ErrBackPressure, rpc.ConnID, err)
-	}
-	return err
-}
-
-// Receive gives the NIC at most max RPCs from the links, starting at a
-// different link each time so that none starves.
-func (p *LinkPort) Receive(n *NIC, max int) int {
-	list := *p.list.Load()
-	if len(list) == 0 || max <= 0 {
-		return 0
-	}
-	got := 0
-	start := p.next % len(list)
-	p.next++
-	for j := 0; j < len(list) && got < max; j++ {
-		a := list[(start+j)%len(list)]
-		if a.fast != nil {
-			var r ring.RPC
-			for got < max && a.fast.TakeRPC(&r) {
-				_ = n.Arrive(&r) // a drop is counted by the NIC
-				got++
-			}
-			a.fast.Done()
-			continue
-		}
-		if len(a.stash) == 0 {
-			a.stash = append(a.stash[:0], a.link.Deliveries()...)
-		}
-		k := min(len(a.stash), max-got)
-		for i := range k {
-			_ = n.Ingress(a.stash[i][:])
-		}
-		a.stash = append(a.stash[:0], a.stash[k:]...)
-		got += k
-	}
-	return got
 }
 
 // LoopbackLink is one end of an in-process wire between two NICs: a
@@ -163,11 +58,13 @@ func (p *LinkPort) Receive(n *NIC, max int) int {
 // the values before it, and hands the room back with one atomic store of
 // the head. The atomics order the copies (Go's memory model), so the
 // race detector sees no race.
+//
+// Sending rings the bell of the peer end's driver (the one it was
+// attached to), which may be parked.
 type LoopbackLink struct {
 	out, in *wire
-	pkts    []transport.Packet
 	peer    *LoopbackLink
-	arrival atomic.Pointer[func()] // this end's receiver's wake-up
+	arrival atomic.Pointer[wake.Bell] // this end's driver's NIC bell
 }
 
 // wire is one direction of a loopback: at most size RPCs in a queue whose
@@ -177,7 +74,7 @@ type LoopbackLink struct {
 // on a line of its own, so that a side touches the other's line only
 // when its copy says the queue is full (or empty).
 type wire struct {
-	q    []ring.RPC
+	q    []slot.RPC
 	mask uint64
 	size uint64
 	_    [ring.LineSize]byte
@@ -198,12 +95,12 @@ func newWire(size int) *wire {
 	for n < size {
 		n <<= 1
 	}
-	return &wire{q: make([]ring.RPC, n), mask: uint64(n - 1), size: uint64(size)}
+	return &wire{q: make([]slot.RPC, n), mask: uint64(n - 1), size: uint64(size)}
 }
 
 // send copies r into the queue and publishes it; ring.ErrRingFull when
 // size RPCs are unconsumed.
-func (w *wire) send(r *ring.RPC) error {
+func (w *wire) send(r *slot.RPC) error {
 	if w.sent-w.headSeen >= w.size {
 		if w.headSeen = w.head.Load(); w.sent-w.headSeen >= w.size {
 			return ring.ErrRingFull
@@ -218,7 +115,7 @@ func (w *wire) send(r *ring.RPC) error {
 // take copies the oldest unconsumed RPC into dst; false when there is
 // none. Its room goes back with release, or here once half the queue
 // waits to be handed back.
-func (w *wire) take(dst *ring.RPC) bool {
+func (w *wire) take(dst *slot.RPC) bool {
 	if w.took == w.tailSeen {
 		if w.tailSeen = w.tail.Load(); w.took == w.tailSeen {
 			return false
@@ -252,46 +149,42 @@ func NewLoopback(slots int) (a, b *LoopbackLink, err error) {
 	return a, b, nil
 }
 
-// Send decodes p and sends it on the wire.
+// Send sends the packet p on the wire; ErrMalformed when no slot can
+// carry it.
 func (l *LoopbackLink) Send(p transport.Packet) error {
-	r, _, err := ring.DecodeSlot(&p)
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrMalformed, err)
+	if p.Argl > slot.ArgsSize {
+		return fmt.Errorf("%w: argl %d", ErrMalformed, p.Argl)
 	}
-	return l.SendRPC(&r)
+	return l.SendRPC(&p)
 }
 
 // SendRPC sends r on the wire, and wakes the peer's receiver;
 // ring.ErrRingFull when full.
-func (l *LoopbackLink) SendRPC(r *ring.RPC) error {
-	if r.Argl > ring.ArgsSize {
-		return fmt.Errorf("%w: argl %d", ring.ErrTooLarge, r.Argl) // no such packet exists
+func (l *LoopbackLink) SendRPC(r *slot.RPC) error {
+	if r.Argl > slot.ArgsSize {
+		return fmt.Errorf("%w: argl %d", slot.ErrTooLarge, r.Argl) // no such packet exists
 	}
 	if err := l.out.send(r); err != nil {
 		return err
 	}
-	if f := l.peer.arrival.Load(); f != nil {
-		(*f)()
+	if b := l.peer.arrival.Load(); b != nil {
+		b.Ring()
 	}
 	return nil
 }
 
 // TakeRPC takes the next RPC from the incoming wire, if any.
-func (l *LoopbackLink) TakeRPC(dst *ring.RPC) bool { return l.in.take(dst) }
+func (l *LoopbackLink) TakeRPC(dst *slot.RPC) bool { return l.in.take(dst) }
 
 // Done hands the incoming wire's room back after a batch of TakeRPC.
 func (l *LoopbackLink) Done() { l.in.release() }
 
-// Deliveries takes every RPC on the incoming wire, as packets (the slice
-// is the link's own, valid until the next call).
-func (l *LoopbackLink) Deliveries() []transport.Packet {
-	l.pkts = l.pkts[:0]
-	var r ring.RPC
+// TakeDeliveries appends every RPC on the incoming wire to dst.
+func (l *LoopbackLink) TakeDeliveries(dst []transport.Packet) []transport.Packet {
+	var r slot.RPC
 	for l.TakeRPC(&r) {
-		var p transport.Packet
-		_ = r.Encode(&p, 0, true) // a sent RPC has argl <= 52
-		l.pkts = append(l.pkts, p)
+		dst = append(dst, r)
 	}
 	l.Done()
-	return l.pkts
+	return dst
 }

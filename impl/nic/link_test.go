@@ -1,95 +1,63 @@
 package nic
 
 import (
-	"context"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 	"github.com/daggercheck/daggercheck/impl/transport"
 	"github.com/stretchr/testify/require"
 )
 
 // TestLoopbackPacketPath: the loopback link also speaks packets (the
-// Link interface), and a full ring is back-pressure through the port.
+// Link interface), and a full ring is back-pressure through the driver.
 func TestLoopbackPacketPath(t *testing.T) {
 	a, b, err := NewLoopback(2)
 	require.NoError(t, err)
-	var p transport.Packet
-	require.NoError(t, req(0, 1, 9).Encode(&p, 0, true))
+	p := *req(0, 1, 9)
 	require.NoError(t, a.Send(p))
 	require.NoError(t, a.Send(p))
 	require.ErrorIs(t, a.Send(p), ring.ErrRingFull)
-	got := b.Deliveries()
+	got := b.TakeDeliveries(nil)
 	require.Len(t, got, 2)
-	r, _, err := ring.DecodeSlot(&got[0])
-	require.NoError(t, err)
+	r := got[0]
 	require.Equal(t, []byte{9}, r.Arguments())
 
 	bad := p
-	bad[0] = 0xff
+	bad.Argl = slot.ArgsSize + 1 // no slot carries it
 	require.ErrorIs(t, a.Send(bad), ErrMalformed)
 
-	port := NewLinkPort()
-	port.Attach(0, a)
-	require.NoError(t, port.Send(req(0, 2)))
-	require.NoError(t, port.Send(req(0, 3)))
-	require.ErrorIs(t, port.Send(req(0, 4)), ErrBackPressure)
-	require.ErrorIs(t, port.Send(req(1, 5)), ErrNoLink)
-	port.Detach(0)
-	require.ErrorIs(t, port.Send(req(0, 6)), ErrNoLink)
+	d := NewDriver(newNIC(t, 1, nil), nil)
+	d.Attach(0, a)
+	require.NoError(t, d.send(req(0, 2)))
+	require.NoError(t, d.send(req(0, 3)))
+	require.ErrorIs(t, d.send(req(0, 4)), ErrBackPressure)
+	require.ErrorIs(t, d.send(req(1, 5)), ErrNoLink)
+	d.Detach(0)
+	require.ErrorIs(t, d.send(req(0, 6)), ErrNoLink)
 }
 
-// TestLinkPortReceiveTakesAtMostRoom: the port gives the NIC no more than
+// TestDriverReceiveTakesAtMostRoom: the driver gives the NIC no more than
 // it asks for, keeping the rest for later.
-func TestLinkPortReceiveTakesAtMostRoom(t *testing.T) {
+func TestDriverReceiveTakesAtMostRoom(t *testing.T) {
 	ep, err := transport.NewUDP(transport.UDPConfig{Conn: 0})
 	require.NoError(t, err)
 	peer, err := transport.NewUDP(transport.UDPConfig{Conn: 0})
 	require.NoError(t, err)
 	for i := range 5 {
-		var p transport.Packet
-		require.NoError(t, req(0, uint32(i)).Encode(&p, 0, true))
-		require.NoError(t, peer.Send(p))
+		require.NoError(t, peer.Send(*req(0, uint32(i))))
 	}
 	for _, f := range peer.Outgoing() {
 		require.NoError(t, ep.Receive(f))
 	}
-	port := NewLinkPort()
-	port.Attach(0, ep)
-	n := newNIC(t, 1, func(c *Config) { c.Port = port })
-	require.Equal(t, 2, port.Receive(n, 2))
+	n := newNIC(t, 1, nil)
+	d := NewDriver(n, nil)
+	d.Attach(0, ep)
+	require.Equal(t, 2, d.Receive(2))
 	require.Equal(t, 2, n.Pending())
-	require.Equal(t, 3, port.Receive(n, 10))
-	require.Equal(t, 0, port.Receive(n, 10))
+	require.Equal(t, 3, d.Receive(10))
+	require.Equal(t, 0, d.Receive(10))
 	require.Equal(t, 5, n.Pending())
-}
-
-// TestBellWakesAndTimesOut: a waiter whose work comes with a ring
-// returns, however the two interleave (its re-check sees the work, or the
-// ring wakes it); a check that finds work returns at once; an unrung bell
-// times out, and a done context ends the wait.
-func TestBellWakesAndTimesOut(t *testing.T) {
-	var b Bell
-	require.True(t, b.Wait(context.Background(), func() bool { return true }, time.Hour))
-	for range 100 {
-		var work atomic.Bool
-		woke := make(chan struct{})
-		go func() {
-			for !work.Load() {
-				b.Wait(context.Background(), work.Load, time.Hour)
-			}
-			close(woke)
-		}()
-		work.Store(true) // the producer writes, then rings
-		b.Ring()
-		<-woke
-	}
-	require.False(t, b.Wait(context.Background(), func() bool { return false }, time.Microsecond))
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	require.False(t, b.Wait(ctx, func() bool { return false }, time.Hour))
 }
 
 // TestLoopbackWireOrderAndBound: a wire of 3 (its queue is 4 long) takes
@@ -104,7 +72,7 @@ func TestLoopbackWireOrderAndBound(t *testing.T) {
 			next++
 		}
 		require.Equal(t, uint32(3), next-got, "lap %d: the wire holds exactly 3", lap)
-		var r ring.RPC
+		var r slot.RPC
 		for k := 0; k < 1+lap%3 && b.TakeRPC(&r); k++ {
 			require.Equal(t, got, r.RPCID)
 			got++
@@ -112,8 +80,8 @@ func TestLoopbackWireOrderAndBound(t *testing.T) {
 		b.Done()
 	}
 	bad := req(0, 1)
-	bad.Argl = ring.ArgsSize + 1
-	require.ErrorIs(t, a.SendRPC(bad), ring.ErrTooLarge)
+	bad.Argl = slot.ArgsSize + 1
+	require.ErrorIs(t, a.SendRPC(bad), slot.ErrTooLarge)
 	_, _, err = NewLoopback(0)
 	require.ErrorIs(t, err, ErrConfig)
 }

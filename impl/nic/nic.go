@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"math/bits"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // Errors of the NIC. Every drop is a sentinel error and a counter.
@@ -34,8 +37,8 @@ var (
 	// ErrRXFull: the scheduler's flow's RX ring has no room: back-pressure,
 	// nothing popped, counted.
 	ErrRXFull = errors.New("nic: RX ring full")
-	// ErrBackPressure: the Port cannot take an RPC now; the NIC holds it
-	// and offers it again.
+	// ErrBackPressure: the network cannot take an RPC now; the NIC holds
+	// it and offers it again.
 	ErrBackPressure = errors.New("nic: link busy (back-pressure)")
 	// ErrIdle: the step has nothing to do (nothing pending, every FIFO
 	// empty); nothing changed.
@@ -121,10 +124,10 @@ type Config struct {
 	LB LB
 	// Pick is LBFunc's policy: the flow for a request (out of range:
 	// ErrBadFlow).
-	Pick func(rpc *ring.RPC, flows int) int
+	Pick func(rpc *slot.RPC, flows int) int
 	// Key is LBKeyHash's key of a request; nil: the first argument byte
 	// (0 with no arguments).
-	Key func(rpc *ring.RPC) uint32
+	Key func(rpc *slot.RPC) uint32
 	// Choose is LBRandom's draw of a flow in 0..flows-1; nil: a PCG
 	// seeded with Seed. Step mode passes its own to steer the choice.
 	Choose func(flows int) int
@@ -132,28 +135,6 @@ type Config struct {
 	// Profile is the protocol; ProfileDagger adds DaggerFaults to Faults.
 	Profile Profile
 	Faults  Faults
-	// Port is the network side: where PollTX sends and the Driver
-	// receives. Step mode may leave it nil and call Arrive itself (PollTX
-	// then needs one).
-	Port Port
-	// OnDeliver, if set, is called (on the RX pipeline's goroutine) after
-	// the scheduler writes into flow f's RX ring: the host's poller may be
-	// parked (a Bell).
-	OnDeliver func(flow int)
-}
-
-// Port is the NIC's side of the network. The Driver calls Send from its
-// TX goroutine and Receive from its RX goroutine, so an implementation
-// must allow one of each at a time.
-type Port interface {
-	// Send hands one RPC to the network for its connection (rpc.ConnID).
-	// An error wrapping ErrBackPressure means "not now": the NIC holds
-	// the RPC and offers it again. Any other error drops it, counted.
-	Send(rpc *ring.RPC) error
-	// Receive gives at most max RPCs that arrived from the network to the
-	// NIC (n.Arrive or n.Ingress) and returns how many it gave; it never
-	// blocks.
-	Receive(n *NIC, max int) int
 }
 
 // Counters are the NIC's packet monitor: every drop and error, and what
@@ -171,12 +152,12 @@ type Counters struct {
 	ClosedAtSchedule uint64 // queued RPCs dropped, their connection closed
 	Delivered        uint64 // RPCs written into RX rings
 	Polled           uint64 // RPCs taken from TX rings
-	Sent             uint64 // RPCs handed to the Port
+	Sent             uint64 // RPCs handed to the network
 	TXMalformed      uint64 // TX ring lines that were not valid RPCs
 	TXUnknownConn    uint64 // TX RPCs on a connection id past the table
 	TXClosedConn     uint64 // TX RPCs on a closed connection
-	TXHeld           uint64 // RPCs the Port refused for now (held, resent)
-	TXLinkErrors     uint64 // RPCs the Port refused for good (dropped)
+	TXHeld           uint64 // RPCs the network refused for now (held, resent)
+	TXLinkErrors     uint64 // RPCs the network refused for good (dropped)
 }
 
 // String is a stable one-line description.
@@ -201,7 +182,7 @@ type counters struct {
 
 // entry is one request buffer slot.
 type entry struct {
-	rpc ring.RPC
+	rpc slot.RPC
 	key uint32
 }
 
@@ -216,16 +197,20 @@ func (f *fifo) full() bool      { return f.size == len(f.q) }
 func (f *fifo) push(v uint16)   { f.q[(f.head+f.size)%len(f.q)] = v; f.size++ }
 func (f *fifo) pop(k int)       { f.head = (f.head + k) % len(f.q); f.size -= k }
 
-// NIC is the soft NIC as a step machine (see the package comment). Its
-// RX pipeline steps (Arrive, Ingress, Balance, Schedule, Room, Abstract)
-// must be called from one goroutine at a time, and its TX steps (PollTX,
-// PollFlow) from one goroutine at a time, possibly another; the control
-// plane (Open, OpenOn, Close, IsOpen) and Counters may be called from any
-// goroutine.
+// NIC is the soft NIC as a step machine (see the package comment): it
+// has no goroutine, calls nothing back, and returns what its steps want
+// done (Outgoing, Ready). Its RX pipeline steps (Arrive, Ingress,
+// Balance, Schedule, Pump, Ready, Advance, Room, Abstract) must be called
+// from one goroutine at a time, and its TX steps (PollTX, PollFlow,
+// Outgoing, Offered) from one goroutine at a time, possibly another; the
+// control plane (Open, OpenOn, Close, IsOpen) and Counters may be called
+// from any goroutine.
 type NIC struct {
 	cfg    Config
 	faults Faults
 	flows  []*ring.Flow
+	txc    []*ring.Consumer // flow f's TX ring's consumer (the sweeper)
+	rxp    []*ring.Producer // flow f's RX ring's producer (the scheduler)
 
 	// The connection table: bit 0 open; bits 8..15 the registered flow
 	// plus one (0: the home flow, conn mod flows). Loaded atomically by
@@ -243,29 +228,16 @@ type NIC struct {
 	ptr     int
 	aged    []bool
 	rng     *rand.Rand
+	// Flows whose RX rings the scheduler wrote since the last Advance
+	// (bit f): Ready's.
+	delivered uint64
 
 	// TX sweeper.
-	txPtr  int
-	held   [][]ring.RPC // per flow, RPCs the Port refused, oldest first
-	polled []ring.RPC
+	txPtr int
+	out   [][]slot.RPC // per flow, the outbox: RPCs for the wire, oldest first
 
 	c counters
-
-	// The Driver's goroutine parks on bell when idle: WakeTX after
-	// writing a TX ring, WakeRX after an arrival on a link. RunGroup
-	// points several NICs' bell at one, so that any of them wakes the
-	// goroutine they share.
-	own  Bell
-	bell atomic.Pointer[Bell]
 }
-
-// WakeTX wakes the Driver if it is parked: call it after writing into a
-// TX ring.
-func (n *NIC) WakeTX() { n.bell.Load().Ring() }
-
-// WakeRX wakes the Driver if it is parked: call it when an RPC arrives
-// for the Port.
-func (n *NIC) WakeRX() { n.bell.Load().Ring() }
 
 // New builds a NIC, or returns an error wrapping ErrConfig.
 func New(cfg Config) (*NIC, error) {
@@ -314,7 +286,10 @@ func New(cfg Config) (*NIC, error) {
 		}
 	}
 	n := &NIC{cfg: cfg, faults: cfg.Faults, flows: cfg.Flows}
-	n.bell.Store(&n.own)
+	for _, f := range cfg.Flows {
+		n.txc = append(n.txc, f.TX.Consumer())
+		n.rxp = append(n.rxp, f.RX.Producer())
+	}
 	if cfg.Profile == ProfileDagger {
 		n.faults = n.faults.or(DaggerFaults)
 	}
@@ -336,8 +311,10 @@ func New(cfg Config) (*NIC, error) {
 		n.fifos[f] = fifo{q: make([]uint16, cfg.FIFODepth)}
 	}
 	n.aged = make([]bool, nf)
-	n.held = make([][]ring.RPC, nf)
-	n.polled = make([]ring.RPC, 0, cfg.PollBatch)
+	n.out = make([][]slot.RPC, nf)
+	for f := range n.out {
+		n.out[f] = make([]slot.RPC, 0, cfg.PollBatch)
+	}
 	if cfg.Choose == nil {
 		n.rng = rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
 	}
@@ -405,6 +382,39 @@ func (n *NIC) Room() int {
 
 // Pending is how many arrived RPCs wait for the balancer.
 func (n *NIC) Pending() int { return n.pending.size }
+
+// Ready is what the NIC's RX steps have left for its driver to carry
+// out (raft's Ready): the flows whose RX rings the scheduler wrote (bit
+// f), whose host threads may be parked. The TX side's is each flow's
+// outbox (Outgoing).
+type Ready struct {
+	Delivered uint64
+}
+
+// String is a stable one-line description: "delivered=0,2" (the flows),
+// or "delivered=-".
+func (rd Ready) String() string {
+	var b strings.Builder
+	b.WriteString("delivered=")
+	if rd.Delivered == 0 {
+		b.WriteString("-")
+	}
+	for d, first := rd.Delivered, true; d != 0; d &= d - 1 {
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		b.WriteString(strconv.Itoa(bits.TrailingZeros64(d)))
+	}
+	return b.String()
+}
+
+// Ready returns what the RX steps have left to carry out since the last
+// Advance.
+func (n *NIC) Ready() Ready { return Ready{Delivered: n.delivered} }
+
+// Advance acknowledges rd: the driver has carried it out.
+func (n *NIC) Advance(rd Ready) { n.delivered &^= rd.Delivered }
 
 // Queued is how many RPCs wait in flow FIFOs.
 func (n *NIC) Queued() int {

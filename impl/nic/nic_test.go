@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
+	"github.com/daggercheck/daggercheck/spec"
 	"github.com/stretchr/testify/require"
 )
 
@@ -28,7 +30,7 @@ func TestArriveDropsAreCounted(t *testing.T) {
 	_, err := New(Config{Flows: flows(t, 1, 8)})
 	require.NoError(t, err)
 	require.ErrorIs(t, n.Arrive(req(5, 1)), ErrUnknownConn)
-	require.Equal(t, StatusOK, n.Close(1))
+	require.Equal(t, spec.ConnOK, n.Close(1))
 	require.ErrorIs(t, n.Arrive(req(1, 2)), ErrConnClosed)
 	mustArrive(t, n, req(0, 3))
 	mustArrive(t, n, req(0, 4))
@@ -69,8 +71,8 @@ func TestLowestFreeSlotAndPendingOrder(t *testing.T) {
 
 func TestRoundRobinAndResponseAffinity(t *testing.T) {
 	n := newNIC(t, 3, nil)
-	require.Equal(t, StatusOK, n.Close(4))
-	require.Equal(t, StatusOK, n.OpenOn(4, 2))
+	require.Equal(t, spec.ConnOK, n.Close(4))
+	require.Equal(t, spec.ConnOK, n.OpenOn(4, 2))
 	var got []int
 	for i := range 6 {
 		mustArrive(t, n, req(0, uint32(i)))
@@ -96,7 +98,7 @@ func TestStaticAndFuncAndRandom(t *testing.T) {
 	require.Equal(t, 1, p.Flow)
 
 	n = newNIC(t, 2, func(c *Config) {
-		c.LB, c.Pick = LBFunc, func(r *ring.RPC, flows int) int { return int(r.RPCID) }
+		c.LB, c.Pick = LBFunc, func(r *slot.RPC, flows int) int { return int(r.RPCID) }
 	})
 	mustArrive(t, n, req(0, 1))
 	p, _ = n.Balance()
@@ -169,7 +171,7 @@ func TestClosedConnectionAtScheduler(t *testing.T) {
 		n := newNIC(t, 1, func(c *Config) { c.Profile = prof })
 		mustArrive(t, n, req(2, 1))
 		_, _ = n.Balance()
-		require.Equal(t, StatusOK, n.Close(2))
+		require.Equal(t, spec.ConnOK, n.Close(2))
 		b, err := n.Schedule()
 		require.NoError(t, err)
 		require.Equal(t, 1, b.Sent)
@@ -208,21 +210,21 @@ func TestFullRXRingIsBackPressure(t *testing.T) {
 
 func TestControlPlaneStatuses(t *testing.T) {
 	n := newNIC(t, 1, func(c *Config) { c.Conns, c.OpenAll = 2, false })
-	require.Equal(t, StatusOK, n.Open(0))
-	require.Equal(t, StatusAlreadyOpen, n.Open(0))
-	require.Equal(t, StatusOK, n.Close(0))
-	require.Equal(t, StatusIsClosed, n.Close(0))
-	require.Equal(t, StatusIDWrong, n.Open(2))
-	require.Equal(t, StatusIDWrong, n.Close(-1))
-	require.Equal(t, StatusIDWrong, n.OpenOn(1, 5))
-	require.Equal(t, "IdWrong", StatusIDWrong.String())
+	require.Equal(t, spec.ConnOK, n.Open(0))
+	require.Equal(t, spec.ConnAlreadyOpen, n.Open(0))
+	require.Equal(t, spec.ConnOK, n.Close(0))
+	require.Equal(t, spec.ConnIsClosed, n.Close(0))
+	require.Equal(t, spec.ConnIDWrong, n.Open(2))
+	require.Equal(t, spec.ConnIDWrong, n.Close(-1))
+	require.Equal(t, spec.ConnIDWrong, n.OpenOn(1, 5))
+	require.Equal(t, "IdWrong", spec.ConnIDWrong.String())
 
 	f, err := BugFaults("status-swap")
 	require.NoError(t, err)
 	n = newNIC(t, 1, func(c *Config) { c.Conns, c.Faults = 2, f })
-	require.Equal(t, StatusIsClosed, n.Open(0))
-	require.Equal(t, StatusOK, n.Close(0))
-	require.Equal(t, StatusAlreadyOpen, n.Close(0))
+	require.Equal(t, spec.ConnIsClosed, n.Open(0))
+	require.Equal(t, spec.ConnOK, n.Close(0))
+	require.Equal(t, spec.ConnAlreadyOpen, n.Close(0))
 }
 
 func TestBugCatalogue(t *testing.T) {
@@ -292,42 +294,47 @@ func TestKeyHashAndRehashOnFull(t *testing.T) {
 }
 
 func TestPollTXBackPressureHoldsAndResends(t *testing.T) {
-	port := &fakePort{busy: true}
-	n := newNIC(t, 1, func(c *Config) { c.Port, c.Flows = port, flows(t, 1, 4) })
+	link := &fakeLink{busy: true}
+	n := newNIC(t, 1, func(c *Config) { c.Flows = flows(t, 1, 4) })
+	d := driven(n, link)
 	p := n.Flow(0).TX.Producer()
 	for i := range 4 {
 		require.NoError(t, p.Send(*req(0, uint32(i))))
 	}
 	require.ErrorIs(t, p.Send(*req(0, 9)), ring.ErrRingFull)
-	_, sent, err := n.PollTX()
+	_, sent, err := d.SweepTX()
 	require.ErrorIs(t, err, ErrBackPressure)
 	require.Zero(t, sent)
 	require.Equal(t, 4, n.Held(0))
 	require.NoError(t, p.Send(*req(0, 4)), "the poll returned the ring's credit")
-	_, _, err = n.PollTX()
+	_, _, err = d.SweepTX()
 	require.ErrorIs(t, err, ErrBackPressure)
 	require.Equal(t, 4, n.Held(0), "the ring is not polled while RPCs are held")
-	port.busy = false
-	_, sent, err = n.PollTX()
+	_, _, err = n.PollTX()
+	require.ErrorIs(t, err, ErrBackPressure, "nor by the NIC's own step")
+	require.Equal(t, 4, n.Held(0))
+	link.busy = false
+	_, sent, err = d.SweepTX()
 	require.NoError(t, err)
 	require.Equal(t, 5, sent)
-	for i, r := range port.sent {
+	for i, r := range link.sent {
 		require.Equal(t, uint32(i), r.RPCID, "order kept")
 	}
-	_, _, err = n.PollTX()
+	_, _, err = d.SweepTX()
 	require.ErrorIs(t, err, ErrIdle)
 	require.Zero(t, n.Counters().Dropped())
 }
 
 func TestPollTXDropsClosedAndUnknown(t *testing.T) {
-	port := &fakePort{}
-	n := newNIC(t, 1, func(c *Config) { c.Port, c.Conns = port, 2 })
-	require.Equal(t, StatusOK, n.Close(1))
+	link := &fakeLink{}
+	n := newNIC(t, 1, func(c *Config) { c.Conns = 2 })
+	d := driven(n, link)
+	require.Equal(t, spec.ConnOK, n.Close(1))
 	p := n.Flow(0).TX.Producer()
 	require.NoError(t, p.Send(*req(1, 1)))
 	require.NoError(t, p.Send(*req(7, 2)))
 	require.NoError(t, p.Send(*req(0, 3)))
-	_, sent, err := n.PollTX()
+	_, sent, err := d.SweepTX()
 	require.NoError(t, err)
 	require.Equal(t, 1, sent)
 	c := n.Counters()
@@ -349,4 +356,28 @@ func TestRoomPreventsDrops(t *testing.T) {
 	big := newNIC(t, 1, func(c *Config) { c.Conns = 16 })
 	_, err = big.Abstract()
 	require.True(t, errors.Is(err, ErrTooBig))
+}
+
+func TestEffectStrings(t *testing.T) {
+	require.Equal(t, "delivered=-", Ready{}.String())
+	require.Equal(t, "delivered=0,2,63", Ready{Delivered: 1<<0 | 1<<2 | 1<<63}.String())
+	require.Equal(t, "flow=1 sent=3 failed=0 held=true", Offer{Flow: 1, Sent: 3, Held: true}.String())
+}
+
+// TestReadyAdvance: a Schedule that writes a flow's RX ring leaves the
+// flow in Ready until the driver acknowledges it; a round of the driver
+// carries it out.
+func TestReadyAdvance(t *testing.T) {
+	n := newNIC(t, 2, func(c *Config) { c.LB = LBStatic })
+	mustArrive(t, n, req(1, 1))
+	require.Equal(t, Ready{}, n.Ready())
+	n.Pump()
+	rd := n.Ready()
+	require.Equal(t, Ready{Delivered: 1 << 1}, rd)
+	mustArrive(t, n, req(0, 2))
+	n.Pump()
+	n.Advance(rd)
+	require.Equal(t, Ready{Delivered: 1 << 0}, n.Ready(), "what came after the Ready stays")
+	NewDriver(n, nil).Round()
+	require.Equal(t, Ready{}, n.Ready(), "the driver's round acknowledged it")
 }

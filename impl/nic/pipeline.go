@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // Ingress is the RPC unit taking one packet's raw bytes from the
@@ -12,11 +13,11 @@ import (
 // ErrMalformed (counted); otherwise it is Arrive. It never panics,
 // whatever the bytes (FuzzNICIngress).
 func (n *NIC) Ingress(b []byte) error {
-	if len(b) != ring.SlotSize {
+	if len(b) != slot.Size {
 		n.c.malformed.Add(1)
-		return fmt.Errorf("%w: %d bytes, want %d", ErrMalformed, len(b), ring.SlotSize)
+		return fmt.Errorf("%w: %d bytes, want %d", ErrMalformed, len(b), slot.Size)
 	}
-	rpc, _, err := ring.DecodeSlot((*ring.Slot)(b))
+	rpc, _, err := slot.Decode((*slot.Slot)(b))
 	if err != nil {
 		n.c.malformed.Add(1)
 		return fmt.Errorf("%w: %w", ErrMalformed, err)
@@ -29,9 +30,9 @@ func (n *NIC) Ingress(b []byte) error {
 // closed connection ErrConnClosed, no free buffer slot ErrBufferFull —
 // each counted, the RPC dropped. Otherwise the RPC takes the lowest free
 // buffer slot and joins the RPCs pending balance.
-func (n *NIC) Arrive(rpc *ring.RPC) error {
+func (n *NIC) Arrive(rpc *slot.RPC) error {
 	n.c.arrived.Add(1)
-	if rpc.Argl > ring.ArgsSize {
+	if rpc.Argl > slot.ArgsSize {
 		n.c.malformed.Add(1)
 		return fmt.Errorf("%w: argl %d", ErrMalformed, rpc.Argl)
 	}
@@ -59,7 +60,7 @@ func (n *NIC) Arrive(rpc *ring.RPC) error {
 }
 
 // key is a request's key for key-hash balancing.
-func (n *NIC) key(rpc *ring.RPC) uint32 {
+func (n *NIC) key(rpc *slot.RPC) uint32 {
 	if n.cfg.Key != nil {
 		return n.cfg.Key(rpc)
 	}
@@ -208,7 +209,7 @@ func (n *NIC) Schedule() (Burst, error) {
 		return Burst{Flow: p, Skipped: true}, nil
 	}
 	k := min(q.size, n.cfg.Batch)
-	prod := n.flows[p].RX.Producer()
+	prod := n.rxp[p]
 	done := 0
 	var err error
 	for ; done < k; done++ {
@@ -235,8 +236,37 @@ func (n *NIC) Schedule() (Burst, error) {
 	}
 	q.pop(done)
 	n.aged[p] = false
-	if done > 0 && n.cfg.OnDeliver != nil {
-		n.cfg.OnDeliver(p)
+	if done > 0 {
+		n.delivered |= 1 << p // Ready's: the host may be parked
 	}
 	return Burst{Flow: p, Sent: done}, nil
+}
+
+// Pump runs the RX pipeline once: it balances every pending RPC, and
+// runs the scheduler until two whole rounds of flows write nothing. It
+// returns how many RPCs it moved (balanced or written). The arrivals are
+// the driver's to give first (Driver.Receive, or Arrive in step mode).
+func (n *NIC) Pump() int {
+	moved := 0
+	for {
+		if _, err := n.Balance(); errors.Is(err, ErrIdle) {
+			break
+		}
+		moved++
+	}
+	// A skip may age a partial batch that the next visit flushes, so
+	// the scheduler stops after two whole rounds with nothing written.
+	for quiet := 0; quiet < 2*len(n.flows); {
+		b, err := n.Schedule()
+		if errors.Is(err, ErrIdle) {
+			break
+		}
+		if b.Sent > 0 {
+			moved += b.Sent
+			quiet = 0
+		} else {
+			quiet++
+		}
+	}
+	return moved
 }

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 	"github.com/daggercheck/daggercheck/internal/gopterseed"
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/gen"
@@ -115,7 +115,7 @@ func TestPropKeyHashUserKey(t *testing.T) {
 	props.Property("the key function decides", prop.ForAll(
 		func(nflows int, id uint32) bool {
 			n := newNIC(t, nflows, func(c *Config) {
-				c.LB, c.Key = LBKeyHash, func(r *ring.RPC) uint32 { return r.RPCID }
+				c.LB, c.Key = LBKeyHash, func(r *slot.RPC) uint32 { return r.RPCID }
 			})
 			if n.Arrive(req(0, id, 1, 2, 3)) != nil {
 				return false

@@ -3,6 +3,8 @@ package ring
 import (
 	"fmt"
 	"strings"
+
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // LineState is a line in the ring model's vocabulary: its valid bit, its
@@ -42,20 +44,20 @@ func tagName(t uint32) string {
 // k+1 (little-endian). A replay whose rpc_ids wrap (the RX model's `ids`)
 // supplies its own, reading, say, frame_id.
 type Tagger struct {
-	Header func(HeaderWord) uint32
-	Args   func(*Line) uint32
+	Header func(slot.HeaderWord) uint32
+	Args   func(*slot.Line) uint32
 }
 
 // DefaultTags: header tag = rpc_id, arguments tag = args[0:4].
 var DefaultTags = Tagger{
-	Header: func(h HeaderWord) uint32 { return h.RPCID() },
-	Args:   func(l *Line) uint32 { return l.ArgsTag() },
+	Header: func(h slot.HeaderWord) uint32 { return h.RPCID() },
+	Args:   func(l *slot.Line) uint32 { return l.ArgsTag() },
 }
 
 // State is the line in the model's vocabulary, naming RPCs with t.
-func (t Tagger) State(l *Line) LineState { return t.line(l) }
+func (t Tagger) State(l *slot.Line) LineState { return t.line(l) }
 
-func (t Tagger) line(l *Line) LineState {
+func (t Tagger) line(l *slot.Line) LineState {
 	h := l.Header()
 	return LineState{Valid: h.Valid(), Flag: h.Flag(), Hdr: t.Header(h), Args: t.Args(l)}
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"unsafe"
+
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // LineSize is the cache line the arena aligns to: one slot, or one credit
@@ -32,16 +34,16 @@ type Arena struct {
 // NewArena allocates an arena of the given number of lines (at least 1).
 func NewArena(lines int) *Arena {
 	lines = max(lines, 1)
-	raw := make([]uint64, lines*lineWords+lineWords-1)
+	raw := make([]uint64, lines*slot.Words+slot.Words-1)
 	off := 0
 	if rem := uintptr(unsafe.Pointer(&raw[0])) % LineSize; rem != 0 {
 		off = int(LineSize-rem) / 8
 	}
-	return &Arena{words: raw[off : off+lines*lineWords : off+lines*lineWords]}
+	return &Arena{words: raw[off : off+lines*slot.Words : off+lines*slot.Words]}
 }
 
 // Lines is the arena's size in lines; Free is how many are not handed out.
-func (a *Arena) Lines() int { return len(a.words) / lineWords }
+func (a *Arena) Lines() int { return len(a.words) / slot.Words }
 
 // Free is the number of lines not yet handed out.
 func (a *Arena) Free() int { return a.Lines() - a.used }
@@ -51,7 +53,7 @@ func (a *Arena) Alloc(n int) ([]uint64, error) {
 	if n < 1 || n > a.Free() {
 		return nil, fmt.Errorf("%w: want %d lines, %d of %d free", ErrArenaFull, n, a.Free(), a.Lines())
 	}
-	lo, hi := a.used*lineWords, (a.used+n)*lineWords
+	lo, hi := a.used*slot.Words, (a.used+n)*slot.Words
 	a.used += n
 	return a.words[lo:hi:hi], nil
 }

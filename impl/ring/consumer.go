@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // Load is the host's next load of the line at its position.
@@ -30,7 +32,7 @@ func (l Load) String() string {
 // polled is one line the poller read, and where from.
 type polled struct {
 	slot int
-	line Line
+	line slot.Line
 }
 
 // Consumer takes RPCs out of the ring. It has no goroutine of its own and
@@ -64,7 +66,7 @@ type Consumer struct {
 	haveID []bool
 	// The host's loads of the line at next.
 	load Load
-	got  Line
+	got  slot.Line
 	// Lines consumed whose bytes were not a valid RPC (counted, dropped).
 	malformed uint64
 	_         [LineSize]byte
@@ -93,18 +95,18 @@ func (c *Consumer) Next() uint64 { return c.next }
 // not a valid RPC.
 func (c *Consumer) Malformed() uint64 { return c.malformed }
 
-// fresh is the consumer's freshness test for header word h in slot, when
+// fresh is the consumer's freshness test for header word h in slot idx, when
 // the line is the one expected at position pos.
-func (c *Consumer) fresh(slot int, h HeaderWord, pos uint64) bool {
+func (c *Consumer) fresh(idx int, h slot.HeaderWord, pos uint64) bool {
 	if !h.Valid() {
 		return false
 	}
 	f := c.r.faults
 	switch {
 	case f.SeenBits:
-		return h.Flag() != c.seen[slot]
+		return h.Flag() != c.seen[idx]
 	case f.RxIDFreshness:
-		return !c.haveID[slot] || c.lastID[slot] != h.RPCID()
+		return !c.haveID[idx] || c.lastID[idx] != h.RPCID()
 	case f.IgnorePhase:
 		return true
 	}
@@ -113,12 +115,12 @@ func (c *Consumer) fresh(slot int, h HeaderWord, pos uint64) bool {
 
 // took does the per-slot bookkeeping of taking the line with header h
 // (next is the caller's).
-func (c *Consumer) took(slot int, h HeaderWord) {
+func (c *Consumer) took(idx int, h slot.HeaderWord) {
 	if c.r.faults.RxIDFreshness {
-		c.lastID[slot], c.haveID[slot] = h.RPCID(), true
+		c.lastID[idx], c.haveID[idx] = h.RPCID(), true
 	}
 	if c.r.faults.SeenBits && !c.r.faults.LateSeen {
-		c.seen[slot] = h.Flag()
+		c.seen[idx] = h.Flag()
 	}
 }
 
@@ -150,12 +152,12 @@ func (c *Consumer) ReturnCredit() bool {
 // Starting over is lock-free: the header changes only when the producer
 // completes a store, and under credits it can store into a slot the
 // consumer has not consumed at most once.
-func (c *Consumer) snapshot(slot int) Line {
-	w := c.r.line(slot)
-	var l Line
+func (c *Consumer) snapshot(idx int) slot.Line {
+	w := c.r.line(idx)
+	var l slot.Line
 	for {
 		l[0] = atomic.LoadUint64(&w[0])
-		for i := 1; i < lineWords; i++ {
+		for i := 1; i < slot.Words; i++ {
 			l[i] = atomic.LoadUint64(&w[i])
 		}
 		if c.r.faults.SkipRecheck || atomic.LoadUint64(&w[0]) == l[0] {
@@ -164,24 +166,24 @@ func (c *Consumer) snapshot(slot int) Line {
 	}
 }
 
-// PollLine reads line slot into the poll buffer (the model's poll-line)
+// PollLine reads the line of slot idx into the poll buffer (the model's poll-line)
 // and returns the snapshot. With EarlyCredit a fresh line at the credit
 // position has its credit returned at once.
-func (c *Consumer) PollLine(slot int) (Line, error) {
-	if slot < 0 || slot >= c.r.slots {
-		return Line{}, fmt.Errorf("ring: poll of slot %d; the ring has slots 0..%d", slot, c.r.slots-1)
+func (c *Consumer) PollLine(idx int) (slot.Line, error) {
+	if idx < 0 || idx >= c.r.slots {
+		return slot.Line{}, fmt.Errorf("ring: poll of slot %d; the ring has slots 0..%d", idx, c.r.slots-1)
 	}
 	if c.load != LoadHeader {
-		return Line{}, fmt.Errorf("%w: poll while the host's %s load is pending", ErrStepOrder, c.load)
+		return slot.Line{}, fmt.Errorf("%w: poll while the host's %s load is pending", ErrStepOrder, c.load)
 	}
-	l := c.snapshot(slot)
+	l := c.snapshot(idx)
 	if c.r.faults.EarlyCredit {
 		cr := c.returned
-		if h := l.Header(); slot == int(cr%uint64(c.r.slots)) && h.Valid() && h.Flag() == c.r.phase(cr) {
+		if h := l.Header(); idx == int(cr%uint64(c.r.slots)) && h.Valid() && h.Flag() == c.r.phase(cr) {
 			c.storeCredit(cr + 1)
 		}
 	}
-	c.read = append(c.read, polled{slot, l})
+	c.read = append(c.read, polled{idx, l})
 	return l, nil
 }
 
@@ -195,15 +197,15 @@ func (c *Consumer) PollLine(slot int) (Line, error) {
 //
 // A line taken whose bytes are not a valid RPC is counted (Malformed) and
 // dropped; the error returned joins them. The RPCs taken are still in dst.
-func (c *Consumer) Process(dst []RPC) ([]RPC, error) {
+func (c *Consumer) Process(dst []slot.RPC) ([]slot.RPC, error) {
 	var errs []error
-	var taken []Line // recorded lines, when recording
+	var taken []slot.Line // recorded lines, when recording
 	take := func(p *polled) {
 		if c.r.rec != nil {
 			taken = append(taken, p.line)
 		}
-		dst = append(dst, RPC{})
-		if err := p.line.decodeInto(&dst[len(dst)-1]); err != nil {
+		dst = append(dst, slot.RPC{})
+		if err := p.line.DecodeInto(&dst[len(dst)-1]); err != nil {
 			c.malformed++
 			dst = dst[:len(dst)-1]
 			errs = append(errs, fmt.Errorf("slot %d: %w", p.slot, err))
@@ -293,22 +295,22 @@ func (c *Consumer) landSeen() {
 // lines on their own with SeenBits), processes them, appends what it takes
 // to dst and returns the credit: one NIC poll. ErrEmpty when it takes
 // nothing.
-func (c *Consumer) Poll(batch int, dst []RPC) ([]RPC, error) {
+func (c *Consumer) Poll(batch int, dst []slot.RPC) ([]slot.RPC, error) {
 	if len(c.read) != 0 || c.load != LoadHeader {
 		return dst, fmt.Errorf("%w: poll with steps of another read pending", ErrStepOrder)
 	}
 	batch = min(max(batch, 1), c.r.slots)
 	start := int(c.next % uint64(c.r.slots))
 	for j := range batch {
-		slot := (start + j) % c.r.slots
-		l, err := c.PollLine(slot)
+		idx := (start + j) % c.r.slots
+		l, err := c.PollLine(idx)
 		if err != nil {
 			return dst, err
 		}
 		// Taking lines in ring order, Process takes nothing after the
 		// first line that is not fresh at its position: reading further
 		// would only pull lines away from a producer storing into them.
-		if !c.r.faults.SeenBits && !c.fresh(slot, l.Header(), c.next+uint64(j)) {
+		if !c.r.faults.SeenBits && !c.fresh(idx, l.Header(), c.next+uint64(j)) {
 			break
 		}
 	}
@@ -329,12 +331,12 @@ func (c *Consumer) LoadHeader() error {
 	if c.load != LoadHeader || len(c.read) != 0 {
 		return fmt.Errorf("%w: load-header, but the host's next load is %s", ErrStepOrder, c.load)
 	}
-	slot := int(c.next % uint64(c.r.slots))
-	h := HeaderWord(atomic.LoadUint64(&c.r.line(slot)[0]))
-	if !c.fresh(slot, h, c.next) {
+	idx := int(c.next % uint64(c.r.slots))
+	h := slot.HeaderWord(atomic.LoadUint64(&c.r.line(idx)[0]))
+	if !c.fresh(idx, h, c.next) {
 		return ErrEmpty
 	}
-	c.got = Line{0: uint64(h)}
+	c.got = slot.Line{0: uint64(h)}
 	c.load = LoadArgs
 	if c.r.faults.RxEarlyCredit && c.returned <= c.next {
 		c.storeCredit(c.next + 1)
@@ -345,17 +347,17 @@ func (c *Consumer) LoadHeader() error {
 // LoadArgs copies words 1..7 of the line. With SkipRecheck it takes the
 // line now (took reports true and rpc is the RPC); otherwise the Recheck
 // follows.
-func (c *Consumer) LoadArgs() (rpc RPC, took bool, err error) {
+func (c *Consumer) LoadArgs() (rpc slot.RPC, took bool, err error) {
 	took, err = c.loadArgs(&rpc)
 	return rpc, took, err
 }
 
-func (c *Consumer) loadArgs(dst *RPC) (bool, error) {
+func (c *Consumer) loadArgs(dst *slot.RPC) (bool, error) {
 	if c.load != LoadArgs {
 		return false, fmt.Errorf("%w: load-args, but the host's next load is %s", ErrStepOrder, c.load)
 	}
 	w := c.r.line(int(c.next % uint64(c.r.slots)))
-	for i := 1; i < lineWords; i++ {
+	for i := 1; i < slot.Words; i++ {
 		c.got[i] = atomic.LoadUint64(&w[i])
 	}
 	if c.r.faults.SkipRecheck {
@@ -368,37 +370,37 @@ func (c *Consumer) loadArgs(dst *RPC) (bool, error) {
 // Recheck loads the header word again: unchanged, the copy is the RPC and
 // the line is taken; changed, the copy is discarded (took is false) and
 // the host starts over with LoadHeader.
-func (c *Consumer) Recheck() (rpc RPC, took bool, err error) {
+func (c *Consumer) Recheck() (rpc slot.RPC, took bool, err error) {
 	took, err = c.recheck(&rpc)
 	return rpc, took, err
 }
 
-func (c *Consumer) recheck(dst *RPC) (bool, error) {
+func (c *Consumer) recheck(dst *slot.RPC) (bool, error) {
 	if c.load != LoadRecheck {
 		return false, fmt.Errorf("%w: recheck, but the host's next load is %s", ErrStepOrder, c.load)
 	}
 	h := atomic.LoadUint64(&c.r.line(int(c.next % uint64(c.r.slots)))[0])
 	if h != c.got[0] {
-		c.load, c.got = LoadHeader, Line{}
+		c.load, c.got = LoadHeader, slot.Line{}
 		return false, nil
 	}
 	return c.take(dst)
 }
 
 // take consumes the copied line at the consumer's position into dst.
-func (c *Consumer) take(dst *RPC) (bool, error) {
-	slot := int(c.next % uint64(c.r.slots))
-	c.took(slot, c.got.Header())
+func (c *Consumer) take(dst *slot.RPC) (bool, error) {
+	idx := int(c.next % uint64(c.r.slots))
+	c.took(idx, c.got.Header())
 	c.next++
 	if c.r.rec != nil {
-		c.r.rec.add(Event{Kind: EventTake, Flow: c.r.flow, Lines: []Line{c.got}})
+		c.r.rec.add(Event{Kind: EventTake, Flow: c.r.flow, Lines: []slot.Line{c.got}})
 	}
-	err := c.got.decodeInto(dst)
+	err := c.got.DecodeInto(dst)
 	c.load = LoadHeader
 	if err != nil {
 		c.malformed++
-		*dst = RPC{}
-		return false, fmt.Errorf("slot %d: %w", slot, err)
+		*dst = slot.RPC{}
+		return false, fmt.Errorf("slot %d: %w", idx, err)
 	}
 	return true, nil
 }
@@ -406,7 +408,7 @@ func (c *Consumer) take(dst *RPC) (bool, error) {
 // Receive takes the RPC at the consumer's position — LoadHeader, LoadArgs,
 // Recheck, starting over if the line changed — and returns the credit.
 // ErrEmpty when nothing fresh is there.
-func (c *Consumer) Receive() (rpc RPC, err error) {
+func (c *Consumer) Receive() (rpc slot.RPC, err error) {
 	err = c.TakeInto(&rpc)
 	c.ReturnCredit()
 	return rpc, err
@@ -416,13 +418,13 @@ func (c *Consumer) Receive() (rpc RPC, err error) {
 // with ReturnCredit when it likes (after a batch, or when the ring is
 // empty), which saves the credit line a trip between the caches per RPC.
 // Credit returned late only makes the producer wait.
-func (c *Consumer) Take() (rpc RPC, err error) {
+func (c *Consumer) Take() (rpc slot.RPC, err error) {
 	err = c.TakeInto(&rpc)
 	return rpc, err
 }
 
 // TakeInto is Take writing the RPC into *dst (untouched on ErrEmpty).
-func (c *Consumer) TakeInto(dst *RPC) error {
+func (c *Consumer) TakeInto(dst *slot.RPC) error {
 	for {
 		if err := c.LoadHeader(); err != nil {
 			return err

@@ -6,11 +6,14 @@
 //
 // # The slot and the header word
 //
-// A slot is Dagger's 64-byte line, byte for byte (Slot): a 12-byte header
-// — control byte (bit 0 request/response, bit 1 update_flag, bit 2 valid),
-// 32-bit rpc_id, n_of_frames, frame_id, 16-bit fn_id, 16-bit argl, 8-bit
-// c_id — and 52 bytes of arguments. The ring holds it as eight
-// little-endian 64-bit words (Line). Word 0 is the header word:
+// A slot is Dagger's 64-byte line, byte for byte (impl/slot's Slot): a
+// 12-byte header — control byte (bit 0 request/response, bit 1
+// update_flag, bit 2 valid), 32-bit rpc_id, n_of_frames, frame_id, 16-bit
+// fn_id, 16-bit argl, 8-bit c_id — and 52 bytes of arguments. The ring
+// holds it as eight little-endian 64-bit words (slot.Line), and takes and
+// gives RPCs as slot.RPC values, encoding a line once as the producer
+// begins it and decoding it once as the consumer takes it. Word 0 is the
+// header word:
 //
 //	bits  0..7   control byte: bit 0 response, bit 1 update_flag (the phase), bit 2 valid
 //	bits  8..39  rpc_id
@@ -61,10 +64,10 @@
 // documented with the property it breaks, so the model's counterexamples
 // reproduce here.
 //
-// Errors: ErrRingFull (no credit), ErrEmpty (nothing fresh), ErrTooLarge
-// (arguments over 52 bytes; fragmenting is impl/rpc's decision),
-// ErrMalformed (a slot that is not an RPC), ErrStepOrder (a step out of
-// its side's order).
+// Errors: ErrRingFull (no credit), ErrEmpty (nothing fresh), ErrStepOrder
+// (a step out of its side's order), and the codec's slot.ErrTooLarge
+// (arguments over 52 bytes; fragmenting is impl/rpc's decision) and
+// slot.ErrMalformed (a line that is not an RPC).
 //
-// The package imports only the standard library (never model/).
+// The package imports impl/slot and the standard library (never model/).
 package ring

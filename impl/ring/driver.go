@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // Driver is the free-running mode: a thin goroutine driver over the same
@@ -56,7 +58,7 @@ func pause(n int) {
 // RPCs can be lost, and the poller would wait for ever). A producer error
 // other than ErrRingFull (ErrTooLarge, say) stops the producer and is
 // returned once the poller has drained the ring.
-func (d Driver) Run(ctx context.Context, n int, gen func(i int) RPC, sink func(RPC)) (int, error) {
+func (d Driver) Run(ctx context.Context, n int, gen func(i int) slot.RPC, sink func(slot.RPC)) (int, error) {
 	spin := d.Spin
 	if spin <= 0 {
 		spin = 16
@@ -98,7 +100,7 @@ func (d Driver) Run(ctx context.Context, n int, gen func(i int) RPC, sink func(R
 	wg.Go(func() {
 		c := d.Ring.Consumer()
 		credit := uint64(max(d.Ring.Slots()/2, 1))
-		var batch []RPC
+		var batch []slot.RPC
 		defer c.ReturnCredit()
 		for idle := 0; taken < n; {
 			var err error
@@ -109,7 +111,7 @@ func (d Driver) Run(ctx context.Context, n int, gen func(i int) RPC, sink func(R
 				}
 				taken += len(batch)
 			} else {
-				var rpc RPC
+				var rpc slot.RPC
 				if rpc, err = c.Take(); err == nil {
 					sink(rpc)
 					taken++

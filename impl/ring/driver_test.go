@@ -7,15 +7,17 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // numbered is RPC i of a free-running run: every field and all 52 argument
 // bytes derive from i, so a torn line (a header of one RPC over the words
 // of another) cannot pass for a whole one.
-func numbered(i int) RPC {
-	r := RPC{RPCID: uint32(i + 1), FnID: uint16(i * 3), ConnID: uint8(i * 5), FrameID: uint8(i), Argl: uint16(i % (ArgsSize + 1))}
+func numbered(i int) slot.RPC {
+	r := slot.RPC{RPCID: uint32(i + 1), FnID: uint16(i * 3), ConnID: uint8(i * 5), FrameID: uint8(i), Argl: uint16(i % (slot.ArgsSize + 1))}
 	binary.LittleEndian.PutUint32(r.Args[:4], uint32(i+1))
-	for j := 4; j < ArgsSize; j++ {
+	for j := 4; j < slot.ArgsSize; j++ {
 		r.Args[j] = byte(i*7 + j)
 	}
 	return r
@@ -37,7 +39,7 @@ func TestDriverDeliversInOrder(t *testing.T) {
 					t.Fatal(err)
 				}
 				next, bad := 0, 0
-				sink := func(got RPC) {
+				sink := func(got slot.RPC) {
 					if want := numbered(next); got != want && bad < 5 {
 						bad++
 						t.Errorf("RPC %d: got %s\n          want %s", next, got, want)
@@ -70,13 +72,13 @@ func TestDriverReportsProducerError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gen := func(i int) RPC {
+	gen := func(i int) slot.RPC {
 		if i == 10 {
-			return RPC{Argl: ArgsSize + 1}
+			return slot.RPC{Argl: slot.ArgsSize + 1}
 		}
 		return numbered(i)
 	}
-	took, err := Driver{Ring: r}.Run(context.Background(), 20, gen, func(RPC) {})
+	took, err := Driver{Ring: r}.Run(context.Background(), 20, gen, func(slot.RPC) {})
 	if err == nil || took != 10 {
 		t.Fatalf("took %d, err %v; want 10 and ErrTooLarge", took, err)
 	}
@@ -93,7 +95,7 @@ func BenchmarkRingThroughput(b *testing.B) {
 			}
 			rpc := numbered(1)
 			b.ResetTimer()
-			took, err := Driver{Ring: r, Batch: batch}.Run(context.Background(), b.N, func(int) RPC { return rpc }, func(RPC) {})
+			took, err := Driver{Ring: r, Batch: batch}.Run(context.Background(), b.N, func(int) slot.RPC { return rpc }, func(slot.RPC) {})
 			if err != nil || took != b.N {
 				b.Fatalf("took %d of %d: %v", took, b.N, err)
 			}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/daggercheck/daggercheck/spec"
 )
 
 // Faults are deliberate departures from the credit protocol: Dagger's
@@ -79,17 +81,17 @@ func BugFaults(name string) (Faults, error) {
 	switch name {
 	case "":
 		return Faults{}, nil
-	case "header-first":
+	case spec.BugHeaderFirst:
 		return Faults{HeaderFirst: true}, nil
-	case "credit-overrun":
+	case spec.BugCreditOverrun:
 		return Faults{CreditOverrun: true}, nil
-	case "early-credit":
+	case spec.BugEarlyCredit:
 		return Faults{EarlyCredit: true}, nil
-	case "phase-stuck", "rx-no-phase":
+	case spec.BugPhaseStuck, spec.BugRXNoPhase:
 		return Faults{IgnorePhase: true}, nil
-	case "late-seen":
+	case spec.BugLateSeen:
 		return Faults{LateSeen: true}, nil
-	case "rx-early-credit":
+	case spec.BugRXEarlyCredit:
 		return Faults{RxEarlyCredit: true}, nil
 	}
 	return Faults{}, fmt.Errorf("ring: unknown bug %q", name)

@@ -3,6 +3,8 @@ package ring
 import (
 	"fmt"
 	"sync/atomic"
+
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // Store is one of the producer's stores to a slot, named as the ring
@@ -40,6 +42,9 @@ var (
 	headerFirstOrder = []Store{StoreHeader, StoreFence, StoreArgs}
 )
 
+// validBit is the header word's valid bit.
+const validBit = uint64(slot.CtlValid)
+
 // lowHalf selects the header bytes of word 1 (fn_id's high byte, argl,
 // c_id); the high half is args[0:4].
 const lowHalf = 0xffff_ffff
@@ -55,11 +60,11 @@ const lowHalf = 0xffff_ffff
 type Producer struct {
 	r      *Ring
 	order  []Store
-	sent   uint64 // RPCs admitted: RPC number sent is the next one
-	credit uint64 // the credit line as last loaded (it only grows)
-	step   int    // index in order of the next store
-	busy   bool   // an RPC is being written
-	cur    Line   // its words, with its phase and valid = 1
+	sent   uint64    // RPCs admitted: RPC number sent is the next one
+	credit uint64    // the credit line as last loaded (it only grows)
+	step   int       // index in order of the next store
+	busy   bool      // an RPC is being written
+	cur    slot.Line // its words, with its phase and valid = 1
 	_      [LineSize]byte
 }
 
@@ -94,17 +99,17 @@ func (p *Producer) NextStore() Store {
 //
 // Errors: ErrRingFull (no credit; nothing changed), ErrTooLarge (argl over
 // 52), ErrStepOrder (the previous RPC's stores are not finished).
-func (p *Producer) Begin(rpc RPC) error {
+func (p *Producer) Begin(rpc slot.RPC) error {
 	if p.busy {
 		return fmt.Errorf("%w: begin while %s of RPC %d is pending", ErrStepOrder, p.order[p.step], p.sent-1)
 	}
 	if !p.admits() {
 		return ErrRingFull
 	}
-	if rpc.Argl > ArgsSize {
-		return fmt.Errorf("%w: argl %d", ErrTooLarge, rpc.Argl)
+	if rpc.Argl > slot.ArgsSize {
+		return fmt.Errorf("%w: argl %d", slot.ErrTooLarge, rpc.Argl)
 	}
-	p.cur = rpc.lineOf(p.r.phase(p.sent), true)
+	p.cur = rpc.Line(p.r.phase(p.sent), true)
 	p.sent++
 	p.step, p.busy = 0, true
 	return nil
@@ -158,7 +163,7 @@ func (p *Producer) Step() (Store, error) {
 }
 
 // Send admits rpc and performs all its stores.
-func (p *Producer) Send(rpc RPC) error {
+func (p *Producer) Send(rpc slot.RPC) error {
 	if err := p.Begin(rpc); err != nil {
 		return err
 	}
@@ -181,11 +186,11 @@ func (p *Producer) store(s Store) error {
 		// with its event: see Recorder.
 		rec.mu.Lock()
 		defer rec.mu.Unlock()
-		rec.events = append(rec.events, Event{Kind: EventSend, Flow: p.r.flow, Lines: []Line{p.cur}})
+		rec.events = append(rec.events, Event{Kind: EventSend, Flow: p.r.flow, Lines: []slot.Line{p.cur}})
 	}
 	switch s {
 	case StoreArgs:
-		for i := 1; i < lineWords; i++ {
+		for i := 1; i < slot.Words; i++ {
 			atomic.StoreUint64(&w[i], p.cur[i])
 		}
 	case StoreHeader:
@@ -194,7 +199,7 @@ func (p *Producer) store(s Store) error {
 			// from the last lap, after the first), and word 1 keeps the
 			// old args[0:4].
 			old := atomic.LoadUint64(&w[0])
-			atomic.StoreUint64(&w[0], p.cur[0]&^hwValid|old&hwValid)
+			atomic.StoreUint64(&w[0], p.cur[0]&^validBit|old&validBit)
 			old = atomic.LoadUint64(&w[1])
 			atomic.StoreUint64(&w[1], old&^lowHalf|p.cur[1]&lowHalf)
 		} else {

@@ -24,6 +24,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/daggercheck/daggercheck/impl/slot"
 	"github.com/daggercheck/daggercheck/internal/gopterseed"
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/commands"
@@ -85,21 +86,21 @@ func genU8() gopter.Gen {
 }
 
 // genArgs draws the 52 argument bytes.
-func genArgs() gopter.Gen { return gen.ArrayOfN(ArgsSize, gen.UInt8()) }
+func genArgs() gopter.Gen { return gen.ArrayOfN(slot.ArgsSize, gen.UInt8()) }
 
 // genRPCWith draws an RPC: every header field over its whole range, argl
 // from arglGen, and the argument bytes; with zeroTail the bytes past argl
 // are zero, as SetArgs leaves them. It shrinks field by field.
 func genRPCWith(arglGen gopter.Gen, zeroTail bool) gopter.Gen {
 	return gopter.DeriveGen(
-		func(resp bool, id uint32, nf, fid uint8, fn, argl uint16, conn uint8, args [ArgsSize]byte) RPC {
-			r := RPC{Response: resp, RPCID: id, NFrames: nf, FrameID: fid, FnID: fn, Argl: argl, ConnID: conn, Args: args}
-			if zeroTail && int(argl) < ArgsSize {
+		func(resp bool, id uint32, nf, fid uint8, fn, argl uint16, conn uint8, args [slot.ArgsSize]byte) slot.RPC {
+			r := slot.RPC{Response: resp, RPCID: id, NFrames: nf, FrameID: fid, FnID: fn, Argl: argl, ConnID: conn, Args: args}
+			if zeroTail && int(argl) < slot.ArgsSize {
 				clear(r.Args[argl:])
 			}
 			return r
 		},
-		func(r RPC) (bool, uint32, uint8, uint8, uint16, uint16, uint8, [ArgsSize]byte) {
+		func(r slot.RPC) (bool, uint32, uint8, uint8, uint16, uint16, uint8, [slot.ArgsSize]byte) {
 			return r.Response, r.RPCID, r.NFrames, r.FrameID, r.FnID, r.Argl, r.ConnID, r.Args
 		},
 		gen.Bool(), genU32(), genU8(), genU8(), genU16(), arglGen, genU8(), genArgs(),
@@ -110,8 +111,8 @@ func genRPCWith(arglGen gopter.Gen, zeroTail bool) gopter.Gen {
 // gives: argl 0..52, zero past it.
 func genRPC() gopter.Gen {
 	return genRPCWith(gen.Weighted([]gen.WeightedGen{
-		{Weight: 6, Gen: gen.UInt16Range(0, ArgsSize)},
-		{Weight: 1, Gen: gen.OneConstOf(uint16(0), uint16(ArgsSize))},
+		{Weight: 6, Gen: gen.UInt16Range(0, slot.ArgsSize)},
+		{Weight: 1, Gen: gen.OneConstOf(uint16(0), uint16(slot.ArgsSize))},
 	}), true)
 }
 
@@ -137,12 +138,12 @@ func wantPhase(k uint64, slots int) uint8 { return uint8((k/uint64(slots))&1) ^ 
 
 // lastOccupant is the last of RPCs 0..written-1 that went to slot (RPC k
 // goes to slot k mod slots), if any did.
-func lastOccupant(written uint64, slots, slot int) (uint64, bool) {
+func lastOccupant(written uint64, slots, idx int) (uint64, bool) {
 	if written == 0 {
 		return 0, false
 	}
 	w := written - 1
-	back := (w%uint64(slots) + uint64(slots) - uint64(slot)) % uint64(slots)
+	back := (w%uint64(slots) + uint64(slots) - uint64(idx)) % uint64(slots)
 	if back > w {
 		return 0, false
 	}
@@ -151,8 +152,8 @@ func lastOccupant(written uint64, slots, slot int) (uint64, bool) {
 
 // fillerRPC is RPC k of the laps a ring is fast-forwarded over: every
 // field derives from k.
-func fillerRPC(k uint64) RPC {
-	r := RPC{RPCID: uint32(k), NFrames: uint8(k >> 32), FrameID: uint8(k >> 40), FnID: uint16(k >> 48), ConnID: uint8(k), Argl: uint16(k % (ArgsSize + 1))}
+func fillerRPC(k uint64) slot.RPC {
+	r := slot.RPC{RPCID: uint32(k), NFrames: uint8(k >> 32), FrameID: uint8(k >> 40), FnID: uint16(k >> 48), ConnID: uint8(k), Argl: uint16(k % (slot.ArgsSize + 1))}
 	for i := range r.Args {
 		r.Args[i] = byte(k>>(8*(i%8))) ^ byte(i)
 	}
@@ -161,12 +162,12 @@ func fillerRPC(k uint64) RPC {
 
 // wantLine is the line the producer stores for RPC k: its bytes in Dagger's
 // layout, with k's phase and valid = 1, by the public byte encoder.
-func wantLine(rpc RPC, k uint64, slots int) (Line, error) {
-	var s Slot
+func wantLine(rpc slot.RPC, k uint64, slots int) (slot.Line, error) {
+	var s slot.Slot
 	if err := rpc.Encode(&s, wantPhase(k, slots), true); err != nil {
-		return Line{}, err
+		return slot.Line{}, err
 	}
-	return LineOf(&s), nil
+	return slot.LineOf(&s), nil
 }
 
 // fastForward puts a new ring with no faults in the state that `base` RPCs
@@ -183,8 +184,8 @@ func fastForward(r *Ring, base uint64) {
 	p.sent, p.credit = base, base
 	c.next, c.returned = base, base
 	atomic.StoreUint64(&r.credit[0], base)
-	for slot := range r.slots {
-		k, ok := lastOccupant(base, r.slots, slot)
+	for idx := range r.slots {
+		k, ok := lastOccupant(base, r.slots, idx)
 		if !ok {
 			continue
 		}
@@ -192,7 +193,7 @@ func fastForward(r *Ring, base uint64) {
 		if err != nil {
 			panic(err)
 		}
-		w := r.line(slot)
+		w := r.line(idx)
 		for i := range l {
 			atomic.StoreUint64(&w[i], l[i])
 		}
@@ -210,27 +211,27 @@ func TestPropSlotRoundTrip(t *testing.T) {
 	props := gopter.NewProperties(params)
 
 	props.Property("Encode then DecodeSlot is the identity, and sets flag and valid as asked", prop.ForAll(
-		func(r RPC, flag uint8, valid bool) string {
-			var s Slot
+		func(r slot.RPC, flag uint8, valid bool) string {
+			var s slot.Slot
 			if err := r.Encode(&s, flag, valid); err != nil {
 				return "Encode: " + err.Error()
 			}
-			got, c, err := DecodeSlot(&s)
+			got, c, err := slot.Decode(&s)
 			switch {
 			case err != nil:
 				return "DecodeSlot: " + err.Error()
 			case got != r:
 				return fmt.Sprintf("decoded %s", got)
-			case c.Flag() != flag || c.Valid() != valid || c.Response() != r.Response || c&ctlReserved != 0:
+			case c.Flag() != flag || c.Valid() != valid || c.Response() != r.Response || c&0xf8 != 0: // the reserved control bits
 				return fmt.Sprintf("control byte %#02x (%s)", uint8(c), c)
 			}
-			l := LineOf(&s)
-			if w := r.lineOf(flag, valid); w != l {
-				return fmt.Sprintf("lineOf %x, the bytes' words %x", w, l)
+			l := slot.LineOf(&s)
+			if w := r.Line(flag, valid); w != l {
+				return fmt.Sprintf("Line %x, the bytes' words %x", w, l)
 			}
-			var back RPC
-			if err := l.decodeInto(&back); err != nil || back != r {
-				return fmt.Sprintf("decodeInto: %s, %v", back, err)
+			var back slot.RPC
+			if err := l.DecodeInto(&back); err != nil || back != r {
+				return fmt.Sprintf("DecodeInto: %s, %v", back, err)
 			}
 			return ""
 		},
@@ -238,17 +239,17 @@ func TestPropSlotRoundTrip(t *testing.T) {
 	))
 
 	props.Property("Encode refuses argl over 52 with ErrTooLarge and leaves the slot as it was", prop.ForAll(
-		func(r RPC, raw [SlotSize]byte) string {
-			s := Slot(raw)
-			if err := r.Encode(&s, 1, true); !errors.Is(err, ErrTooLarge) {
+		func(r slot.RPC, raw [slot.Size]byte) string {
+			s := slot.Slot(raw)
+			if err := r.Encode(&s, 1, true); !errors.Is(err, slot.ErrTooLarge) {
 				return fmt.Sprintf("Encode with argl %d: %v", r.Argl, err)
 			}
-			if s != Slot(raw) {
+			if s != slot.Slot(raw) {
 				return "the refused Encode wrote the slot"
 			}
 			return ""
 		},
-		genRPCWith(gen.UInt16Range(ArgsSize+1, math.MaxUint16), false), gen.ArrayOfN(SlotSize, gen.UInt8()),
+		genRPCWith(gen.UInt16Range(slot.ArgsSize+1, math.MaxUint16), false), gen.ArrayOfN(slot.Size, gen.UInt8()),
 	))
 
 	// Raw bytes alone would almost never decode (the reserved control bits
@@ -258,45 +259,45 @@ func TestPropSlotRoundTrip(t *testing.T) {
 	// them.
 	var decoded, refused int
 	props.Property("any 64 bytes are ErrMalformed or round-trip", prop.ForAll(
-		func(raw [SlotSize]byte, nudge bool, ctl uint8, argl uint16) string {
-			s := Slot(raw)
+		func(raw [slot.Size]byte, nudge bool, ctl uint8, argl uint16) string {
+			s := slot.Slot(raw)
 			if nudge {
 				s[0] = ctl
 				s[9], s[10] = byte(argl), byte(argl>>8)
 			}
-			r, c, err := DecodeSlot(&s)
-			l := LineOf(&s)
+			r, c, err := slot.Decode(&s)
+			l := slot.LineOf(&s)
 			lr, lc, lerr := l.Decode()
 			if r != lr || c != lc || (err == nil) != (lerr == nil) {
 				return fmt.Sprintf("DecodeSlot gives %s, %s, %v; Line.Decode gives %s, %s, %v", r, c, err, lr, lc, lerr)
 			}
-			if c != Control(s[0]) {
+			if c != slot.Control(s[0]) {
 				return fmt.Sprintf("control %#02x, byte 0 is %#02x", uint8(c), s[0])
 			}
 			if err != nil {
 				refused++
-				if !errors.Is(err, ErrMalformed) || r != (RPC{}) {
+				if !errors.Is(err, slot.ErrMalformed) || r != (slot.RPC{}) {
 					return fmt.Sprintf("refused with %v and %s; want ErrMalformed and the zero RPC", err, r)
 				}
-				if arglOK, ctlOK := binaryArgl(&s) <= ArgsSize, s[0]&0xf8 == 0; arglOK && ctlOK {
+				if arglOK, ctlOK := binaryArgl(&s) <= slot.ArgsSize, s[0]&0xf8 == 0; arglOK && ctlOK {
 					return fmt.Sprintf("refused a well-formed slot: %v", err)
 				}
 				return ""
 			}
 			decoded++
-			var again Slot
+			var again slot.Slot
 			if err := r.Encode(&again, c.Flag(), c.Valid()); err != nil {
 				return "re-Encode: " + err.Error()
 			}
 			if again != s {
 				return fmt.Sprintf("re-encoded to %x, was %x", again, s)
 			}
-			if r2, c2, err := DecodeSlot(&again); err != nil || r2 != r || c2 != c {
+			if r2, c2, err := slot.Decode(&again); err != nil || r2 != r || c2 != c {
 				return fmt.Sprintf("re-decoded %s, %s, %v", r2, c2, err)
 			}
 			return ""
 		},
-		gen.ArrayOfN(SlotSize, gen.UInt8()), gen.Bool(), gen.UInt8Range(0, 15), gen.UInt16Range(0, ArgsSize+8),
+		gen.ArrayOfN(slot.Size, gen.UInt8()), gen.Bool(), gen.UInt8Range(0, 15), gen.UInt16Range(0, slot.ArgsSize+8),
 	))
 	checkProps(t, params, props)
 	if least := params.MinSuccessfulTests / 10; min(decoded, refused) < least {
@@ -305,7 +306,7 @@ func TestPropSlotRoundTrip(t *testing.T) {
 }
 
 // binaryArgl is bytes 9..10 of a slot, little-endian: argl.
-func binaryArgl(s *Slot) int { return int(s[9]) | int(s[10])<<8 }
+func binaryArgl(s *slot.Slot) int { return int(s[9]) | int(s[10])<<8 }
 
 // --- 2. The header word's bit layout ---
 
@@ -318,7 +319,7 @@ func TestPropHeaderWordLayout(t *testing.T) {
 	params := propParams(t, propChecks)
 	props := gopter.NewProperties(params)
 	props.Property("header word: control 0..7 (response 0, update_flag 1, valid 2), rpc_id 8..39, n_of_frames 40..47, frame_id 48..55, fn_id low byte 56..63", prop.ForAll(
-		func(r RPC, flag uint8, valid bool, slots int) string {
+		func(r slot.RPC, flag uint8, valid bool, slots int) string {
 			// The documented layout, bit by bit.
 			var hdr uint64
 			setBit := func(w *uint64, bit int, on bool) {
@@ -339,7 +340,7 @@ func TestPropHeaderWordLayout(t *testing.T) {
 			setField(&hdr, 40, 47, uint64(r.NFrames))
 			setField(&hdr, 48, 55, uint64(r.FrameID))
 			setField(&hdr, 56, 63, uint64(r.FnID&0xff))
-			var want Line
+			var want slot.Line
 			want[0] = hdr
 			setField(&want[1], 0, 7, uint64(r.FnID>>8))
 			setField(&want[1], 8, 23, uint64(r.Argl))
@@ -347,24 +348,24 @@ func TestPropHeaderWordLayout(t *testing.T) {
 			for i := range 4 {
 				setField(&want[1], 32+8*i, 39+8*i, uint64(r.Args[i]))
 			}
-			for i := 4; i < ArgsSize; i++ {
+			for i := 4; i < slot.ArgsSize; i++ {
 				w := 2 + (i-4)/8
 				lo := 8 * ((i - 4) % 8)
 				setField(&want[w], lo, lo+7, uint64(r.Args[i]))
 			}
 
-			var s Slot
+			var s slot.Slot
 			if err := r.Encode(&s, flag, valid); err != nil {
 				return "Encode: " + err.Error()
 			}
-			if got := LineOf(&s); got != want {
+			if got := slot.LineOf(&s); got != want {
 				return fmt.Sprintf("byte encoder's words %016x, documented layout %016x", got, want)
 			}
-			if got := r.lineOf(flag, valid); got != want {
+			if got := r.Line(flag, valid); got != want {
 				return fmt.Sprintf("word encoder %016x, documented layout %016x", got, want)
 			}
-			h := HeaderWord(hdr)
-			if h.Control() != Control(hdr&0xff) || h.Valid() != valid || h.Flag() != flag || h.RPCID() != r.RPCID ||
+			h := slot.HeaderWord(hdr)
+			if h.Control() != slot.Control(hdr&0xff) || h.Valid() != valid || h.Flag() != flag || h.RPCID() != r.RPCID ||
 				h.NFrames() != r.NFrames || h.FrameID() != r.FrameID || h.Control().Response() != r.Response {
 				return fmt.Sprintf("accessors of %016x: %s n_of_frames=%d frame_id=%d", hdr, h, h.NFrames(), h.FrameID())
 			}
@@ -421,19 +422,19 @@ func TestPropRingPlacement(t *testing.T) {
 			lag = min(lag, slots) // RPCs in flight before the consumer takes one
 			for i := range count {
 				k := base + uint64(i)
-				slot := int(k % uint64(slots))
-				before := make([]Line, slots)
+				idx := int(k % uint64(slots))
+				before := make([]slot.Line, slots)
 				for j := range before {
 					before[j] = r.Line(j)
 				}
 				// The slot's last occupant, RPC k-slots, if k >= slots.
 				if k >= uint64(slots) {
 					prev, _ := wantLine(fillerRPC(k-uint64(slots)), k-uint64(slots), slots)
-					if before[slot] != prev {
-						return fmt.Sprintf("RPC %d: slot %d holds %016x, not RPC %d", k, slot, before[slot], k-uint64(slots))
+					if before[idx] != prev {
+						return fmt.Sprintf("RPC %d: slot %d holds %016x, not RPC %d", k, idx, before[idx], k-uint64(slots))
 					}
-				} else if before[slot] != (Line{}) {
-					return fmt.Sprintf("RPC %d: slot %d, never written, holds %016x", k, slot, before[slot])
+				} else if before[idx] != (slot.Line{}) {
+					return fmt.Sprintf("RPC %d: slot %d, never written, holds %016x", k, idx, before[idx])
 				}
 				if err := p.Begin(fillerRPC(k)); err != nil {
 					return fmt.Sprintf("RPC %d: Begin: %v", k, err)
@@ -444,17 +445,17 @@ func TestPropRingPlacement(t *testing.T) {
 					}
 				}
 				for j := range slots {
-					if l := r.Line(j); j != slot && l != before[j] {
-						return fmt.Sprintf("RPC %d (slot %d) changed slot %d", k, slot, j)
+					if l := r.Line(j); j != idx && l != before[j] {
+						return fmt.Sprintf("RPC %d (slot %d) changed slot %d", k, idx, j)
 					}
 				}
-				got := r.Line(slot)
+				got := r.Line(idx)
 				want, _ := wantLine(fillerRPC(k), k, slots)
 				if got != want {
-					return fmt.Sprintf("RPC %d: slot %d holds %016x (%s), want %016x", k, slot, got, got.Header(), want)
+					return fmt.Sprintf("RPC %d: slot %d holds %016x (%s), want %016x", k, idx, got, got.Header(), want)
 				}
-				if k >= uint64(slots) && got.Header().Flag() == before[slot].Header().Flag() {
-					return fmt.Sprintf("RPC %d and RPC %d, consecutive in slot %d, both have phase %d", k-uint64(slots), k, slot, got.Header().Flag())
+				if k >= uint64(slots) && got.Header().Flag() == before[idx].Header().Flag() {
+					return fmt.Sprintf("RPC %d and RPC %d, consecutive in slot %d, both have phase %d", k-uint64(slots), k, idx, got.Header().Flag())
 				}
 				if p.Sent()-c.Next() < uint64(lag) {
 					continue
@@ -574,11 +575,11 @@ type polledHdr struct {
 
 // expect is what the model says a command returns.
 type expect struct {
-	errs   []error // any of these; none: success
-	rpcs   []RPC   // the RPCs taken, in order
-	took   bool    // LoadArgs, Recheck
-	stored bool    // ReturnCredit
-	store  Store   // Step
+	errs   []error    // any of these; none: success
+	rpcs   []slot.RPC // the RPCs taken, in order
+	took   bool       // LoadArgs, Recheck
+	stored bool       // ReturnCredit
+	store  Store      // Step
 }
 
 // ringModel is the reference: the credit protocol as a sequential caller
@@ -591,14 +592,14 @@ type expect struct {
 // is a value: NextState copies it.
 type ringModel struct {
 	slots   int
-	base    uint64 // RPCs carried before the commands (fastForward)
-	log     []RPC  // RPC base+i is log[i]
-	sent    uint64 // admitted
-	written uint64 // all stores done; sent-written is 1 while one is written
-	stores  int    // stores of RPC written done, while it is written
-	next    uint64 // consumed
-	credit  uint64 // the credit line
-	load    Load   // the host's next load
+	base    uint64     // RPCs carried before the commands (fastForward)
+	log     []slot.RPC // RPC base+i is log[i]
+	sent    uint64     // admitted
+	written uint64     // all stores done; sent-written is 1 while one is written
+	stores  int        // stores of RPC written done, while it is written
+	next    uint64     // consumed
+	credit  uint64     // the credit line
+	load    Load       // the host's next load
 	read    []polledHdr
 	step    int // commands run, to name the one that fails
 	want    expect
@@ -606,7 +607,7 @@ type ringModel struct {
 
 func (m ringModel) String() string { return fmt.Sprintf("slots=%d base=%d", m.slots, m.base) }
 
-func (m *ringModel) rpc(k uint64) RPC {
+func (m *ringModel) rpc(k uint64) slot.RPC {
 	if k < m.base {
 		return fillerRPC(k)
 	}
@@ -638,7 +639,7 @@ func (m *ringModel) fail(errs ...error) { m.want.errs = errs }
 
 // admit is Begin in the model: the errors that apply, else the RPC is
 // admitted.
-func (m *ringModel) admit(rpc RPC) bool {
+func (m *ringModel) admit(rpc slot.RPC) bool {
 	var errs []error
 	if m.writing() {
 		errs = append(errs, ErrStepOrder)
@@ -646,8 +647,8 @@ func (m *ringModel) admit(rpc RPC) bool {
 	if m.sent-m.credit >= uint64(m.slots) {
 		errs = append(errs, ErrRingFull)
 	}
-	if rpc.Argl > ArgsSize {
-		errs = append(errs, ErrTooLarge)
+	if rpc.Argl > slot.ArgsSize {
+		errs = append(errs, slot.ErrTooLarge)
 	}
 	if len(errs) > 0 {
 		m.fail(errs...)
@@ -671,20 +672,20 @@ func (m *ringModel) storeNext() {
 
 // header is which RPC the header word of slot belongs to: the last one
 // written in full there.
-func (m *ringModel) header(slot int) (uint64, bool) { return lastOccupant(m.written, m.slots, slot) }
+func (m *ringModel) header(idx int) (uint64, bool) { return lastOccupant(m.written, m.slots, idx) }
 
 // line is what slot holds: its last RPC written in full, with that RPC's
 // phase and valid = 1; while an RPC is written there, its arguments once
 // stored (they go first), under the old header word.
-func (m *ringModel) line(slot int) (Line, error) {
-	var l Line
-	if k, ok := m.header(slot); ok {
+func (m *ringModel) line(idx int) (slot.Line, error) {
+	var l slot.Line
+	if k, ok := m.header(idx); ok {
 		var err error
 		if l, err = wantLine(m.rpc(k), k, m.slots); err != nil {
 			return l, err
 		}
 	}
-	if m.writing() && int(m.written%uint64(m.slots)) == slot && m.stores > 0 {
+	if m.writing() && int(m.written%uint64(m.slots)) == idx && m.stores > 0 {
 		cur, err := wantLine(m.rpc(m.written), m.written, m.slots)
 		if err != nil {
 			return l, err
@@ -697,9 +698,9 @@ func (m *ringModel) line(slot int) (Line, error) {
 // ringCmd is one command: an op and its arguments.
 type ringCmd struct {
 	op    ringOp
-	rpc   RPC // Send, Begin
-	batch int // Poll
-	slot  int // PollLine
+	rpc   slot.RPC // Send, Begin
+	batch int      // Poll
+	slot  int      // PollLine
 }
 
 func (c ringCmd) String() string {
@@ -717,22 +718,22 @@ func (c ringCmd) String() string {
 // ringResult is what a command got from the ring, and the ring after it.
 type ringResult struct {
 	err    error
-	rpcs   []RPC
+	rpcs   []slot.RPC
 	took   bool
 	stored bool
 	store  Store
 	after  State
-	lines  []Line
+	lines  []slot.Line
 }
 
 func (c ringCmd) Run(sut commands.SystemUnderTest) commands.Result {
 	r := sut.(*Ring)
 	p, cons := r.Producer(), r.Consumer()
 	var res ringResult
-	one := func(rpc RPC, err error) {
+	one := func(rpc slot.RPC, err error) {
 		res.err = err
 		if err == nil {
-			res.rpcs = []RPC{rpc}
+			res.rpcs = []slot.RPC{rpc}
 		}
 	}
 	switch c.op {
@@ -757,16 +758,16 @@ func (c ringCmd) Run(sut commands.SystemUnderTest) commands.Result {
 	case opLoadHeader:
 		res.err = cons.LoadHeader()
 	case opLoadArgs:
-		var rpc RPC
+		var rpc slot.RPC
 		rpc, res.took, res.err = cons.LoadArgs()
 		if res.took {
-			res.rpcs = []RPC{rpc}
+			res.rpcs = []slot.RPC{rpc}
 		}
 	case opRecheck:
-		var rpc RPC
+		var rpc slot.RPC
 		rpc, res.took, res.err = cons.Recheck()
 		if res.took {
-			res.rpcs = []RPC{rpc}
+			res.rpcs = []slot.RPC{rpc}
 		}
 	}
 	res.after = r.Abstract()
@@ -906,13 +907,13 @@ func (c ringCmd) PostCondition(st commands.State, result commands.Result) *gopte
 			return fail("poll buffer line %d is slot %d, want %d", i, p.Slot, m.read[i].slot)
 		}
 	}
-	for slot, got := range res.lines {
-		want, err := m.line(slot)
+	for idx, got := range res.lines {
+		want, err := m.line(idx)
 		if err != nil {
 			return fail("model: %v", err)
 		}
 		if got != want {
-			return fail("slot %d holds %016x, want %016x", slot, got, want)
+			return fail("slot %d holds %016x, want %016x", idx, got, want)
 		}
 	}
 	return gopter.NewPropResult(true, "")
@@ -924,14 +925,14 @@ func (c ringCmd) PostCondition(st commands.State, result commands.Result) *gopte
 // It draws straight from gopter's Rng: the commands draw thousands of
 // RPCs, and gopter's reflective generators would make that slow. (A
 // failing sequence still shrinks, by dropping commands.)
-func drawSendRPC(p *gopter.GenParameters) RPC {
+func drawSendRPC(p *gopter.GenParameters) slot.RPC {
 	rng := p.Rng
-	r := RPC{
+	r := slot.RPC{
 		Response: rng.Intn(2) == 1, RPCID: rng.Uint32(), NFrames: uint8(rng.Uint32()), FrameID: uint8(rng.Uint32()),
-		FnID: uint16(rng.Uint32()), ConnID: uint8(rng.Uint32()), Argl: uint16(rng.Intn(ArgsSize + 1)),
+		FnID: uint16(rng.Uint32()), ConnID: uint8(rng.Uint32()), Argl: uint16(rng.Intn(slot.ArgsSize + 1)),
 	}
 	if rng.Intn(16) == 0 {
-		r.Argl = uint16(ArgsSize + 1 + rng.Intn(math.MaxUint16-ArgsSize))
+		r.Argl = uint16(slot.ArgsSize + 1 + rng.Intn(math.MaxUint16-slot.ArgsSize))
 	}
 	for i := range r.Args {
 		r.Args[i] = byte(rng.Uint32())

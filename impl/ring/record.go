@@ -3,6 +3,8 @@ package ring
 import (
 	"fmt"
 	"sync"
+
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // EventKind is what a recorded event says a ring did.
@@ -37,8 +39,8 @@ func (k EventKind) String() string {
 type Event struct {
 	Kind   EventKind
 	Flow   int
-	Lines  []Line // send: the line stored; take: the lines taken, in order
-	Credit uint64 // credit: the value published
+	Lines  []slot.Line // send: the line stored; take: the lines taken, in order
+	Credit uint64      // credit: the value published
 }
 
 // Recorder collects the events of free-running rings (Ring.Record), for

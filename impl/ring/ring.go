@@ -1,8 +1,27 @@
 package ring
 
 import (
+	"errors"
 	"fmt"
 	"sync/atomic"
+
+	"github.com/daggercheck/daggercheck/impl/slot"
+)
+
+// Errors of the rings. Expected conditions are sentinel errors that
+// callers test with errors.Is; the codec's are slot.ErrTooLarge and
+// slot.ErrMalformed.
+var (
+	// ErrRingFull: the producer is a ring ahead of the consumer's
+	// published credit; the RPC was not written. Try again later.
+	ErrRingFull = errors.New("ring: full (no credit)")
+	// ErrEmpty: the line at the consumer's position holds nothing fresh.
+	ErrEmpty = errors.New("ring: empty (nothing fresh)")
+	// ErrStepOrder: a step method was called when it is not the next step
+	// of its side (a store out of the producer's program order, a load
+	// out of the host's order). It is a caller's mistake, reported as an
+	// error so that a replay can say "diverged" instead of crashing.
+	ErrStepOrder = errors.New("ring: step out of order")
 )
 
 // Ring is one ring of `slots` 64-byte slots in shared memory, with the
@@ -61,7 +80,7 @@ func NewRingIn(a *Arena, slots int, f Faults) (*Ring, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Ring{slots: slots, lines: mem[:slots*lineWords], credit: mem[slots*lineWords:], faults: f}
+	r := &Ring{slots: slots, lines: mem[:slots*slot.Words], credit: mem[slots*slot.Words:], faults: f}
 	r.prod = newProducer(r)
 	r.cons = newConsumer(r)
 	return r, nil
@@ -84,15 +103,15 @@ func (r *Ring) Consumer() *Consumer { return r.cons }
 func (r *Ring) phase(k uint64) uint8 { return uint8((k/uint64(r.slots) + 1) % 2) }
 
 // line returns the eight words of a slot.
-func (r *Ring) line(slot int) []uint64 {
-	return r.lines[slot*lineWords : (slot+1)*lineWords : (slot+1)*lineWords]
+func (r *Ring) line(idx int) []uint64 {
+	return r.lines[idx*slot.Words : (idx+1)*slot.Words : (idx+1)*slot.Words]
 }
 
 // Line loads a slot's words, each atomically (not the line as a whole);
 // for tests and the abstraction.
-func (r *Ring) Line(slot int) Line {
-	var l Line
-	w := r.line(slot)
+func (r *Ring) Line(idx int) slot.Line {
+	var l slot.Line
+	w := r.line(idx)
 	for i := range l {
 		l[i] = atomic.LoadUint64(&w[i])
 	}

@@ -3,6 +3,8 @@ package ring
 import (
 	"errors"
 	"testing"
+
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 func TestArenaAlignment(t *testing.T) {
@@ -13,7 +15,7 @@ func TestArenaAlignment(t *testing.T) {
 		}
 		for got := 0; got < lines; got++ {
 			w, err := a.Alloc(1)
-			if err != nil || len(w) != lineWords || !aligned(w) {
+			if err != nil || len(w) != slot.Words || !aligned(w) {
 				t.Fatalf("line %d of %d: len %d aligned=%v err=%v", got, lines, len(w), aligned(w), err)
 			}
 		}
@@ -29,7 +31,7 @@ func TestRingLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range []*Ring{f.TX, f.RX} {
-		if r.Slots() != 3 || len(r.lines) != 3*lineWords || len(r.credit) != lineWords {
+		if r.Slots() != 3 || len(r.lines) != 3*slot.Words || len(r.credit) != slot.Words {
 			t.Fatalf("ring of %d slots: %d line words, %d credit words", r.Slots(), len(r.lines), len(r.credit))
 		}
 		if !aligned(r.lines) || !aligned(r.credit) {
@@ -106,13 +108,13 @@ func TestStepOrder(t *testing.T) {
 			t.Errorf("%s: %v, want ErrStepOrder", name, err)
 		}
 	}
-	if err := p.Begin(RPC{RPCID: 1}); err != nil {
+	if err := p.Begin(slot.RPC{RPCID: 1}); err != nil {
 		t.Fatal(err)
 	}
 	for name, step := range map[string]func() error{
 		"write-header first": p.WriteHeader,
 		"write-valid":        p.WriteValid,
-		"begin again":        func() error { return p.Begin(RPC{}) },
+		"begin again":        func() error { return p.Begin(slot.RPC{}) },
 	} {
 		if err := step(); !errors.Is(err, ErrStepOrder) {
 			t.Errorf("%s: %v, want ErrStepOrder", name, err)
@@ -146,7 +148,7 @@ func TestSendTooLargeChangesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := r.Abstract()
-	if err := r.Producer().Send(RPC{Argl: ArgsSize + 1}); !errors.Is(err, ErrTooLarge) {
+	if err := r.Producer().Send(slot.RPC{Argl: slot.ArgsSize + 1}); !errors.Is(err, slot.ErrTooLarge) {
 		t.Fatalf("Send argl 53: %v", err)
 	}
 	if after := r.Abstract(); after.String() != before.String() {
@@ -166,17 +168,17 @@ func TestMalformedLineDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, c := r.Producer(), r.Consumer()
-	if err := p.Send(RPC{RPCID: 1}); err != nil {
+	if err := p.Send(slot.RPC{RPCID: 1}); err != nil {
 		t.Fatal(err)
 	}
 	r.lines[1] |= 0xffff << 8 // argl := 65535
-	if _, err := c.Receive(); !errors.Is(err, ErrMalformed) {
+	if _, err := c.Receive(); !errors.Is(err, slot.ErrMalformed) {
 		t.Fatalf("receive of a malformed line: %v", err)
 	}
 	if c.Malformed() != 1 || c.Next() != 1 || r.Credit() != 1 {
 		t.Fatalf("malformed=%d next=%d credit=%d", c.Malformed(), c.Next(), r.Credit())
 	}
-	if err := p.Send(RPC{RPCID: 2}); err != nil {
+	if err := p.Send(slot.RPC{RPCID: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := c.Receive(); err != nil || got.RPCID != 2 {

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 var rewrite = flag.Bool("rewrite", false, "rewrite the outcomes in testdata/scenarios/*.txt")
@@ -48,8 +50,8 @@ type scenario struct {
 	broken []string
 }
 
-func (s *scenario) gen(k int) RPC {
-	r := RPC{RPCID: uint32(k + 1), FnID: 1, Argl: 4}
+func (s *scenario) gen(k int) slot.RPC {
+	r := slot.RPC{RPCID: uint32(k + 1), FnID: 1, Argl: 4}
 	if s.ids > 0 {
 		r.RPCID, r.FrameID = uint32(k%s.ids), uint8(k+1)
 	}
@@ -59,18 +61,18 @@ func (s *scenario) gen(k int) RPC {
 
 func (s *scenario) tagger() Tagger {
 	if s.ids > 0 {
-		return Tagger{Header: func(h HeaderWord) uint32 { return uint32(h.FrameID()) }, Args: DefaultTags.Args}
+		return Tagger{Header: func(h slot.HeaderWord) uint32 { return uint32(h.FrameID()) }, Args: DefaultTags.Args}
 	}
 	return DefaultTags
 }
 
 // tags names what an RPC taken from the ring holds, by the abstraction.
-func (s *scenario) tags(r RPC) (hdr, args uint32) {
-	var sl Slot
+func (s *scenario) tags(r slot.RPC) (hdr, args uint32) {
+	var sl slot.Slot
 	if err := r.Encode(&sl, 0, true); err != nil {
 		panic(err)
 	}
-	l := LineOf(&sl)
+	l := slot.LineOf(&sl)
 	t := s.tagger()
 	return t.Header(l.Header()), t.Args(&l)
 }
@@ -82,7 +84,7 @@ func (s *scenario) breaks(name string) {
 }
 
 // consumed judges what the consumer took, as model/ring's consume does.
-func (s *scenario) consumed(rpcs ...RPC) string {
+func (s *scenario) consumed(rpcs ...slot.RPC) string {
 	if len(rpcs) == 0 {
 		return "took nothing"
 	}

@@ -7,9 +7,13 @@ import (
 	"math/bits"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/daggercheck/daggercheck/impl/nic"
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
+	"github.com/daggercheck/daggercheck/impl/wake"
+	"github.com/daggercheck/daggercheck/spec"
 )
 
 // Completion is one finished non-blocking call, from the completion
@@ -20,7 +24,7 @@ type Completion struct {
 	Tag uint64 // the caller's tag given to Go
 	Err error  // nil, ErrRemote, ErrUnknownFn or ErrTooLarge
 	n   uint8
-	ret [ring.ArgsSize]byte
+	ret [slot.ArgsSize]byte
 }
 
 // Ret is the call's result (a view into the Completion).
@@ -36,7 +40,7 @@ type call struct {
 	tag   uint64
 	err   error
 	n     uint8
-	ret   [ring.ArgsSize]byte
+	ret   [slot.ArgsSize]byte
 }
 
 // Client is one connection's caller: it sends requests on its flow's TX
@@ -89,19 +93,19 @@ func Connect(cn, sn *Node, conn uint8, flow int, cl, sl Link) (*Client, error) {
 	if !f.clients[conn].CompareAndSwap(nil, c) {
 		return nil, fmt.Errorf("%w: %s: conn %d already has a client", ErrConfig, cn.cfg.Name, conn)
 	}
-	if st := cn.nic.OpenOn(int(conn), flow); st != nic.StatusOK {
+	if st := cn.nic.OpenOn(int(conn), flow); st != spec.ConnOK {
 		f.clients[conn].Store(nil)
 		return nil, fmt.Errorf("%w: %s: open conn %d: %s", ErrConfig, cn.cfg.Name, conn, st)
 	}
 	if cn != sn {
-		if st := sn.nic.Open(int(conn)); st != nic.StatusOK {
+		if st := sn.nic.Open(int(conn)); st != spec.ConnOK {
 			cn.nic.Close(int(conn))
 			f.clients[conn].Store(nil)
 			return nil, fmt.Errorf("%w: %s: open conn %d: %s", ErrConfig, sn.cfg.Name, conn, st)
 		}
 	}
-	cn.port.Attach(conn, cl)
-	sn.port.Attach(conn, sl)
+	cn.drv.Attach(conn, cl)
+	sn.drv.Attach(conn, sl)
 	return c, nil
 }
 
@@ -116,12 +120,12 @@ func ConnectLoopback(cn, sn *Node, conn uint8, flow int) (*Client, error) {
 }
 
 // request builds the request RPC for a call.
-func (c *Client) request(fn uint16, args []byte) (ring.RPC, error) {
-	if len(args) > ring.ArgsSize {
-		return ring.RPC{}, fmt.Errorf("%w: %d bytes of arguments for fn %d", ErrTooLarge, len(args), fn)
+func (c *Client) request(fn uint16, args []byte) (slot.RPC, error) {
+	if len(args) > slot.ArgsSize {
+		return slot.RPC{}, fmt.Errorf("%w: %d bytes of arguments for fn %d", ErrTooLarge, len(args), fn)
 	}
-	r := ring.RPC{ConnID: c.conn, FnID: fn}
-	_ = r.SetArgs(args)
+	r := slot.RPC{ConnID: c.conn, FnID: fn}
+	r.Argl = uint16(copy(r.Args[:], args)) // past argl, zero
 	return r, nil
 }
 
@@ -133,7 +137,7 @@ var (
 
 // start sends a call: it takes an id and a table entry and writes the
 // request into the TX ring, or returns ErrBusy with nothing changed.
-func (c *Client) start(r *ring.RPC, async bool, tag uint64) (uint32, error) {
+func (c *Client) start(r *slot.RPC, async bool, tag uint64) (uint32, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -146,7 +150,7 @@ func (c *Client) start(r *ring.RPC, async bool, tag uint64) (uint32, error) {
 	}
 	r.RPCID = id
 	c.f.tx.Lock()
-	err := c.f.flow.TX.Producer().Send(*r)
+	err := c.f.txp.Send(*r)
 	c.f.tx.Unlock()
 	if err != nil {
 		if errors.Is(err, ring.ErrRingFull) {
@@ -154,7 +158,7 @@ func (c *Client) start(r *ring.RPC, async bool, tag uint64) (uint32, error) {
 		}
 		return 0, err
 	}
-	c.node.nic.WakeTX()
+	c.node.bells.TXWritten()
 	c.nextID++
 	c.out++
 	*e = call{id: id, fn: r.FnID, busy: true, async: async, tag: tag}
@@ -166,7 +170,7 @@ func (c *Client) start(r *ring.RPC, async bool, tag uint64) (uint32, error) {
 // rings the flow's bell: a caller parked there may have found the RX ring
 // locked by this drainer (drain's TryLock) just before the response came,
 // and only this ring wakes it before its longest park.
-func (c *Client) complete(r *ring.RPC) bool {
+func (c *Client) complete(r *slot.RPC) bool {
 	if !c.file(r) {
 		return false
 	}
@@ -176,7 +180,7 @@ func (c *Client) complete(r *ring.RPC) bool {
 
 // file records response r in its call's entry (a blocking call) or the
 // completion queue (a non-blocking one).
-func (c *Client) file(r *ring.RPC) bool {
+func (c *Client) file(r *slot.RPC) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := &c.calls[r.RPCID&uint32(len(c.calls)-1)]
@@ -209,9 +213,9 @@ func (c *Client) file(r *ring.RPC) bool {
 
 // drain polls the flow's RX ring once, if no one else is, routing every
 // response to its client (and running any request, when the flow also
-// serves). It returns how many RPCs it took.
+// serves): the flow's dispatch step. It returns how many RPCs it took.
 func (c *Client) drain() int {
-	return c.node.dispatch(c.f, false, nil)
+	return c.node.dispatch(c.f)
 }
 
 // Go starts a non-blocking call of fn with args and returns its rpc_id;
@@ -237,6 +241,24 @@ func (c *Client) Completions(dst []Completion) []Completion {
 	return dst
 }
 
+// WaitCompletions is Completions for a caller that has nothing else to
+// do: when no call has finished, it parks on the flow's host bell until
+// the NIC writes the client's RX ring, ctx ends or max passes, and polls
+// again.
+func (c *Client) WaitCompletions(ctx context.Context, dst []Completion, max time.Duration) []Completion {
+	k := len(dst)
+	if dst = c.Completions(dst); len(dst) > k {
+		return dst
+	}
+	w := c.f.bell.Arm()
+	if dst = c.Completions(dst); len(dst) > k { // the re-check
+		w.Disarm()
+		return dst
+	}
+	w.Park(ctx, max)
+	return c.Completions(dst)
+}
+
 // Call calls fn with args and waits for the result, until ctx ends: then
 // it returns ctx's error (wrapped) and a response that comes later is
 // dropped and counted (Node.Late). It waits for room when the client is
@@ -258,7 +280,7 @@ func (c *Client) Call(ctx context.Context, fn uint16, args []byte) ([]byte, erro
 			return nil, fmt.Errorf("rpc: fn %d on conn %d not sent: %w", fn, c.conn, err)
 		}
 		c.drain()
-		backoff(i)
+		wake.Backoff(i)
 	}
 	for i := 0; ; i++ {
 		if ret, err, ok := c.finished(id); ok {
@@ -277,12 +299,17 @@ func (c *Client) Call(ctx context.Context, fn uint16, args []byte) ([]byte, erro
 				return nil, fmt.Errorf("rpc: fn %d id %d on conn %d: %w", fn, id, c.conn, err)
 			}
 		}
-		if i < spinIdle {
+		if i < wake.Spin {
 			runtime.Gosched()
 			continue
 		}
 		// Park until the NIC writes the flow's RX ring.
-		c.f.bell.Wait(ctx, func() bool { return c.drain() > 0 || c.done(id) }, maxPark)
+		w := c.f.bell.Arm()
+		if c.drain() > 0 || c.done(id) { // the re-check
+			w.Disarm()
+			continue
+		}
+		w.Park(ctx, wake.MaxPark)
 	}
 }
 

@@ -3,8 +3,9 @@
 // (impl/transport): client rings -> client NIC -> transport -> server NIC
 // -> server rings -> handler -> and back.
 //
-// Read Node first: one machine — a soft NIC, its host flows (a TX and an
-// RX ring each) and, on a server, the handlers and their threads. Connect
+// Read Node first: one machine — a soft NIC and its driver (impl/nic),
+// its host flows (a TX and an RX ring each), its bells (impl/wake) and,
+// on a server, the handlers and their threads. Connect
 // opens a connection (a c_id, the same on both NICs) from a client node's
 // flow to a server node over a link: ConnectLoopback (in process,
 // NIC to NIC over a pair of bounded queues), ConnectUDP (real sockets on
@@ -56,8 +57,14 @@
 // handler holds the NIC up). Requests are spread over the server's flows
 // by the NIC's load balancer.
 //
+// Every thread runs a step in a loop: the NIC's goroutine the NIC
+// driver's round (nic.Driver.Run), a flow's thread the flow's dispatch
+// step, each under impl/wake's polling discipline, parked on its bell
+// when idle.
+//
 // StartShared starts several nodes with their NICs polled in turn by one
-// goroutine (nic.RunGroup): with ConnectLoopback between them and
+// goroutine (the other nodes' NIC bells forward to the first's): with
+// ConnectLoopback between them and
 // NICThread on the server, an RPC goes from the client's TX ring to the
 // handler and back to the client's RX ring on that one goroutine, with
 // no hand-off — on a machine with two cores, the caller's goroutine and
@@ -67,7 +74,7 @@
 //
 // Rejected, not fragmented: a call whose arguments (or a handler whose
 // result) exceed one slot's 52 bytes fails with ErrTooLarge (which also
-// matches ring.ErrTooLarge) before anything is sent; a handler's
+// matches slot.ErrTooLarge) before anything is sent; a handler's
 // oversized result completes the call with ErrTooLarge. Fragmenting over
 // n_of_frames/frame_id would need reassembly buffers in the NIC, whose
 // request buffer, free list and FIFOs hold one slot per RPC, and would
@@ -79,13 +86,16 @@
 //
 // # Step mode
 //
-// Node.Step runs one round of every step — the NIC's TX sweep, the
-// arrivals from its links, balancing and scheduling until nothing moves,
-// and the server's dispatch of every request in its RX rings, handlers
-// inline — on the caller's goroutine, with no goroutine of its own, so a
-// test drives client and server nodes and the network deterministically
-// (traces/e2e_test.go). In step mode use Go and Completions: a blocking
-// Call waits for goroutines that step mode does not have.
+// Node.Step runs one round of every step — the NIC driver's round (the
+// TX sweep, the arrivals from its links, balancing and scheduling until
+// nothing moves) and every flow's dispatch step (the requests in the
+// server's RX rings, handlers inline) — on the caller's goroutine, with
+// no goroutine of its own, so a test drives client and server nodes and
+// the network deterministically (bridge/system/e2e_test.go). The free-running
+// threads loop over the same steps; a step never waits (a response the
+// TX ring has no room for is kept and written first next time). In step
+// mode use Go and Completions: a blocking Call waits for goroutines that
+// step mode does not have.
 //
 // # Back-pressure
 //
@@ -98,6 +108,36 @@
 // nic.Counters; over the reliable transport a call so dropped is not
 // retried and ends by its context (Dagger has no end-to-end retry).
 //
-// The package imports impl/nic, impl/ring, impl/transport and the
-// standard library; never model/.
+// # An RPC's path
+//
+// One blocking call over UDP (ConnectUDP, reliable; a DispatchThread
+// server), as the calls between packages along it, in order. The slot's
+// 64 bytes are encoded once onto the wire and decoded once off it; every
+// wake-up is one call into impl/wake; nothing calls up.
+//
+//	caller       rpc.Client.start     -> ring.Producer.Send, wake.Bells.TXWritten
+//	client NIC   nic.Driver.SweepTX   -> ring.Consumer.Poll (PollFlow), transport.Socket.Send
+//	             transport.AppendFrame -> slot.RPC.Encode
+//	server read  transport.DecodeFrame -> slot.Decode; Socket.readLoop -> wake.Bell.Ring
+//	server NIC   nic.Driver.Receive   -> transport.Socket.TakeDeliveries
+//	             nic.NIC.Schedule     -> ring.Producer.Send
+//	             nic.Driver.Round     -> wake.Bells.Delivered
+//	server flow  rpc.Node.dispatch    -> ring.Consumer.TakeInto, handler,
+//	                                     ring.Producer.Send, wake.Bells.TXWritten,
+//	                                     ring.Consumer.ReturnCredit
+//	server NIC   as the client's      -> ring.Consumer.Poll, transport.Socket.Send, slot.RPC.Encode
+//	client read  as the server's      -> slot.Decode, wake.Bell.Ring
+//	client NIC   as the server's      -> transport.Socket.TakeDeliveries, ring.Producer.Send,
+//	                                     wake.Bells.Delivered
+//	caller       rpc.Client.Call (drain: rpc.Node.dispatch)
+//	                                  -> ring.Consumer.TakeInto, wake.Bell.Ring (complete),
+//	                                     ring.Consumer.ReturnCredit
+//
+// That is 25 calls between packages; the ring's own steps encode and
+// decode lines with impl/slot's word codec. Over the loopback
+// (ConnectLoopback) the transport's are replaced by the wire's, inside
+// impl/nic.
+//
+// The package imports impl/nic, impl/slot, impl/ring, impl/transport,
+// impl/wake and the standard library; never model/.
 package rpc

@@ -42,5 +42,5 @@ func Example() {
 	// Output:
 	// hello <nil>
 	// true tag=42 hi <nil>
-	// rpc: ring: arguments larger than 52 bytes (fragmentation is not supported): 53 bytes of arguments for fn 1
+	// rpc: slot: arguments larger than 52 bytes (fragmentation is not supported): 53 bytes of arguments for fn 1
 }

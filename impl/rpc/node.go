@@ -4,21 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/daggercheck/daggercheck/impl/nic"
 	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
+	"github.com/daggercheck/daggercheck/impl/wake"
 )
 
 // Errors of the RPC layer. Expected conditions are sentinel errors that
 // callers test with errors.Is.
 var (
 	// ErrTooLarge: arguments (or a handler's result) over one slot's 52
-	// bytes; nothing was sent. It also matches ring.ErrTooLarge.
-	ErrTooLarge = fmt.Errorf("rpc: %w (fragmentation is not supported)", ring.ErrTooLarge)
+	// bytes; nothing was sent. It also matches slot.ErrTooLarge.
+	ErrTooLarge = fmt.Errorf("rpc: %w (fragmentation is not supported)", slot.ErrTooLarge)
 	// ErrBusy: no room now — the flow's TX ring is full, or the client has
 	// MaxInFlight calls outstanding. Retry after some completions.
 	ErrBusy = errors.New("rpc: busy (TX ring full or too many calls in flight)")
@@ -93,7 +93,7 @@ type Config struct {
 	// RingSlots slots (default 256).
 	Flows     int
 	RingSlots int
-	// NIC is the soft NIC's configuration: everything but Flows, Port and
+	// NIC is the soft NIC's configuration: everything but Flows and
 	// OpenAll, which the node sets (Conns, Buffer, FIFODepth, Batch,
 	// PollBatch, LB, Profile, Faults...).
 	NIC nic.Config
@@ -106,44 +106,20 @@ type Config struct {
 	Name string
 }
 
-// flowHost is one host flow and who uses its rings: producers to TX take
-// tx, the consumer of RX takes rx; clients on the flow by connection.
-type flowHost struct {
-	index   int
-	flow    *ring.Flow
-	tx      sync.Mutex
-	rx      sync.Mutex
-	clients [nic.MaxConns]atomic.Pointer[Client]
-	// Server side: a response the TX ring had no room for (step mode),
-	// written before anything else.
-	stalled    ring.RPC
-	hasStalled bool
-	scratch    scratch // for handlers run inline (under rx)
-	// bell parks the flow's dispatch thread and blocked callers; the NIC
-	// rings it after writing into the RX ring.
-	bell nic.Bell
-}
-
-// scratch is a handler run's memory, reused so that a call allocates
-// nothing: the handler is called through a func value, so what it is
-// given escapes.
-type scratch struct {
-	buf, ret [ring.ArgsSize]byte
-	req      Request
-}
-
 type handler struct {
 	name string
 	fn   RequestHandler
 }
 
-// Node is one machine of the stack: a soft NIC (impl/nic), its host flows
-// and, on a server, the handlers. Drive it free-running (Start) or in step
-// mode (Step), not both.
+// Node is one machine of the stack: a soft NIC (impl/nic) and its
+// driver, its host flows, its bells (impl/wake) and, on a server, the
+// handlers. Drive it free-running (Start) or in step mode (Step), not
+// both.
 type Node struct {
 	cfg      Config
 	nic      *nic.NIC
-	port     *nic.LinkPort
+	drv      *nic.Driver
+	bells    *wake.Bells
 	flows    []*flowHost
 	handlers atomic.Pointer[map[uint16]handler]
 	hmu      sync.Mutex
@@ -151,21 +127,16 @@ type Node struct {
 	mu      sync.Mutex // guards started, closed, cancel, closers
 	started bool
 	closed  bool
+	inline  bool // NICThread with handlers: dispatch on the NIC's goroutine (set by start)
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	closers []func() error
 	work    chan work
-	done    chan struct{} // closed by Close
 
 	late atomic.Uint64 // responses for no outstanding call
 }
 
-type work struct {
-	f   *flowHost
-	rpc ring.RPC
-}
-
-// NewNode builds a node: its flows, its NIC and its port.
+// NewNode builds a node: its flows, its NIC, its driver and its bells.
 func NewNode(cfg Config) (*Node, error) {
 	if cfg.Flows == 0 {
 		cfg.Flows = 1
@@ -194,31 +165,22 @@ func NewNode(cfg Config) (*Node, error) {
 	case cfg.Threading > NICThread:
 		return nil, fmt.Errorf("%w: %s: threading %d", ErrConfig, cfg.Name, cfg.Threading)
 	}
-	n := &Node{cfg: cfg, port: nic.NewLinkPort()}
+	n := &Node{cfg: cfg, bells: wake.NewBells(cfg.Flows)}
 	nc := cfg.NIC
-	nc.Port, nc.OpenAll, nc.Flows = n.port, false, nil
-	user := nc.OnDeliver
-	nc.OnDeliver = func(f int) {
-		n.flows[f].bell.Ring()
-		if user != nil {
-			user(f)
-		}
-	}
+	nc.OpenAll, nc.Flows = false, nil
 	for i := range cfg.Flows {
 		f, err := ring.NewFlow(cfg.RingSlots, ring.Faults{}, ring.Faults{})
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrConfig, cfg.Name, err)
 		}
 		nc.Flows = append(nc.Flows, f)
-		n.flows = append(n.flows, &flowHost{index: i, flow: f})
+		n.flows = append(n.flows, newFlowHost(i, f, n.bells.Host(i)))
 	}
 	nn, err := nic.New(nc)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cfg.Name, err)
 	}
-	n.nic = nn
-	n.port.OnArrival = nn.WakeRX
-	n.done = make(chan struct{})
+	n.nic, n.drv = nn, nic.NewDriver(nn, n.bells)
 	empty := map[uint16]handler{}
 	n.handlers.Store(&empty)
 	return n, nil
@@ -257,27 +219,91 @@ func (n *Node) HandleRequest(fn uint16, name string, h RequestHandler) error {
 	return nil
 }
 
+// Step runs one round of every step on the caller's goroutine (step
+// mode): the NIC driver's round (each flow's TX ring swept once, the
+// arrivals the NIC has room for taken from the links, balancing and
+// scheduling until quiet) and every flow's dispatch step (the requests
+// in the server's RX rings run inline). It returns how much moved; 0
+// means the node is quiet until something arrives.
+func (n *Node) Step() int {
+	moved := n.drv.Round()
+	for _, f := range n.flows {
+		moved += n.dispatch(f)
+	}
+	return moved
+}
+
 // Start runs the node free-running until ctx ends or Close: the NIC's
 // polling goroutine and, when handlers are registered (register them
 // before Start), a dispatch thread per flow (none with NICThread, whose
 // dispatch runs on the NIC's goroutine) and with WorkerPool the workers.
 func (n *Node) Start(ctx context.Context) error {
-	d, ctx, err := n.start(ctx, nil)
+	ctx, err := n.start(ctx, nil)
 	if err != nil {
 		return err
 	}
-	dw := d.Run(ctx)
-	n.wg.Go(dw.Wait)
+	if n.inline {
+		n.wg.Go(func() { runNICs(ctx, n.bells.NIC(), []*Node{n}) })
+		return nil
+	}
+	n.wg.Go(n.drv.Run(ctx).Wait)
 	return nil
 }
 
+// runNICs is the goroutine of StartShared, and of Start with NICThread:
+// each node's round in turn — its NIC driver's round and, with
+// NICThread, every flow's dispatch step after it, run to completion (a
+// response the TX ring has no room for waits for this very goroutine's
+// next sweep, so it is kept, not waited for) — under the polling
+// discipline, parked on bell when idle, never while a NIC holds RPCs for
+// a full link.
+func runNICs(ctx context.Context, bell *wake.Bell, nodes []*Node) {
+	round := func() int {
+		moved := 0
+		for _, n := range nodes {
+			moved += n.drv.Round()
+			if n.inline {
+				for _, f := range n.flows {
+					moved += n.dispatch(f)
+				}
+			}
+		}
+		return moved
+	}
+	holding := func() bool {
+		for _, n := range nodes {
+			if n.nic.Holding() {
+				return true
+			}
+		}
+		return false
+	}
+	var idle wake.Idle
+	for ctx.Err() == nil {
+		if !idle.Next(round()) {
+			continue
+		}
+		if holding() {
+			idle.Hold()
+			continue
+		}
+		w := bell.Arm()
+		if round() > 0 {
+			w.Disarm()
+			idle.Reset()
+			continue
+		}
+		w.Park(ctx, wake.MaxPark)
+	}
+}
+
 // StartShared runs nodes free-running as Start does, but with their
-// NICs (and NICThread dispatch) polled in turn by one goroutine
-// (nic.RunGroup), until ctx ends or any of them is closed: close them
-// together. In process (ConnectLoopback between them) an RPC then goes
-// from the client's TX ring to the handler and back to the client's RX
-// ring with no hand-off between goroutines. On error the nodes started
-// so far are closed.
+// NICs (and NICThread dispatch) polled in turn by one goroutine, until
+// ctx ends or any of them is closed: close them together. The nodes' NIC
+// bells forward to the first's, which that goroutine parks on. In process
+// (ConnectLoopback between them) an RPC then goes from the client's TX
+// ring to the handler and back to the client's RX ring with no hand-off
+// between goroutines. On error the nodes started so far are closed.
 func StartShared(ctx context.Context, nodes ...*Node) error {
 	for i, n := range nodes {
 		if n == nil {
@@ -289,25 +315,30 @@ func StartShared(ctx context.Context, nodes ...*Node) error {
 			}
 		}
 	}
+	if len(nodes) == 0 {
+		return nil
+	}
 	// The group's cancel goes to every node's Close, which calls it.
 	g := &shared{}
 	g.ctx, g.stop = context.WithCancel(ctx)
 	group, stop := g.ctx, g.stop
-	var ds []*nic.Driver
 	for i, n := range nodes {
-		d, _, err := n.start(group, stop)
-		if err != nil {
+		if _, err := n.start(group, stop); err != nil {
 			stop()
 			for _, m := range nodes[:i] {
 				_ = m.Close()
 			}
 			return err
 		}
-		ds = append(ds, d)
 	}
-	dw := nic.RunGroup(group, ds...)
+	bell := nodes[0].bells.NIC()
+	for _, n := range nodes[1:] {
+		n.bells.NIC().Forward(bell)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { runNICs(group, bell, nodes) })
 	for _, n := range nodes {
-		n.wg.Go(dw.Wait)
+		n.wg.Go(wg.Wait)
 	}
 	return nil
 }
@@ -320,17 +351,16 @@ type shared struct {
 }
 
 // start marks the node started and starts its goroutines other than the
-// NIC's (dispatch threads, workers); it returns the NIC's driver, not
-// yet running, and the node's context. stop, if not nil, is also called
-// by Close (StartShared's group).
-func (n *Node) start(ctx context.Context, stop context.CancelFunc) (*nic.Driver, context.Context, error) {
+// NIC's (dispatch threads, workers); it returns the node's context. stop,
+// if not nil, is also called by Close (StartShared's group).
+func (n *Node) start(ctx context.Context, stop context.CancelFunc) (context.Context, error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.closed {
-		return nil, nil, ErrClosed
+		return nil, ErrClosed
 	}
 	if n.started {
-		return nil, nil, fmt.Errorf("%w: %s started twice", ErrConfig, n.cfg.Name)
+		return nil, fmt.Errorf("%w: %s started twice", ErrConfig, n.cfg.Name)
 	}
 	n.started = true
 	ctx, cancel := context.WithCancel(ctx)
@@ -338,56 +368,24 @@ func (n *Node) start(ctx context.Context, stop context.CancelFunc) (*nic.Driver,
 	if stop != nil {
 		n.cancel = func() { cancel(); stop() }
 	}
-	d := &nic.Driver{NIC: n.nic}
-	inline := n.cfg.Threading == NICThread && len(*n.handlers.Load()) > 0
-	if inline {
-		// Step mode's dispatch (a response the TX ring has no room for is
-		// kept and written first next time): waiting for room here would
-		// wait for the sweep of this very goroutine.
-		d.Host = func() int {
-			moved := 0
-			for _, f := range n.flows {
-				moved += n.dispatch(f, false, nil)
-			}
-			return moved
-		}
-	}
+	serves := len(*n.handlers.Load()) > 0
+	n.inline = n.cfg.Threading == NICThread && serves
 	if n.cfg.Threading == WorkerPool {
 		n.work = make(chan work, 256)
 		for range n.cfg.Workers {
 			n.wg.Go(func() { n.worker(ctx) })
 		}
 	}
-	if inline || len(*n.handlers.Load()) == 0 {
+	if n.inline || !serves {
 		// A client-only node needs no dispatch threads: its callers drain
 		// their flows' RX rings themselves (Call, Completions), and one
 		// goroutine fewer polls the cores.
-		return d, ctx, nil
+		return ctx, nil
 	}
 	for _, f := range n.flows {
-		n.wg.Go(func() {
-			poll(ctx, &f.bell, func() int { return n.dispatch(f, n.cfg.Threading == WorkerPool, ctx) })
-		})
+		n.wg.Go(func() { n.serve(ctx, f, n.cfg.Threading == WorkerPool) })
 	}
-	return d, ctx, nil
-}
-
-// Step runs one round of every step on the caller's goroutine (step
-// mode): each flow's TX ring swept once by the NIC, the RX pipeline
-// pumped once (arrivals up to its room, balancing, scheduling), and every
-// request in the server's RX rings dispatched inline. It returns how much
-// moved; 0 means the node is quiet until something arrives.
-func (n *Node) Step() int {
-	moved := 0
-	for range n.flows {
-		_, k, _ := n.nic.PollTX() // drops and back-pressure are counted
-		moved += k
-	}
-	moved += n.nic.Pump()
-	for _, f := range n.flows {
-		moved += n.dispatch(f, false, nil)
-	}
-	return moved
+	return ctx, nil
 }
 
 // Close stops the node's goroutines and closes its sockets.
@@ -398,7 +396,6 @@ func (n *Node) Close() error {
 		return nil
 	}
 	n.closed = true
-	close(n.done)
 	if n.cancel != nil {
 		n.cancel()
 	}
@@ -416,155 +413,4 @@ func (n *Node) addCloser(c func() error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.closers = append(n.closers, c)
-}
-
-// dispatch takes the requests in flow f's RX ring and runs them (inline,
-// or on the workers) and routes responses to their clients. It returns
-// how many RPCs it took.
-func (n *Node) dispatch(f *flowHost, pool bool, ctx context.Context) int {
-	if !f.rx.TryLock() {
-		return 0 // a client on this flow is draining it
-	}
-	defer f.rx.Unlock()
-	if f.hasStalled {
-		if !n.respond(f, &f.stalled, ctx) {
-			return 0
-		}
-		f.hasStalled = false
-	}
-	c := f.flow.RX.Consumer()
-	took := 0
-	var r ring.RPC
-	for took < f.flow.RX.Slots() {
-		if err := c.TakeInto(&r); err != nil {
-			if errors.Is(err, ring.ErrEmpty) {
-				break
-			}
-			took++ // a malformed line, counted by the ring
-			continue
-		}
-		took++
-		if r.Response {
-			n.complete(f, &r)
-			continue
-		}
-		if pool && ctx != nil {
-			select {
-			case n.work <- work{f: f, rpc: r}:
-			case <-ctx.Done():
-				return took
-			}
-			continue
-		}
-		n.execute(f, &r, &f.scratch, &f.stalled)
-		if !n.respond(f, &f.stalled, ctx) {
-			f.hasStalled = true // step mode: the TX ring is full; written first next time
-			break
-		}
-	}
-	c.ReturnCredit()
-	return took
-}
-
-// complete routes a response to the client of its connection on flow f.
-func (n *Node) complete(f *flowHost, r *ring.RPC) {
-	if cl := f.clients[r.ConnID].Load(); cl != nil && cl.complete(r) {
-		return
-	}
-	n.late.Add(1)
-}
-
-// execute runs the handler for request r and builds its response in
-// *resp, with sc as the handler's memory.
-func (n *Node) execute(f *flowHost, r *ring.RPC, sc *scratch, resp *ring.RPC) {
-	*resp = ring.RPC{Response: true, RPCID: r.RPCID, FnID: r.FnID, ConnID: r.ConnID}
-	h, ok := (*n.handlers.Load())[r.FnID]
-	if !ok {
-		resp.NFrames = statusNoFn
-		return
-	}
-	copy(sc.buf[:], r.Args[:])
-	sc.req = Request{Conn: r.ConnID, ID: r.RPCID, Fn: r.FnID, Flow: f.index, Args: sc.buf[:min(int(r.Argl), ring.ArgsSize)]}
-	ret, err := h.fn(&sc.req, sc.ret[:0])
-	switch {
-	case err != nil:
-		resp.NFrames = statusFailed
-		msg := err.Error()
-		_ = resp.SetArgs([]byte(msg[:min(len(msg), ring.ArgsSize)]))
-	case len(ret) > ring.ArgsSize:
-		resp.NFrames = statusTooLarge
-	default:
-		_ = resp.SetArgs(ret)
-	}
-}
-
-// respond writes a response into flow f's TX ring. Free-running (ctx
-// not nil) it retries a full ring, which the NIC's sweeper empties, until
-// ctx ends; in step mode it reports false at once.
-func (n *Node) respond(f *flowHost, resp *ring.RPC, ctx context.Context) bool {
-	for i := 0; ; i++ {
-		f.tx.Lock()
-		err := f.flow.TX.Producer().Send(*resp)
-		f.tx.Unlock()
-		if err == nil {
-			n.nic.WakeTX()
-			return true
-		}
-		if ctx == nil || ctx.Err() != nil {
-			return false
-		}
-		backoff(i)
-	}
-}
-
-func (n *Node) worker(ctx context.Context) {
-	var sc scratch
-	var resp ring.RPC
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case w := <-n.work:
-			n.execute(w.f, &w.rpc, &sc, &resp)
-			n.respond(w.f, &resp, ctx)
-		}
-	}
-}
-
-// poll is the polling discipline of every free-running thread: run round
-// until ctx ends; after a round with nothing to do, yield, and after
-// spinIdle idle rounds in a row park on bell (rung by the NIC when it
-// writes the thread's RX ring) for at most maxPark.
-func poll(ctx context.Context, bell *nic.Bell, round func() int) {
-	idle := 0
-	for ctx.Err() == nil {
-		if round() > 0 {
-			idle = 0
-			continue
-		}
-		if idle++; idle < spinIdle {
-			runtime.Gosched()
-			continue
-		}
-		if bell.Wait(ctx, func() bool { return round() > 0 }, maxPark) {
-			idle = 0
-		}
-	}
-}
-
-// Idle rounds before parking, and the longest park (for producers that
-// ring no bell).
-const (
-	spinIdle = 64
-	maxPark  = time.Millisecond
-)
-
-// backoff waits after the i-th fruitless try in a row: a yield for the
-// first 256, then sleeps doubling from 1µs to 200µs.
-func backoff(i int) {
-	if i < 256 {
-		runtime.Gosched()
-		return
-	}
-	time.Sleep(min(time.Microsecond<<min(i-256, 8), 200*time.Microsecond))
 }

@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"github.com/daggercheck/daggercheck/impl/nic"
-	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
+	"github.com/daggercheck/daggercheck/spec"
 	"github.com/stretchr/testify/require"
 )
 
@@ -153,7 +154,7 @@ func TestErrorsAreSentinels(t *testing.T) {
 
 	_, err = c.Call(ctx, fnEcho, make([]byte, 53))
 	require.ErrorIs(t, err, ErrTooLarge)
-	require.ErrorIs(t, err, ring.ErrTooLarge)
+	require.ErrorIs(t, err, slot.ErrTooLarge)
 	_, err = c.Go(fnEcho, make([]byte, 100), 0)
 	require.ErrorIs(t, err, ErrTooLarge)
 	ret, err := c.Call(ctx, fnEcho, []byte(strings.Repeat("x", 52)))
@@ -341,7 +342,7 @@ func TestClosedConnectionIsCountedNotSilent(t *testing.T) {
 	ctx := running(t, srv, cli)
 	c, err := ConnectLoopback(cli, srv, 7, 0)
 	require.NoError(t, err)
-	require.Equal(t, nic.StatusOK, srv.NIC().Close(7))
+	require.Equal(t, spec.ConnOK, srv.NIC().Close(7))
 	dctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
 	_, err = c.Call(dctx, fnEcho, []byte("x"))
@@ -350,7 +351,7 @@ func TestClosedConnectionIsCountedNotSilent(t *testing.T) {
 		time.Sleep(time.Millisecond) // the request may still be on its way: the deadline only ends the wait
 	}
 	require.Equal(t, uint64(1), srv.NIC().Counters().ClosedConn)
-	require.Equal(t, nic.StatusOK, srv.NIC().Open(7))
+	require.Equal(t, spec.ConnOK, srv.NIC().Open(7))
 	ret, err := c.Call(ctx, fnEcho, []byte("y"))
 	require.NoError(t, err)
 	require.Equal(t, "y", string(ret))
@@ -374,13 +375,18 @@ func TestCompleteWakesParkedCaller(t *testing.T) {
 	go func() {
 		defer close(woke)
 		for !c.done(id) {
-			c.f.bell.Wait(context.Background(), func() bool { return c.done(id) }, time.Hour)
+			w := c.f.bell.Arm()
+			if c.done(id) { // the re-check
+				w.Disarm()
+				break
+			}
+			w.Park(context.Background(), time.Hour)
 		}
 	}()
 	for c.f.bell.Waiting() == 0 {
 		runtime.Gosched() // until the caller is registered on the bell
 	}
-	require.True(t, c.complete(&ring.RPC{Response: true, RPCID: id, ConnID: 0, FnID: fnEcho}))
+	require.True(t, c.complete(&slot.RPC{Response: true, RPCID: id, ConnID: 0, FnID: fnEcho}))
 	select {
 	case <-woke:
 	case <-time.After(time.Minute):

@@ -26,7 +26,9 @@ type UDPOptions struct {
 }
 
 // ConnectUDP connects over real UDP sockets on 127.0.0.1, one per side
-// (transport.Socket), which the nodes close when they are closed.
+// (transport.Socket), which the nodes close when they are closed. A
+// socket's reader rings its node's NIC bell when frames arrive; the NIC's
+// driver takes the deliveries.
 func ConnectUDP(cn, sn *Node, conn uint8, flow int, opt UDPOptions) (*Client, error) {
 	ca, err := transport.ListenLoopback()
 	if err != nil {
@@ -43,20 +45,21 @@ func ConnectUDP(cn, sn *Node, conn uint8, flow int, opt UDPOptions) (*Client, er
 		}
 		return transport.NewUDP(transport.UDPConfig{Conn: uint16(conn), SendQueue: opt.Queue, RecvQueue: opt.Queue})
 	}
-	socket := func(c *net.UDPConn, peer *net.UDPConn) (*transport.Socket, error) {
+	socket := func(n *Node, c *net.UDPConn, peer *net.UDPConn) (*transport.Socket, error) {
 		ep, err := endpoint()
 		if err != nil {
 			return nil, err
 		}
-		return transport.NewSocket(transport.SocketConfig{Conn: c, Peer: peer.LocalAddr().(*net.UDPAddr), Endpoint: ep, RTO: opt.RTO})
+		return transport.NewSocket(transport.SocketConfig{Conn: c, Peer: peer.LocalAddr().(*net.UDPAddr), Endpoint: ep, RTO: opt.RTO,
+			Bell: n.bells.NIC()})
 	}
-	cs, err := socket(ca, sa)
+	cs, err := socket(cn, ca, sa)
 	if err != nil {
 		ca.Close()
 		sa.Close()
 		return nil, fmt.Errorf("%w: udp: %w", ErrConfig, err)
 	}
-	ss, err := socket(sa, ca)
+	ss, err := socket(sn, sa, ca)
 	if err != nil {
 		cs.Close()
 		sa.Close()
@@ -70,22 +73,5 @@ func ConnectUDP(cn, sn *Node, conn uint8, flow int, opt UDPOptions) (*Client, er
 	}
 	cn.addCloser(cs.Close)
 	sn.addCloser(ss.Close)
-	// A socket signals Ready when frames arrive: wake the NIC's RX
-	// pipeline, parked otherwise until its longest park.
-	for _, x := range []struct {
-		n *Node
-		s *transport.Socket
-	}{{cn, cs}, {sn, ss}} {
-		go func() {
-			for {
-				select {
-				case <-x.s.Ready():
-					x.n.nic.WakeRX()
-				case <-x.n.done:
-					return
-				}
-			}
-		}()
-	}
 	return c, nil
 }

@@ -1,4 +1,4 @@
-// Package transport carries Dagger's 64-byte packets (impl/ring's Slot)
+// Package transport carries Dagger's 64-byte packets (impl/slot's slots)
 // between two endpoints of a connection: best effort (UDP, Dagger's own
 // transport) or reliably (Reliable: sequence numbers, acknowledgements,
 // retransmission on timeout, receiver de-duplication, bounded buffers),
@@ -8,10 +8,12 @@
 // Read Reliable first. It is the system model's reliable transport
 // (docs/system.md, model/system/next.go: receiveData, retransmit,
 // timedOut) as a plain step machine: Send, Outgoing, Receive,
-// Deliveries, Timeout (the Endpoint interface). It has no goroutines,
-// clock or I/O, so a test or a model trace drives it one step at a time;
-// Socket is the thin free-running driver (a reader goroutine, a timer
-// goroutine, one mutex).
+// Deliveries (TakeDeliveries into a caller's buffer), Timeout (the
+// Endpoint interface). It has no goroutines, clock or I/O, so a test or a
+// model trace drives it one step at a time; Socket is the thin
+// free-running driver (a reader goroutine, a timer goroutine, one mutex),
+// whose reader rings a Bell (impl/wake) — the NIC driver's, which takes
+// the deliveries — when frames arrive.
 //
 // # Wire format
 //
@@ -26,8 +28,12 @@
 //	             highest delivered in order; raw: the sender's counter)
 //	bytes 16..79 the Dagger packet (data and raw only)
 //
+// A packet is decoded once, where it comes in (DecodeFrame), into the
+// slot.RPC that Packet is, and travels as that value through the
+// endpoints and up into the NIC; it is encoded once, where it goes out
+// (AppendFrame). On the wire its ring bits are update_flag 0 and valid 1.
 // DecodeFrame never panics: wrong lengths, versions, kinds, reserved bits
-// and packets that are not valid slots are sentinel errors, all matching
+// and packets that are not such slots are sentinel errors, all matching
 // ErrMalformed (FuzzDecodeFrame).
 //
 // # Window
@@ -47,8 +53,8 @@
 // ReliableConfig.Faults (ReliableFaults; BugFaults selects one by name)
 // mutates Reliable as model/system's bug catalogue mutates the model's
 // transport, so that the model's counterexamples replay on this code
-// (traces.Replay, daggercheck replay) and the conformance tests are
-// shown to catch each (traces' mutation check): no-dedup (every data
+// (bridge/dagger.Replay, daggercheck replay) and the conformance tests are
+// shown to catch each (bridge/system's mutation check): no-dedup (every data
 // frame is taken for the expected one), ack-before-delivery (the expected
 // frame is acknowledged and passed before the receiver looks for room),
 // seq-not-advanced (after an ack the next packet takes the acknowledged
@@ -65,9 +71,9 @@
 //
 // # Imports
 //
-// impl/ring (the packet), the standard library, and golang.org/x/net/ipv4
-// for Socket's batched reads and writes (recvmmsg and sendmmsg on Linux,
-// up to 64 datagrams per system call; one at a time elsewhere), which the
-// standard library does not offer and raw syscalls would do worse; never
-// model/.
+// impl/slot (the packet), impl/wake (Socket's bell), the standard
+// library, and golang.org/x/net/ipv4 for Socket's batched reads and
+// writes (recvmmsg and sendmmsg on Linux, up to 64 datagrams per system
+// call; one at a time elsewhere), which the standard library does not
+// offer and raw syscalls would do worse; never model/.
 package transport

@@ -22,6 +22,12 @@ var (
 	ErrConfig = errors.New("transport: bad configuration")
 )
 
+// The endpoints, checked at compile time.
+var (
+	_ Endpoint = (*Reliable)(nil)
+	_ Endpoint = (*UDP)(nil)
+)
+
 // Endpoint is one side of one connection, as a step machine: no
 // goroutines, no clock, no I/O. A driver (Loopback, FaultyNetwork's
 // tests, Socket) moves Outgoing frames to the peer's Receive and calls
@@ -39,6 +45,9 @@ type Endpoint interface {
 	// Deliveries returns the packets received since the last call, in
 	// delivery order, and frees their room.
 	Deliveries() []Packet
+	// TakeDeliveries is Deliveries appending to dst, which a driver
+	// reuses: it allocates nothing.
+	TakeDeliveries(dst []Packet) []Packet
 	// Timeout is the driver's retransmission timer firing.
 	Timeout()
 	// Unacked is the number of frames sent and not yet acknowledged: the

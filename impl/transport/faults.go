@@ -3,12 +3,14 @@ package transport
 import (
 	"fmt"
 	"strings"
+
+	"github.com/daggercheck/daggercheck/spec"
 )
 
 // ReliableFaults are deliberate mutations of Reliable: the bugs of model/system's
 // catalogue whose component is the transport, so that the model's
-// counterexamples replay on this code (traces.Replay) and the
-// conformance tests can be shown to catch them (traces' mutation check).
+// counterexamples replay on this code (bridge/dagger.Replay) and the
+// conformance tests can be shown to catch them (bridge/system's mutation check).
 // The zero value is the correct transport. Each field names the property
 // of docs/properties.md (system section) it breaks.
 type ReliableFaults struct {
@@ -42,7 +44,7 @@ type ReliableFaults struct {
 // routing bug of the NIC (a response placed by a round-robin balancer
 // instead of by its connection); impl/nic injects that one
 // (its Faults.ResponseBalanced).
-var Bugs = []string{"no-dedup", "ack-before-delivery", "seq-not-advanced", "retransmit-new-seq"}
+var Bugs = []string{spec.BugNoDedup, spec.BugAckBeforeDelivery, spec.BugSeqNotAdvanced, spec.BugRetransmitNewSeq}
 
 // BugFaults maps a transport bug of model/system's catalogue (by the
 // model's name) to the fault that injects the same mutation; "" is no
@@ -51,13 +53,13 @@ func BugFaults(name string) (ReliableFaults, error) {
 	var f ReliableFaults
 	switch name {
 	case "":
-	case "no-dedup":
+	case spec.BugNoDedup:
 		f.NoDedup = true
-	case "ack-before-delivery":
+	case spec.BugAckBeforeDelivery:
 		f.AckBeforeDelivery = true
-	case "seq-not-advanced":
+	case spec.BugSeqNotAdvanced:
 		f.SeqNotAdvanced = true
-	case "retransmit-new-seq":
+	case spec.BugRetransmitNewSeq:
 		f.RetransmitNewSeq = true
 	default:
 		return ReliableFaults{}, fmt.Errorf("%w: unknown transport bug %q (the transport's are %s)", ErrConfig, name, strings.Join(Bugs, ", "))

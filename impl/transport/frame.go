@@ -5,19 +5,22 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
-// Packet is what a transport carries: one Dagger packet, the 64 bytes of
-// an RPC slot (impl/ring's Slot) in Dagger's byte layout.
-type Packet = ring.Slot
+// Packet is what a transport carries: one Dagger packet, decoded — the
+// RPC of a 64-byte slot (impl/slot). DecodeFrame decodes a frame's slot
+// into it once, where the bytes come in; AppendFrame encodes it once,
+// where they go out; in between, and up through the NIC, it travels as
+// this value.
+type Packet = slot.RPC
 
 // Sizes of a frame on the wire.
 const (
 	// HeaderSize is the transport header that precedes the packet.
 	HeaderSize = 16
 	// PacketSize is one Dagger packet, an RPC slot.
-	PacketSize = ring.SlotSize
+	PacketSize = slot.Size
 	// DataFrameSize is the size of a data or raw frame; an ack is
 	// HeaderSize bytes alone.
 	DataFrameSize = HeaderSize + PacketSize
@@ -85,7 +88,10 @@ var (
 //	bytes 16..79 the packet: a 64-byte Dagger slot (data and raw only)
 //
 // A data or raw frame is 80 bytes, an ack 16; any other length is an
-// error. The packet must decode as a slot (impl/ring's DecodeSlot).
+// error. The packet is a slot in Dagger's byte layout (impl/slot) whose
+// ring bits are those of a packet on the wire, update_flag 0 and valid 1
+// (a ring's phase and validity mean nothing between two NICs); Packet
+// holds it decoded.
 type Frame struct {
 	Kind   Kind
 	Conn   uint16
@@ -102,11 +108,10 @@ func (f Frame) String() string {
 	if !f.Kind.carries() {
 		return s
 	}
-	r, _, err := ring.DecodeSlot(&f.Packet)
-	if err != nil {
+	if checkPacket(&f.Packet) != nil {
 		return s + " malformed-packet"
 	}
-	return s + " " + r.String()
+	return s + " " + f.Packet.String()
 }
 
 // Size is the number of bytes f takes on the wire.
@@ -121,9 +126,9 @@ func malformed(specific error, format string, args ...any) error {
 	return fmt.Errorf("%w: %w: "+format, append([]any{ErrMalformed, specific}, args...)...)
 }
 
-// AppendFrame appends f's wire bytes to dst. An unknown kind or a packet
-// that is not a valid slot is an error matching ErrMalformed, and dst is
-// returned unchanged.
+// AppendFrame appends f's wire bytes to dst, encoding the packet: the
+// one encode on its way out. An unknown kind or a packet no slot can
+// carry is an error matching ErrMalformed, and dst is returned unchanged.
 func AppendFrame(dst []byte, f *Frame) ([]byte, error) {
 	switch f.Kind {
 	case KindData, KindRaw:
@@ -141,7 +146,9 @@ func AppendFrame(dst []byte, f *Frame) ([]byte, error) {
 	binary.LittleEndian.PutUint64(h[8:16], f.Seq)
 	dst = append(dst, h[:]...)
 	if f.Kind.carries() {
-		dst = append(dst, f.Packet[:]...)
+		var s slot.Slot
+		_ = f.Packet.Encode(&s, 0, true) // checked above
+		dst = append(dst, s[:]...)
 	}
 	return dst, nil
 }
@@ -185,19 +192,24 @@ func DecodeFrame(b []byte) (Frame, error) {
 		return Frame{}, malformed(ErrOversized, "%s frame of %d bytes, has %d", f.Kind, len(b), want)
 	}
 	if f.Kind.carries() {
-		copy(f.Packet[:], b[HeaderSize:])
-		if _, _, err := ring.DecodeSlot(&f.Packet); err != nil {
+		// The one decode of the packet on its way in.
+		r, c, err := slot.Decode((*slot.Slot)(b[HeaderSize:]))
+		switch {
+		case err != nil:
 			return Frame{}, fmt.Errorf("%w: packet: %w", ErrMalformed, err)
+		case c.Flag() != 0 || !c.Valid():
+			return Frame{}, fmt.Errorf("%w: packet control byte %s, want update_flag 0 and valid 1", ErrMalformed, c)
 		}
+		f.Packet = r
 	}
 	return f, nil
 }
 
-// checkPacket: a packet that is not a valid slot is refused at Send, so a
-// frame once queued always encodes.
+// checkPacket: a packet that no slot can carry (argl over 52) is refused
+// at Send, so a frame once queued always encodes.
 func checkPacket(p *Packet) error {
-	if _, _, err := ring.DecodeSlot(p); err != nil {
-		return fmt.Errorf("%w: packet: %w", ErrMalformed, err)
+	if p.Argl > slot.ArgsSize {
+		return fmt.Errorf("%w: packet: argl %d over %d", ErrMalformed, p.Argl, slot.ArgsSize)
 	}
 	return nil
 }

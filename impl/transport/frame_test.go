@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"testing"
+
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 func TestFrameRoundTrip(t *testing.T) {
@@ -34,7 +36,11 @@ func TestFrameLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []byte{Version, byte(KindData), 0x02, 0x01, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8}
-	if !bytes.Equal(b[:HeaderSize], want) || !bytes.Equal(b[HeaderSize:], f.Packet[:]) {
+	var s slot.Slot // the packet on the wire: update_flag 0, valid 1
+	if err := f.Packet.Encode(&s, 0, true); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b[:HeaderSize], want) || !bytes.Equal(b[HeaderSize:], s[:]) {
 		t.Fatalf("layout: % x", b)
 	}
 	if got, want := f.String(), "data conn=258 seq=578437695752307201 req rpc_id=5 fn=3 conn=2 frame=0/0 argl=8 args=0500000000000000"; got != want {
@@ -67,6 +73,8 @@ func TestDecodeFrameRejects(t *testing.T) {
 		{"reserved", mod(good, func(b []byte) { b[5] = 1 }), ErrMalformed},
 		{"packet reserved control bits", mod(good, func(b []byte) { b[HeaderSize] |= 0x80 }), ErrMalformed},
 		{"packet argl 53", mod(good, func(b []byte) { binary.LittleEndian.PutUint16(b[HeaderSize+9:], 53) }), ErrMalformed},
+		{"packet update_flag set", mod(good, func(b []byte) { b[HeaderSize] |= byte(slot.CtlUpdateFlag) }), ErrMalformed},
+		{"packet not valid", mod(good, func(b []byte) { b[HeaderSize] &^= byte(slot.CtlValid) }), ErrMalformed},
 	} {
 		f, err := DecodeFrame(tc.b)
 		if !errors.Is(err, tc.err) || !errors.Is(err, ErrMalformed) {
@@ -79,8 +87,7 @@ func TestDecodeFrameRejects(t *testing.T) {
 	if _, err := EncodeFrame(Frame{Kind: 0}); !errors.Is(err, ErrKind) {
 		t.Errorf("encode kind 0: %v", err)
 	}
-	var bad Packet
-	bad[0] = 0xff
+	bad := Packet{Argl: slot.ArgsSize + 1} // no slot carries it
 	if _, err := EncodeFrame(Frame{Kind: KindData, Packet: bad}); !errors.Is(err, ErrMalformed) {
 		t.Errorf("encode bad packet: %v", err)
 	}

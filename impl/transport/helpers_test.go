@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 	"testing"
 
-	"github.com/daggercheck/daggercheck/impl/ring"
+	"github.com/daggercheck/daggercheck/impl/slot"
 )
 
 // packet builds the i-th test packet of connection conn: a request whose
@@ -13,20 +13,16 @@ func packet(t testing.TB, conn uint8, i uint64) Packet {
 	t.Helper()
 	var a [8]byte
 	binary.LittleEndian.PutUint64(a[:], i)
-	r, err := ring.NewRPC(conn, uint32(i), 3, a[:])
+	r, err := slot.NewRPC(conn, uint32(i), 3, a[:])
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s ring.Slot
-	if err := r.Encode(&s, 0, true); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return r
 }
 
 // index recovers i from packet(t, conn, i).
 func index(p Packet) uint64 {
-	return binary.LittleEndian.Uint64(p[ring.HeaderSize:])
+	return binary.LittleEndian.Uint64(p.Args[:])
 }
 
 func mustReliable(t testing.TB, cfg ReliableConfig) *Reliable {

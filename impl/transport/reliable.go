@@ -275,10 +275,14 @@ func (r *Reliable) Deliveries() []Packet {
 	if len(r.delivered) == 0 {
 		return nil
 	}
-	d := make([]Packet, len(r.delivered))
-	copy(d, r.delivered)
+	return r.TakeDeliveries(make([]Packet, 0, len(r.delivered)))
+}
+
+// TakeDeliveries is Deliveries appending to dst.
+func (r *Reliable) TakeDeliveries(dst []Packet) []Packet {
+	dst = append(dst, r.delivered...)
 	r.delivered = r.delivered[:0]
-	return d
+	return dst
 }
 
 // Timeout marks every unacknowledged frame for resending by the next

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/daggercheck/daggercheck/impl/wake"
 	"golang.org/x/net/ipv4"
 )
 
@@ -33,6 +34,10 @@ type SocketConfig struct {
 	// tick with frames unacknowledged and no ack received since the last
 	// tick, the Socket calls Timeout.
 	RTO time.Duration
+	// Bell is rung after frames arrive (packets to take, or acks that
+	// freed send room): the bell of the goroutine that takes this
+	// socket's deliveries (a NIC's). Nil: the Socket's own (Bell).
+	Bell *wake.Bell
 }
 
 // SocketCounters count what a Socket did besides its endpoint.
@@ -47,8 +52,9 @@ func (c SocketCounters) String() string {
 }
 
 // Socket is the thin free-running driver of an Endpoint over a real UDP
-// socket: one goroutine reads datagrams (one frame each) and gives them
-// to the endpoint's Receive, one goroutine runs the retransmission timer,
+// socket: one goroutine reads datagrams (one frame each), gives them to
+// the endpoint's Receive and rings the Bell of whoever takes the
+// deliveries, one goroutine runs the retransmission timer,
 // and every step that may produce frames (Send, Receive, Timeout) is
 // followed by writing the endpoint's Outgoing frames to the peer. One
 // mutex serialises the endpoint, so its logic stays the plain step
@@ -61,13 +67,14 @@ func (c SocketCounters) String() string {
 type Socket struct {
 	cfg   SocketConfig
 	pc    *ipv4.PacketConn
-	mu    sync.Mutex // guards ep, ackSeen, wbuf, wmsgs, c, closed
+	mu    sync.Mutex // guards ep, ackSeen, wbuf, wmsgs, wvecs, c, closed
 	ep    Endpoint
 	wbuf  []byte         // the encoded frames of one flush, back to back
-	wmsgs []ipv4.Message // one per frame, pointing into wbuf
+	wmsgs []ipv4.Message // one per frame, pointing into wvecs
+	wvecs [][]byte       // one per frame, pointing into wbuf
 	ends  []int          // where each frame ends in wbuf
 	c     SocketCounters
-	ready chan struct{}
+	bell  *wake.Bell
 
 	ackSeen bool
 	closed  bool
@@ -89,7 +96,10 @@ func NewSocket(cfg SocketConfig) (*Socket, error) {
 	if cfg.RTO <= 0 {
 		cfg.RTO = 10 * time.Millisecond
 	}
-	s := &Socket{cfg: cfg, pc: ipv4.NewPacketConn(cfg.Conn), ep: cfg.Endpoint, ready: make(chan struct{}, 1), done: make(chan struct{})}
+	if cfg.Bell == nil {
+		cfg.Bell = &wake.Bell{}
+	}
+	s := &Socket{cfg: cfg, pc: ipv4.NewPacketConn(cfg.Conn), ep: cfg.Endpoint, bell: cfg.Bell, done: make(chan struct{})}
 	s.wg.Add(2)
 	go s.readLoop()
 	go s.timerLoop()
@@ -118,10 +128,18 @@ func (s *Socket) Deliveries() []Packet {
 	return s.ep.Deliveries()
 }
 
-// Ready is signalled (capacity one, never closed) after frames arrive or
-// acknowledgements free send room: a receiver waits on it before calling
-// Deliveries, a blocked sender before retrying Send.
-func (s *Socket) Ready() <-chan struct{} { return s.ready }
+// TakeDeliveries is Deliveries appending to dst (a driver's buffer,
+// reused: nothing is allocated).
+func (s *Socket) TakeDeliveries(dst []Packet) []Packet {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ep.TakeDeliveries(dst)
+}
+
+// Bell is rung after frames arrive or acknowledgements free send room: a
+// receiver parks on it before calling Deliveries, a blocked sender before
+// retrying Send.
+func (s *Socket) Bell() *wake.Bell { return s.bell }
 
 // Inspect runs f on the endpoint under the Socket's lock (to read its
 // counters, say); f must not keep it.
@@ -175,8 +193,8 @@ func (s *Socket) readLoop() {
 			s.receiveLocked(&msgs[i])
 		}
 		s.flushLocked()
-		s.signal()
 		s.mu.Unlock()
+		s.bell.Ring()
 	}
 }
 
@@ -219,13 +237,6 @@ func (s *Socket) timerLoop() {
 	}
 }
 
-func (s *Socket) signal() {
-	select {
-	case s.ready <- struct{}{}:
-	default:
-	}
-}
-
 // flushLocked writes the endpoint's outgoing frames, one datagram each,
 // in batches. A write error is counted: the frames not written are lost
 // as the network might lose them, and the reliable transport resends
@@ -245,10 +256,16 @@ func (s *Socket) flushLocked() {
 		s.wbuf = b
 		s.ends = append(s.ends, len(b))
 	}
+	s.wvecs = s.wvecs[:0]
 	start := 0
 	for _, end := range s.ends {
-		s.wmsgs = append(s.wmsgs, ipv4.Message{Buffers: [][]byte{s.wbuf[start:end]}, Addr: s.cfg.Peer})
+		s.wvecs = append(s.wvecs, s.wbuf[start:end])
 		start = end
+	}
+	for i := range s.wvecs {
+		// Each message's one buffer, a view into wvecs: nothing allocated
+		// per datagram once the slices have grown.
+		s.wmsgs = append(s.wmsgs, ipv4.Message{Buffers: s.wvecs[i : i+1 : i+1], Addr: s.cfg.Peer})
 	}
 	for msgs := s.wmsgs; len(msgs) > 0; {
 		n, err := s.pc.WriteBatch(msgs[:min(len(msgs), batch)], 0)

@@ -107,10 +107,14 @@ func (u *UDP) Deliveries() []Packet {
 	if len(u.delivered) == 0 {
 		return nil
 	}
-	d := make([]Packet, len(u.delivered))
-	copy(d, u.delivered)
+	return u.TakeDeliveries(make([]Packet, 0, len(u.delivered)))
+}
+
+// TakeDeliveries is Deliveries appending to dst.
+func (u *UDP) TakeDeliveries(dst []Packet) []Packet {
+	dst = append(dst, u.delivered...)
 	u.delivered = u.delivered[:0]
-	return d
+	return dst
 }
 
 // Timeout does nothing: the best-effort transport never resends.

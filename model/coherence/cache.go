@@ -1,6 +1,9 @@
 package coherence
 
-import "github.com/daggercheck/daggercheck/checker"
+import (
+	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/spec"
+)
 
 // cacheSteps emits what cache c may do on line l by itself: load or store
 // on a hit, issue a miss, evict. A cache has at most one request per line
@@ -134,7 +137,7 @@ func (m *Model) cacheRecv(s State, i int, emit func(checker.Action, State)) {
 			unexpected()
 			return
 		}
-		if cl.St == MIa && m.Bug == "lost-writeback" {
+		if cl.St == MIa && m.Bug == spec.BugLostWriteback {
 			reply(SnoopAck, 0)
 		} else {
 			reply(SnoopResp, cl.Val)

@@ -43,22 +43,9 @@ var TLAConstants = []spec.TLAConstant{
 	{Name: "Ordered", Param: "channels", Bool: [2]string{"unordered", "ordered"}},
 }
 
-// Bugs is the coherence model's catalogue: mutations of the protocol,
-// each caught by the property it names.
-var Bugs = []spec.Bug{
-	{Name: "no-invalidate", Breaks: "swmr",
-		Description: "the home grants a GetM while another cache shares the line without invalidating it, so a writer and a reader coexist"},
-	{Name: "upgrade-with-sharer", Breaks: "swmr",
-		Description: "the home grants an upgrade (Upg) at once, although the other cache still shares the line"},
-	{Name: "lost-writeback", Breaks: "data-value",
-		Description: "an owner whose write-back (PutM) crosses a snoop answers the snoop without data, counting on the write-back, which the home then drops as stale: memory keeps the old value and the reader gets it"},
-	{Name: "early-put-ack", Breaks: "no-unexpected-message",
-		Description: "the home takes a write-back while it waits on the line for that cache's snoop answer, so its PutAck can overtake the snoop and the cache, back in I, meets a stale snoop"},
-	{Name: "drop-ack", Breaks: "requests-complete",
-		Description: "the home forgets to acknowledge a PutS from a sharer that is not the last one, so that cache waits in SI_A forever"},
-	{Name: "single-vnet", Breaks: checker.DeadlockProperty,
-		Description: "a cache's responses (InvAck, snoop data) share the FIFO of its requests and write-backs, so an answer the busy home waits for queues behind a write-back the home leaves waiting until the line is free; needs channels=ordered"},
-}
+// Bugs is the model's catalogue (spec.CoherenceBugs): mutations, each caught
+// by the property it names.
+var Bugs = spec.CoherenceBugs
 
 // LineState is a cache's state for one line: the stable MESI states and
 // the transient states of a cache waiting for the home (named as in Sorin,
@@ -196,7 +183,7 @@ func New(v spec.Values, bug string) (*Model, error) {
 	if bug != "" && !slices.ContainsFunc(Bugs, func(b spec.Bug) bool { return b.Name == bug }) {
 		return nil, fmt.Errorf("coherence: unknown bug %q", bug)
 	}
-	if bug == "single-vnet" && !c.Ordered {
+	if bug == spec.BugSingleVNet && !c.Ordered {
 		return nil, fmt.Errorf("%w channels=%s: bug single-vnet needs channels=ordered", spec.ErrParam, v.String("channels"))
 	}
 	return &Model{Config: c}, nil

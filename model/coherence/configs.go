@@ -20,8 +20,3 @@ var Configs = []Shipped{
 	{Name: "lines-2-msi", Params: []string{"lines=2", "writes=1", "values=1", "protocol=msi"}},
 	{Name: "lines-2-ordered", Params: []string{"lines=2", "writes=1", "values=1", "channels=ordered"}},
 }
-
-// BugParams are the parameters a bug needs beyond the defaults to show.
-var BugParams = map[string][]string{
-	"single-vnet": {"channels=ordered"},
-}

@@ -1,6 +1,9 @@
 package coherence
 
-import "github.com/daggercheck/daggercheck/checker"
+import (
+	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/spec"
+)
 
 // homeRecv emits the home's receipt of message i, unless it leaves the
 // message waiting. The home is a blocking directory: while it waits on a
@@ -24,7 +27,7 @@ func (m *Model) homeRecv(s State, i int, emit func(checker.Action, State)) {
 		e()
 		return
 	}
-	if d.Busy != Idle && !(x.Type.writeBack() && m.Bug == "early-put-ack") {
+	if d.Busy != Idle && !(x.Type.writeBack() && m.Bug == spec.BugEarlyPutAck) {
 		return // a request or write-back waits until the line is free
 	}
 	switch x.Type {
@@ -108,7 +111,7 @@ func (m *Model) getM(s *State, r, l int) {
 	switch {
 	case d.St == DirI:
 		m.grant(s, r, l, DataM, d.Mem)
-	case d.St == DirS && (d.Holders&^bit(r) == 0 || m.Bug == "no-invalidate"):
+	case d.St == DirS && (d.Holders&^bit(r) == 0 || m.Bug == spec.BugNoInvalidate):
 		m.grant(s, r, l, DataM, d.Mem)
 	case d.St == DirS:
 		m.wait(s, r, l, Inv, WaitInvGetM)
@@ -121,7 +124,7 @@ func (m *Model) getM(s *State, r, l int) {
 
 // upgrade serves an Upg from r, which still shares the line.
 func (m *Model) upgrade(s *State, r, l int) {
-	if s.Dir[l].Holders == bit(r) || m.Bug == "upgrade-with-sharer" {
+	if s.Dir[l].Holders == bit(r) || m.Bug == spec.BugUpgradeWithSharer {
 		m.grant(s, r, l, UpgAck, 0)
 		return
 	}
@@ -146,7 +149,7 @@ func (m *Model) put(s *State, r, l int, x Msg) {
 		d.Holders &^= bit(r)
 		if d.Holders == 0 {
 			d.St = DirI
-		} else if x.Type == PutS && m.Bug == "drop-ack" {
+		} else if x.Type == PutS && m.Bug == spec.BugDropAck {
 			ack = false
 		}
 	}

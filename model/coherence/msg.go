@@ -1,6 +1,10 @@
 package coherence
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/daggercheck/daggercheck/spec"
+)
 
 // Agents. The two caches are numbered 0 and 1 wherever a cache is meant
 // (action arguments, Holders bits, State.Cache); the home is agent 2.
@@ -99,7 +103,7 @@ func (x Msg) key() uint64 {
 // destination and, towards the home, its network (requests or responses).
 func (m *Model) channel(x Msg) int {
 	vnet := 0
-	if x.Type.response() && m.Bug != "single-vnet" {
+	if x.Type.response() && m.Bug != spec.BugSingleVNet {
 		vnet = 1
 	}
 	return int(x.From)*8 + int(x.To)*2 + vnet

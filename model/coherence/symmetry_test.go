@@ -156,7 +156,7 @@ func TestSymmetry(t *testing.T) {
 	}
 	for _, b := range Bugs {
 		t.Run("bug-"+b.Name, func(t *testing.T) {
-			checkSymmetry(t, buildInternal(t, BugParams[b.Name], b.Name), swapCaches)
+			checkSymmetry(t, buildInternal(t, b.Params, b.Name), swapCaches)
 		})
 	}
 }

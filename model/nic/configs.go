@@ -41,9 +41,3 @@ var WeakPoints = []WeakPoint{
 	{Name: "request-buffer leak on FIFO overflow", Params: []string{"protocol=dagger", "fifo=1"}, Property: "buffer-conservation"},
 	{Name: "delivery on a closed connection", Params: []string{"protocol=dagger"}, Property: "connection-safety"},
 }
-
-// BugParams are the parameters a bug needs beyond the defaults to show.
-var BugParams = map[string][]string{
-	"no-flush":       {"batch=2"},
-	"rehash-on-full": {"lb=key-hash"},
-}

@@ -1,9 +1,8 @@
 package nic
 
 import (
-	"fmt"
-
 	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/spec"
 )
 
 // Op is a control-plane operation on the connection table.
@@ -21,66 +20,44 @@ func (op Op) String() string {
 	return "open"
 }
 
-// Status is what the control plane reports for an open or a close: the
-// codes of Dagger's ConnStatus register.
-type Status uint8
-
-const (
-	StatusOK Status = iota
-	StatusAlreadyOpen
-	StatusIsClosed
-	StatusIDWrong
-	numStatuses
-)
-
-var statusNames = [numStatuses]string{"OK", "AlreadyOpen", "IsClosed", "IdWrong"}
-
-// String is Dagger's name for the code.
-func (st Status) String() string {
-	if st >= numStatuses {
-		return fmt.Sprintf("status(%d)", uint8(st))
-	}
-	return statusNames[st]
-}
-
 // Want is the documented status table, the specification the control
 // plane is judged against: an id outside the table is IdWrong whatever
 // the operation; opening an open connection is AlreadyOpen and closing a
 // closed one IsClosed, and neither changes the table; anything else is
 // OK and flips the entry.
-func Want(op Op, inTable, open bool) Status {
+func Want(op Op, inTable, open bool) spec.ConnStatus {
 	switch {
 	case !inTable:
-		return StatusIDWrong
+		return spec.ConnIDWrong
 	case op == OpOpen && open:
-		return StatusAlreadyOpen
+		return spec.ConnAlreadyOpen
 	case op == OpClose && !open:
-		return StatusIsClosed
+		return spec.ConnIsClosed
 	}
-	return StatusOK
+	return spec.ConnOK
 }
 
 // connOp is the NIC's control plane: it applies op to connection id in
 // s's table and reports a status (bug status-swap mixes up two codes).
-func (m *Model) connOp(s *State, op Op, id int) Status {
+func (m *Model) connOp(s *State, op Op, id int) spec.ConnStatus {
 	if id < 0 || id >= m.Conns {
-		return StatusIDWrong
+		return spec.ConnIDWrong
 	}
 	bit := uint8(1) << id
 	open := s.Open&bit != 0
-	swap := m.Bug == "status-swap"
+	swap := m.Bug == spec.BugStatusSwap
 	switch {
 	case op == OpOpen && open && swap:
-		return StatusIsClosed
+		return spec.ConnIsClosed
 	case op == OpOpen && open:
-		return StatusAlreadyOpen
+		return spec.ConnAlreadyOpen
 	case op == OpClose && !open && swap:
-		return StatusAlreadyOpen
+		return spec.ConnAlreadyOpen
 	case op == OpClose && !open:
-		return StatusIsClosed
+		return spec.ConnIsClosed
 	}
 	s.Open ^= bit
-	return StatusOK
+	return spec.ConnOK
 }
 
 // control: at any time the control plane may open or close any

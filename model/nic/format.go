@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/spec"
 )
 
 // String describes an RPC as the buffer holds it: "request conn0",
@@ -129,7 +130,7 @@ func (m *Model) FormatAction(a checker.Action) string {
 		if a.Kind == actClose {
 			op = OpClose
 		}
-		return fmt.Sprintf("%s conn%d: %s", op, x[0], Status(x[1]))
+		return fmt.Sprintf("%s conn%d: %s", op, x[0], spec.ConnStatus(x[1]))
 	}
 	return fmt.Sprintf("action(%d)", a.Kind)
 }

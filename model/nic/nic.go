@@ -44,26 +44,9 @@ var Params = []spec.Param{
 		Description: "RPCs that arrive from the network in all, each a request or a response on any connection"},
 }
 
-// Bugs is the NIC model's catalogue: mutations of the credit protocol,
-// each caught by the property it names.
-var Bugs = []spec.Bug{
-	{Name: "response-balanced", Breaks: "response-affinity",
-		Description: "responses go through the request load balancer instead of to their connection's flow"},
-	{Name: "leak-on-overflow", Breaks: "buffer-conservation",
-		Description: "when a flow FIFO is full the balancer drops the index but forgets to return its buffer slot to the free list"},
-	{Name: "no-flush", Breaks: "eventually-delivered",
-		Description: "the TX scheduler never flushes a partial batch, so a flow with fewer than batch entries starves; needs batch > 1"},
-	{Name: "status-swap", Breaks: "connection-safety",
-		Description: "the control plane swaps two status codes: opening an open connection reports IsClosed and closing a closed one reports AlreadyOpen"},
-	{Name: "deliver-after-close", Breaks: "connection-safety",
-		Description: "the TX scheduler delivers the queued RPCs of a connection that was closed while they waited"},
-	{Name: "rr-wrap-late", Breaks: "lb-in-range",
-		Description: "the round-robin counter wraps after flows instead of flows-1, so every flows+1-th request is sent to a flow that does not exist"},
-	{Name: "rr-wrap-early", Breaks: "round-robin-fair",
-		Description: "the round-robin counter wraps one flow early, so the last flow never gets a balanced request; needs flows > 1"},
-	{Name: "rehash-on-full", Breaks: "key-affinity",
-		Description: "when a key's flow FIFO is full the key-hash balancer moves the request to the next flow instead of dropping it; needs lb=key-hash"},
-}
+// Bugs is the model's catalogue (spec.NICBugs): mutations, each caught
+// by the property it names.
+var Bugs = spec.NICBugs
 
 // Action kinds; Action.Kind indexes actionKinds.
 const (
@@ -181,15 +164,15 @@ func New(v spec.Values, bug string) (*Model, error) {
 			return nil, fmt.Errorf("%w protocol=dagger: the bug catalogue mutates the credit protocol", spec.ErrParam)
 		}
 		switch {
-		case bug == "no-flush" && c.Batch == 1:
+		case bug == spec.BugNoFlush && c.Batch == 1:
 			return nil, fmt.Errorf("%w batch=1: bug no-flush needs batch > 1 (with batch=1 there is no partial batch)", spec.ErrParam)
-		case (bug == "rr-wrap-late" || bug == "rr-wrap-early") && c.LB != "round-robin":
+		case (bug == spec.BugRRWrapLate || bug == spec.BugRRWrapEarly) && c.LB != "round-robin":
 			return nil, fmt.Errorf("%w lb=%s: bug %s mutates the round-robin balancer", spec.ErrParam, c.LB, bug)
-		case bug == "rr-wrap-early" && c.Flows == 1:
+		case bug == spec.BugRRWrapEarly && c.Flows == 1:
 			return nil, fmt.Errorf("%w flows=1: bug rr-wrap-early needs flows > 1", spec.ErrParam)
-		case bug == "rehash-on-full" && c.LB != "key-hash":
+		case bug == spec.BugRehashOnFull && c.LB != "key-hash":
 			return nil, fmt.Errorf("%w lb=%s: bug rehash-on-full mutates the key-hash balancer", spec.ErrParam, c.LB)
-		case bug == "response-balanced" && c.LB == "static":
+		case bug == spec.BugResponseBalanced && c.LB == "static":
 			return nil, fmt.Errorf("%w lb=static: bug response-balanced needs a policy that may send a request away from its connection's flow", spec.ErrParam)
 		}
 	}

@@ -89,7 +89,7 @@ func TestBatchStarvationIsALasso(t *testing.T) {
 func TestBugsAreCaught(t *testing.T) {
 	for _, b := range nic.Bugs {
 		t.Run(b.Name, func(t *testing.T) {
-			m := build(t, nic.BugParams[b.Name], b.Name)
+			m := build(t, b.Params, b.Name)
 			res := bfs(t, m, checker.Options{})
 			tr := res.AssertViolation(t, b.Breaks)
 			if tr == nil || tr.Len() == 0 {
@@ -104,9 +104,12 @@ func TestBugsAreCaught(t *testing.T) {
 // Without its bug, each bug's configuration holds: the violation comes
 // from the mutation, not from the parameters it needs.
 func TestBugConfigsHoldWithoutTheBug(t *testing.T) {
-	for bug, params := range nic.BugParams {
-		t.Run(bug, func(t *testing.T) {
-			bfs(t, build(t, params, ""), checker.Options{}).AssertOK(t)
+	for _, b := range nic.Bugs {
+		if b.Params == nil {
+			continue
+		}
+		t.Run(b.Name, func(t *testing.T) {
+			bfs(t, build(t, b.Params, ""), checker.Options{}).AssertOK(t)
 		})
 	}
 }
@@ -170,21 +173,21 @@ func TestStatusTable(t *testing.T) {
 	for _, c := range []struct {
 		op            nic.Op
 		inTable, open bool
-		want          nic.Status
+		want          spec.ConnStatus
 	}{
-		{nic.OpOpen, true, false, nic.StatusOK},
-		{nic.OpOpen, true, true, nic.StatusAlreadyOpen},
-		{nic.OpOpen, false, false, nic.StatusIDWrong},
-		{nic.OpClose, true, true, nic.StatusOK},
-		{nic.OpClose, true, false, nic.StatusIsClosed},
-		{nic.OpClose, false, false, nic.StatusIDWrong},
+		{nic.OpOpen, true, false, spec.ConnOK},
+		{nic.OpOpen, true, true, spec.ConnAlreadyOpen},
+		{nic.OpOpen, false, false, spec.ConnIDWrong},
+		{nic.OpClose, true, true, spec.ConnOK},
+		{nic.OpClose, true, false, spec.ConnIsClosed},
+		{nic.OpClose, false, false, spec.ConnIDWrong},
 	} {
 		if got := nic.Want(c.op, c.inTable, c.open); got != c.want {
 			t.Errorf("Want(%s, in table %v, open %v) = %s, want %s", c.op, c.inTable, c.open, got, c.want)
 		}
 	}
-	names := map[nic.Status]string{nic.StatusOK: "OK", nic.StatusAlreadyOpen: "AlreadyOpen",
-		nic.StatusIsClosed: "IsClosed", nic.StatusIDWrong: "IdWrong"}
+	names := map[spec.ConnStatus]string{spec.ConnOK: "OK", spec.ConnAlreadyOpen: "AlreadyOpen",
+		spec.ConnIsClosed: "IsClosed", spec.ConnIDWrong: "IdWrong"}
 	for st, name := range names {
 		if st.String() != name {
 			t.Errorf("status %d prints %q, want Dagger's %q", st, st.String(), name)
@@ -212,10 +215,10 @@ func TestStatusTable(t *testing.T) {
 					reported := want
 					if bug == "status-swap" {
 						switch want {
-						case nic.StatusAlreadyOpen:
-							reported = nic.StatusIsClosed
-						case nic.StatusIsClosed:
-							reported = nic.StatusAlreadyOpen
+						case spec.ConnAlreadyOpen:
+							reported = spec.ConnIsClosed
+						case spec.ConnIsClosed:
+							reported = spec.ConnAlreadyOpen
 						}
 					}
 					label := op.String() + " conn" + string(rune('0'+id)) + ": " + reported.String()
@@ -224,7 +227,7 @@ func TestStatusTable(t *testing.T) {
 						t.Fatalf("bug %q, table %02b: no step %q among %v", bug, open, label, slices.Collect(mapKeys(got)))
 					}
 					wantOpen := open
-					if want == nic.StatusOK {
+					if want == spec.ConnOK {
 						wantOpen ^= 1 << id
 					}
 					if u.Open != wantOpen {
@@ -388,8 +391,8 @@ func TestStrings(t *testing.T) {
 		{m.FormatAction(checker.Act(1, 0, 1)), "balance buf0 -> flow1"},
 		{m.FormatAction(checker.Act(2, 1, 2)), "send flow1: 2 entries"},
 		{m.FormatAction(checker.Act(3, 0)), "skip flow0"},
-		{m.FormatAction(checker.Act(4, 1, int(nic.StatusAlreadyOpen))), "open conn1: AlreadyOpen"},
-		{m.FormatAction(checker.Act(5, 2, int(nic.StatusIDWrong))), "close conn2: IdWrong"},
+		{m.FormatAction(checker.Act(4, 1, int(spec.ConnAlreadyOpen))), "open conn1: AlreadyOpen"},
+		{m.FormatAction(checker.Act(5, 2, int(spec.ConnIDWrong))), "close conn2: IdWrong"},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)

@@ -4,6 +4,7 @@ import (
 	"math/bits"
 
 	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/spec"
 )
 
 // arrive: the network hands the NIC its next RPC, a request or a response
@@ -43,7 +44,7 @@ func (m *Model) arrive(s State, emit func(checker.Action, State)) {
 // fullness is looked at. Responses go to their connection's flow; the
 // policy places requests (and, with bug response-balanced, responses).
 func (m *Model) choices(s *State, r RPC) []int {
-	if r.Response == 1 && m.Bug != "response-balanced" {
+	if r.Response == 1 && m.Bug != spec.BugResponseBalanced {
 		return []int{m.home(r.Conn)}
 	}
 	switch m.LB {
@@ -67,9 +68,9 @@ func (m *Model) choices(s *State, r RPC) []int {
 func (m *Model) advanceRR(s *State) {
 	last := m.Flows - 1
 	switch m.Bug {
-	case "rr-wrap-late":
+	case spec.BugRRWrapLate:
 		last = m.Flows
-	case "rr-wrap-early":
+	case spec.BugRRWrapEarly:
 		last = m.Flows - 2
 	}
 	if int(s.RR) >= last {
@@ -94,7 +95,7 @@ func (m *Model) balance(s State, emit func(checker.Action, State)) {
 	copy(base.Pending[:], s.Pending[1:])
 	base.Pending[len(base.Pending)-1] = 0
 	base.NPending--
-	balanced := r.Response == 0 || m.Bug == "response-balanced" // went through the policy
+	balanced := r.Response == 0 || m.Bug == spec.BugResponseBalanced // went through the policy
 	for _, f := range m.choices(&s, r) {
 		t := base
 		if balanced && m.LB == "round-robin" {
@@ -114,7 +115,7 @@ func (m *Model) balance(s State, emit func(checker.Action, State)) {
 			emitAct(emit, actBalance, t, int(slot), f)
 			continue
 		}
-		if m.Bug == "rehash-on-full" && r.Response == 0 && int(t.Len[f]) == m.FIFODepth {
+		if m.Bug == spec.BugRehashOnFull && r.Response == 0 && int(t.Len[f]) == m.FIFODepth {
 			if g := (f + 1) % m.Flows; int(t.Len[g]) < m.FIFODepth {
 				f = g
 			}
@@ -134,7 +135,7 @@ func (m *Model) balance(s State, emit func(checker.Action, State)) {
 			}
 		}
 		if int(t.Len[f]) == m.FIFODepth {
-			if m.Dagger || m.Bug == "leak-on-overflow" {
+			if m.Dagger || m.Bug == spec.BugLeakOnOverflow {
 				t.Slot[slot] = RPC{} // nothing refers to the slot again: it leaks
 			} else {
 				m.free(&t, slot)
@@ -155,7 +156,7 @@ func (m *Model) free(s *State, slot uint8) {
 
 // flushes: the scheduler writes a partial batch the second time it finds
 // it (ours); Dagger and bug no-flush wait for a whole batch for ever.
-func (m *Model) flushes() bool { return !m.Dagger && m.Bug != "no-flush" }
+func (m *Model) flushes() bool { return !m.Dagger && m.Bug != spec.BugNoFlush }
 
 // schedule: the TX scheduler's step at flow Ptr, then on to the next flow
 // (round-robin). It writes a burst into the flow's RX ring (abstracted as
@@ -188,7 +189,7 @@ func (m *Model) schedule(s State, emit func(checker.Action, State)) {
 			switch {
 			case open:
 				t.Delivered++
-			case m.Dagger || m.Bug == "deliver-after-close":
+			case m.Dagger || m.Bug == spec.BugDeliverAfterClose:
 				t.Delivered++
 				t.Bad |= badConn
 			}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/spec"
 )
 
 // String describes a line as memory holds it: "empty", or its valid bit,
@@ -109,7 +110,7 @@ func (m *Model) Fields(s State) []checker.Field {
 			buf = append(buf, s.Buf[j].String())
 		}
 		add("nic.read", "[%s]", strings.Join(buf, "; "))
-		if m.Dagger || m.Bug == "late-seen" {
+		if m.Dagger || m.Bug == spec.BugLateSeen {
 			pend := "-"
 			if s.PendMask != 0 {
 				pend = fmt.Sprintf("f%d mask=%b vals=%b", s.PendFlow, s.PendMask, s.PendVal)

@@ -42,27 +42,12 @@ var TLAConstants = []spec.TLAConstant{
 	{Name: "Interface", Param: "interface", String: true},
 }
 
-// Bugs is the ring model's catalogue: mutations of the credit protocol,
-// each caught by the property it names.
-var Bugs = []spec.Bug{
-	{Name: "header-first", Breaks: "no-torn-read",
-		Description: "tx: the producer stores the header word (phase, valid) before the arguments, so a poll between the two takes a new header with old arguments"},
-	{Name: "credit-overrun", Breaks: "no-overwrite",
-		Description: "tx: the producer's admission test is off by one and lets it run a slot past its credit"},
-	{Name: "early-credit", Breaks: "no-overwrite",
-		Description: "tx: the NIC returns the credit for a line when its poll reads it, before it has forwarded (copied) the RPC"},
-	{Name: "phase-stuck", Breaks: "no-duplicate",
-		Description: "tx: the NIC ignores the lap's phase and takes any valid line at its position as new, so an old occupant is forwarded again"},
-	{Name: "late-seen", Breaks: "no-duplicate",
-		Description: "tx: the NIC's consumed count is written one poll late (Dagger's seen-bit hazard in the credit protocol); needs a poll to return to a line at once (flows=1, slots=batch)"},
-	{Name: "rx-early-credit", Breaks: "no-overwrite",
-		Description: "rx: the host returns the credit when it finds a fresh header, before it has copied the arguments"},
-	{Name: "rx-no-phase", Breaks: "no-duplicate",
-		Description: "rx: the host takes any valid line at its position as new, ignoring the lap's phase"},
-}
+// Bugs is the model's catalogue (spec.RingBugs): mutations, each caught
+// by the property it names.
+var Bugs = spec.RingBugs
 
 // rxBugs are the bugs that apply to the RX ring; the others apply to TX.
-var rxBugs = []string{"rx-early-credit", "rx-no-phase"}
+var rxBugs = []string{spec.BugRXEarlyCredit, spec.BugRXNoPhase}
 
 // Line is one 64-byte slot as memory holds it. Payload contents are
 // abstracted to the number of the RPC that wrote them, so a torn line is
@@ -162,7 +147,7 @@ func New(v spec.Values, bug string) (*Model, error) {
 		return nil, fmt.Errorf("%w interface=%s: the interface is how the CPU hands RPCs to the NIC, so it needs dir=tx", spec.ErrParam, c.Interface)
 	case c.Interface == "mmio" && (c.Slots != 1 || c.Batch != 1):
 		return nil, fmt.Errorf("%w interface=mmio: the NIC's MMIO window holds one RPC per flow, so it needs slots=1 batch=1", spec.ErrParam)
-	case c.Interface != "coherent" && bug != "" && bug != "credit-overrun":
+	case c.Interface != "coherent" && bug != "" && bug != spec.BugCreditOverrun:
 		// Behind a doorbell or in an MMIO window no poll can fall between
 		// the producer's stores, so only the admission bug shows there.
 		return nil, fmt.Errorf("%w interface=%s: bug %s mutates the coherent ring's stores or poller", spec.ErrParam, c.Interface, bug)

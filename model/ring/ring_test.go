@@ -70,11 +70,7 @@ func TestDaggerWeakPoints(t *testing.T) {
 func TestBugCatalogue(t *testing.T) {
 	for _, b := range ring.Bugs {
 		t.Run(b.Name, func(t *testing.T) {
-			var params []string
-			if b.Name == "rx-early-credit" || b.Name == "rx-no-phase" {
-				params = []string{"dir=rx"}
-			}
-			m := build(t, params, b.Name)
+			m := build(t, b.Params, b.Name)
 			res := bfs(t, m, checker.Options{})
 			res.AssertViolation(t, b.Breaks)
 			minimal(t, m, b.Breaks, res)

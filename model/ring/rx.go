@@ -1,6 +1,9 @@
 package ring
 
-import "github.com/daggercheck/daggercheck/checker"
+import (
+	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/spec"
+)
 
 // The host's loads of the line at its position. The NIC writes a whole
 // line at once (one coherent write), but the CPU reads it with separate
@@ -37,7 +40,7 @@ func (m *Model) nextRX(s *State, emit func(checker.Action, State)) {
 				tf := &t.F[f]
 				tf.Got = Line{Valid: l.Valid, Flag: l.Flag, Hdr: l.Hdr}
 				tf.Load = loadedHdr
-				if m.Bug == "rx-early-credit" && tf.Credit <= tf.Next {
+				if m.Bug == spec.BugRXEarlyCredit && tf.Credit <= tf.Next {
 					tf.Credit = tf.Next + 1
 				}
 			}
@@ -86,7 +89,7 @@ func (m *Model) fresh(fl *Flow, slot int, l Line) bool {
 	if m.Dagger {
 		return m.rpcID(l.Hdr)+1 != fl.Seen[slot]
 	}
-	return m.Bug == "rx-no-phase" || l.Flag == m.phase(int(fl.Next))
+	return m.Bug == spec.BugRXNoPhase || l.Flag == m.phase(int(fl.Next))
 }
 
 // rpcID is the rpc_id response r (numbered from 1) carries: its number

@@ -1,6 +1,9 @@
 package ring
 
-import "github.com/daggercheck/daggercheck/checker"
+import (
+	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/spec"
+)
 
 // The producer's stores of one RPC, in program order. Dagger stores the
 // header (with the lap's update_flag) first and the valid bit last; on a
@@ -18,7 +21,7 @@ func (m *Model) stores() []actName {
 	switch {
 	case m.Dagger:
 		return daggerStores
-	case m.Bug == "header-first":
+	case m.Bug == spec.BugHeaderFirst:
 		return headerFirstStores
 	}
 	return creditStores
@@ -145,7 +148,7 @@ func (m *Model) admits(fl *Flow) bool {
 		return true
 	}
 	ahead := m.Slots
-	if m.Bug == "credit-overrun" {
+	if m.Bug == spec.BugCreditOverrun {
 		ahead++
 	}
 	return int(fl.Sent) < int(fl.Credit)+ahead
@@ -201,7 +204,7 @@ func (m *Model) pollLine(s *State, emit func(checker.Action, State)) {
 	l := s.F[f].Ring[slot]
 	s.Buf[read] = l
 	s.PollRead++
-	if m.Bug == "early-credit" {
+	if m.Bug == spec.BugEarlyCredit {
 		// The bug: credit for a fresh line goes back as soon as it is read.
 		fl := &s.F[f]
 		if c := int(fl.Credit); slot == c%m.Slots && l.Valid == 1 && l.Flag == m.phase(c) {
@@ -240,12 +243,12 @@ func (m *Model) process(s *State, emit func(checker.Action, State)) {
 		for j := 0; j < m.Batch; j++ {
 			slot := int(s.PollSlot) + j
 			l := s.Buf[j]
-			if slot == cur%m.Slots && l.Valid == 1 && (m.Bug == "phase-stuck" || l.Flag == m.phase(cur)) {
+			if slot == cur%m.Slots && l.Valid == 1 && (m.Bug == spec.BugPhaseStuck || l.Flag == m.phase(cur)) {
 				m.consume(&t, f, l)
 				cur++
 			}
 		}
-		if m.Bug == "late-seen" {
+		if m.Bug == spec.BugLateSeen {
 			m.landPending(&t)
 			t.PendFlow, t.PendMask = uint8(f), uint8(cur-int(fl.Next))
 		} else {

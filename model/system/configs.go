@@ -21,8 +21,3 @@ var UDPGaps = []string{"at-most-once", "exactly-once"}
 
 // UDPKeeps are the properties udp keeps.
 var UDPKeeps = []string{"response-matching", "eventual-completion"}
-
-// BugParams are the parameters a bug needs beyond the defaults to show.
-var BugParams = map[string][]string{
-	"seq-not-advanced": {"calls=2"},
-}

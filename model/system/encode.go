@@ -1,5 +1,7 @@
 package system
 
+import "github.com/daggercheck/daggercheck/spec"
+
 // Encode writes the state's bytes for the clients and calls in use.
 func (m *Model) Encode(buf []byte, s State) []byte {
 	for c := 0; c < m.Clients; c++ {
@@ -30,7 +32,7 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 // response-misrouted bug, which balances over clients in a fixed order,
 // is explored without the reduction.
 func (m *Model) Canonical(s State) State {
-	if m.Bug == "response-misrouted" || m.Clients == 1 || (m.ServerFlows != 1 && m.ServerFlows != m.Clients) {
+	if m.Bug == spec.BugResponseMisrouted || m.Clients == 1 || (m.ServerFlows != 1 && m.ServerFlows != m.Clients) {
 		return s
 	}
 	best, bestEnc := s, m.Encode(nil, s)

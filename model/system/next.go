@@ -1,6 +1,9 @@
 package system
 
-import "github.com/daggercheck/daggercheck/checker"
+import (
+	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/spec"
+)
 
 // Next enumerates the enabled actions: each client's application and NIC,
 // the server's handler and NIC for each connection, and the network,
@@ -164,7 +167,7 @@ func (m *Model) timedOut(s *State, dir, c int, e *End) bool {
 
 // retransmit resends the unacknowledged packet.
 func (m *Model) retransmit(s *State, dir, c int, e *End) {
-	if m.Bug == "retransmit-new-seq" {
+	if m.Bug == spec.BugRetransmitNewSeq {
 		e.SendSeq++ // the bug: a resend looks like a new packet
 	}
 	send(s, Packet{Dir: uint8(dir), Kind: kindData, Conn: uint8(c), Seq: e.SendSeq, Call: e.Unacked, Result: e.Result})
@@ -190,7 +193,7 @@ func (m *Model) receive(s *State, p Packet) {
 		}
 		if e.Unacked != 0 && p.Seq == e.SendSeq {
 			e.Unacked, e.Result = 0, 0
-			if m.Bug != "seq-not-advanced" {
+			if m.Bug != spec.BugSeqNotAdvanced {
 				e.SendSeq++
 			}
 		}
@@ -213,8 +216,8 @@ func (m *Model) receive(s *State, p Packet) {
 func (m *Model) receiveData(s *State, p Packet, e *End, room bool, deliver func()) {
 	ack := Packet{Dir: 1 - p.Dir, Kind: kindAck, Conn: p.Conn, Seq: p.Seq}
 	switch {
-	case p.Seq == e.RecvNext || m.Bug == "no-dedup":
-		if m.Bug == "ack-before-delivery" {
+	case p.Seq == e.RecvNext || m.Bug == spec.BugNoDedup:
+		if m.Bug == spec.BugAckBeforeDelivery {
 			send(s, ack) // the bug: acknowledged before it has a place
 			e.RecvNext = p.Seq + 1
 			if room {
@@ -236,7 +239,7 @@ func (m *Model) receiveData(s *State, p Packet, e *End, room bool, deliver func(
 // written to: c's own, or, with response-misrouted, the next flow of the
 // client NIC's round-robin balancer.
 func (m *Model) responseRing(s *State, c int) int {
-	if m.Bug != "response-misrouted" {
+	if m.Bug != spec.BugResponseMisrouted {
 		return c
 	}
 	ring := int(s.RR)

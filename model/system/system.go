@@ -29,20 +29,9 @@ var Params = []spec.Param{
 		Description: "server threads, each with its own RX and TX ring of one slot; connection c is served by flow c mod server-flows (1, or clients, for the symmetry reduction)"},
 }
 
-// Bugs is the system model's catalogue: mutations of the reliable
-// transport and of the NICs' routing, each caught by the property named.
-var Bugs = []spec.Bug{
-	{Name: "no-dedup", Breaks: "at-most-once",
-		Description: "the receiver does not de-duplicate: a retransmitted or duplicated request that arrives after the original runs again"},
-	{Name: "ack-before-delivery", Breaks: checker.DeadlockProperty,
-		Description: "the receiver acknowledges a packet before it has a ring slot for it; when the ring is full (another connection's call is in it) the packet is dropped although acknowledged, never resent, and its client waits forever"},
-	{Name: "seq-not-advanced", Breaks: checker.DeadlockProperty,
-		Description: "the sender does not advance its sequence number after an acknowledgement, so its next call carries an old number, the receiver discards it as a duplicate and acknowledges it, and the client waits forever (needs calls=2)"},
-	{Name: "retransmit-new-seq", Breaks: "at-most-once",
-		Description: "a retransmission takes a new sequence number, so the receiver cannot tell it from a new call"},
-	{Name: "response-misrouted", Breaks: "response-matching",
-		Description: "the server NIC routes a response by its load balancer (round-robin over connections) instead of by the call's connection"},
-}
+// Bugs is the model's catalogue (spec.SystemBugs): mutations, each caught
+// by the property it names.
+var Bugs = spec.SystemBugs
 
 // Packet kinds.
 const (
@@ -153,10 +142,10 @@ func New(v spec.Values, bug string) (*Model, error) {
 		if !slices.ContainsFunc(Bugs, func(b spec.Bug) bool { return b.Name == bug }) {
 			return nil, fmt.Errorf("system: unknown bug %q", bug)
 		}
-		if m.UDP && bug != "response-misrouted" {
+		if m.UDP && bug != spec.BugResponseMisrouted {
 			return nil, fmt.Errorf("%w transport=udp: bug %s mutates the reliable transport", spec.ErrParam, bug)
 		}
-		if bug == "response-misrouted" && m.Clients < 2 {
+		if bug == spec.BugResponseMisrouted && m.Clients < 2 {
 			return nil, fmt.Errorf("%w clients=%d: bug response-misrouted needs clients >= 2", spec.ErrParam, m.Clients)
 		}
 	}

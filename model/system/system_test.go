@@ -58,7 +58,7 @@ func TestUDPGuarantees(t *testing.T) {
 func TestBugCatalogue(t *testing.T) {
 	for _, b := range system.Bugs {
 		t.Run(b.Name, func(t *testing.T) {
-			m := build(t, system.BugParams[b.Name], b.Name)
+			m := build(t, b.Params, b.Name)
 			res := bfs(t, m, checker.Options{})
 			res.AssertViolation(t, b.Breaks)
 			minimal(t, m, b.Breaks, res)

@@ -1,4 +1,4 @@
-package ring
+package slot
 
 import (
 	"bytes"
@@ -28,7 +28,7 @@ func TestSlotRoundTrip(t *testing.T) {
 				if err := r.Encode(&s, flag, valid); err != nil {
 					t.Fatalf("%s: %v", r, err)
 				}
-				got, c, err := DecodeSlot(&s)
+				got, c, err := Decode(&s)
 				if err != nil {
 					t.Fatalf("%s: decode: %v", r, err)
 				}
@@ -134,13 +134,13 @@ func TestDecodeMalformed(t *testing.T) {
 	} {
 		var s Slot
 		c.edit(&s)
-		if _, _, err := DecodeSlot(&s); !errors.Is(err, ErrMalformed) {
+		if _, _, err := Decode(&s); !errors.Is(err, ErrMalformed) {
 			t.Errorf("%s: %v, want ErrMalformed", c.name, err)
 		}
 	}
 }
 
-// FuzzDecodeSlot: DecodeSlot never panics; it rejects argl over 52 and
+// FuzzDecodeSlot: Decode never panics; it rejects argl over 52 and
 // reserved control bits; whatever it accepts encodes back to the same
 // bytes.
 func FuzzDecodeSlot(f *testing.F) {
@@ -154,7 +154,7 @@ func FuzzDecodeSlot(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var s Slot
 		copy(s[:], b)
-		rpc, c, err := DecodeSlot(&s)
+		rpc, c, err := Decode(&s)
 		l := LineOf(&s)
 		if wr, wc, werr := l.Decode(); wr != rpc || wc != c || (werr == nil) != (err == nil) {
 			t.Fatalf("word decode %s %s %v, byte decode %s %s %v", wr, wc, werr, rpc, c, err)
@@ -189,13 +189,13 @@ func TestWordCodecMatchesBytes(t *testing.T) {
 			if err := r.Encode(&s, flag, true); err != nil {
 				t.Fatal(err)
 			}
-			if got, want := r.lineOf(flag, true), LineOf(&s); got != want {
-				t.Errorf("%s: lineOf %x, bytes give %x", r, got, want)
+			if got, want := r.Line(flag, true), LineOf(&s); got != want {
+				t.Errorf("%s: Line %x, bytes give %x", r, got, want)
 			}
 			l := LineOf(&s)
 			var back RPC
-			if err := l.decodeInto(&back); err != nil || back != r {
-				t.Errorf("decodeInto: %s, %v; want %s", back, err, r)
+			if err := l.DecodeInto(&back); err != nil || back != r {
+				t.Errorf("DecodeInto: %s, %v; want %s", back, err, r)
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package ring
+package slot
 
 import (
 	"encoding/binary"
@@ -11,10 +11,10 @@ import (
 // Sizes of Dagger's slot: one 64-byte cache line holds one RPC, a 12-byte
 // header and 52 bytes of arguments.
 const (
-	SlotSize   = 64
+	Size       = 64
 	HeaderSize = 12
-	ArgsSize   = SlotSize - HeaderSize // 52
-	lineWords  = SlotSize / 8
+	ArgsSize   = Size - HeaderSize // 52
+	Words      = Size / 8          // 64-bit words in a Line
 )
 
 // Bits of the control byte (byte 0 of the slot, bits 0..7 of the header
@@ -26,25 +26,15 @@ const (
 	ctlReserved   Control = 0xf8
 )
 
-// Errors of the slot codec and the rings. Expected conditions are sentinel
-// errors that callers test with errors.Is.
+// Errors of the slot codec. Expected conditions are sentinel errors that
+// callers test with errors.Is.
 var (
-	// ErrRingFull: the producer is a ring ahead of the consumer's
-	// published credit; the RPC was not written. Try again later.
-	ErrRingFull = errors.New("ring: full (no credit)")
-	// ErrEmpty: the line at the consumer's position holds nothing fresh.
-	ErrEmpty = errors.New("ring: empty (nothing fresh)")
 	// ErrTooLarge: the arguments do not fit in one slot's 52 bytes.
 	// Fragmenting larger RPCs over frames is impl/rpc's decision.
-	ErrTooLarge = errors.New("ring: arguments larger than 52 bytes")
+	ErrTooLarge = errors.New("slot: arguments larger than 52 bytes")
 	// ErrMalformed: a slot's bytes are not a valid RPC (argl over 52, or
 	// reserved control bits set).
-	ErrMalformed = errors.New("ring: malformed slot")
-	// ErrStepOrder: a step method was called when it is not the next step
-	// of its side (a store out of the producer's program order, a load
-	// out of the host's order). It is a caller's mistake, reported as an
-	// error so that a replay can say "diverged" instead of crashing.
-	ErrStepOrder = errors.New("ring: step out of order")
+	ErrMalformed = errors.New("slot: malformed slot")
 )
 
 // Control is the slot's control byte.
@@ -148,7 +138,7 @@ func (r RPC) String() string {
 // Line), so the header word — word 0, bytes 0..7 — carries the control
 // byte, the whole rpc_id, n_of_frames, frame_id and fn_id's low byte, and
 // one atomic store publishes it.
-type Slot [SlotSize]byte
+type Slot [Size]byte
 
 // Encode writes r into s with the given update_flag and valid bits.
 // Arguments longer than ArgsSize are ErrTooLarge and leave s untouched.
@@ -181,10 +171,10 @@ func (r *RPC) control(flag uint8, valid bool) Control {
 	return c
 }
 
-// DecodeSlot reads the RPC and the control byte out of s. It never panics;
+// Decode reads the RPC and the control byte out of s. It never panics;
 // a slot whose argl exceeds ArgsSize or whose reserved control bits are set
 // is ErrMalformed (the RPC returned then is the zero value).
-func DecodeSlot(s *Slot) (RPC, Control, error) {
+func Decode(s *Slot) (RPC, Control, error) {
 	c := Control(s[0])
 	if c&ctlReserved != 0 {
 		return RPC{}, c, fmt.Errorf("%w: reserved control bits %#02x set", ErrMalformed, uint8(c&ctlReserved))
@@ -210,7 +200,7 @@ func DecodeSlot(s *Slot) (RPC, Control, error) {
 // word; words 1..7 are "the arguments" for the protocol's purposes — they
 // also carry fn_id's high byte, argl and c_id, which are stored with the
 // arguments, before the header word.
-type Line [lineWords]uint64
+type Line [Words]uint64
 
 // LineOf converts a slot to its words.
 func LineOf(s *Slot) Line {
@@ -230,22 +220,22 @@ func (l *Line) Slot() Slot {
 	return s
 }
 
-// lineOf encodes r straight into words, as LineOf(Encode(...)) would;
-// the caller has checked Argl.
-func (r *RPC) lineOf(flag uint8, valid bool) Line {
+// Line encodes r straight into words, as LineOf of Encode's slot would;
+// the caller has checked Argl (a larger one spills into c_id).
+func (r *RPC) Line(flag uint8, valid bool) Line {
 	var l Line
 	l[0] = uint64(r.control(flag, valid)) | uint64(r.RPCID)<<8 | uint64(r.NFrames)<<40 |
 		uint64(r.FrameID)<<48 | uint64(r.FnID&0xff)<<56
 	l[1] = uint64(r.FnID>>8) | uint64(r.Argl)<<8 | uint64(r.ConnID)<<24 |
 		uint64(binary.LittleEndian.Uint32(r.Args[0:4]))<<32
-	for i := 2; i < lineWords; i++ {
+	for i := 2; i < Words; i++ {
 		l[i] = binary.LittleEndian.Uint64(r.Args[8*i-HeaderSize:])
 	}
 	return l
 }
 
-// decodeInto is DecodeSlot over the words, writing into dst.
-func (l *Line) decodeInto(dst *RPC) error {
+// DecodeInto is Decode over the words, writing into dst.
+func (l *Line) DecodeInto(dst *RPC) error {
 	c := Control(l[0])
 	if c&ctlReserved != 0 {
 		return fmt.Errorf("%w: reserved control bits %#02x set", ErrMalformed, uint8(c&ctlReserved))
@@ -262,7 +252,7 @@ func (l *Line) decodeInto(dst *RPC) error {
 	dst.Argl = argl
 	dst.ConnID = uint8(l[1] >> 24)
 	binary.LittleEndian.PutUint32(dst.Args[0:4], uint32(l[1]>>32))
-	for i := 2; i < lineWords; i++ {
+	for i := 2; i < Words; i++ {
 		binary.LittleEndian.PutUint64(dst.Args[8*i-HeaderSize:], l[i])
 	}
 	return nil
@@ -271,17 +261,17 @@ func (l *Line) decodeInto(dst *RPC) error {
 // Header returns the header word.
 func (l *Line) Header() HeaderWord { return HeaderWord(l[0]) }
 
-// Decode is DecodeSlot of the line's bytes.
+// Decode is the package's Decode of the line's bytes.
 func (l *Line) Decode() (RPC, Control, error) {
 	var r RPC
-	if err := l.decodeInto(&r); err != nil {
+	if err := l.DecodeInto(&r); err != nil {
 		return RPC{}, Control(l[0]), err
 	}
 	return r, Control(l[0]), nil
 }
 
 // ArgsTag is the default abstraction of a line's arguments: the first four
-// argument bytes, little-endian (see Ring.Abstract).
+// argument bytes, little-endian (impl/ring's Ring.Abstract).
 func (l *Line) ArgsTag() uint32 { return uint32(l[1] >> 32) }
 
 // HeaderWord is word 0 of a line, the one the credit protocol stores last
