@@ -88,8 +88,6 @@ type bfsWorker[S any] struct {
 	at       []int
 	taken    int
 	coverage []uint64
-	// Continue: per property, the least finding of the level (continue.go).
-	each []finding
 	// emit is the worker's successor callback, made once per run so that
 	// expanding a state allocates nothing; pfp and n say whose successors
 	// it is receiving.
@@ -97,6 +95,8 @@ type bfsWorker[S any] struct {
 	pfp       uint64 // the fingerprint of the state being expanded
 	n         uint64 // successors it has emitted so far
 	generated uint64
+	// Continue: per property, the least finding of the level (continue.go).
+	each []finding
 	// One worker: successors wait in a small ring
 	// (pending[head-queued .. head), oldest first) between their
 	// fingerprint and their probe of the visited set, so that the set's
