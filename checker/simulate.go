@@ -16,9 +16,9 @@ import (
 // behaviour is shrunk (see shrink.go) before it is reported: loops cut,
 // actions dropped, then a bounded breadth-first search for a shorter
 // one; Result.Reason says how long the walk was. Simulation cannot prove
-// anything: it cannot
-// refute a Sometimes property, so those it never witnessed are listed in
-// Result.Unwitnessed, and it does not judge liveness.
+// anything: it cannot refute a Sometimes property, so those it never
+// witnessed are listed in Result.Unwitnessed, and it does not judge
+// liveness.
 func (c *Checker[S]) Simulate(ctx context.Context) (*Result, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
