@@ -99,14 +99,10 @@ func (r *ContractReport) OK() bool { return len(r.Findings) == 0 }
 // Format writes the report for people: a summary line, then each finding.
 func (r *ContractReport) Format(w io.Writer) {
 	if r.OK() {
-		fmt.Fprintf(w, "contract: ok on %d states\n", r.States)
+		fmt.Fprintf(w, "contract: ok on %s\n", plural(r.States, "state"))
 		return
 	}
-	noun := "findings"
-	if len(r.Findings) == 1 {
-		noun = "finding"
-	}
-	fmt.Fprintf(w, "contract: %d %s on %d states\n", len(r.Findings), noun, r.States)
+	fmt.Fprintf(w, "contract: %s on %s\n", plural(len(r.Findings), "finding"), plural(r.States, "state"))
 	for _, f := range r.Findings {
 		fmt.Fprintln(w, f)
 	}
@@ -117,6 +113,14 @@ func (r *ContractReport) String() string {
 	var b strings.Builder
 	r.Format(&b)
 	return b.String()
+}
+
+// plural is n and the noun, in the plural unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // DefaultContractStates is how many states CheckContract examines

@@ -267,8 +267,8 @@ func (k *contractRun[S]) action(s *S, a Action) {
 		if a.Args[j] != 0 {
 			k.add(ContractFinding{Rule: RuleUndeclaredAction, Field: kinds[a.Kind].Name,
 				State: k.c.fields(*s), Detail: fmt.Sprintf(
-					"Next emitted %s with argument %d set to %d, but the kind declares %d parameters",
-					kinds[a.Kind].Name, j, a.Args[j], len(kinds[a.Kind].Params))}, "")
+					"Next emitted %s with argument %d set to %d, but the kind declares %s",
+					kinds[a.Kind].Name, j, a.Args[j], plural(len(kinds[a.Kind].Params), "parameter"))}, "")
 			return
 		}
 	}

@@ -148,7 +148,7 @@ func TestContractUndeclaredAction(t *testing.T) {
 			t.Fatalf("unexpected finding:\n%s", f)
 		case strings.Contains(f.Detail, "an action of kind 4, but Actions declares 4 kinds"):
 			kinds++
-		case f.Field == "enter" && strings.Contains(f.Detail, "enter with argument 1 set to 7, but the kind declares 1 parameters"):
+		case f.Field == "enter" && strings.Contains(f.Detail, "enter with argument 1 set to 7, but the kind declares 1 parameter"):
 			args++
 		}
 	}
