@@ -15,3 +15,13 @@ type Bug struct {
 // Deadlock is what a bug that makes the model stop breaks: the name the
 // checker gives a state with no enabled action that is not terminal.
 const Deadlock = "deadlock"
+
+// WeakPoint is one of Dagger's published weak points as a model shows
+// it: the parameters that expose it (with protocol=dagger) and the
+// property it breaks. Our corrected protocol keeps the property under the
+// same parameters.
+type WeakPoint struct {
+	Name     string
+	Params   []string
+	Property string
+}

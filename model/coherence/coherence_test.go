@@ -12,16 +12,6 @@ import (
 	"github.com/daggercheck/daggercheck/spec"
 )
 
-func build(t *testing.T, params []string, bug string) *coherence.Model {
-	t.Helper()
-	return modeltest.Build(t, coherence.Params, coherence.New, params, bug)
-}
-
-func bfs[S any](t *testing.T, m checker.Model[S], opts checker.Options) *checker.Result {
-	t.Helper()
-	return modeltest.BFS(t, m, opts)
-}
-
 // The exact counts of every shipped configuration are pinned here, so
 // that any change to the coherence model's state space shows up in review
 // (and so that tla/ can be held to the same numbers). They are what the
@@ -36,58 +26,19 @@ var pinned = map[string]modeltest.Pinned{
 	"lines-2-ordered": {Distinct: 616796, Generated: 2229565, Depth: 47},
 }
 
-func TestShippedConfigsHold(t *testing.T) {
-	modeltest.ShippedConfigsHold(t, coherence.Configs, pinned, func(t testing.TB, params []string) checker.Model[coherence.State] {
-		return modeltest.Build(t, coherence.Params, coherence.New, params, "")
-	})
-}
+var suite = modeltest.Suite[coherence.State, *coherence.Model]{Params: coherence.Params, New: coherence.New,
+	Configs: coherence.Configs, Pinned: pinned, Bugs: coherence.Bugs}
 
-// Every bug is caught, by breadth-first search, by exactly the property
-// its catalogue entry names, with a non-empty counterexample; a finite
-// counterexample is also minimal: the same search bounded to one step
-// fewer finds no violation.
-func TestBugsAreCaught(t *testing.T) {
-	for _, b := range coherence.Bugs {
-		t.Run(b.Name, func(t *testing.T) {
-			m := build(t, b.Params, b.Name)
-			res := bfs(t, m, checker.Options{})
-			tr := res.AssertViolation(t, b.Breaks)
-			if tr.Len() == 0 {
-				t.Fatalf("%s: empty counterexample", b.Name)
-			}
-			t.Logf("%s breaks %s in %d steps (loop at %d)\n%s", b.Name, b.Breaks, tr.Len(), tr.LoopStart, tr)
-			if tr.LoopStart >= 0 {
-				return // a lasso's length is not a shortest-path length
-			}
-			opts := checker.Options{MaxDepth: tr.Len() - 1}
-			if b.Breaks != checker.DeadlockProperty {
-				opts.Only = []string{b.Breaks}
-			}
-			if shorter := bfs(t, m, opts); shorter.Verdict == checker.Violation || shorter.Verdict == checker.Deadlock {
-				t.Fatalf("a search bounded to %d steps also finds %s: the counterexample is not minimal",
-					tr.Len()-1, shorter.Property)
-			}
-		})
-	}
-}
+func TestShippedConfigsHold(t *testing.T) { suite.ShippedConfigsHold(t) }
 
-// Without its bug, each bug's configuration holds: the violation comes
-// from the mutation, not from the parameters it needs.
-func TestBugConfigsHoldWithoutTheBug(t *testing.T) {
-	for _, b := range coherence.Bugs {
-		if b.Params == nil {
-			continue
-		}
-		t.Run(b.Name, func(t *testing.T) {
-			bfs(t, build(t, b.Params, ""), checker.Options{}).AssertOK(t)
-		})
-	}
-}
+// Every bug is caught by the property its catalogue entry names, with a
+// minimal counterexample, and its parameters hold without it.
+func TestBugsAreCaught(t *testing.T) { suite.BugsAreCaught(t) }
 
 func TestResultDoesNotDependOnWorkers(t *testing.T) {
 	params := []string{"lines=2", "writes=1", "values=1", "protocol=msi"}
-	one := bfs(t, build(t, params, ""), checker.Options{Workers: 1})
-	two := bfs(t, build(t, params, ""), checker.Options{Workers: 2})
+	one := modeltest.BFS(t, suite.Build(t, params, ""), checker.Options{Workers: 1})
+	two := modeltest.BFS(t, suite.Build(t, params, ""), checker.Options{Workers: 2})
 	one.AssertOK(t)
 	two.AssertOK(t)
 	if one.Stats.Distinct != two.Stats.Distinct || one.Stats.Generated != two.Stats.Generated || one.Stats.Depth != two.Stats.Depth {
@@ -95,8 +46,8 @@ func TestResultDoesNotDependOnWorkers(t *testing.T) {
 			one.Stats.Distinct, one.Stats.Generated, one.Stats.Depth, two.Stats.Distinct, two.Stats.Generated, two.Stats.Depth)
 	}
 	// A violation too: the same property, and a shortest trace of the same length.
-	bug := bfs(t, build(t, nil, "no-invalidate"), checker.Options{Workers: 1})
-	bug2 := bfs(t, build(t, nil, "no-invalidate"), checker.Options{Workers: 2})
+	bug := modeltest.BFS(t, suite.Build(t, nil, "no-invalidate"), checker.Options{Workers: 1})
+	bug2 := modeltest.BFS(t, suite.Build(t, nil, "no-invalidate"), checker.Options{Workers: 2})
 	if bug.Property != bug2.Property || bug.Trace.Len() != bug2.Trace.Len() {
 		t.Fatalf("1 worker: %s in %d steps, 2 workers: %s in %d steps", bug.Property, bug.Trace.Len(), bug2.Property, bug2.Trace.Len())
 	}
@@ -122,10 +73,10 @@ func (m withExclusive) Properties() []checker.Property[coherence.State] {
 // MESI and MSI differ: only MESI ever grants a line Exclusive (MSI has no
 // E), and their state spaces differ.
 func TestMSIHasNoExclusive(t *testing.T) {
-	mesi := build(t, []string{"protocol=mesi"}, "")
-	msi := build(t, []string{"protocol=msi"}, "")
-	bfs(t, withExclusive{mesi}, checker.Options{}).AssertOK(t)
-	bfs(t, withExclusive{msi}, checker.Options{}).AssertViolation(t, "exclusive-granted")
+	mesi := suite.Build(t, []string{"protocol=mesi"}, "")
+	msi := suite.Build(t, []string{"protocol=msi"}, "")
+	modeltest.BFS(t, withExclusive{mesi}, checker.Options{}).AssertOK(t)
+	modeltest.BFS(t, withExclusive{msi}, checker.Options{}).AssertViolation(t, "exclusive-granted")
 	var names []string
 	for _, p := range mesi.Properties() {
 		names = append(names, p.Name)
@@ -133,8 +84,8 @@ func TestMSIHasNoExclusive(t *testing.T) {
 	if !slices.Contains(names, "exclusive-granted") {
 		t.Fatalf("mesi properties %v lack exclusive-granted", names)
 	}
-	a := bfs(t, mesi, checker.Options{})
-	b := bfs(t, msi, checker.Options{})
+	a := modeltest.BFS(t, mesi, checker.Options{})
+	b := modeltest.BFS(t, msi, checker.Options{})
 	if a.Stats.Distinct == b.Stats.Distinct {
 		t.Fatalf("mesi and msi both reach %d states", a.Stats.Distinct)
 	}
@@ -144,7 +95,7 @@ func TestMSIHasNoExclusive(t *testing.T) {
 // every bug breaks a property the model has (or deadlock freedom).
 func TestPropertiesComeFromTheCatalogue(t *testing.T) {
 	props := map[string]bool{checker.DeadlockProperty: true}
-	for _, p := range checker.New(build(t, nil, ""), checker.Options{}).Properties() {
+	for _, p := range checker.New(suite.Build(t, nil, ""), checker.Options{}).Properties() {
 		doc := spec.Lookup(spec.LevelCoherence, p.Name)
 		if doc.Kind != p.Kind {
 			t.Errorf("%s: the model says %s, the catalogue %s", p.Name, p.Kind, doc.Kind)
@@ -192,7 +143,7 @@ func TestStrings(t *testing.T) {
 		}
 	}
 	// A trace names every field the model describes, by agent and line.
-	m := build(t, []string{"lines=2"}, "")
+	m := suite.Build(t, []string{"lines=2"}, "")
 	var names []string
 	for _, f := range checker.New(m, checker.Options{}).FieldsOf(m.Init()[0]) {
 		names = append(names, f.Name)

@@ -6,6 +6,7 @@ package modeltest
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/daggercheck/daggercheck/checker"
@@ -79,23 +80,40 @@ type Pinned struct {
 	Depth               int
 }
 
+// Suite is what the tests of one model share: how to build it, its
+// shipped configurations with their pinned counts, and its bug catalogue.
+type Suite[S any, M checker.Model[S]] struct {
+	Params  []spec.Param
+	New     func(spec.Values, string) (M, error)
+	Configs []spec.Shipped
+	Pinned  map[string]Pinned
+	Bugs    []spec.Bug
+	// WeakPoints are the published protocol's weak points the model shows.
+	WeakPoints []spec.WeakPoint
+}
+
+// Build builds the model with params and bug, failing t on any error.
+func (s Suite[S, M]) Build(t testing.TB, params []string, bug string) M {
+	t.Helper()
+	return Build(t, s.Params, s.New, params, bug)
+}
+
 // ShippedConfigsHold checks every shipped configuration: a breadth-first
 // search in which every property holds and whose counts are the pinned
 // ones. A configuration with no pinned counts fails. With -short,
 // configurations of over 100,000 distinct states are skipped.
-func ShippedConfigsHold[S any](t *testing.T, configs []spec.Shipped, pinned map[string]Pinned,
-	newModel func(t testing.TB, params []string) checker.Model[S]) {
+func (s Suite[S, M]) ShippedConfigsHold(t *testing.T) {
 	t.Helper()
-	for _, c := range configs {
+	for _, c := range s.Configs {
 		t.Run(c.Name, func(t *testing.T) {
-			want, ok := pinned[c.Name]
+			want, ok := s.Pinned[c.Name]
 			if !ok {
 				t.Fatalf("configuration %s has no pinned counts", c.Name)
 			}
 			if testing.Short() && want.Distinct > 100_000 {
 				t.Skip("large configuration; run without -short")
 			}
-			res := BFS(t, newModel(t, c.Params), checker.Options{})
+			res := BFS[S](t, s.Build(t, c.Params, ""), checker.Options{})
 			res.AssertOK(t)
 			t.Logf("%s: %d distinct, %d generated, depth %d, %.2fs", c.Name,
 				res.Stats.Distinct, res.Stats.Generated, res.Stats.Depth, res.Stats.Duration.Seconds())
@@ -110,6 +128,52 @@ func ShippedConfigsHold[S any](t *testing.T, configs []spec.Shipped, pinned map[
 				t.Fatalf("got %d distinct, %d generated, depth %d; pinned %d, %d, %d (0: not pinned)",
 					res.Stats.Distinct, res.Stats.Generated, res.Stats.Depth, want.Distinct, want.Generated, want.Depth)
 			}
+		})
+	}
+}
+
+// BugsAreCaught checks the bug catalogue: every bug, under the parameters
+// its entry names, is caught by a breadth-first search over all the
+// properties by exactly the property the entry names, with a non-empty
+// counterexample that is minimal when it is finite; and without the bug
+// the same parameters hold, so the violation comes from the mutation.
+func (s Suite[S, M]) BugsAreCaught(t *testing.T) {
+	t.Helper()
+	for _, b := range s.Bugs {
+		t.Run(b.Name, func(t *testing.T) {
+			m := s.Build(t, b.Params, b.Name)
+			res := BFS[S](t, m, checker.Options{})
+			tr := res.AssertViolation(t, b.Breaks)
+			if tr == nil || tr.Len() == 0 {
+				t.Fatalf("%s: no counterexample", b.Name)
+			}
+			t.Logf("%s breaks %s in %d steps (loop at %d)", b.Name, b.Breaks, tr.Len(), tr.LoopStart)
+			Minimal[S](t, m, b.Breaks, res)
+			if b.Params != nil {
+				BFS[S](t, s.Build(t, b.Params, ""), checker.Options{}).AssertOK(t)
+			}
+		})
+	}
+}
+
+// WeakPointsShow checks each of the published protocol's weak points: the
+// search finds the property broken under the weak point's parameters,
+// with a minimal counterexample, and the same parameters in the corrected
+// protocol (without protocol=dagger) keep it.
+func (s Suite[S, M]) WeakPointsShow(t *testing.T) {
+	t.Helper()
+	for _, w := range s.WeakPoints {
+		t.Run(w.Name, func(t *testing.T) {
+			m := s.Build(t, w.Params, "")
+			res := BFS[S](t, m, checker.Options{Only: []string{w.Property}})
+			tr := res.AssertViolation(t, w.Property)
+			if tr == nil || tr.Len() == 0 {
+				t.Fatal("no counterexample")
+			}
+			t.Logf("%s: %s in %d steps (loop at %d)", w.Name, w.Property, tr.Len(), tr.LoopStart)
+			Minimal[S](t, m, w.Property, res)
+			credit := slices.DeleteFunc(slices.Clone(w.Params), func(p string) bool { return p == "protocol=dagger" })
+			BFS[S](t, s.Build(t, credit, ""), checker.Options{Only: []string{w.Property}}).AssertOK(t)
 		})
 	}
 }

@@ -21,14 +21,8 @@ var Configs = []Shipped{
 	{Name: "rpcs-5", Params: []string{"rpcs=5"}},
 }
 
-// WeakPoint is one of the published design's weak points as the NIC
-// model shows it: the parameters that expose it and the property it
-// breaks.
-type WeakPoint struct {
-	Name     string
-	Params   []string
-	Property string
-}
+// WeakPoint is one of the published protocol's weak points.
+type WeakPoint = spec.WeakPoint
 
 // WeakPoints are the published design's weak points that live in the NIC
 // pipeline (batch starvation, the request-buffer leak), and one more our

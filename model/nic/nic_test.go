@@ -12,16 +12,6 @@ import (
 	"github.com/daggercheck/daggercheck/spec"
 )
 
-func build(t *testing.T, params []string, bug string) *nic.Model {
-	t.Helper()
-	return modeltest.Build(t, nic.Params, nic.New, params, bug)
-}
-
-func bfs(t *testing.T, m *nic.Model, opts checker.Options) *checker.Result {
-	t.Helper()
-	return modeltest.BFS(t, m, opts)
-}
-
 // The exact counts of every shipped configuration are pinned here for
 // review: a change to the NIC model's state space shows up as a change to
 // these numbers. They are what the checker computes; change them only
@@ -39,39 +29,17 @@ var pinned = map[string]modeltest.Pinned{
 	"rpcs-5":           {Distinct: 126412, Generated: 1103769, Depth: 21},
 }
 
-func TestShippedConfigsHold(t *testing.T) {
-	modeltest.ShippedConfigsHold(t, nic.Configs, pinned, func(t testing.TB, params []string) checker.Model[nic.State] {
-		return modeltest.Build(t, nic.Params, nic.New, params, "")
-	})
-}
+var suite = modeltest.Suite[nic.State, *nic.Model]{Params: nic.Params, New: nic.New,
+	Configs: nic.Configs, Pinned: pinned, Bugs: nic.Bugs, WeakPoints: nic.WeakPoints}
 
-func minimal(t *testing.T, m *nic.Model, property string, res *checker.Result) {
-	t.Helper()
-	modeltest.Minimal(t, m, property, res)
-}
+func TestShippedConfigsHold(t *testing.T) { suite.ShippedConfigsHold(t) }
 
-func TestDaggerWeakPoints(t *testing.T) {
-	for _, w := range nic.WeakPoints {
-		t.Run(w.Name, func(t *testing.T) {
-			m := build(t, w.Params, "")
-			res := bfs(t, m, checker.Options{Only: []string{w.Property}})
-			tr := res.AssertViolation(t, w.Property)
-			if tr == nil || tr.Len() == 0 {
-				t.Fatal("no counterexample")
-			}
-			t.Logf("%s: %s in %d steps (loop at %d)", w.Name, w.Property, tr.Len(), tr.LoopStart)
-			minimal(t, m, w.Property, res)
-			// The same configuration in the credit protocol keeps the property.
-			credit := slices.DeleteFunc(slices.Clone(w.Params), func(p string) bool { return p == "protocol=dagger" })
-			bfs(t, build(t, credit, ""), checker.Options{Only: []string{w.Property}}).AssertOK(t)
-		})
-	}
-}
+func TestDaggerWeakPoints(t *testing.T) { suite.WeakPointsShow(t) }
 
 // Dagger's batch starvation is a liveness failure, not a deadlock: the
 // scheduler keeps going round the flows, finding no whole batch.
 func TestBatchStarvationIsALasso(t *testing.T) {
-	res := bfs(t, build(t, []string{"protocol=dagger", "batch=2"}, ""), checker.Options{Only: []string{"eventually-delivered"}})
+	res := modeltest.BFS(t, suite.Build(t, []string{"protocol=dagger", "batch=2"}, ""), checker.Options{Only: []string{"eventually-delivered"}})
 	tr := res.AssertViolation(t, "eventually-delivered")
 	if tr.LoopStart < 0 || tr.Stutter {
 		t.Fatalf("want a loop of scheduler steps, got loop start %d stutter %v\n%s", tr.LoopStart, tr.Stutter, tr)
@@ -83,41 +51,14 @@ func TestBatchStarvationIsALasso(t *testing.T) {
 	}
 }
 
-// Every bug is caught, by breadth-first search over all the properties,
-// by exactly the property its catalogue entry names, with a non-empty
-// counterexample that is minimal when it is finite.
-func TestBugsAreCaught(t *testing.T) {
-	for _, b := range nic.Bugs {
-		t.Run(b.Name, func(t *testing.T) {
-			m := build(t, b.Params, b.Name)
-			res := bfs(t, m, checker.Options{})
-			tr := res.AssertViolation(t, b.Breaks)
-			if tr == nil || tr.Len() == 0 {
-				t.Fatalf("%s: no counterexample", b.Name)
-			}
-			t.Logf("%s breaks %s in %d steps (loop at %d)", b.Name, b.Breaks, tr.Len(), tr.LoopStart)
-			minimal(t, m, b.Breaks, res)
-		})
-	}
-}
-
-// Without its bug, each bug's configuration holds: the violation comes
-// from the mutation, not from the parameters it needs.
-func TestBugConfigsHoldWithoutTheBug(t *testing.T) {
-	for _, b := range nic.Bugs {
-		if b.Params == nil {
-			continue
-		}
-		t.Run(b.Name, func(t *testing.T) {
-			bfs(t, build(t, b.Params, ""), checker.Options{}).AssertOK(t)
-		})
-	}
-}
+// Every bug is caught by the property its catalogue entry names, with a
+// minimal counterexample, and its parameters hold without it.
+func TestBugsAreCaught(t *testing.T) { suite.BugsAreCaught(t) }
 
 func TestResultDoesNotDependOnWorkers(t *testing.T) {
 	for _, params := range [][]string{nil, {"flows=3", "conns=3", "lb=random"}, {"lb=key-hash", "batch=2"}} {
-		one := bfs(t, build(t, params, ""), checker.Options{Workers: 1})
-		two := bfs(t, build(t, params, ""), checker.Options{Workers: 2})
+		one := modeltest.BFS(t, suite.Build(t, params, ""), checker.Options{Workers: 1})
+		two := modeltest.BFS(t, suite.Build(t, params, ""), checker.Options{Workers: 2})
 		one.AssertOK(t)
 		two.AssertOK(t)
 		if one.Stats.Distinct != two.Stats.Distinct || one.Stats.Generated != two.Stats.Generated || one.Stats.Depth != two.Stats.Depth {
@@ -127,8 +68,8 @@ func TestResultDoesNotDependOnWorkers(t *testing.T) {
 	}
 	// Violations too: the same property, and a shortest trace of the same length.
 	for _, w := range nic.WeakPoints {
-		one := bfs(t, build(t, w.Params, ""), checker.Options{Workers: 1})
-		two := bfs(t, build(t, w.Params, ""), checker.Options{Workers: 2})
+		one := modeltest.BFS(t, suite.Build(t, w.Params, ""), checker.Options{Workers: 1})
+		two := modeltest.BFS(t, suite.Build(t, w.Params, ""), checker.Options{Workers: 2})
 		if one.Property != two.Property || one.Trace.Len() != two.Trace.Len() || one.Stats.Distinct != two.Stats.Distinct {
 			t.Fatalf("%v: 1 worker: %s in %d steps (%d states), 2 workers: %s in %d steps (%d states)", w.Params,
 				one.Property, one.Trace.Len(), one.Stats.Distinct, two.Property, two.Trace.Len(), two.Stats.Distinct)
@@ -195,7 +136,7 @@ func TestStatusTable(t *testing.T) {
 	}
 
 	for _, bug := range []string{"", "status-swap"} {
-		m := build(t, []string{"conns=2"}, bug)
+		m := suite.Build(t, []string{"conns=2"}, bug)
 		for open := uint8(0); open < 4; open++ {
 			s := m.Init()[0]
 			s.Open = open
@@ -254,7 +195,7 @@ func mapKeys(m map[string]nic.State) func(func(string) bool) {
 
 // Drops are counted for every documented reason, and a leaked slot shows.
 func TestDropsAreCounted(t *testing.T) {
-	m := build(t, nil, "")
+	m := suite.Build(t, nil, "")
 	s := m.Init()[0]
 	s = step(t, m, s, "close conn0: OK")
 	s = step(t, m, s, "arrive rpc0: request conn0") // on a closed connection
@@ -276,7 +217,7 @@ func TestDropsAreCounted(t *testing.T) {
 		protocol, buf string
 		conserved     bool
 	}{{"credit", "free", true}, {"dagger", "leaked", false}} {
-		m := build(t, []string{"protocol=" + c.protocol, "fifo=1"}, "")
+		m := suite.Build(t, []string{"protocol=" + c.protocol, "fifo=1"}, "")
 		s := m.Init()[0]
 		s = step(t, m, s, "arrive rpc0: response conn0")
 		s = step(t, m, s, "arrive rpc1: response conn0")
@@ -304,7 +245,7 @@ func TestPartialBatchFlush(t *testing.T) {
 		protocol string
 		flushed  bool
 	}{{"credit", true}, {"dagger", false}} {
-		m := build(t, []string{"protocol=" + c.protocol, "batch=2"}, "")
+		m := suite.Build(t, []string{"protocol=" + c.protocol, "batch=2"}, "")
 		s := m.Init()[0]
 		s = step(t, m, s, "arrive rpc0: request conn0")
 		s = step(t, m, s, "balance buf0 -> flow0")
@@ -325,7 +266,7 @@ func TestPartialBatchFlush(t *testing.T) {
 // every bug breaks a property the model has.
 func TestPropertiesComeFromTheCatalogue(t *testing.T) {
 	props := map[string]bool{}
-	for _, p := range checker.New(build(t, nil, ""), checker.Options{}).Properties() {
+	for _, p := range checker.New(suite.Build(t, nil, ""), checker.Options{}).Properties() {
 		doc := spec.Lookup(spec.LevelNIC, p.Name)
 		if doc.Kind != p.Kind {
 			t.Errorf("%s: the model says %s, the catalogue %s", p.Name, p.Kind, doc.Kind)
@@ -382,7 +323,7 @@ func TestNewRejectsBadConfigurations(t *testing.T) {
 // RPCs and actions print in one stable line each; a trace names every
 // field the model describes.
 func TestStrings(t *testing.T) {
-	m := build(t, []string{"lb=key-hash", "batch=2"}, "")
+	m := suite.Build(t, []string{"lb=key-hash", "batch=2"}, "")
 	for _, c := range []struct{ got, want string }{
 		{nic.RPC{Conn: 1}.String(), "request conn1"},
 		{nic.RPC{Conn: 0, Response: 1}.String(), "response conn0"},

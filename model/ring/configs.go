@@ -19,14 +19,8 @@ var Configs = []Shipped{
 	{Name: "tx-mmio", Params: []string{"interface=mmio", "flows=2", "slots=1", "batch=1", "rpcs=4"}},
 }
 
-// WeakPoint is one of the published protocol's weak points as the ring
-// model shows it: the parameters that expose it and the property it
-// breaks.
-type WeakPoint struct {
-	Name     string
-	Params   []string
-	Property string
-}
+// WeakPoint is one of the published protocol's weak points.
+type WeakPoint = spec.WeakPoint
 
 // WeakPoints are the published design's weak points that live at the
 // ring level, each found by `daggercheck check ring` with these parameters and

@@ -9,16 +9,6 @@ import (
 	"github.com/daggercheck/daggercheck/spec"
 )
 
-func build(t *testing.T, params []string, bug string) *ring.Model {
-	t.Helper()
-	return modeltest.Build(t, ring.Params, ring.New, params, bug)
-}
-
-func bfs(t *testing.T, m *ring.Model, opts checker.Options) *checker.Result {
-	t.Helper()
-	return modeltest.BFS(t, m, opts)
-}
-
 // The exact distinct-state count of every shipped configuration is pinned
 // here, so a change to the ring's state space shows up in review. They
 // are what the checker computes; change them only with the model.
@@ -34,49 +24,16 @@ var pinned = map[string]modeltest.Pinned{
 	"tx-mmio":            {Distinct: 169},   // 13²
 }
 
-func TestShippedConfigsHold(t *testing.T) {
-	modeltest.ShippedConfigsHold(t, ring.Configs, pinned, func(t testing.TB, params []string) checker.Model[ring.State] {
-		return modeltest.Build(t, ring.Params, ring.New, params, "")
-	})
-}
+var suite = modeltest.Suite[ring.State, *ring.Model]{Params: ring.Params, New: ring.New,
+	Configs: ring.Configs, Pinned: pinned, Bugs: ring.Bugs, WeakPoints: ring.WeakPoints}
 
-func minimal(t *testing.T, m *ring.Model, property string, res *checker.Result) {
-	t.Helper()
-	modeltest.Minimal(t, m, property, res)
-}
+func TestShippedConfigsHold(t *testing.T) { suite.ShippedConfigsHold(t) }
 
-func TestDaggerWeakPoints(t *testing.T) {
-	for _, w := range ring.WeakPoints {
-		t.Run(w.Name, func(t *testing.T) {
-			m := build(t, w.Params, "")
-			res := bfs(t, m, checker.Options{Only: []string{w.Property}})
-			tr := res.AssertViolation(t, w.Property)
-			if tr == nil || tr.Len() == 0 {
-				t.Fatal("no counterexample")
-			}
-			minimal(t, m, w.Property, res)
-			// The same configuration in the credit protocol keeps the property.
-			credit := make([]string, 0, len(w.Params))
-			for _, p := range w.Params {
-				if p != "protocol=dagger" {
-					credit = append(credit, p)
-				}
-			}
-			bfs(t, build(t, credit, ""), checker.Options{Only: []string{w.Property}}).AssertOK(t)
-		})
-	}
-}
+func TestDaggerWeakPoints(t *testing.T) { suite.WeakPointsShow(t) }
 
-func TestBugCatalogue(t *testing.T) {
-	for _, b := range ring.Bugs {
-		t.Run(b.Name, func(t *testing.T) {
-			m := build(t, b.Params, b.Name)
-			res := bfs(t, m, checker.Options{})
-			res.AssertViolation(t, b.Breaks)
-			minimal(t, m, b.Breaks, res)
-		})
-	}
-}
+// Every bug is caught by the property its catalogue entry names, with a
+// minimal counterexample, and its parameters hold without it.
+func TestBugsAreCaught(t *testing.T) { suite.BugsAreCaught(t) }
 
 func TestBugsNeedTheirDirectionAndProtocol(t *testing.T) {
 	for _, tc := range []struct {
@@ -100,9 +57,9 @@ func TestBugsNeedTheirDirectionAndProtocol(t *testing.T) {
 
 func TestWorkersDoNotChangeRingResults(t *testing.T) {
 	for _, params := range [][]string{{"flows=2", "slots=2", "rpcs=3"}, {"protocol=dagger", "flows=2"}} {
-		m := build(t, params, "")
-		one := bfs(t, m, checker.Options{Workers: 1, SkipLiveness: true})
-		two := bfs(t, m, checker.Options{Workers: 2, SkipLiveness: true})
+		m := suite.Build(t, params, "")
+		one := modeltest.BFS(t, m, checker.Options{Workers: 1, SkipLiveness: true})
+		two := modeltest.BFS(t, m, checker.Options{Workers: 2, SkipLiveness: true})
 		if one.Verdict != two.Verdict || one.Property != two.Property || one.Stats.Distinct != two.Stats.Distinct ||
 			one.Stats.Generated != two.Stats.Generated || one.Trace.Len() != two.Trace.Len() {
 			t.Fatalf("%v: workers=1 %v %s %d/%d, workers=2 %v %s %d/%d", params, one.Verdict, one.Property,
@@ -115,9 +72,9 @@ func TestWorkersDoNotChangeRingResults(t *testing.T) {
 // the state space of k flows is the k-th power of one flow's: a count the
 // test derives without trusting the model's composition.
 func TestRXFlowsAreIndependent(t *testing.T) {
-	one := bfs(t, build(t, []string{"dir=rx", "slots=2", "rpcs=4"}, ""), checker.Options{SkipLiveness: true})
+	one := modeltest.BFS(t, suite.Build(t, []string{"dir=rx", "slots=2", "rpcs=4"}, ""), checker.Options{SkipLiveness: true})
 	for k := 2; k <= 3; k++ {
-		many := bfs(t, build(t, []string{"dir=rx", "slots=2", "rpcs=4", "flows=" + string(rune('0'+k))}, ""), checker.Options{SkipLiveness: true})
+		many := modeltest.BFS(t, suite.Build(t, []string{"dir=rx", "slots=2", "rpcs=4", "flows=" + string(rune('0'+k))}, ""), checker.Options{SkipLiveness: true})
 		want := uint64(1)
 		for range k {
 			want *= one.Stats.Distinct
@@ -135,7 +92,7 @@ func TestRXFlowsAreIndependent(t *testing.T) {
 func TestInterfaceCosts(t *testing.T) {
 	costs := func(params ...string) map[string]int {
 		t.Helper()
-		res := bfs(t, build(t, params, ""), checker.Options{Only: []string{"something-consumed"}, AllowDeadlock: true})
+		res := modeltest.BFS(t, suite.Build(t, params, ""), checker.Options{Only: []string{"something-consumed"}, AllowDeadlock: true})
 		res.AssertOK(t)
 		if len(res.Witnesses) != 1 {
 			t.Fatalf("%v: witnesses %v", params, res.Witnesses)

@@ -9,16 +9,6 @@ import (
 	"github.com/daggercheck/daggercheck/spec"
 )
 
-func build(t *testing.T, params []string, bug string) *system.Model {
-	t.Helper()
-	return modeltest.Build(t, system.Params, system.New, params, bug)
-}
-
-func bfs(t *testing.T, m *system.Model, opts checker.Options) *checker.Result {
-	t.Helper()
-	return modeltest.BFS(t, m, opts)
-}
-
 // Distinct-state counts of the shipped configurations, pinned so a change
 // to the state space shows up in review (with the symmetry reduction).
 var pinned = map[string]modeltest.Pinned{
@@ -29,42 +19,29 @@ var pinned = map[string]modeltest.Pinned{
 	"reliable-2-calls":          {Distinct: 82110},
 }
 
-func TestShippedConfigsHold(t *testing.T) {
-	modeltest.ShippedConfigsHold(t, system.Configs, pinned, func(t testing.TB, params []string) checker.Model[system.State] {
-		return modeltest.Build(t, system.Params, system.New, params, "")
-	})
-}
+var suite = modeltest.Suite[system.State, *system.Model]{Params: system.Params, New: system.New,
+	Configs: system.Configs, Pinned: pinned, Bugs: system.Bugs}
 
-func minimal(t *testing.T, m *system.Model, property string, res *checker.Result) {
-	t.Helper()
-	modeltest.Minimal(t, m, property, res)
-}
+func TestShippedConfigsHold(t *testing.T) { suite.ShippedConfigsHold(t) }
 
 // UDP keeps response matching and completion (the RPC layer gives up),
 // and gives neither at-most-once nor exactly-once.
 func TestUDPGuarantees(t *testing.T) {
-	m := build(t, []string{"transport=udp"}, "")
+	m := suite.Build(t, []string{"transport=udp"}, "")
 	for _, p := range system.UDPGaps {
-		res := bfs(t, m, checker.Options{Only: []string{p}})
+		res := modeltest.BFS(t, m, checker.Options{Only: []string{p}})
 		res.AssertViolation(t, p)
-		minimal(t, m, p, res)
+		modeltest.Minimal(t, m, p, res)
 	}
-	bfs(t, m, checker.Options{Only: system.UDPKeeps}).AssertOK(t)
+	modeltest.BFS(t, m, checker.Options{Only: system.UDPKeeps}).AssertOK(t)
 	// Without faults or resends, udp too runs each call at most once (but
 	// its RPC layer may still give up before the response arrives).
-	bfs(t, build(t, []string{"transport=udp", "losses=0", "dups=0", "retries=0"}, ""), checker.Options{Only: []string{"at-most-once"}}).AssertOK(t)
+	modeltest.BFS(t, suite.Build(t, []string{"transport=udp", "losses=0", "dups=0", "retries=0"}, ""), checker.Options{Only: []string{"at-most-once"}}).AssertOK(t)
 }
 
-func TestBugCatalogue(t *testing.T) {
-	for _, b := range system.Bugs {
-		t.Run(b.Name, func(t *testing.T) {
-			m := build(t, b.Params, b.Name)
-			res := bfs(t, m, checker.Options{})
-			res.AssertViolation(t, b.Breaks)
-			minimal(t, m, b.Breaks, res)
-		})
-	}
-}
+// Every bug is caught by the property its catalogue entry names, with a
+// minimal counterexample, and its parameters hold without it.
+func TestBugsAreCaught(t *testing.T) { suite.BugsAreCaught(t) }
 
 // Clients are interchangeable: the reduction changes no verdict and no
 // counterexample length, and saves states.
@@ -78,9 +55,9 @@ func TestSymmetryKeepsResults(t *testing.T) {
 		{[]string{"clients=2"}, "no-dedup"},
 		{[]string{"clients=2", "losses=0", "dups=0", "reorders=0", "calls=2"}, ""},
 	} {
-		m := build(t, tc.params, tc.bug)
-		on := bfs(t, m, checker.Options{})
-		off := bfs(t, m, checker.Options{NoSymmetry: true})
+		m := suite.Build(t, tc.params, tc.bug)
+		on := modeltest.BFS(t, m, checker.Options{})
+		off := modeltest.BFS(t, m, checker.Options{NoSymmetry: true})
 		if on.Verdict != off.Verdict || on.Property != off.Property || on.Trace.Len() != off.Trace.Len() {
 			t.Fatalf("%v %s: with symmetry %v %s (%d steps), without %v %s (%d steps)", tc.params, tc.bug,
 				on.Verdict, on.Property, on.Trace.Len(), off.Verdict, off.Property, off.Trace.Len())
@@ -94,9 +71,9 @@ func TestSymmetryKeepsResults(t *testing.T) {
 
 func TestWorkersDoNotChangeSystemResults(t *testing.T) {
 	for _, bug := range []string{"", "retransmit-new-seq"} {
-		m := build(t, nil, bug)
-		one := bfs(t, m, checker.Options{Workers: 1, SkipLiveness: true})
-		two := bfs(t, m, checker.Options{Workers: 2, SkipLiveness: true})
+		m := suite.Build(t, nil, bug)
+		one := modeltest.BFS(t, m, checker.Options{Workers: 1, SkipLiveness: true})
+		two := modeltest.BFS(t, m, checker.Options{Workers: 2, SkipLiveness: true})
 		if one.Verdict != two.Verdict || one.Stats.Distinct != two.Stats.Distinct || one.Stats.Generated != two.Stats.Generated {
 			t.Fatalf("bug %q: workers=1 %v %d/%d, workers=2 %v %d/%d", bug, one.Verdict, one.Stats.Distinct,
 				one.Stats.Generated, two.Verdict, two.Stats.Distinct, two.Stats.Generated)
