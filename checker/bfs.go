@@ -95,6 +95,8 @@ type bfsWorker[S any] struct {
 	pfp       uint64 // the fingerprint of the state being expanded
 	n         uint64 // successors it has emitted so far
 	generated uint64
+	// Continue: per property, the least finding of the level (continue.go).
+	each []finding
 	// One worker: successors wait in a small ring
 	// (pending[head-queued .. head), oldest first) between their
 	// fingerprint and their probe of the visited set, so that the set's
@@ -169,6 +171,7 @@ type bfsRun[S any] struct {
 	sometimes []int // indices of the Sometimes properties
 	witnessed []bool
 	witnessFP []uint64
+	firsts    []finding // Continue: per property, its least finding in the first level it fails (continue.go)
 
 	// Memory: the checker's own data (visited set, the two levels'
 	// in-memory parts, one block's new states) are kept within memLimit
@@ -325,6 +328,7 @@ func (c *Checker[S]) newBFSRun(ctx context.Context) (*bfsRun[S], error) {
 		w.emit = r.emitter(w)
 		r.ws[i] = w
 	}
+	r.continueRun()
 	r.team = newCrew(workers)
 	return r, nil
 }
@@ -386,6 +390,7 @@ func (r *bfsRun[S]) resume() error {
 	r.start = r.start.Add(-time.Duration(ck.Elapsed * float64(time.Second)))
 	copy(r.ws[0].coverage, ck.Coverage)
 	copy(r.witnessFP, ck.WitnessFP)
+	r.resumeFirsts(ck.Firsts)
 	for i, fp := range r.witnessFP {
 		r.witnessed[i] = fp != 0
 	}
@@ -456,7 +461,7 @@ func (r *bfsRun[S]) checkpoint() error {
 	r.flushLog()
 	return c.writeCheckpoint(c.opts.CheckpointDir, checkpointData{
 		Depth: r.depth, Generated: c.totalGenerated(r.ws, r.generated), Coverage: c.totalCoverage(r.ws),
-		WitnessFP: r.witnessFP, Elapsed: time.Since(r.start).Seconds()}, r.seen, r.log, r.level)
+		WitnessFP: r.witnessFP, Firsts: r.checkpointFirsts(), Elapsed: time.Since(r.start).Seconds()}, r.seen, r.log, r.level)
 }
 
 // expandLevel expands r.level block by block into r.next; it reports
@@ -526,6 +531,7 @@ func (r *bfsRun[S]) advance() {
 // settle ends a level: it returns the least finding of the workers and
 // merges their witnesses, so that both are those of one worker.
 func (r *bfsRun[S]) settle() finding {
+	r.settleFirsts()
 	found := finding{}
 	for _, w := range r.ws {
 		if w.found.less(found) {
@@ -548,7 +554,8 @@ func (r *bfsRun[S]) settle() finding {
 	return found
 }
 
-// conclude ends a run with no violation of a safety property: Incomplete
+// conclude ends a run with no violation of a safety property (with
+// Continue: a run that went on past them, which it now lists): Incomplete
 // for reason, or else the Sometimes properties are judged (one that no
 // state witnessed fails, the others get their shortest witness) and then
 // the liveness properties.
@@ -556,17 +563,22 @@ func (r *bfsRun[S]) conclude(reason string) (*Result, error) {
 	c := r.c
 	r.peak.sample()
 	res, err := r.result(finding{})
-	if err != nil || reason != "" {
-		if res != nil {
-			res.Verdict, res.Reason = Incomplete, reason
-		}
-		return res, err
+	if err == nil {
+		err = r.safetyFailures(res)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if reason != "" {
+		c.stopped(res, reason, Sometimes, Eventually, LeadsTo)
+		return res, nil
 	}
 	for i := range c.props {
 		if p := c.props[i]; p.Kind == Sometimes && !r.witnessed[i] {
-			res.Verdict, res.Property, res.Kind, res.Doc = Violation, p.Name, p.Kind, p.Doc
-			res.Reason = "no reachable state witnesses it"
-			return res, nil
+			res.fail(c.failure(i, nil))
+			if !c.opts.Continue {
+				return res, nil
+			}
 		}
 	}
 	for i, fp := range r.witnessFP {
@@ -598,18 +610,11 @@ func (r *bfsRun[S]) result(f finding) (*Result, error) {
 		res.Stats.Depth = 0
 	}
 	if f.ok {
-		res.Verdict = Violation
-		if f.prop == len(c.props) {
-			res.Verdict = Deadlock
-		}
-		res.Property, res.Doc, res.Kind = c.violation(f.prop)
-		fps, err := r.log.path(f.fp)
+		t, err := r.counterexample(f.fp)
 		if err != nil {
 			return nil, err
 		}
-		if res.Trace, _, err = c.replay(fps, nil); err != nil {
-			return nil, err
-		}
+		res.fail(c.failure(f.prop, t))
 	}
 	res.Stats.Duration = time.Since(r.start)
 	return res, nil

@@ -69,9 +69,7 @@ func (r *bfsRun[S]) expand(w *bfsWorker[S], e *entry[S]) {
 	w.pfp, w.n = e.fp, 0
 	c.m.Next(e.s, w.emit)
 	if w.n == 0 && !c.opts.AllowDeadlock && (c.terminal == nil || !c.terminal(e.s)) {
-		if f := (finding{depth: r.depth, prop: len(c.props), fp: e.fp, ok: true}); f.less(w.found) {
-			w.found = f
-		}
+		r.note(w, finding{depth: r.depth, prop: len(c.props), fp: e.fp, ok: true})
 	}
 }
 
@@ -82,9 +80,7 @@ func (r *bfsRun[S]) expand(w *bfsWorker[S], e *entry[S]) {
 func (r *bfsRun[S]) judge(w *bfsWorker[S], s *S, fp uint64, depth int) {
 	c := r.c
 	if i := c.invariantFailure(s); i >= 0 {
-		if f := (finding{depth: depth, prop: i, fp: fp, ok: true}); f.less(w.found) {
-			w.found = f
-		}
+		r.failed(w, s, i, fp, depth)
 	}
 	for _, i := range r.sometimes {
 		if !r.witnessed[i] && (w.witness[i] == 0 || fp < w.witness[i]) && c.props[i].Holds(*s) {

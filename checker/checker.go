@@ -18,14 +18,14 @@ import (
 //	Only, AllowDeadlock, NoSymmetry             x    x    x
 //	MaxDepth, SkipLiveness                      x    x
 //	Progress, ProgressEvery                     x    x
-//	Workers, TraceDir, MemLimit                 x
+//	Workers, TraceDir, MemLimit, Continue       x
 //	CheckpointDir, CheckpointEvery, Recover,
 //	Identity                                    x
 //	Shuffle                                          x
 //	Seed, Runs, Steps                                     x
 //
 // Recheck reads Only alone: it names the properties a trace may be
-// checked against.
+// checked against; CheckContract reads ContractStates alone.
 type Options struct {
 	// Every verb.
 
@@ -67,6 +67,17 @@ type Options struct {
 	// of levels that MemLimit moves to disk (default: the system's
 	// temporary directory). The files are removed when the run ends.
 	TraceDir string
+	// Continue makes breadth-first search go on past violations to the
+	// end and report every violated property, each with its shortest
+	// counterexample, in Result.Violations; Result.Verdict, Property and
+	// Trace describe the first, as without Continue. A deadlock is one more
+	// property, and the search goes on past violating states: the
+	// properties it finds, and their counterexamples, are those that runs
+	// checking each property alone (Only, and AllowDeadlock but for the
+	// deadlock) find. The Sometimes and liveness properties are judged
+	// once the search is done, so a run stopped at a limit lists them in
+	// Result.Unjudged.
+	Continue bool
 	// MemLimit caps, in bytes, the memory breadth-first search's data may
 	// take (0 = no cap): the visited set, the in-memory part of the
 	// current and next levels, one block's candidates. Beyond it the next
@@ -95,6 +106,12 @@ type Options struct {
 	// (swarm verification: differently ordered searches cover different
 	// parts of a state space too large for one).
 	Shuffle uint64
+
+	// CheckContract alone.
+
+	// ContractStates is how many states CheckContract examines (0 =
+	// DefaultContractStates).
+	ContractStates int
 
 	// Simulate alone.
 
@@ -140,8 +157,8 @@ type Checker[S any] struct {
 	// why the model asked for that and its state type does not allow it.
 	plain    bool
 	notPlain string
-	screen   func(*S) bool // nil: the model is not Screened
-	always   []int         // indices of the Always properties in props
+	screen   func(S) bool // nil: the model is not Screened
+	always   []int        // indices of the Always properties in props
 }
 
 // New prepares a checker for m with the given options.
@@ -218,6 +235,11 @@ func (c *Checker[S]) validate() error {
 	if c.notPlain != "" {
 		return fmt.Errorf("%w: it declares PlainStates, but its states cannot be compared by their bytes: %s", ErrModel, c.notPlain)
 	}
+	return c.validateDeclarations()
+}
+
+// validateDeclarations checks the model's action kinds and properties.
+func (c *Checker[S]) validateDeclarations() error {
 	if len(c.kinds) == 0 {
 		return fmt.Errorf("%w: no action kinds", ErrModel)
 	}
@@ -324,7 +346,7 @@ func (c *Checker[S]) startProgress(ctx context.Context, snap func() Progress) (s
 // invariantFailure returns the index of the first Always property s
 // violates, or -1.
 func (c *Checker[S]) invariantFailure(s *S) int {
-	if len(c.always) == 0 || (c.screen != nil && c.screen(s)) {
+	if len(c.always) == 0 || (c.screen != nil && c.screen(*s)) {
 		return -1
 	}
 	for _, i := range c.always {
@@ -333,6 +355,21 @@ func (c *Checker[S]) invariantFailure(s *S) int {
 		}
 	}
 	return -1
+}
+
+// failure describes the violation of property prop (len(props) for a
+// deadlock) that trace shows; a Sometimes property has no trace and one
+// reason.
+func (c *Checker[S]) failure(prop int, trace *Trace) Failure {
+	f := Failure{Verdict: Violation, Trace: trace}
+	if prop == len(c.props) {
+		f.Verdict = Deadlock
+	}
+	f.Property, f.Doc, f.Kind = c.violation(prop)
+	if f.Kind == Sometimes {
+		f.Reason = "no reachable state witnesses it"
+	}
+	return f
 }
 
 func (c *Checker[S]) violation(prop int) (name, doc string, kind Kind) {
@@ -352,6 +389,7 @@ type Runner interface {
 	DFS(ctx context.Context) (*Result, error)
 	Simulate(ctx context.Context) (*Result, error)
 	Recheck(t *Trace, property string) (*Trace, error)
+	CheckContract(ctx context.Context) (*ContractReport, error)
 	Properties() []PropertyInfo
 	Actions() []ActionKind
 }

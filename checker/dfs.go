@@ -59,11 +59,6 @@ func (c *Checker[S]) DFS(ctx context.Context) (*Result, error) {
 	}
 	fail := func(prop int) (*Result, error) {
 		res := &Result{Stats: stats()}
-		res.Verdict = Violation
-		if prop == len(c.props) {
-			res.Verdict = Deadlock
-		}
-		res.Property, res.Doc, res.Kind = c.violation(prop)
 		fps := make([]uint64, len(stack))
 		for i := range stack {
 			fps[i] = stack[i].fp
@@ -72,7 +67,7 @@ func (c *Checker[S]) DFS(ctx context.Context) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		res.Trace = t
+		res.fail(c.failure(prop, t))
 		res.Stats.Duration = time.Since(start)
 		return res, nil
 	}
@@ -168,8 +163,7 @@ func (c *Checker[S]) DFS(ctx context.Context) (*Result, error) {
 	}
 	for i, p := range c.props {
 		if p.Kind == Sometimes && !witnessed[i] {
-			res.Verdict, res.Property, res.Kind, res.Doc = Violation, p.Name, p.Kind, p.Doc
-			res.Reason = "no reachable state witnesses it"
+			res.fail(c.failure(i, nil))
 			return res, nil
 		}
 	}

@@ -101,7 +101,7 @@ func (c *Checker[S]) checkLiveness(ctx context.Context, res *Result) (*Result, e
 	start := time.Now()
 	g, err := c.buildGraph(ctx)
 	if err != nil {
-		res.Verdict, res.Reason = Incomplete, "interrupted"
+		c.stopped(res, "interrupted", Eventually, LeadsTo)
 		return res, nil
 	}
 	defer func() { res.Stats.Duration += time.Since(start) }()
@@ -130,13 +130,14 @@ func (c *Checker[S]) checkLiveness(ctx context.Context, res *Result) (*Result, e
 			return nil, err
 		}
 		t.LoopStart, t.Stutter = lasso.loopStart, lasso.stutter
-		res.Verdict, res.Property, res.Kind, res.Doc, res.Trace = Violation, p.Name, p.Kind, p.Doc, t
+		reason := "a fair cycle of states misses the goal forever"
 		if lasso.stutter {
-			res.Reason = "the behaviour stops in a state that misses the goal, with no fair action enabled"
-		} else {
-			res.Reason = "a fair cycle of states misses the goal forever"
+			reason = "the behaviour stops in a state that misses the goal, with no fair action enabled"
 		}
-		return res, nil
+		res.fail(Failure{Verdict: Violation, Property: p.Name, Kind: p.Kind, Doc: p.Doc, Reason: reason, Trace: t})
+		if !c.opts.Continue {
+			return res, nil
+		}
 	}
 	return res, nil
 }

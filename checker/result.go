@@ -58,6 +58,30 @@ type Result struct {
 	// behaviour witnessing each Sometimes property, measured by the
 	// model's Meter if it has one.
 	Witnesses []Witness
+	// Violations lists every violation the run found; the first is the
+	// one Verdict, Property, Kind, Doc, Reason and Trace describe. A run
+	// stops at its first violation, so there is at most one, except in
+	// breadth-first search with Options.Continue, which finds each
+	// violated property with its shortest counterexample.
+	Violations []Failure
+}
+
+// Failure is one violated property and its counterexample.
+type Failure struct {
+	Verdict  Verdict // Violation, or Deadlock
+	Property string  // DeadlockProperty for a deadlock
+	Kind     Kind    // the property's kind; Always for a deadlock
+	Doc      string
+	Reason   string
+	Trace    *Trace // nil for a Sometimes property, which has none
+}
+
+// fail records a violation; the first becomes the run's verdict.
+func (r *Result) fail(f Failure) {
+	if len(r.Violations) == 0 {
+		r.Verdict, r.Property, r.Kind, r.Doc, r.Reason, r.Trace = f.Verdict, f.Property, f.Kind, f.Doc, f.Reason, f.Trace
+	}
+	r.Violations = append(r.Violations, f)
 }
 
 // Witness is a shortest behaviour reaching a state that satisfies a
