@@ -26,8 +26,9 @@ type runFlags struct {
 	params, only                               MultiFlag
 	bug, traceOut, itfOut, traceFormat         string
 	asJSON, progress, allowDeadlock            bool
-	noSymmetry, noLiveness                     bool
+	noSymmetry, noLiveness, continueRun        bool
 	workers, maxDepth, runs, steps             int
+	contractStates                             int
 	strategy                                   string
 	seed                                       uint64
 	memLimit, checkpoint, recoverDir, shardArg string
@@ -50,6 +51,7 @@ func (e *Env) runFlagSet(name string, simulate bool) (*flag.FlagSet, *runFlags) 
 	fs.BoolVar(&f.progress, "progress", false, "report progress on stderr even when it is not a terminal")
 	fs.BoolVar(&f.allowDeadlock, "allow-deadlock", false, "do not report states without enabled actions")
 	fs.BoolVar(&f.noSymmetry, "no-symmetry", false, "explore every state, ignoring the model's symmetry reduction")
+	fs.IntVar(&f.contractStates, "contract-states", checker.DefaultContractStates, "before the run, check that the model keeps the checker's contract on its first `N` states (0: do not)")
 	if simulate {
 		f.runs, f.steps, f.seed = 1000, 100, 1
 		fs.IntVar(&f.runs, "runs", 1000, "number of random walks")
@@ -61,6 +63,7 @@ func (e *Env) runFlagSet(name string, simulate bool) (*flag.FlagSet, *runFlags) 
 	fs.StringVar(&f.strategy, "strategy", "bfs", "search strategy: bfs or dfs")
 	fs.IntVar(&f.maxDepth, "max-depth", 0, "explore at most this many actions deep (0 = no bound)")
 	fs.BoolVar(&f.noLiveness, "no-liveness", false, "skip eventually and leads-to properties (their check keeps the state graph in memory)")
+	fs.BoolVar(&f.continueRun, "continue", false, "bfs: go on past violations and report every violated property, each with its shortest counterexample")
 	fs.StringVar(&f.memLimit, "mem-limit", "", "bfs: keep the search's data within `SIZE` (e.g. 512MiB, 4GiB), the frontier going to disk beyond it; stop incomplete if even that cannot hold")
 	fs.StringVar(&f.checkpoint, "checkpoint", "", "bfs: write a checkpoint to `DIR` every --checkpoint-every and on Ctrl-C or SIGTERM")
 	fs.DurationVar(&f.checkpointEvery, "checkpoint-every", checker.DefaultCheckpointEvery, "bfs: time between checkpoints")
@@ -91,6 +94,10 @@ func (f *runFlags) validate() error {
 		return errors.New("--mem-limit, --checkpoint and --recover apply to breadth-first search, not --strategy dfs")
 	case f.traceFormat != "line" && f.traceFormat != "fields":
 		return fmt.Errorf("--trace-format %q: want line or fields", f.traceFormat)
+	case f.contractStates < 0:
+		return fmt.Errorf("--contract-states %d: want 0 (no check) or more", f.contractStates)
+	case f.continueRun && (f.strategy == "dfs" || f.shardArg != ""):
+		return errors.New("--continue applies to breadth-first search, not --strategy dfs or --shard")
 	}
 	var err error
 	if f.memLimit != "" {
@@ -120,7 +127,7 @@ func (f *runFlags) validate() error {
 // options are the checker's options for the run, without Identity.
 func (f *runFlags) options(e *Env) checker.Options {
 	opts := checker.Options{
-		Workers: f.workers, MaxDepth: f.maxDepth, AllowDeadlock: f.allowDeadlock, SkipLiveness: f.noLiveness,
+		Workers: f.workers, MaxDepth: f.maxDepth, AllowDeadlock: f.allowDeadlock, SkipLiveness: f.noLiveness, Continue: f.continueRun,
 		Only: f.only, NoSymmetry: f.noSymmetry, Seed: f.seed, Runs: f.runs, Steps: f.steps,
 		MemLimit: f.limit, CheckpointDir: f.checkpoint, CheckpointEvery: f.checkpointEvery, Recover: f.recoverDir,
 	}
@@ -189,6 +196,9 @@ func (e *Env) search(m Model, v spec.Values, f *runFlags, simulate bool) int {
 	if err != nil {
 		return e.Fail(err)
 	}
+	if code := e.checkContract(m, v, f); code != ExitOK {
+		return code
+	}
 	var res *checker.Result
 	switch {
 	case simulate:
@@ -208,6 +218,9 @@ func (e *Env) search(m Model, v spec.Values, f *runFlags, simulate bool) int {
 		rep.Shard, rep.ShardSeed, rep.MaxDepth = f.shard.String(), opts.Shuffle, f.maxDepth
 	}
 	rep.properties, rep.allowDeadlock, rep.traceFormat = r.Properties(), f.allowDeadlock, f.traceFormat
+	if f.continueRun {
+		rep.setViolations(res)
+	}
 	if simulate {
 		rep.Seed, rep.Runs, rep.Steps = &f.seed, f.runs, f.steps
 	}
@@ -222,6 +235,32 @@ func (e *Env) search(m Model, v spec.Values, f *runFlags, simulate bool) int {
 		return e.Fail(err)
 	}
 	return verdictExit(res.Verdict)
+}
+
+// checkContract checks, unless --contract-states is 0, that the model
+// keeps the checker's contract on its first states, and if it does not,
+// prints what it found on stderr and returns ExitUsage: a search of such
+// a model could say ok over too few states. An interrupted check lets
+// the run go on, to report the interruption.
+func (e *Env) checkContract(m Model, v spec.Values, f *runFlags) int {
+	if f.contractStates == 0 {
+		return ExitOK
+	}
+	r, err := m.New(v, f.bug, checker.Options{ContractStates: f.contractStates})
+	if err != nil {
+		return e.Fail(err)
+	}
+	rep, err := r.CheckContract(e.Ctx)
+	switch {
+	case err != nil && e.Ctx.Err() != nil:
+		return ExitOK
+	case err != nil:
+		return e.Fail(fmt.Errorf("model %s: %w", m.Name, err))
+	case !rep.OK():
+		e.Warn("model %s breaks the checker's contract (--contract-states 0 runs it anyway):\n%s", m.Name, strings.TrimSuffix(rep.String(), "\n"))
+		return ExitUsage
+	}
+	return ExitOK
 }
 
 // verdictExit is the exit code of a run that ended with verdict.

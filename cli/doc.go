@@ -19,9 +19,10 @@
 //     and bugs (with the parameters each bug needs);
 //   - check [MODEL]: breadth- or depth-first search, with --json,
 //     --progress, --trace-out and --itf-out (checked before the search
-//     starts), --trace-format, --mem-limit, --checkpoint and --recover,
-//     --shard; --bug NAME without the parameters the bug needs adds them
-//     and says so on stderr;
+//     starts), --trace-format, --continue (every violated property, each
+//     with its shortest counterexample), --mem-limit, --checkpoint and
+//     --recover, --shard; --bug NAME without the parameters the bug needs
+//     adds them and says so on stderr;
 //   - simulate [MODEL]: seeded random walks;
 //   - recheck TRACE: a trace file, or an ITF trace of --itf-out, replayed
 //     on its model without a search;
@@ -29,6 +30,10 @@
 //     --trace-out writes for the same counterexample;
 //   - merge REPORT...: the union of check --json reports (swarm shards);
 //   - version (and --version): the version from the build information.
+//
+// Before check and simulate run, the model's contract is checked on its
+// first states (checker.CheckContract; --contract-states, 0 to skip): a
+// model that breaks it is bad input, exit 2, with the findings on stderr.
 //
 // A Program may add commands of its own (Command), given an Env with the
 // context, the standard streams and helpers for flags, errors and JSON; a

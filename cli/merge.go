@@ -185,8 +185,14 @@ func (g *merger) add(file string, r *report) error {
 		m.Complete++
 	case "incomplete":
 	case "violation", "deadlock":
-		g.violation(file, mergedViolation{Property: r.Property, Result: r.Result, PropertyKind: r.PropertyKind,
-			Description: r.Description, Reason: r.Reason, TraceLength: r.TraceLength, Trace: r.Trace})
+		if len(r.Violations) == 0 { // a run without --continue: its one violation
+			r.Violations = []violationJSON{{Property: r.Property, Result: r.Result, PropertyKind: r.PropertyKind,
+				Description: r.Description, Reason: r.Reason, TraceLength: r.TraceLength, Trace: r.Trace}}
+		}
+		for _, v := range r.Violations {
+			g.violation(file, mergedViolation{Property: v.Property, Result: v.Result, PropertyKind: v.PropertyKind,
+				Description: v.Description, Reason: v.Reason, TraceLength: v.TraceLength, Trace: v.Trace})
+		}
 	default:
 		return fmt.Errorf("%s: field result is %q: want ok, violation, deadlock or incomplete", file, r.Result)
 	}

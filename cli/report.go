@@ -53,14 +53,19 @@ type report struct {
 	Unwitnessed []string       `json:"unwitnessed,omitempty"`
 	Unjudged    []string       `json:"unjudged,omitempty"`
 	Witnesses   []witnessJSON  `json:"witnesses,omitempty"`
-	Seed        *uint64        `json:"seed,omitempty"`
-	Runs        int            `json:"runs,omitempty"`
-	Steps       int            `json:"steps,omitempty"`
+	// Violations, with --continue: every violated property, each with its
+	// shortest counterexample; the first is the one the fields above
+	// describe.
+	Violations []violationJSON `json:"violations,omitempty"`
+	Seed       *uint64         `json:"seed,omitempty"`
+	Runs       int             `json:"runs,omitempty"`
+	Steps      int             `json:"steps,omitempty"`
 
 	assignments   []string
 	properties    []checker.PropertyInfo
 	allowDeadlock bool
 	traceFormat   string // --trace-format: "line" or "fields"
+	continued     bool   // --continue
 }
 
 // witnessJSON is a shortest behaviour witnessing a sometimes property,
@@ -72,6 +77,17 @@ type witnessJSON struct {
 	Costs    map[string]int     `json:"costs,omitempty"`
 	PerRPC   map[string]float64 `json:"per_rpc,omitempty"`
 	costs    []checker.Count
+}
+
+// violationJSON is one violated property of a --continue run.
+type violationJSON struct {
+	Property     string     `json:"property"`
+	Result       string     `json:"result"` // violation or deadlock
+	PropertyKind string     `json:"property_kind"`
+	Description  string     `json:"description"`
+	Reason       string     `json:"reason,omitempty"`
+	TraceLength  int        `json:"trace_length"`
+	Trace        *traceJSON `json:"trace,omitempty"`
 }
 
 type coverageJSON struct {
@@ -120,6 +136,19 @@ func newReport(name string, params map[string]string, assignments []string, bug 
 	}
 	r.Trace = newTraceJSON(res.Trace)
 	return r
+}
+
+// setViolations lists every violation of a --continue run.
+func (r *report) setViolations(res *checker.Result) {
+	r.continued, r.Violations = true, []violationJSON{}
+	for _, f := range res.Violations {
+		r.Violations = append(r.Violations, violationJSON{Property: f.Property, Result: f.Verdict.String(),
+			PropertyKind: f.Kind.String(), Description: f.Doc, Reason: f.Reason, TraceLength: f.Trace.Len(),
+			Trace: newTraceJSON(f.Trace)})
+	}
+	if len(r.Violations) == 0 {
+		r.Violations = nil
+	}
 }
 
 // newWitness is a witness with its costs, and per RPC when the meter
@@ -190,11 +219,11 @@ func (r *report) print(w io.Writer, res *checker.Result) {
 		params = "  " + strings.Join(r.assignments, " ")
 	}
 	fmt.Fprintf(w, "model %s%s%s  (%s, %s)\n", r.Model, params, bug, r.Strategy, workers)
-	r.printVerdict(w, res.Verdict)
-	if t := res.Trace; t != nil && r.traceFormat == "fields" {
-		printTraceFields(w, t)
-	} else if t != nil {
-		t.Format(w)
+	if r.continued && len(res.Violations) > 0 {
+		r.printViolations(w, res.Violations)
+	} else {
+		r.printVerdict(w, res.Verdict)
+		r.printTrace(w, res.Trace)
 	}
 	r.printStats(w)
 	r.printNotes(w)
@@ -234,6 +263,43 @@ func (r *report) printVerdict(w io.Writer, verdict checker.Verdict) {
 		if r.Reason != "" {
 			fmt.Fprintf(w, "  %s\n", r.Reason)
 		}
+	}
+}
+
+// printViolations writes every violation of a --continue run, each with
+// its counterexample, after a result line that names them all.
+func (r *report) printViolations(w io.Writer, vs []checker.Failure) {
+	var names []string
+	for _, f := range vs {
+		names = append(names, f.Property)
+	}
+	what := "properties violated"
+	if len(vs) == 1 {
+		what = "property violated"
+	}
+	fmt.Fprintf(w, "result: %d %s: %s\n", len(vs), what, strings.Join(names, ", "))
+	for _, f := range vs {
+		if f.Verdict == checker.Deadlock {
+			fmt.Fprintf(w, "deadlock: %s\n", f.Doc)
+		} else {
+			fmt.Fprintf(w, "violation of %s (%s): %s\n", f.Property, f.Kind, f.Doc)
+		}
+		if f.Reason != "" {
+			fmt.Fprintf(w, "  %s\n", f.Reason)
+		}
+		r.printTrace(w, f.Trace)
+	}
+}
+
+// printTrace writes a counterexample, if there is one, as --trace-format
+// says.
+func (r *report) printTrace(w io.Writer, t *checker.Trace) {
+	switch {
+	case t == nil:
+	case r.traceFormat == "fields":
+		printTraceFields(w, t)
+	default:
+		t.Format(w)
 	}
 }
 

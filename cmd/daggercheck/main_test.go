@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -610,4 +612,60 @@ func TestBugGetsTheParametersItNeeds(t *testing.T) {
 	out := decodeReport(t, stdout)
 	assert.Equal(t, "2", out.Params["calls"])
 	assert.Equal(t, "deadlock", out.Result)
+}
+
+// --continue on Dagger's published ring protocol lists every property it
+// breaks, each with the shortest counterexample a run of that property
+// alone finds; merge takes them all from such a report.
+func TestContinueListsEveryViolation(t *testing.T) {
+	code, stdout, stderr := daggercheck(t, "check", "ring", "-p", "protocol=dagger", "--continue", "--json")
+	require.Equal(t, exitViolation, code, stderr)
+	var out struct {
+		Property   string `json:"property"`
+		Violations []struct {
+			Property    string `json:"property"`
+			Result      string `json:"result"`
+			TraceLength int    `json:"trace_length"`
+			Trace       *struct {
+				Steps []json.RawMessage `json:"steps"`
+			} `json:"trace"`
+		} `json:"violations"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &out))
+	var names []string
+	for _, v := range out.Violations {
+		names = append(names, v.Property)
+		code, stdout, _ := daggercheck(t, "check", "ring", "-p", "protocol=dagger", "--property", v.Property, "--json")
+		require.Equal(t, exitViolation, code)
+		alone := decodeReport(t, stdout)
+		assert.Equal(t, v.Property, alone.Property)
+		assert.Equal(t, alone.TraceLength, v.TraceLength, "%s: the shortest counterexample", v.Property)
+		require.NotNil(t, v.Trace, v.Property)
+		assert.Len(t, v.Trace.Steps, v.TraceLength+1)
+	}
+	assert.Equal(t, []string{"no-overwrite", "no-loss", "no-duplicate", "fifo-order", "no-torn-read",
+		"eventually-consumed", "no-stall"}, names)
+	assert.Equal(t, names[0], out.Property, "the first violation is the report's")
+
+	code, text, _ := daggercheck(t, "check", "ring", "-p", "protocol=dagger", "--continue")
+	require.Equal(t, exitViolation, code)
+	assert.Contains(t, text, "result: 7 properties violated: "+strings.Join(names, ", ")+"\n")
+	for _, p := range names {
+		assert.Contains(t, text, "violation of "+p+" (")
+	}
+
+	report := filepath.Join(t.TempDir(), "continue.json")
+	require.NoError(t, os.WriteFile(report, []byte(stdout), 0o644))
+	code, merged, _ := daggercheck(t, "merge", report)
+	assert.Equal(t, exitViolation, code)
+	assert.Contains(t, merged, "result: violation: 7 of the model's properties violated")
+
+	for _, args := range [][]string{{"--strategy", "dfs"}, {"--shard", "0/2"}} {
+		code, _, stderr := daggercheck(t, append([]string{"check", "ring", "--continue"}, args...)...)
+		assert.Equal(t, exitUsage, code, args)
+		assert.Contains(t, stderr, "--continue applies to breadth-first search")
+	}
+	code, _, stderr = daggercheck(t, "simulate", "--continue")
+	assert.Equal(t, exitUsage, code, "simulate has no --continue")
+	assert.Contains(t, stderr, "-continue")
 }

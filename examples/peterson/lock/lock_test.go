@@ -8,8 +8,9 @@ import (
 	"github.com/daggercheck/daggercheck/spec"
 )
 
-// check runs a breadth-first search of the lock with bug ("" for none).
-func check(t *testing.T, bug string) *checker.Result {
+// newLock builds the lock with bug ("" for none) and its parameters'
+// defaults.
+func newLock(t *testing.T, bug string) *lock.Model {
 	t.Helper()
 	v, err := spec.ParseParams(lock.Params, nil)
 	if err != nil {
@@ -19,18 +20,16 @@ func check(t *testing.T, bug string) *checker.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := checker.New[lock.State](m, checker.Options{}).BFS(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	return m
 }
 
-// Peterson's lock keeps every property in exactly 20 states (the number
-// is pinned: a change to the model's state space shows up here).
+// Peterson's lock keeps the checker's contract and every property, in
+// exactly 20 states (the number is pinned: a change to the model's state
+// space shows up here).
 func TestPetersonHolds(t *testing.T) {
-	res := check(t, "")
-	res.AssertOK(t)
+	m := newLock(t, "")
+	checker.AssertContract[lock.State](t, m, checker.Options{})
+	res := checker.AssertHolds[lock.State](t, m, checker.Options{})
 	if res.Stats.Distinct != 20 || res.Stats.Generated != 35 {
 		t.Errorf("distinct %d, generated %d; want 20 and 35", res.Stats.Distinct, res.Stats.Generated)
 	}
@@ -39,7 +38,7 @@ func TestPetersonHolds(t *testing.T) {
 // Giving the turn away first lets both processes in: the shortest way
 // there is six steps, each process taking its three.
 func TestTurnFirstBreaksMutualExclusion(t *testing.T) {
-	tr := check(t, "turn-first").AssertViolation(t, "mutual-exclusion")
+	tr := checker.AssertBreaks[lock.State](t, newLock(t, "turn-first"), checker.Options{}, "mutual-exclusion")
 	if tr.Len() != 6 {
 		t.Errorf("counterexample of %d steps, want 6:\n%s", tr.Len(), tr)
 	}
@@ -48,7 +47,7 @@ func TestTurnFirstBreaksMutualExclusion(t *testing.T) {
 // A flag left up starves the other process: a behaviour in which it
 // waits for ever, while the first stays idle.
 func TestStickyFlagStarves(t *testing.T) {
-	tr := check(t, "sticky-flag").AssertViolation(t, "starvation-free")
+	tr := checker.AssertBreaks[lock.State](t, newLock(t, "sticky-flag"), checker.Options{}, "starvation-free")
 	if tr.LoopStart < 0 {
 		t.Errorf("a liveness counterexample is a lasso; got\n%s", tr)
 	}

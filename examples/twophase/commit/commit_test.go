@@ -61,3 +61,22 @@ func TestTwoPhaseBugs(t *testing.T) {
 		t.Errorf("silent-abort: want 4 steps ending in rm-prepare, got\n%s", tr)
 	}
 }
+
+// Every configuration, with or without a bug, keeps the checker's
+// contract: the symmetry included (Canonical picks a representative that
+// depends on the class alone).
+func TestTwoPhaseKeepsTheContract(t *testing.T) {
+	for rms := 1; rms <= 4; rms++ {
+		for _, bug := range []string{"", "commit-early", "silent-abort"} {
+			v, err := spec.ParseParams(commit.Params, []string{fmt.Sprintf("rms=%d", rms)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := commit.New(v, bug)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checker.AssertContract[commit.State](t, m, checker.Options{})
+		}
+	}
+}
