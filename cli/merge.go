@@ -280,7 +280,11 @@ func (m *mergedReport) print(w io.Writer) {
 	if m.Bug != "" {
 		bug = "  --bug " + m.Bug
 	}
-	fmt.Fprintf(w, "merged %d reports: model %s  %s%s\n", m.Reports, m.Model, strings.Join(params, " "), bug)
+	what := m.Model
+	if len(params) > 0 {
+		what += "  " + strings.Join(params, " ")
+	}
+	fmt.Fprintf(w, "merged %d reports: model %s%s\n", m.Reports, what, bug)
 	switch m.Result {
 	case "ok":
 		fmt.Fprintf(w, "result: ok: %d of %d searches explored every state and found no violation\n", m.Complete, m.Reports)
