@@ -18,7 +18,10 @@ type Model struct {
 	Doc    string
 	Params []spec.Param
 	Bugs   []spec.Bug
-	build  func(v spec.Values, bug string, opts checker.Options) (checker.Runner, error)
+	// Space is the model's design space, the configurations the matrix
+	// command checks; nil for none (WithSpace sets it).
+	Space *spec.Space
+	build func(v spec.Values, bug string, opts checker.Options) (checker.Runner, error)
 }
 
 // Register makes the Model of a model whose package offers its
@@ -40,6 +43,13 @@ func Register[S any, M checker.Model[S]](name, doc string, params []spec.Param, 
 			}
 			return checker.New[S](m, opts), nil
 		}}
+}
+
+// WithSpace is the model with design space s, which the matrix command
+// checks.
+func (m Model) WithSpace(s spec.Space) Model {
+	m.Space = &s
+	return m
 }
 
 // ErrUnknownModel and ErrUnknownBug report names that are not among the

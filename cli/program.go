@@ -114,7 +114,7 @@ func (p *Program) name() string {
 }
 
 // commands are the built-in commands and the program's, in usage order:
-// models, check, simulate, recheck, the program's, then convert, merge
+// models, check, simulate, recheck, matrix, the program's, then convert, merge
 // and version; a program's command replaces a built-in of its name.
 func (p *Program) commands() []Command {
 	lead := []Command{
@@ -124,6 +124,7 @@ func (p *Program) commands() []Command {
 		{"simulate", "[MODEL] [flags]", "run seeded random walks through MODEL",
 			func(e *Env, args []string) int { return e.check(args, true) }},
 		{"recheck", "TRACE [--bug NAME] [--json]", "replay a trace file (or an ITF trace of --itf-out) on its model", (*Env).recheck},
+		{"matrix", "[MODEL...] [flags]", "check every configuration of the models' design spaces: which keep which properties, at what cost", (*Env).matrix},
 	}
 	trail := []Command{
 		{"convert", "FILE [--out TRACE] [--json]", "turn an ITF trace that --itf-out wrote back into a trace file", (*Env).convert},
