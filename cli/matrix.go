@@ -77,6 +77,7 @@ type matrixExclude struct {
 
 // matrixFlags are the matrix command's flags.
 type matrixFlags struct {
+	params, axes    MultiFlag
 	asJSON, noTimes bool
 	format, out     string
 	workers         int
@@ -102,6 +103,8 @@ func (e *Env) matrix(args []string) int {
 	fs.StringVar(&f.out, "out", "", "write each configuration's result (`DIR`/MODEL/CONFIG.json) and each counterexample (CONFIG.PROPERTY.trace) there, and skip the configurations already judged there")
 	fs.IntVar(&f.workers, "workers", 0, "configurations checked at once (0 = one per CPU); the output does not depend on it")
 	fs.DurationVar(&f.budget, "budget", 0, "the most time one configuration's check may take (0 = no limit); a check stopped by it leaves its properties not judged")
+	fs.Var(&f.params, "p", "one model: a parameter `key=value` every configuration has, over the space's fixed ones; a knob's setting still overrides it (repeatable)")
+	fs.Var(&f.axes, "axis", "one model: a knob `NAME=V1,V2,...` whose values replace the space's for NAME, or a new knob over parameter NAME (repeatable)")
 	fs.BoolVar(&f.noTimes, "no-times", false, "leave the seconds out of the Markdown and HTML tables (for output that a test compares)")
 	names, err := ParseFlags(fs, args)
 	if err != nil {
@@ -124,6 +127,16 @@ func (e *Env) matrix(args []string) int {
 	models, err := e.matrixModels(names)
 	if err != nil {
 		return e.Fail(err)
+	}
+	if len(f.params) > 0 || len(f.axes) > 0 {
+		if len(names) != 1 {
+			return e.Fail(errors.New("-p and --axis reshape one model's design space: name the model"))
+		}
+		s, err := reshape(*models[0].Space, f.params, f.axes)
+		if err != nil {
+			return e.Fail(err)
+		}
+		models[0].Space = &s
 	}
 	rep, jobs, err := planMatrix(models)
 	if err != nil {
@@ -178,6 +191,41 @@ func (e *Env) matrixModels(names []string) ([]Model, error) {
 		}
 		out = append(out, m)
 	}
+	return out, nil
+}
+
+// reshape is space with the assignments params over its fixed ones (a
+// setting that stands for one of those parameters still sets it: MMIO
+// keeps its one slot) and the knobs axes (NAME=V1,V2,...) in place of the
+// space's of the same name, or after them.
+func reshape(space spec.Space, params, axes []string) (spec.Space, error) {
+	out := spec.Space{Fixed: slices.Clone(space.Fixed), Axes: slices.Clone(space.Axes)}
+	for _, a := range axes {
+		name, list, ok := strings.Cut(a, "=")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || strings.TrimSpace(list) == "" {
+			return spec.Space{}, fmt.Errorf("--axis %q: want NAME=V1,V2,...", a)
+		}
+		knob := spec.Knob(name)
+		i := slices.IndexFunc(out.Axes, func(x spec.Axis) bool { return x.Name == name })
+		for _, v := range strings.Split(list, ",") {
+			v = strings.TrimSpace(v)
+			set := spec.Setting{Value: v}
+			if i >= 0 {
+				// A value the space has keeps what it stands for.
+				if k := slices.IndexFunc(out.Axes[i].Values, func(s spec.Setting) bool { return s.Value == v }); k >= 0 {
+					set = out.Axes[i].Values[k]
+				}
+			}
+			knob.Values = append(knob.Values, set)
+		}
+		if i >= 0 {
+			out.Axes[i] = knob
+		} else {
+			out.Axes = append(out.Axes, knob)
+		}
+	}
+	out.Fixed = spec.Override(append(out.Fixed, params...))
 	return out, nil
 }
 

@@ -171,3 +171,23 @@ func TestMatrixRejects(t *testing.T) {
 		assert.Contains(t, errOut, c.want, c.args)
 	}
 }
+
+// -p and --axis reshape one model's space from the command line: a new
+// knob, a knob with other values, parameters over the fixed ones.
+func TestMatrixReshape(t *testing.T) {
+	out, errOut, code := runMatrix(t, "guarded", "--json", "-p", "max=4", "--axis", "step=2", "--axis", "max=4,5")
+	require.Equal(t, cli.ExitOK, code, errOut)
+	var configs []string
+	for _, r := range decodeMatrix(t, out).Models[0].Rows {
+		configs = append(configs, r.Config)
+	}
+	assert.Equal(t, []string{"step=2 guard=strict max=4", "step=2 guard=strict max=5",
+		"step=2 guard=loose max=4", "step=2 guard=loose max=5"}, configs)
+
+	_, errOut, code = runMatrix(t, "-p", "max=4")
+	assert.Equal(t, cli.ExitUsage, code)
+	assert.Contains(t, errOut, "name the model")
+	_, errOut, code = runMatrix(t, "guarded", "--axis", "step")
+	assert.Equal(t, cli.ExitUsage, code)
+	assert.Contains(t, errOut, `--axis "step": want NAME=V1,V2,...`)
+}

@@ -73,14 +73,14 @@ func (s Space) Configs() []Config {
 		out = next
 	}
 	for i := range out {
-		out[i].Params = override(append(append([]string(nil), s.Fixed...), out[i].Params...))
+		out[i].Params = Override(append(append([]string(nil), s.Fixed...), out[i].Params...))
 	}
 	return out
 }
 
-// override keeps, for each key, the last assignment, at the place where
-// the key first appears.
-func override(assignments []string) []string {
+// Override keeps, of key=value assignments, the last for each key, at
+// the place where the key first appears.
+func Override(assignments []string) []string {
 	last := map[string]string{}
 	var keys []string
 	for _, a := range assignments {
