@@ -26,6 +26,12 @@
 //   - simulate [MODEL]: seeded random walks;
 //   - recheck TRACE: a trace file, or an ITF trace of --itf-out, replayed
 //     on its model without a search;
+//   - matrix [MODEL...]: every configuration of the design space a model
+//     declares (Model.WithSpace, a spec.Space of knobs and their values),
+//     each checked with every violated property and its shortest
+//     counterexample: a row per configuration, a column per property,
+//     states, seconds, the cost per RPC, and what each knob breaks; with
+//     --out, rows and traces written there and a rerun resuming;
 //   - convert FILE: an ITF trace of --itf-out back into the trace file
 //     --trace-out writes for the same counterexample;
 //   - merge REPORT...: the union of check --json reports (swarm shards);
