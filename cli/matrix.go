@@ -65,7 +65,7 @@ type matrixCell struct {
 	Property string `json:"property"`
 	Status   string `json:"status"`           // ok, violated, not-judged or none
 	Steps    int    `json:"steps,omitempty"`  // the counterexample's length
-	Trace    string `json:"trace,omitempty"`  // the trace file, relative to --out's parent
+	Trace    string `json:"trace,omitempty"`  // the trace file, relative to --out's parent (in CONFIG.json, to --out)
 	Result   string `json:"result,omitempty"` // violation or deadlock
 }
 
@@ -322,38 +322,25 @@ func cellBase(out string, row *matrixRow) string {
 }
 
 // runCell fills a job's row: from its file under --out if a complete
-// check of the same parameters left one there, else by checking it
-// (and, with --out, writing the row and its counterexamples).
+// check of the same parameters and properties left one there, else by
+// checking it (and, with --out, writing the row and its
+// counterexamples). The file names the traces relative to --out, the
+// row relative to its parent, so that a renamed directory still resumes.
 func (e *Env) runCell(j matrixJob, f *matrixFlags) error {
 	base := ""
 	if f.out != "" {
 		base = cellBase(f.out, j.row)
-		if raw, err := os.ReadFile(base + ".json"); err == nil {
-			var done matrixRow
-			if json.Unmarshal(raw, &done) == nil && slices.Equal(done.Params, j.row.Params) &&
-				done.Result != checker.Incomplete.String() && len(done.Cells) > 0 {
-				*j.row = done
-				return nil
-			}
+		if done, ok := readCell(base+".json", j); ok {
+			*j.row = done
+			linkTraces(j.row, f.out)
+			return nil
 		}
 	}
-	ctx := e.Ctx
-	if f.budget > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, f.budget)
-		defer cancel()
-	}
-	r, err := j.model.New(j.values, "", checker.Options{Workers: 1, Continue: true})
+	res, props, stopped, err := e.checkCell(j, f.budget)
 	if err != nil {
 		return err
 	}
-	res, err := r.BFS(ctx)
-	if err != nil {
-		return fmt.Errorf("model %s, %s: %w", j.model.Name, j.row.Config, err)
-	}
-	// A run stopped by the budget after it found violations keeps them
-	// as its verdict; what it did not find, it did not judge.
-	fillRow(j.row, j.columns, r.Properties(), res, ctx.Err() != nil)
+	fillRow(j.row, j.columns, props, res, stopped)
 	if base == "" {
 		return nil
 	}
@@ -367,7 +354,74 @@ func (e *Env) runCell(j matrixJob, f *matrixFlags) error {
 	if err != nil {
 		return err
 	}
+	linkTraces(j.row, f.out)
 	return os.WriteFile(base+".json", append(raw, '\n'), 0o644)
+}
+
+// checkCell checks the model's contract on the configuration's first
+// states, then searches it within budget; stopped says the budget (or
+// an interruption) ended the search.
+func (e *Env) checkCell(j matrixJob, budget time.Duration) (res *checker.Result, props []checker.PropertyInfo, stopped bool, err error) {
+	where := fmt.Sprintf("model %s, %s", j.model.Name, j.row.Config)
+	cr, err := j.model.New(j.values, "", checker.Options{ContractStates: checker.DefaultContractStates})
+	if err != nil {
+		return nil, nil, false, err
+	}
+	rep, err := cr.CheckContract(e.Ctx)
+	switch {
+	case err != nil && e.Ctx.Err() == nil:
+		return nil, nil, false, fmt.Errorf("%s: %w", where, err)
+	case err == nil && !rep.OK():
+		return nil, nil, false, fmt.Errorf("%s breaks the checker's contract:\n%s", where, strings.TrimSuffix(rep.String(), "\n"))
+	}
+	ctx := e.Ctx
+	if budget > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, budget)
+		defer cancel()
+	}
+	r, err := j.model.New(j.values, "", checker.Options{Workers: 1, Continue: true})
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if res, err = r.BFS(ctx); err != nil {
+		return nil, nil, false, fmt.Errorf("%s: %w", where, err)
+	}
+	// A run stopped by the budget after it found violations keeps them
+	// as its verdict; what it did not find, it did not judge.
+	return res, r.Properties(), ctx.Err() != nil, nil
+}
+
+// readCell reads a row a previous run wrote, if it is a complete check
+// of the job's parameters with the job's columns.
+func readCell(path string, j matrixJob) (matrixRow, bool) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return matrixRow{}, false
+	}
+	var done matrixRow
+	if json.Unmarshal(raw, &done) != nil || !slices.Equal(done.Params, j.row.Params) ||
+		done.Result == checker.Incomplete.String() || len(done.Cells) != len(j.columns) {
+		return matrixRow{}, false
+	}
+	for i, c := range done.Cells {
+		if c.Property != j.columns[i] || c.Status == CellNotJudged {
+			return matrixRow{}, false
+		}
+	}
+	// What the row is comes from the plan; the file gives what was found.
+	done.Model, done.Config, done.Settings = j.row.Model, j.row.Config, j.row.Settings
+	return done, true
+}
+
+// linkTraces turns the row's trace paths, relative to out, into paths
+// relative to out's parent, which the tables link.
+func linkTraces(row *matrixRow, out string) {
+	for i := range row.Cells {
+		if row.Cells[i].Trace != "" {
+			row.Cells[i].Trace = filepath.ToSlash(filepath.Join(filepath.Base(filepath.Clean(out)), row.Cells[i].Trace))
+		}
+	}
 }
 
 // fillRow sets a row's cells, counts and costs from its check.
@@ -408,8 +462,7 @@ func fillRow(row *matrixRow, columns []string, props []checker.PropertyInfo, res
 }
 
 // writeCellTraces writes each violation's counterexample next to the
-// row's file and names it in its cell, relative to out's parent (so
-// that a page next to out links to it).
+// row's file and names it in its cell, relative to out.
 func writeCellTraces(j matrixJob, base, out string, res *checker.Result) error {
 	for i := range j.row.Cells {
 		c := &j.row.Cells[i]
@@ -439,7 +492,7 @@ func writeCellTraces(j matrixJob, base, out string, res *checker.Result) error {
 		if err != nil {
 			return fmt.Errorf("writing %s: %w", path, err)
 		}
-		rel, err := filepath.Rel(filepath.Dir(filepath.Clean(out)), path)
+		rel, err := filepath.Rel(out, path)
 		if err != nil {
 			return err
 		}

@@ -146,6 +146,15 @@ func TestMatrixOutAndResume(t *testing.T) {
 	require.NoError(t, os.WriteFile(cell, bytes.Replace(raw, []byte(`"result": "ok"`), []byte(`"result": "incomplete"`), 1), 0o644))
 	out, _, _ = runMatrix(t, "--out", dir, "--no-times", "guarded")
 	assert.Contains(t, out, "| 1 | strict | ok | ok | 4 |")
+
+	// A renamed directory resumes, its links renamed.
+	moved := filepath.Join(filepath.Dir(dir), "moved")
+	require.NoError(t, os.Rename(dir, moved))
+	require.NoError(t, os.WriteFile(filepath.Join(moved, "guarded", "2-strict.json"), []byte(`{"params": ["max=3", "step=2", "guard=strict"], "result": "ok", "distinct_states": 777,
+		"cells": [{"property": "bounded", "status": "ok"}, {"property": "deadlock", "status": "ok"}]}`), 0o644))
+	out, _, _ = runMatrix(t, "--out", moved, "--no-times", "guarded")
+	assert.Contains(t, out, "| 2 | loose | [✗ 2](moved/guarded/2-loose.bounded.trace) | ok |")
+	assert.Contains(t, out, "| 2 | strict | ok | ok | 777 |")
 }
 
 func TestMatrixHTML(t *testing.T) {
