@@ -39,10 +39,67 @@ func summarize(models []matrixModel) []knobLine {
 					values = append(values, r.Settings[ai])
 				}
 			}
+			var lines []knobLine
 			for _, setting := range values {
-				out = append(out, summarizeSetting(m, ai, axis, setting)...)
+				lines = append(lines, summarizeSetting(m, ai, axis, setting)...)
+			}
+			out = append(out, collapse(m, ai, axis, values, lines)...)
+		}
+	}
+	return out
+}
+
+// collapse puts in one line a property that every value of the axis
+// breaks and none keeps where another breaks it, all else the same: the
+// knob does not decide it, and a line per value would only say so again.
+func collapse(m matrixModel, ai int, axis string, values []string, lines []knobLine) []knobLine {
+	var out []knobLine
+	done := map[string]bool{}
+	for _, l := range lines {
+		if l.Property == "" || done[l.Property] {
+			if l.Property == "" {
+				out = append(out, l)
+			}
+			continue
+		}
+		same := slices.DeleteFunc(slices.Clone(lines), func(x knobLine) bool { return x.Property != l.Property })
+		decides := len(same) < len(values) || slices.ContainsFunc(same, func(x knobLine) bool { return len(x.Alternatives) > 0 })
+		if decides {
+			out = append(out, same...)
+			done[l.Property] = true
+			continue
+		}
+		done[l.Property] = true
+		pi := slices.Index(m.Properties, l.Property)
+		var broken, all []matrixRow
+		shortest := same[0]
+		for _, x := range same {
+			if x.Steps < shortest.Steps {
+				shortest = x
 			}
 		}
+		for _, r := range m.Rows {
+			switch r.Cells[pi].Status {
+			case CellViolated:
+				broken = append(broken, r)
+				all = append(all, r)
+			case CellOK:
+				all = append(all, r)
+			}
+		}
+		c := knobLine{Model: m.Model, Setting: axis, Property: l.Property, Steps: shortest.Steps,
+			Under: restriction(broken, all, ai), Keeps: restriction(slices.DeleteFunc(slices.Clone(all), func(r matrixRow) bool {
+				return r.Cells[pi].Status != CellOK
+			}), all, ai)}
+		c.Text = fmt.Sprintf("every value of %s breaks %s (%s the shortest, %d steps)", axis, l.Property, shortest.Setting, shortest.Steps)
+		if c.Under != "" {
+			c.Text += " under " + c.Under
+		}
+		if c.Keeps != "" {
+			c.Text += "; all keep it under " + c.Keeps
+		}
+		c.Text += "; " + axis + " does not decide it"
+		out = append(out, c)
 	}
 	return out
 }
