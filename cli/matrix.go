@@ -388,8 +388,13 @@ func (e *Env) checkCell(j matrixJob, budget time.Duration) (res *checker.Result,
 		return nil, nil, false, fmt.Errorf("%s: %w", where, err)
 	}
 	// A run stopped by the budget after it found violations keeps them
-	// as its verdict; what it did not find, it did not judge.
-	return res, r.Properties(), ctx.Err() != nil, nil
+	// as its verdict; what it did not find, it did not judge. The checker
+	// then lists the sometimes and liveness properties as unjudged; with
+	// none of those, an expired budget is all there is to go by.
+	props = r.Properties()
+	late := slices.ContainsFunc(props, func(p checker.PropertyInfo) bool { return p.Kind != checker.Always.String() })
+	stopped = ctx.Err() != nil && (len(res.Unjudged) > 0 || !late)
+	return res, props, stopped, nil
 }
 
 // readCell reads a row a previous run wrote, if it is a complete check
