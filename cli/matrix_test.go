@@ -200,3 +200,15 @@ func TestMatrixReshape(t *testing.T) {
 	assert.Equal(t, cli.ExitUsage, code)
 	assert.Contains(t, errOut, `--axis "step": want NAME=V1,V2,...`)
 }
+
+// A configuration whose check the budget stops is not judged: its cells
+// read ?, the command exits 3, and --out does not keep it as judged.
+func TestMatrixBudget(t *testing.T) {
+	dir := t.TempDir()
+	out, errOut, code := runMatrix(t, "guarded", "--budget", "1ns", "--no-times", "--out", dir)
+	require.Equal(t, cli.ExitIncomplete, code, errOut)
+	assert.Contains(t, out, "| 1 | strict | ? | ? |")
+	out, _, code = runMatrix(t, "guarded", "--no-times", "--out", dir)
+	assert.Equal(t, cli.ExitOK, code)
+	assert.Contains(t, out, "| 1 | strict | ok | ok | 4 |")
+}
