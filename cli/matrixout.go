@@ -22,7 +22,52 @@ type knobLine struct {
 	// property in a configuration where this one breaks it, all else
 	// the same: none means the knob is not what breaks it.
 	Alternatives []string `json:"alternatives,omitempty"`
-	Text         string   `json:"text"`
+	// PerRPC is, on a cost line, each cost per RPC the meter counts:
+	// the least and the most over the configurations with the setting.
+	PerRPC map[string][2]float64 `json:"per_rpc,omitempty"`
+	Text   string                `json:"text"`
+}
+
+// costLine says what the model's meter counts per RPC over the
+// configurations with the setting: each cost, from the least to the
+// most. A model without a meter has none.
+func costLine(m matrixModel, ai int, setting string) (knobLine, bool) {
+	per := map[string][2]float64{}
+	for _, r := range m.Rows {
+		if r.Settings[ai] != setting {
+			continue
+		}
+		for n, v := range r.PerRPC {
+			if mm, ok := per[n]; ok {
+				per[n] = [2]float64{min(mm[0], v), max(mm[1], v)}
+			} else {
+				per[n] = [2]float64{v, v}
+			}
+		}
+	}
+	if len(per) == 0 {
+		return knobLine{}, false
+	}
+	var names []string
+	for n, mm := range per {
+		if mm[1] != 0 {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, n := range names {
+		if mm := per[n]; mm[0] == mm[1] {
+			parts[i] = fmt.Sprintf("%s %.2f", n, mm[0])
+		} else {
+			parts[i] = fmt.Sprintf("%s %.2f–%.2f", n, mm[0], mm[1])
+		}
+	}
+	text := setting + " costs per RPC " + strings.Join(parts, ", ")
+	if len(parts) == 0 {
+		text = setting + " costs nothing the meter counts"
+	}
+	return knobLine{Model: m.Model, Setting: setting, PerRPC: per, Text: text}, true
 }
 
 // summarize says, for each value of each axis, which properties it can
@@ -44,6 +89,11 @@ func summarize(models []matrixModel) []knobLine {
 				lines = append(lines, summarizeSetting(m, ai, axis, setting)...)
 			}
 			out = append(out, collapse(m, ai, axis, values, lines)...)
+			for _, setting := range values {
+				if l, ok := costLine(m, ai, setting); ok {
+					out = append(out, l)
+				}
+			}
 		}
 	}
 	return out
