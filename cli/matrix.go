@@ -67,6 +67,9 @@ type matrixCell struct {
 	Steps    int    `json:"steps,omitempty"`  // the counterexample's length
 	Trace    string `json:"trace,omitempty"`  // the trace file, relative to --out's parent (in CONFIG.json, to --out)
 	Result   string `json:"result,omitempty"` // violation or deadlock
+	// Unwitnessed marks a sometimes property that no reachable state
+	// witnesses: violated, with no counterexample to show.
+	Unwitnessed bool `json:"unwitnessed,omitempty"`
 }
 
 // matrixExclude is a configuration the model rejects, and why.
@@ -452,7 +455,7 @@ func fillRow(row *matrixRow, columns []string, props []checker.PropertyInfo, res
 			c.Status = CellNone
 		case k >= 0:
 			v := res.Violations[k]
-			c.Status, c.Steps, c.Result = CellViolated, v.Trace.Len(), v.Verdict.String()
+			c.Status, c.Steps, c.Result, c.Unwitnessed = CellViolated, v.Trace.Len(), v.Verdict.String(), v.Trace == nil
 		case !complete || slices.Contains(res.Unjudged, n):
 			c.Status = CellNotJudged
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/cli"
 	"github.com/daggercheck/daggercheck/spec"
 )
@@ -25,17 +26,26 @@ var guardedParams = []spec.Param{
 	{Name: "guard", Default: "strict", Description: "strict or loose", Choices: []string{"strict", "loose"}},
 }
 
-func newGuarded(v spec.Values, bug string) (*counter, error) {
+// guarded is the counter with one more property: sometimes it counts
+// to max exactly, which it never does when step does not divide max.
+type guarded struct{ *counter }
+
+func (g guarded) Properties() []checker.Property[count] {
+	return append(g.counter.Properties(), checker.Possible("reaches-max", "some behaviour counts to max exactly",
+		func(s count) bool { return int(s.N) == g.max }))
+}
+
+func newGuarded(v spec.Values, bug string) (guarded, error) {
 	if v.Int("step") == 3 && v.String("guard") == "loose" {
-		return nil, fmt.Errorf("%w guard=loose: step=3 divides max=3, so there is nothing to overshoot", spec.ErrParam)
+		return guarded{}, fmt.Errorf("%w guard=loose: step=3 divides max=3, so there is nothing to overshoot", spec.ErrParam)
 	}
-	return &counter{max: v.Int("max"), step: v.Int("step"), loose: v.String("guard") == "loose"}, nil
+	return guarded{&counter{max: v.Int("max"), step: v.Int("step"), loose: v.String("guard") == "loose"}}, nil
 }
 
 // matrixProgram has the counter with its guard as a knob, and the plain
 // counter, which has no design space.
 var matrixProgram = cli.Program{Name: "counting", Models: []cli.Model{
-	cli.Register[count]("guarded", "a counter with a choice of guard", guardedParams, nil, newGuarded).
+	cli.Register[count, guarded]("guarded", "a counter with a choice of guard", guardedParams, nil, newGuarded).
 		WithSpace(spec.Space{Fixed: []string{"max=3"}, Axes: []spec.Axis{
 			spec.Knob("step", "1", "2", "3"), spec.Knob("guard", "strict", "loose")}}),
 	cli.Register[count]("counter", "a counter", counterParams, counterBugs, newCounter),
@@ -59,6 +69,7 @@ type matrixJSON struct {
 			Cells  []struct {
 				Property, Status, Trace string
 				Steps                   int
+				Unwitnessed             bool
 			}
 			DistinctStates uint64 `json:"distinct_states"`
 			Seconds        float64
@@ -89,17 +100,20 @@ func TestMatrixTables(t *testing.T) {
 	m := decodeMatrix(t, out)
 	require.Len(t, m.Models, 1, "only the model with a design space")
 	g := m.Models[0]
-	assert.Equal(t, []string{"bounded", "deadlock"}, g.Properties)
+	assert.Equal(t, []string{"bounded", "reaches-max", "deadlock"}, g.Properties)
 	var configs []string
 	for _, r := range g.Rows {
 		configs = append(configs, r.Config)
-		want := "ok"
+		bounded, reaches := "ok", "ok"
 		if r.Config == "step=2 guard=loose" {
-			want = "violated"
+			bounded = "violated"
 			assert.Equal(t, 2, r.Cells[0].Steps)
 		}
-		assert.Equal(t, want, r.Cells[0].Status, r.Config)
-		assert.Equal(t, "ok", r.Cells[1].Status, r.Config)
+		if strings.HasPrefix(r.Config, "step=2") {
+			reaches = "violated"
+			assert.True(t, r.Cells[1].Unwitnessed, r.Config)
+		}
+		assert.Equal(t, []string{bounded, reaches, "ok"}, []string{r.Cells[0].Status, r.Cells[1].Status, r.Cells[2].Status}, r.Config)
 	}
 	assert.Equal(t, []string{"step=1 guard=strict", "step=1 guard=loose", "step=2 guard=strict", "step=2 guard=loose", "step=3 guard=strict"}, configs)
 	require.Len(t, g.Excluded, 1)
@@ -111,7 +125,8 @@ func TestMatrixTables(t *testing.T) {
 		texts = append(texts, l.Text)
 	}
 	assert.Contains(t, texts, "guard=loose breaks bounded (2 steps) under step=2; keeps it under step=1 (where guard=strict keeps it under the same settings)")
-	assert.Contains(t, texts, "guard=strict breaks no property under any setting of the other knobs")
+	assert.Contains(t, texts, "step=2 breaks reaches-max (no state witnesses it) under every setting of the other knobs (where step=1 or step=3 keeps it under the same settings)")
+	assert.Contains(t, texts, "every value of guard breaks reaches-max (no state witnesses it) under step=2; all keep it under step=1|3; guard does not decide it")
 
 	for _, w := range []string{"3", "8"} {
 		again, _, code := runMatrix(t, "--json", "--workers", w)
@@ -127,7 +142,7 @@ func TestMatrixOutAndResume(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "mx")
 	out, errOut, code := runMatrix(t, "--out", dir, "--no-times", "guarded")
 	require.Equal(t, cli.ExitOK, code, errOut)
-	assert.Contains(t, out, "| 2 | loose | [✗ 2](mx/guarded/2-loose.bounded.trace) | ok |")
+	assert.Contains(t, out, "| 2 | loose | [✗ 2](mx/guarded/2-loose.bounded.trace) | ✗ never | ok |")
 	assert.NotContains(t, out, "seconds")
 	raw, err := os.ReadFile(filepath.Join(dir, "guarded", "2-loose.bounded.trace"))
 	require.NoError(t, err)
@@ -140,21 +155,21 @@ func TestMatrixOutAndResume(t *testing.T) {
 	require.NoError(t, os.WriteFile(cell, bytes.Replace(raw, []byte(`"distinct_states": 4`), []byte(`"distinct_states": 999`), 1), 0o644))
 	out, _, code = runMatrix(t, "--out", dir, "--no-times", "guarded")
 	require.Equal(t, cli.ExitOK, code)
-	assert.Contains(t, out, "| 1 | strict | ok | ok | 999 |")
+	assert.Contains(t, out, "| 1 | strict | ok | ok | ok | 999 |")
 
 	// One not judged, or of other parameters, is checked again.
 	require.NoError(t, os.WriteFile(cell, bytes.Replace(raw, []byte(`"result": "ok"`), []byte(`"result": "incomplete"`), 1), 0o644))
 	out, _, _ = runMatrix(t, "--out", dir, "--no-times", "guarded")
-	assert.Contains(t, out, "| 1 | strict | ok | ok | 4 |")
+	assert.Contains(t, out, "| 1 | strict | ok | ok | ok | 4 |")
 
 	// A renamed directory resumes, its links renamed.
 	moved := filepath.Join(filepath.Dir(dir), "moved")
 	require.NoError(t, os.Rename(dir, moved))
 	require.NoError(t, os.WriteFile(filepath.Join(moved, "guarded", "2-strict.json"), []byte(`{"params": ["max=3", "step=2", "guard=strict"], "result": "ok", "distinct_states": 777,
-		"cells": [{"property": "bounded", "status": "ok"}, {"property": "deadlock", "status": "ok"}]}`), 0o644))
+		"cells": [{"property": "bounded", "status": "ok"}, {"property": "reaches-max", "status": "ok"}, {"property": "deadlock", "status": "ok"}]}`), 0o644))
 	out, _, _ = runMatrix(t, "--out", moved, "--no-times", "guarded")
-	assert.Contains(t, out, "| 2 | loose | [✗ 2](moved/guarded/2-loose.bounded.trace) | ok |")
-	assert.Contains(t, out, "| 2 | strict | ok | ok | 777 |")
+	assert.Contains(t, out, "| 2 | loose | [✗ 2](moved/guarded/2-loose.bounded.trace) | ✗ never | ok |")
+	assert.Contains(t, out, "| 2 | strict | ok | ok | ok | 777 |")
 }
 
 func TestMatrixHTML(t *testing.T) {
@@ -207,8 +222,8 @@ func TestMatrixBudget(t *testing.T) {
 	dir := t.TempDir()
 	out, errOut, code := runMatrix(t, "guarded", "--budget", "1ns", "--no-times", "--out", dir)
 	require.Equal(t, cli.ExitIncomplete, code, errOut)
-	assert.Contains(t, out, "| 1 | strict | ? | ? |")
+	assert.Contains(t, out, "| 1 | strict | ? | ? | ? |")
 	out, _, code = runMatrix(t, "guarded", "--no-times", "--out", dir)
 	assert.Equal(t, cli.ExitOK, code)
-	assert.Contains(t, out, "| 1 | strict | ok | ok | 4 |")
+	assert.Contains(t, out, "| 1 | strict | ok | ok | ok | 4 |")
 }

@@ -26,6 +26,8 @@ type knobLine struct {
 	// the least and the most over the configurations with the setting.
 	PerRPC map[string][2]float64 `json:"per_rpc,omitempty"`
 	Text   string                `json:"text"`
+
+	never bool // a sometimes property no configuration with the setting witnesses
 }
 
 // costLine says what the model's meter counts per RPC over the
@@ -124,7 +126,7 @@ func collapse(m matrixModel, ai int, axis string, values []string, lines []knobL
 		var broken, all []matrixRow
 		shortest := same[0]
 		for _, x := range same {
-			if x.Steps < shortest.Steps {
+			if shortest.never || !x.never && x.Steps < shortest.Steps {
 				shortest = x
 			}
 		}
@@ -142,6 +144,9 @@ func collapse(m matrixModel, ai int, axis string, values []string, lines []knobL
 				return r.Cells[pi].Status != CellOK
 			}), all, ai)}
 		c.Text = fmt.Sprintf("every value of %s breaks %s (%s the shortest, %d steps)", axis, l.Property, shortest.Setting, shortest.Steps)
+		if shortest.never {
+			c.Text = fmt.Sprintf("every value of %s breaks %s (no state witnesses it)", axis, l.Property)
+		}
 		if c.Under != "" {
 			c.Text += " under " + c.Under
 		}
@@ -159,7 +164,7 @@ func summarizeSetting(m matrixModel, ai int, axis, setting string) []knobLine {
 	var out []knobLine
 	for pi, p := range m.Properties {
 		var broken, kept []matrixRow
-		steps := 0
+		steps := -1 // the shortest counterexample; -1 for none (a sometimes property never witnessed)
 		for _, r := range m.Rows {
 			if r.Settings[ai] != setting || len(r.Cells) <= pi {
 				continue
@@ -167,7 +172,7 @@ func summarizeSetting(m matrixModel, ai int, axis, setting string) []knobLine {
 			switch c := r.Cells[pi]; c.Status {
 			case CellViolated:
 				broken = append(broken, r)
-				if steps == 0 || c.Steps < steps {
+				if !c.Unwitnessed && (steps < 0 || c.Steps < steps) {
 					steps = c.Steps
 				}
 			case CellOK:
@@ -181,6 +186,9 @@ func summarizeSetting(m matrixModel, ai int, axis, setting string) []knobLine {
 		l := knobLine{Model: m.Model, Setting: setting, Property: p, Steps: steps,
 			Under: restriction(broken, all, ai), Keeps: restriction(kept, all, ai)}
 		l.Text = fmt.Sprintf("%s breaks %s (%d steps)", setting, p, steps)
+		if steps < 0 {
+			l.Steps, l.never, l.Text = 0, true, fmt.Sprintf("%s breaks %s (no state witnesses it)", setting, p)
+		}
 		switch {
 		case l.Under != "":
 			l.Text += " under " + l.Under
@@ -271,7 +279,8 @@ func axisValues(rows []matrixRow, ai int) []string {
 
 // cellText is a cell as the tables show it: ok, ✗ and the
 // counterexample's length (a link to its trace when there is one), or ?
-// for not judged, – for a property the configuration does not have.
+// for not judged, – for a property the configuration does not have; ✗
+// never is a sometimes property no state witnesses.
 func cellText(c matrixCell, link func(text, href string) string) string {
 	switch c.Status {
 	case CellOK:
@@ -279,6 +288,9 @@ func cellText(c matrixCell, link func(text, href string) string) string {
 	case CellNone:
 		return "–"
 	case CellViolated:
+		if c.Unwitnessed {
+			return "✗ never"
+		}
 		t := fmt.Sprintf("✗ %d", c.Steps)
 		if c.Trace != "" {
 			return link(t, c.Trace)
