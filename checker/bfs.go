@@ -76,18 +76,20 @@ type bfsWorker[S any] struct {
 	id  int
 	buf []byte
 	// Several workers: succs holds the successors of the chunk under way
-	// in rank order, out[o] the claims on them sent to owner o; spare
-	// holds emptied succs buffers for reuse, mine the chunks this worker
-	// generated and has not yet placed, in order; at[o] is how far it has
-	// merged owner o's new states of the chunk it is placing; taken counts
-	// the chunks of the block whose claims on this worker it has answered.
-	succs    []succ[S]
-	out      [][]claim
-	spare    [][]succ[S]
-	mine     []int
-	at       []int
-	taken    int
-	coverage []uint64
+	// in rank order, out[o] the claims on them sent to partition o; spare
+	// holds emptied succs buffers for reuse; mine the chunks this worker
+	// generated in the block, in order, of which the first placedMine are
+	// placed (by it or a helper); scan is how far it has looked for
+	// others' chunks to place; at[o] is how far it has merged partition
+	// o's new states of the chunk it is placing.
+	succs      []succ[S]
+	out        [][]claim
+	spare      [][]succ[S]
+	mine       []int
+	placedMine int
+	scan       int
+	at         []int
+	coverage   []uint64
 	// emit is the worker's successor callback, made once per run so that
 	// expanding a state allocates nothing; pfp and n say whose successors
 	// it is receiving.
@@ -160,6 +162,7 @@ type bfsRun[S any] struct {
 	owner   []int32 // owner[p] is the worker that owns shard p
 
 	depth       int  // the level being expanded; levels 0..depth hold states
+	sharing     bool // several workers share the block under way (blockMany)
 	bounded     bool // the level is at the depth bound: successors are looked up, not explored
 	finishLevel bool // an interrupted run finishes its level (it writes checkpoints)
 
@@ -190,11 +193,12 @@ type bfsRun[S any] struct {
 
 	// Several workers. The block under way is cut into nchunks chunks of
 	// chunk states; its new states go to next.mem from index first on.
-	// Per chunk k and owner o: claims[k*workers+o] is what chunk k sent
-	// to o, ready[k] is set once all of it is sent, and held[k] holds the
-	// chunk's successors; fresh[k*workers+o] is the indices of those o
+	// Per chunk k and partition o: claims[k*workers+o] is what chunk k
+	// sent to o, ready[k] is set once all of it is sent, and held[k] holds
+	// the chunk's successors; fresh[k*workers+o] is the indices of those o
 	// found new, in order, upTo[k*workers+o] how many o found new in
-	// chunks 0..k, and owed[k] counts the owners yet to answer chunk k.
+	// chunks 0..k, owed[k] counts the partitions yet to answer chunk k,
+	// and taken[k] is set by the worker that places it.
 	block          []entry[S]
 	chunk, nchunks int
 	first          int
@@ -202,8 +206,10 @@ type bfsRun[S any] struct {
 	fresh          [][]uint32
 	ready          []atomic.Bool
 	owed           []atomic.Int32
+	taken          []atomic.Bool
 	held           [][]succ[S]
 	upTo           []int
+	parts          []bfsPart
 	yield          float64 // new states per expanded state, as seen in the last block
 
 	_ [64]byte
@@ -212,8 +218,21 @@ type bfsRun[S any] struct {
 	// growing them moves them, so it waits for the writers (write lock).
 	moving sync.RWMutex
 	cursor atomic.Int64 // next unclaimed index of the block being expanded
+	placed atomic.Int32 // chunks of the block placed: it is done at nchunks
+	gate   gate         // wakes workers waiting for another's progress
 	live   bfsLive
 	_      [64]byte
+}
+
+// bfsPart is the state of one partition of the visited set: the worker
+// that holds lock is the only one to touch the partition's shards, and
+// next is the chunk whose claims it answers next. Partitions sit on cache
+// lines of their own: the workers that answer them write them once a
+// chunk.
+type bfsPart struct {
+	lock atomic.Bool
+	next atomic.Int32
+	_    [56]byte
 }
 
 // bfsLive holds the counters progress reports read: workers add to them
@@ -236,22 +255,30 @@ type bfsLive struct {
 // worker expands in rank order and inserts each successor as it comes, so
 // the first insert of a fingerprint is its least rank.
 //
-// Several workers partition the visited set: every shard has one owner,
-// the only worker that touches it, and nothing on the hot path is shared
-// or atomic. Workers claim chunks of the block in order and expand them.
-// A worker keeps a chunk's successors and sends each owner only claims —
-// a fingerprint and the successor's index in the chunk — so states never
-// cross between cores. Each owner answers its claims chunk by chunk in
-// chunk order (between its own chunks, and after the last), inserting
-// the fingerprints and noting which were new. Chunks are claimed in order
-// and a chunk's claims are in rank order, so an owner sees its
+// Several workers partition the visited set: every shard belongs to one
+// partition, and only the worker holding a partition's lock touches its
+// shards. Workers claim chunks of the block in order and expand them. A
+// worker keeps a chunk's successors and sends each partition only claims
+// — a fingerprint and the successor's index in the chunk. Each partition
+// answers its claims chunk by chunk in chunk order, inserting the
+// fingerprints and noting which were new. Chunks are claimed in order and
+// a chunk's claims are in rank order, so a partition sees its
 // fingerprints in rank order and, as one worker does, first inserts each
-// at its least rank. Once all owners have answered a chunk, the worker
-// that generated it judges its new states and writes them, in rank
-// order, to the next level and their (fingerprint, parent) records to the
-// trace log, at the places that the owners' running counts give, which
-// are those one worker would have used. Workers wait for each other only
-// at the end of a block.
+// at its least rank. Once all partitions have answered a chunk, its new
+// states are judged and written, in rank order, to the next level and
+// their (fingerprint, parent) records to the trace log, at the places
+// that the partitions' running counts give, which are those one worker
+// would have used.
+//
+// Worker o answers partition o and places the chunks it generated, so
+// that on an idle machine a successor's state never crosses cores. But
+// no worker waits for a particular other: one that has nothing left of
+// its own (or has too many chunks waiting for answers) answers the other
+// partitions and places the others' chunks, and one with nothing at all
+// to do spins briefly and then parks, so that a worker the operating
+// system has descheduled (on a busy machine, or with more workers than
+// cores) gets its core back instead of holding the others up. A block can
+// be done by worker 0 alone.
 //
 // Successors wait a few at a time between their fingerprint and their
 // probe (one worker) or owners look a few claims ahead (several), so that
@@ -305,7 +332,8 @@ func (c *Checker[S]) newBFSRun(ctx context.Context) (*bfsRun[S], error) {
 	workers := c.opts.Workers
 	r := &bfsRun[S]{c: c, ctx: ctx, start: start, workers: workers, seen: newFPSet(partBits), log: log,
 		level: &frontier[S]{dir: c.opts.TraceDir}, next: &frontier[S]{dir: c.opts.TraceDir},
-		ws: make([]*bfsWorker[S], workers), owner: make([]int32, 1<<partBits), peak: newPeakMemory(),
+		ws: make([]*bfsWorker[S], workers), owner: make([]int32, 1<<partBits), parts: make([]bfsPart, workers),
+		peak:      newPeakMemory(),
 		witnessed: make([]bool, len(c.props)), witnessFP: make([]uint64, len(c.props)),
 		memLimit: c.opts.MemLimit, spillable: plainType(reflect.TypeFor[S]()),
 		finishLevel: c.opts.CheckpointDir != "", yield: 2}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -218,6 +219,11 @@ func TestWorkersDoNotChangeResults(t *testing.T) {
 		{"grid-stuck", func(w int) *checker.Result {
 			return run(t, newGrid(t, 3, 9, "stuck"), checker.Options{Workers: w}, "bfs")
 		}},
+		{"ring-wide-levels", func(w int) *checker.Result {
+			// Levels of thousands of states in chunks of 128: workers fill
+			// their backlogs and help each other.
+			return run(t, ringModel(t, "", "flows=2", "slots=4", "rpcs=4", "batch=2"), checker.Options{Workers: w, SkipLiveness: true}, "bfs")
+		}},
 		{"jugs", func(w int) *checker.Result { return run(t, jugs{3, 5, 4}, checker.Options{Workers: w}, "bfs") }},
 		{"bag", func(w int) *checker.Result {
 			return run(t, bag{k: 4, n: 9, limit: 30}, checker.Options{Workers: w}, "bfs")
@@ -244,6 +250,22 @@ func TestWorkersDoNotChangeResults(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// More workers than cores: only some run at a time, the others join
+// blocks late or not at all, and the results are still one worker's.
+// On one core a worker that waited for another without yielding would
+// never finish.
+func TestWorkersOnOneCore(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	for _, bug := range []string{"", "phase-stuck"} {
+		m := ringModel(t, bug, "flows=2", "slots=2", "batch=2", "rpcs=4")
+		want := run(t, m, checker.Options{SkipLiveness: true}, "bfs")
+		for _, w := range []int{2, 8} {
+			got := run(t, m, checker.Options{Workers: w, SkipLiveness: true}, "bfs")
+			sameOutcome(t, fmt.Sprintf("bug %q, %d workers on one core", bug, w), got, want)
+		}
 	}
 }
 
