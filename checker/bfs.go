@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -88,6 +89,8 @@ type bfsWorker[S any] struct {
 	mine       []int
 	placedMine int
 	scan       int
+	records    []byte // trace records of the chunks it placed, not yet written
+	succHint   int    // capacity for a new succs buffer: a chunk's successors, and some
 	at         []int
 	coverage   []uint64
 	// emit is the worker's successor callback, made once per run so that
@@ -143,10 +146,10 @@ const spillBlock = 4096
 // and settle, then conclude or, on a violation, result.
 //
 // While several workers expand a block, the fields before the padding
-// are only read (workers read some on the hot path), except next.mem and
-// records, which grow under moving's write lock, and unwritten, which
-// worker 0 empties; those after it are written by every worker once a
-// chunk, so they are kept off the others' cache lines.
+// are only read (workers read some on the hot path), except next.mem,
+// which grows under moving's write lock; those after it are written by
+// every worker once a chunk, so they are kept off the others' cache
+// lines.
 type bfsRun[S any] struct {
 	c       *Checker[S]
 	ctx     context.Context
@@ -184,12 +187,7 @@ type bfsRun[S any] struct {
 	ioErr     error
 
 	generated uint64 // initial states, and those counted before a checkpoint
-	records   []byte // the block's trace records
-	// Several workers: the last block's trace records, which worker 0
-	// writes at the start of the next block, where the other workers'
-	// taking more chunks makes up for its time, instead of all waiting.
-	// Anything that reads the log writes them first (flushLog).
-	unwritten []byte
+	records   []byte // one worker: the trace records not yet written
 
 	// Several workers. The block under way is cut into nchunks chunks of
 	// chunk states; its new states go to next.mem from index first on.
@@ -213,13 +211,14 @@ type bfsRun[S any] struct {
 	yield          float64 // new states per expanded state, as seen in the last block
 
 	_ [64]byte
-	// The next level's states and the block's trace records are written
-	// by several workers at once, each to its own chunk's places;
-	// growing them moves them, so it waits for the writers (write lock).
+	// The next level's states are written by several workers at once,
+	// each to its own chunk's places; growing it moves it, so it waits
+	// for the writers (write lock).
 	moving sync.RWMutex
 	cursor atomic.Int64 // next unclaimed index of the block being expanded
 	placed atomic.Int32 // chunks of the block placed: it is done at nchunks
-	gate   gate         // wakes workers waiting for another's progress
+	spares succPool[S]
+	gate   gate // wakes workers waiting for another's progress
 	live   bfsLive
 	_      [64]byte
 }
@@ -329,7 +328,9 @@ func (c *Checker[S]) newBFSRun(ctx context.Context) (*bfsRun[S], error) {
 	if err != nil {
 		return nil, err
 	}
-	workers := c.opts.Workers
+	// Workers beyond the processors Go runs goroutines on would only take
+	// turns on them, each turn a context switch and a colder cache.
+	workers := min(c.opts.Workers, runtime.GOMAXPROCS(0))
 	r := &bfsRun[S]{c: c, ctx: ctx, start: start, workers: workers, seen: newFPSet(partBits), log: log,
 		level: &frontier[S]{dir: c.opts.TraceDir}, next: &frontier[S]{dir: c.opts.TraceDir},
 		ws: make([]*bfsWorker[S], workers), owner: make([]int32, 1<<partBits), parts: make([]bfsPart, workers),
@@ -348,7 +349,7 @@ func (c *Checker[S]) newBFSRun(ctx context.Context) (*bfsRun[S], error) {
 	for i := range r.ws {
 		// buf: 256 bytes is a size class of whole cache lines, shared with
 		// no other worker.
-		w := &bfsWorker[S]{id: i, buf: make([]byte, 0, 256), coverage: apart[uint64](len(c.kinds)),
+		w := &bfsWorker[S]{id: i, buf: make([]byte, 0, 256), succHint: 64, coverage: apart[uint64](len(c.kinds)),
 			witness: apart[uint64](len(c.props)), out: apart[[]claim](workers), at: apart[int](workers)}
 		w.emit = r.emitter(w)
 		r.ws[i] = w
@@ -477,11 +478,10 @@ func (r *bfsRun[S]) levels() (reason string, found finding, err error) {
 	return "", finding{}, nil
 }
 
-// checkpoint writes one at a level boundary: the log first takes the
-// records still held back.
+// checkpoint writes one at a level boundary, where every record is in
+// the log.
 func (r *bfsRun[S]) checkpoint() error {
 	c := r.c
-	r.flushLog()
 	return c.writeCheckpoint(c.opts.CheckpointDir, checkpointData{
 		Depth: r.depth, Generated: c.totalGenerated(r.ws, r.generated), Coverage: c.totalCoverage(r.ws),
 		WitnessFP: r.witnessFP, Elapsed: time.Since(r.start).Seconds()}, r.seen, r.log, r.level)
@@ -518,15 +518,19 @@ func (r *bfsRun[S]) expandLevel() (bool, error) {
 }
 
 // blockSize is how many states of the level are expanded at a time: all
-// of them without a memory cap. Under a cap, once the frontier has gone
-// to disk or when this level takes half of what the cap leaves, the
-// level goes to disk, to be read back a block at a time (the level being
-// expanded cannot be let go of), and blocks are small enough that their
-// new states fit in what the cap leaves beside the visited set and the
-// levels.
+// of them with one worker and without a memory cap. Several workers take
+// sharedBlock at most. Under a cap, once the frontier has gone to disk or
+// when this level takes half of what the cap leaves, the level goes to
+// disk, to be read back a block at a time (the level being expanded
+// cannot be let go of), and blocks are small enough that their new states
+// fit in what the cap leaves beside the visited set and the levels.
 func (r *bfsRun[S]) blockSize() (int, error) {
+	most := math.MaxInt
+	if r.workers > 1 {
+		most = sharedBlock
+	}
 	if r.memLimit == 0 {
-		return math.MaxInt, nil
+		return most, nil
 	}
 	if r.spillable && (r.spilled > 0 || r.level.memBytes() > (r.memLimit-min(r.memLimit, r.seen.Bytes()))/2) {
 		r.spilled += uint64(len(r.level.mem))
@@ -535,8 +539,16 @@ func (r *bfsRun[S]) blockSize() (int, error) {
 		}
 	}
 	head := r.memLimit - min(r.memLimit, r.used())
-	return min(max(int(head/(16*succBytes[S]())), 16), spillBlock), nil
+	return min(max(int(head/(16*succBytes[S]())), 16), spillBlock, most), nil
 }
+
+// sharedBlock is the most states several workers expand as one block.
+// Their tables (each chunk's claims, which partitions found new, the
+// block's trace records) grow with the block, and on a level of millions
+// of states they would cost more per state than the visited set; a block
+// of this size takes tens of milliseconds, so the wait for the last chunk
+// at its end costs little.
+const sharedBlock = 1 << 15
 
 // advance makes the next level the current one, reusing the memory of
 // the one just expanded (without a cap; under one it is given back).
@@ -613,7 +625,6 @@ func (r *bfsRun[S]) conclude(reason string) (*Result, error) {
 // result gathers the statistics and, for a finding, its counterexample.
 func (r *bfsRun[S]) result(f finding) (*Result, error) {
 	c := r.c
-	r.flushLog()
 	generated := c.totalGenerated(r.ws, r.generated)
 	distinct := uint64(r.seen.Len())
 	res := &Result{Stats: Stats{
@@ -641,12 +652,6 @@ func (r *bfsRun[S]) result(f finding) (*Result, error) {
 	}
 	res.Stats.Duration = time.Since(r.start)
 	return res, nil
-}
-
-// flushLog writes the trace records held back from the last block.
-func (r *bfsRun[S]) flushLog() {
-	r.log.write(r.unwritten)
-	r.unwritten = r.unwritten[:0]
 }
 
 // totalGenerated is the run's generated count so far.

@@ -3,6 +3,7 @@ package checker
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 )
@@ -158,7 +159,6 @@ func (r *bfsRun[S]) blockOne(block []entry[S]) bool {
 // same order.
 func (r *bfsRun[S]) blockMany(block []entry[S]) bool {
 	if len(block) < soloBlock {
-		r.flushLog() // the last block's records go first
 		return r.blockOne(block)
 	}
 	r.layOut(block)
@@ -177,7 +177,12 @@ const soloBlock = 512
 // stops generating and helps answer and place instead. A worker gets that
 // far ahead only when a partition's worker is late, and then it is the
 // successors held for those chunks that would grow without bound.
-const backlog = 16
+const backlog = 8
+
+// keepSpare is how many emptied successor buffers a worker keeps for its
+// next chunks: on an idle machine it places each chunk soon after
+// generating it, so two or three are in use at a time.
+const keepSpare = 4
 
 // layOut cuts the block into chunks and readies the per-chunk tables.
 // Chunks are small enough that every worker gets several (the block ends
@@ -185,7 +190,7 @@ const backlog = 16
 // the cache until placed. Invariant after it: no chunk is claimed or
 // sent, every partition owes every chunk its answer, and the next level
 // and the records have room for as many new states as the last block's
-// yield predicts, so that they seldom move while workers write them.
+// yield predicts, so that it seldom moves while workers write it.
 func (r *bfsRun[S]) layOut(block []entry[S]) {
 	workers := r.workers
 	r.block = block
@@ -211,9 +216,8 @@ func (r *bfsRun[S]) layOut(block []entry[S]) {
 	}
 	r.placed.Store(0)
 	r.first = len(r.next.mem)
-	guess := int(float64(len(block))*r.yield*1.25) + 64
+	guess := int(float64(len(block))*r.yield*1.125) + 64
 	r.next.mem = reserve(r.next.mem, r.first+guess, r.first)
-	r.records = reserve(r.records[:0], guess*logRecord, 0)
 	r.cursor.Store(0)
 }
 
@@ -228,9 +232,6 @@ func (r *bfsRun[S]) layOut(block []entry[S]) {
 // worker would have put them.
 func (r *bfsRun[S]) shareBlock(id int) {
 	w := r.ws[id]
-	if id == 0 {
-		r.flushLog()
-	}
 	w.mine, w.placedMine, w.scan = w.mine[:0], 0, 0
 	for r.placed.Load() < int32(r.nchunks) {
 		seen := r.gate.events.Load()
@@ -264,6 +265,8 @@ func (r *bfsRun[S]) generate(w *bfsWorker[S], lo int) {
 	k := lo / r.chunk
 	if n := len(w.spare); n > 0 {
 		w.succs, w.spare = w.spare[n-1], w.spare[:n-1]
+	} else if w.succs = r.spares.take(); w.succs == nil {
+		w.succs = make([]succ[S], 0, w.succHint)
 	}
 	sent := r.claims[k*r.workers : (k+1)*r.workers]
 	for o := range w.out {
@@ -278,6 +281,7 @@ func (r *bfsRun[S]) generate(w *bfsWorker[S], lo int) {
 		r.live.generated.Add(w.generated - before)
 	}
 	copy(sent, w.out)
+	w.succHint = max(w.succHint, len(w.succs)+len(w.succs)/4)
 	r.held[k], w.succs = w.succs, nil
 	w.mine = append(w.mine, k)
 	r.ready[k].Store(true)
@@ -365,7 +369,9 @@ func (r *bfsRun[S]) placeOthers(w *bfsWorker[S]) bool {
 }
 
 // place judges chunk k's new states and writes them, in rank order, to
-// the next level after those of chunks 0..k-1, with their trace records.
+// the next level after those of chunks 0..k-1, and their trace records to
+// w's buffer (records of one level may reach the log in any order: only
+// a parent's must come before its child's, and it is of the level before).
 // Invariant: the owners' running counts give the places, and merging
 // their answers by index restores rank order, so each state lands where
 // one worker would have put it.
@@ -380,15 +386,14 @@ func (r *bfsRun[S]) place(w *bfsWorker[S], k int) {
 		w.at[o] = 0
 	}
 	r.moving.RLock()
-	for first+at+n > cap(r.next.mem) || (at+n)*logRecord > cap(r.records) {
+	for first+at+n > cap(r.next.mem) {
 		r.moving.RUnlock()
 		r.moving.Lock()
 		r.next.mem = reserve(r.next.mem, first+at+n, cap(r.next.mem))
-		r.records = reserve(r.records, (at+n)*logRecord, cap(r.records))
 		r.moving.Unlock()
 		r.moving.RLock()
 	}
-	mem, rec := r.next.mem[:cap(r.next.mem)], r.records[:cap(r.records)]
+	mem := r.next.mem[:cap(r.next.mem)]
 	news := r.fresh[k*workers : (k+1)*workers]
 	ss := r.held[k]
 	for end := at + n; at < end; at++ {
@@ -402,15 +407,21 @@ func (r *bfsRun[S]) place(w *bfsWorker[S], k int) {
 		w.at[o]++
 		r.judge(w, &q.s, q.fp, depth)
 		mem[first+at] = entry[S]{fp: q.fp, s: q.s}
-		putRecord(rec[at*logRecord:], q.fp, q.parent)
+		w.records = appendRecord(w.records, q.fp, q.parent)
 	}
 	r.moving.RUnlock()
+	if len(w.records) >= 1<<16 {
+		r.log.write(w.records)
+		w.records = w.records[:0]
+	}
 	r.live.distinct.Add(uint64(n)) // for progress reports, as the level goes
 	if !r.spillable {
 		clear(ss) // drop what the states point to, for the collector
 	}
-	if len(w.spare) < backlog {
+	if len(w.spare) < keepSpare {
 		w.spare = append(w.spare, ss[:0])
+	} else {
+		r.spares.give(ss[:0], backlog*r.workers) // a helper's: to a worker that runs short
 	}
 	r.held[k] = nil
 	if r.placed.Add(1) == int32(r.nchunks) {
@@ -419,12 +430,16 @@ func (r *bfsRun[S]) place(w *bfsWorker[S], k int) {
 }
 
 // collect ends a block once every worker is done with it. Invariant
-// after it: the next level's length and the held-back records cover
-// exactly the block's new states (the owners' final counts), so the
-// next block continues where one worker would have.
+// after it: the next level's length covers exactly the block's new states
+// (the partitions' final counts), so the next block continues where one
+// worker would have, and their records are in the log.
 func (r *bfsRun[S]) collect() bool {
 	block := r.block
 	r.block = nil // the level's memory may be released before the next block
+	for _, w := range r.ws {
+		r.log.write(w.records)
+		w.records = w.records[:0]
+	}
 	if r.halted() || r.bounded {
 		return !r.halted()
 	}
@@ -433,12 +448,12 @@ func (r *bfsRun[S]) collect() bool {
 		n += r.upTo[(r.nchunks-1)*r.workers+o]
 	}
 	r.next.mem = r.next.mem[:r.first+n]
-	r.unwritten, r.records = r.records[:n*logRecord], r.unwritten[:0]
 	r.yield = float64(n) / float64(len(block))
 	if r.memLimit > 0 { // under a cap, give the memory back
 		for _, w := range r.ws {
 			w.spare = nil
 		}
+		r.spares.bufs = nil
 		r.claims, r.fresh = nil, nil
 		r.ready, r.owed, r.held, r.upTo = nil, nil, nil, nil
 	}
@@ -455,6 +470,9 @@ func (r *bfsRun[S]) used() uint64 {
 		for _, b := range w.spare {
 			u += uint64(cap(b)) * succBytes[S]()
 		}
+	}
+	for _, b := range r.spares.bufs {
+		u += uint64(cap(b)) * succBytes[S]()
 	}
 	for i := range r.claims {
 		u += uint64(cap(r.claims[i]))*uint64(unsafe.Sizeof(claim{})) + uint64(cap(r.fresh[i]))*4
@@ -492,13 +510,42 @@ func (r *bfsRun[S]) fits() bool {
 
 // reserve makes room for at least n elements in s's capacity, keeping
 // its first keep elements of that capacity (other workers' places may lie
-// past its length); it grows by half again at least, so that moves are
-// rare.
+// past its length); it grows by a quarter at least, so that moves are
+// rare and the room left over at the end of a level is small.
 func reserve[E any](s []E, n, keep int) []E {
 	if n <= cap(s) {
 		return s
 	}
-	t := make([]E, len(s), max(n, cap(s)+cap(s)/2))
+	t := make([]E, len(s), max(n, cap(s)+cap(s)/4))
 	copy(t[:keep], s[:keep])
 	return t
+}
+
+// succPool holds emptied successor buffers that the workers which placed
+// them had no room for, for the workers that generate.
+type succPool[S any] struct {
+	mu   sync.Mutex
+	bufs [][]succ[S]
+}
+
+func (p *succPool[S]) take() []succ[S] {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := len(p.bufs)
+	if n == 0 {
+		return nil
+	}
+	b := p.bufs[n-1]
+	p.bufs = p.bufs[:n-1]
+	return b
+}
+
+// give keeps b unless the pool already holds most buffers, which are only
+// needed while a worker is late.
+func (p *succPool[S]) give(b []succ[S], most int) {
+	p.mu.Lock()
+	if len(p.bufs) < most {
+		p.bufs = append(p.bufs, b)
+	}
+	p.mu.Unlock()
 }

@@ -59,8 +59,10 @@ type Options struct {
 
 	// BFS alone.
 
-	// Workers is the number of goroutines for breadth-first search (0 = 1).
-	// The verdict and the counts do not depend on it.
+	// Workers is the number of goroutines for breadth-first search (0 = 1),
+	// at most runtime.GOMAXPROCS: more would only take turns on the same
+	// processors. Stats.Workers says how many ran. Nothing a run reports
+	// besides depends on it.
 	Workers int
 	// TraceDir is where breadth-first search keeps its log of parent
 	// fingerprints, from which counterexamples are rebuilt, and the parts

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -51,6 +52,7 @@ func ringModel(t testing.TB, bug string, params ...string) *ring.Model {
 // frontier to disk, and the run ends exactly as an unbounded one: same
 // counts, coverage, counterexample and witnesses, on one and two workers.
 func TestMemLimitSpillsAndChangesNothing(t *testing.T) {
+	atLeastProcs(t, 3)
 	cases := []struct {
 		name string
 		m    checker.Model[ring.State]
@@ -92,6 +94,15 @@ func TestMemLimitTooSmallIsIncomplete(t *testing.T) {
 	}
 }
 
+// atLeastProcs lets a test run n workers where there are fewer
+// processors (a run uses at most GOMAXPROCS).
+func atLeastProcs(t *testing.T, n int) {
+	if old := runtime.GOMAXPROCS(0); old < n {
+		runtime.GOMAXPROCS(n)
+		t.Cleanup(func() { runtime.GOMAXPROCS(old) })
+	}
+}
+
 // cancelAfter cancels a context on its model's at-th call to Next: an
 // interrupt in the middle of a level, at a point that does not depend on
 // timing.
@@ -113,6 +124,7 @@ func (m cancelAfter[S]) Next(s S, emit func(checker.Action, S)) {
 // recovers from it ends exactly as an uninterrupted run, whatever the
 // number of workers on either side.
 func TestCheckpointRecover(t *testing.T) {
+	atLeastProcs(t, 3)
 	cases := []struct {
 		name string
 		m    checker.Model[ring.State]
