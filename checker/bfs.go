@@ -264,10 +264,10 @@ type bfsLive struct {
 // a chunk's claims are in rank order, so a partition sees its
 // fingerprints in rank order and, as one worker does, first inserts each
 // at its least rank. Once all partitions have answered a chunk, its new
-// states are judged and written, in rank order, to the next level and
-// their (fingerprint, parent) records to the trace log, at the places
-// that the partitions' running counts give, which are those one worker
-// would have used.
+// states are judged and written, in rank order, to the next level at the
+// places that the partitions' running counts give, which are those one
+// worker would have used, and their (fingerprint, parent) records to the
+// trace log.
 //
 // Worker o answers partition o and places the chunks it generated, so
 // that on an idle machine a successor's state never crosses cores. But

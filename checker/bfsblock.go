@@ -189,8 +189,8 @@ const keepSpare = 4
 // when its last chunk is placed) and that a chunk's successors stay in
 // the cache until placed. Invariant after it: no chunk is claimed or
 // sent, every partition owes every chunk its answer, and the next level
-// and the records have room for as many new states as the last block's
-// yield predicts, so that it seldom moves while workers write it.
+// has room for as many new states as the last block's yield predicts, so
+// that it seldom moves while workers write it.
 func (r *bfsRun[S]) layOut(block []entry[S]) {
 	workers := r.workers
 	r.block = block
@@ -243,11 +243,11 @@ func (r *bfsRun[S]) shareBlock(id int) {
 			}
 		}
 		generated := did
-		did = r.answer(w, id) || did
+		did = r.answer(id) || did
 		did = r.placeMine(w) || did
 		if !generated {
 			for o := range r.parts {
-				did = o != id && r.answer(w, o) || did
+				did = o != id && r.answer(o) || did
 			}
 			did = r.placeOthers(w) || did
 		}
@@ -292,7 +292,7 @@ func (r *bfsRun[S]) generate(w *bfsWorker[S], lo int) {
 // sent, unless another worker is answering them; it reports whether it
 // answered any. The partition's lock makes the worker that holds it the
 // only one to touch the partition's shards.
-func (r *bfsRun[S]) answer(w *bfsWorker[S], o int) bool {
+func (r *bfsRun[S]) answer(o int) bool {
 	p := &r.parts[o]
 	did := false
 	for k := int(p.next.Load()); k < r.nchunks && r.ready[k].Load(); k = int(p.next.Load()) {

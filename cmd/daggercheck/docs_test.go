@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,6 +35,9 @@ func TestDocsShowRealOutput(t *testing.T) {
 		files[i], _ = filepath.Abs(files[i])
 	}
 	t.Chdir("../..") // the examples run from the repository's root, as a reader would
+	// The examples show runs on one processor, where --workers' default is
+	// one worker: nothing else a command prints depends on the number.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	block := regexp.MustCompile("(?s)```\n\\$ (?:go run \\./cmd/)?daggercheck ([^\n]*)\n(.*?)```")
 	timing := regexp.MustCompile(`^  time  |^  memory  |^progress: `)
 	n := 0
