@@ -297,6 +297,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	defer r.close()
+	c.live.enter(PhaseSafety)
 	var found finding
 	if c.opts.Recover != "" {
 		err = r.resume()
@@ -315,9 +316,9 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		}
 	}
 	if found.ok {
-		return r.result(found)
+		return c.finish(r.result(found))
 	}
-	return r.conclude(reason)
+	return c.finish(r.conclude(reason))
 }
 
 // newBFSRun sets up a run: an empty visited set, trace log and levels,
@@ -369,13 +370,13 @@ func (r *bfsRun[S]) close() {
 // progress reads the live counters for a progress report.
 func (r *bfsRun[S]) progress() Progress {
 	l := &r.live
-	return Progress{
+	return r.c.report(Progress{
 		Depth: int(l.depth.Load()), Distinct: l.distinct.Load(), Generated: l.generated.Load(),
 		// The queue, as TLC reports it: states of this level not yet
 		// claimed plus states found so far for the next one.
 		Queue:   int(max(l.level.Load()-l.done.Load()-r.cursor.Load(), 0)) + int(l.distinct.Load()-l.levelStart.Load()),
 		Elapsed: time.Since(r.start),
-	}
+	})
 }
 
 // initial builds level 0 from the initial states, in the order Init
@@ -602,6 +603,7 @@ func (r *bfsRun[S]) conclude(reason string) (*Result, error) {
 		}
 		return res, err
 	}
+	res.SafetyComplete = true
 	for i := range c.props {
 		if p := c.props[i]; p.Kind == Sometimes && !r.witnessed[i] {
 			res.Verdict, res.Property, res.Kind, res.Doc = Violation, p.Name, p.Kind, p.Doc

@@ -112,11 +112,27 @@ type Options struct {
 
 // Progress is a snapshot of a running search.
 type Progress struct {
+	Phase Phase
+	// The safety search; they keep their last values in the phases after
+	// it.
 	Depth     int
 	Distinct  uint64
 	Generated uint64
 	Queue     int // states waiting to be expanded
-	Elapsed   time.Duration
+	// Building the graph: States and Edges added so far, of Total states
+	// (0 when not known in advance: with symmetry the graph holds every
+	// state, not one per class).
+	//
+	// Fair components: Property is being judged, the Index-th of Of
+	// liveness properties; States counts its region (the states that miss
+	// its goal, reachable through such states from where it starts),
+	// Components the strongly connected components found in it so far,
+	// and Examined those of them examined for a fair cycle.
+	States, Edges, Total uint64
+	Property             string
+	Index, Of            int
+	Components, Examined uint64
+	Elapsed              time.Duration
 }
 
 // ErrUnknownProperty reports an Options.Only name the model lacks.
@@ -144,6 +160,7 @@ type Checker[S any] struct {
 	notPlain string
 	screen   func(*S) bool // nil: the model is not Screened
 	always   []int         // indices of the Always properties in props
+	live     liveCounters  // the run's phase, and the liveness check's progress
 }
 
 // New prepares a checker for m with the given options.

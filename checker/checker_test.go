@@ -443,7 +443,7 @@ func TestCancelledRunIsIncomplete(t *testing.T) {
 	c := checker.New(newGrid(t, 3, 5, ""), checker.Options{Workers: 2})
 	for name, verb := range map[string]func(context.Context) (*checker.Result, error){"bfs": c.BFS, "dfs": c.DFS, "simulate": c.Simulate} {
 		res, err := verb(cctx)
-		if err != nil || res.Verdict != checker.Incomplete || res.Reason != "interrupted" {
+		if err != nil || res.Verdict != checker.Incomplete || !strings.HasPrefix(res.Reason, "interrupted") {
 			t.Fatalf("%s: %v %v %q", name, err, res.Verdict, res.Reason)
 		}
 	}

@@ -51,8 +51,12 @@ func (c *Checker[S]) buildGraph(ctx context.Context) (*graph[S], error) {
 		g.inits = append(g.inits, add(s, -1))
 	}
 	for i := int32(0); int(i) < len(g.states); i++ {
-		if i%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+		if i%4096 == 0 {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			c.live.states.Store(uint64(i))
+			c.live.edges.Store(uint64(len(g.to)))
 		}
 		g.first = append(g.first, int32(len(g.to)))
 		var en uint64
@@ -82,6 +86,11 @@ func (c *Checker[S]) buildGraph(ctx context.Context) (*graph[S], error) {
 // weakly fair action is either taken inside it or disabled somewhere
 // in it. Every state may stutter, so a single state in which no fair
 // action is enabled is such a set.
+//
+// It runs in two phases, which progress reports name: building the
+// graph, then, property by property, its fair components. Interrupted,
+// the run is Incomplete with the safety properties judged, and the
+// liveness properties judged so far.
 func (c *Checker[S]) checkLiveness(ctx context.Context, res *Result) (*Result, error) {
 	var live []int
 	for i, p := range c.props {
@@ -89,56 +98,87 @@ func (c *Checker[S]) checkLiveness(ctx context.Context, res *Result) (*Result, e
 			live = append(live, i)
 		}
 	}
-	if len(live) == 0 {
-		return res, nil
-	}
-	if c.opts.SkipLiveness {
+	if len(live) == 0 || c.opts.SkipLiveness {
 		for _, i := range live {
 			res.Unjudged = append(res.Unjudged, c.props[i].Name)
 		}
+		res.Phase = PhaseDone
 		return res, nil
 	}
 	start := time.Now()
+	defer func() { res.Stats.Duration += time.Since(start) }()
+	var held []string
+	stop := func(why string) (*Result, error) {
+		res.Verdict, res.Reason = Incomplete, why
+		res.Statuses = c.statuses(res, held)
+		return res, nil
+	}
+	res.Phase = PhaseGraph
+	if c.canon == nil {
+		c.live.total.Store(res.Stats.Distinct)
+	}
+	c.live.enter(PhaseGraph)
 	g, err := c.buildGraph(ctx)
 	if err != nil {
-		res.Verdict, res.Reason = Incomplete, "interrupted"
-		return res, nil
+		return stop("interrupted while building the state graph for the liveness check")
 	}
-	defer func() { res.Stats.Duration += time.Since(start) }()
+	res.Phase = PhaseComponents
 	for _, pi := range live {
 		p := c.props[pi]
-		var fair uint64
-		for _, name := range p.Fair {
-			for k, ak := range c.kinds {
-				if ak.Name == name {
-					fair |= 1 << k
-				}
-			}
+		c.live.property.Store(int32(pi))
+		c.live.enter(PhaseComponents)
+		lasso, err := c.findLasso(ctx, g, p, c.fairKinds(p))
+		if err != nil {
+			return stop("interrupted while looking for fair components that miss the goal of " + p.Name)
 		}
-		lasso := c.findLasso(g, p, fair)
 		if lasso == nil {
+			held = append(held, p.Name)
 			continue
 		}
-		fps := make([]uint64, len(lasso.path))
-		for i, v := range lasso.path {
-			fps[i] = g.fps[v]
-		}
-		t, _, err := c.replayAs(fps, func(i int, a Action) bool {
-			return lasso.acts[i] < 0 || g.actions[lasso.acts[i]] == a
-		}, func(s S) S { return s })
-		if err != nil {
+		if err := c.lassoResult(res, g, p, lasso); err != nil {
 			return nil, err
 		}
-		t.LoopStart, t.Stutter = lasso.loopStart, lasso.stutter
-		res.Verdict, res.Property, res.Kind, res.Doc, res.Trace = Violation, p.Name, p.Kind, p.Doc, t
-		if lasso.stutter {
-			res.Reason = "the behaviour stops in a state that misses the goal, with no fair action enabled"
-		} else {
-			res.Reason = "a fair cycle of states misses the goal forever"
-		}
+		res.Statuses = c.statuses(res, held)
 		return res, nil
 	}
+	res.Phase = PhaseDone
+	res.Statuses = c.statuses(res, held)
 	return res, nil
+}
+
+// fairKinds is the set of action kinds p assumes weakly fair, as bits.
+func (c *Checker[S]) fairKinds(p Property[S]) uint64 {
+	var fair uint64
+	for _, name := range p.Fair {
+		for k, ak := range c.kinds {
+			if ak.Name == name {
+				fair |= 1 << k
+			}
+		}
+	}
+	return fair
+}
+
+// lassoResult makes res a violation of p with lasso as its counterexample.
+func (c *Checker[S]) lassoResult(res *Result, g *graph[S], p Property[S], l *lasso) error {
+	fps := make([]uint64, len(l.path))
+	for i, v := range l.path {
+		fps[i] = g.fps[v]
+	}
+	t, _, err := c.replayAs(fps, func(i int, a Action) bool {
+		return l.acts[i] < 0 || g.actions[l.acts[i]] == a
+	}, func(s S) S { return s })
+	if err != nil {
+		return err
+	}
+	t.LoopStart, t.Stutter = l.loopStart, l.stutter
+	res.Verdict, res.Property, res.Kind, res.Doc, res.Trace = Violation, p.Name, p.Kind, p.Doc, t
+	if l.stutter {
+		res.Reason = "the behaviour stops in a state that misses the goal, with no fair action enabled"
+	} else {
+		res.Reason = "a fair cycle of states misses the goal forever"
+	}
+	return nil
 }
 
 // lasso is a liveness counterexample as state indices: path[loopStart:]
@@ -152,8 +192,11 @@ type lasso struct {
 	stutter   bool
 }
 
-func (c *Checker[S]) findLasso(g *graph[S], p Property[S], fair uint64) *lasso {
+// findLasso looks for a fair lasso that misses p's goal; it returns nil
+// if there is none, and an error if ctx ends first.
+func (c *Checker[S]) findLasso(ctx context.Context, g *graph[S], p Property[S], fair uint64) (*lasso, error) {
 	n := len(g.states)
+	stopped := func(i int) bool { return i%4096 == 0 && ctx.Err() != nil }
 	miss := make([]bool, n) // states that miss the goal
 	for i := range g.states {
 		miss[i] = !p.Holds(g.states[i])
@@ -179,6 +222,10 @@ func (c *Checker[S]) findLasso(g *graph[S], p Property[S], fair uint64) *lasso {
 		}
 	}
 	for h := 0; h < len(queue); h++ {
+		if stopped(h) {
+			return nil, ctx.Err()
+		}
+		c.live.states.Store(uint64(len(queue)))
 		v := queue[h]
 		for e := g.first[v]; e < g.first[v+1]; e++ {
 			if w := g.to[e]; miss[w] && !inRegion[w] {
@@ -189,7 +236,15 @@ func (c *Checker[S]) findLasso(g *graph[S], p Property[S], fair uint64) *lasso {
 	}
 	// Examine the strongly connected components in breadth-first order of
 	// their first state, so the lasso found is short and stable.
-	comp, ncomp := tarjan(g, inRegion)
+	c.live.states.Store(uint64(len(queue)))
+	comp, ncomp := tarjan(g, inRegion, func(found int) bool {
+		c.live.components.Store(uint64(found))
+		return ctx.Err() != nil
+	})
+	if comp == nil {
+		return nil, ctx.Err()
+	}
+	c.live.components.Store(uint64(ncomp))
 	// members of component id: member[start[id]:start[id+1]], in BFS order.
 	start := make([]int32, ncomp+1)
 	for _, v := range queue {
@@ -205,12 +260,18 @@ func (c *Checker[S]) findLasso(g *graph[S], p Property[S], fair uint64) *lasso {
 		fill[comp[v]]++
 	}
 	tried := make([]bool, ncomp)
-	for _, entry := range queue {
+	examined := 0
+	for h, entry := range queue {
+		if stopped(h) {
+			return nil, ctx.Err()
+		}
 		id := comp[entry]
 		if tried[id] {
 			continue
 		}
 		tried[id] = true
+		examined++
+		c.live.examined.Store(uint64(examined))
 		if l := c.fairLoop(g, comp, id, member[start[id]:start[id+1]], entry, fair); l != nil {
 			// Prefix: to the region's starting state, then within the region.
 			var inner []int32
@@ -235,10 +296,10 @@ func (c *Checker[S]) findLasso(g *graph[S], p Property[S], fair uint64) *lasso {
 			l.loopStart = len(path) - 1
 			l.path = append(path, l.path...)
 			l.acts = append(acts, l.acts...)
-			return l
+			return l, nil
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // fairLoop returns a loop from entry through the component that satisfies
@@ -388,8 +449,10 @@ func shortestWithin[S any](g *graph[S], comp []int32, id, from, to int32) ([]int
 
 // tarjan labels the strongly connected components of the subgraph induced
 // by the states in region (others get -1), iteratively so that deep graphs
-// do not exhaust the goroutine stack.
-func tarjan[S any](g *graph[S], region []bool) (comp []int32, ncomp int) {
+// do not exhaust the goroutine stack. Every few thousand states it calls
+// stop with the number of components found so far, and gives up (nil) if
+// stop says so.
+func tarjan[S any](g *graph[S], region []bool, stop func(found int) bool) (comp []int32, ncomp int) {
 	n := len(g.states)
 	comp = make([]int32, n)
 	index := make([]int32, n)
@@ -405,6 +468,9 @@ func tarjan[S any](g *graph[S], region []bool) (comp []int32, ncomp int) {
 	for root := int32(0); int(root) < n; root++ {
 		if !region[root] || index[root] >= 0 {
 			continue
+		}
+		if root%4096 == 0 && stop(ncomp) {
+			return nil, 0
 		}
 		calls = append(calls, frame{root, g.first[root]})
 		index[root], low[root] = next, next

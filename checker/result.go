@@ -58,6 +58,18 @@ type Result struct {
 	// behaviour witnessing each Sometimes property, measured by the
 	// model's Meter if it has one.
 	Witnesses []Witness
+	// Phase is the part of the run it ended in: PhaseDone when every
+	// phase ran to its end, else the one where it found a violation or
+	// stopped.
+	Phase Phase
+	// SafetyComplete: the search explored every reachable state without
+	// finding an invariant violated or a deadlock, so those properties
+	// hold (and the Sometimes properties are judged), whatever became of
+	// the liveness check after it.
+	SafetyComplete bool
+	// Statuses lists every property checked, deadlock freedom included
+	// unless allowed, with what the run found out about it.
+	Statuses []PropertyStatus
 }
 
 // Witness is a shortest behaviour reaching a state that satisfies a

@@ -219,13 +219,27 @@ func (e env) check(args []string, simulate bool) int {
 	}
 }
 
+// printProgress writes one progress line, naming the run's phase.
 func printProgress(w io.Writer, p checker.Progress) {
-	rate := 0.0
-	if s := p.Elapsed.Seconds(); s > 0 {
-		rate = float64(p.Generated) / s
+	at := p.Elapsed.Truncate(time.Second)
+	switch p.Phase {
+	case checker.PhaseGraph:
+		of := ""
+		if p.Total > 0 {
+			of = " of " + count(p.Total)
+		}
+		fmt.Fprintf(w, "progress: %s  building the graph  states %s%s  edges %s\n", at, count(p.States), of, count(p.Edges))
+	case checker.PhaseComponents:
+		fmt.Fprintf(w, "progress: %s  fair components  %s (%d of %d)  region %s states  components %s  examined %s\n",
+			at, p.Property, p.Index, p.Of, count(p.States), count(p.Components), count(p.Examined))
+	default:
+		rate := 0.0
+		if s := p.Elapsed.Seconds(); s > 0 {
+			rate = float64(p.Generated) / s
+		}
+		fmt.Fprintf(w, "progress: %s  safety search  depth %d  distinct %s  generated %s  queue %s  %s states/s\n",
+			at, p.Depth, count(p.Distinct), count(p.Generated), count(uint64(p.Queue)), count(uint64(rate)))
 	}
-	fmt.Fprintf(w, "progress: %s  depth %d  distinct %s  generated %s  queue %s  %s states/s\n",
-		p.Elapsed.Truncate(time.Second), p.Depth, count(p.Distinct), count(p.Generated), count(uint64(p.Queue)), count(uint64(rate)))
 }
 
 // count formats a number compactly: 950, 12.3k, 4.56M, 123.5M. It picks

@@ -52,9 +52,17 @@ type report struct {
 	Unwitnessed []string       `json:"unwitnessed,omitempty"`
 	Unjudged    []string       `json:"unjudged,omitempty"`
 	Witnesses   []witnessJSON  `json:"witnesses,omitempty"`
-	Seed        *uint64        `json:"seed,omitempty"`
-	Runs        int            `json:"runs,omitempty"`
-	Steps       int            `json:"steps,omitempty"`
+	// Phase is the part of the run it ended in ("safety search",
+	// "building the graph", "fair components", or "done");
+	// SafetyComplete says the safety search explored every reachable
+	// state; Properties gives each property's status ("holds",
+	// "violated", "not judged"), deadlock freedom included unless allowed.
+	Phase          string       `json:"phase"`
+	SafetyComplete bool         `json:"safety_complete"`
+	Properties     []statusJSON `json:"properties"`
+	Seed           *uint64      `json:"seed,omitempty"`
+	Runs           int          `json:"runs,omitempty"`
+	Steps          int          `json:"steps,omitempty"`
 
 	assignments   []string
 	properties    []checker.PropertyInfo
@@ -70,6 +78,12 @@ type witnessJSON struct {
 	Costs    map[string]int     `json:"costs,omitempty"`
 	PerRPC   map[string]float64 `json:"per_rpc,omitempty"`
 	costs    []checker.Count
+}
+
+type statusJSON struct {
+	Name   string `json:"name"`
+	Kind   string `json:"kind"`
+	Status string `json:"status"`
 }
 
 type coverageJSON struct {
@@ -102,6 +116,10 @@ func newReport(name string, params map[string]string, assignments []string, bug 
 		FingerprintBytes: s.FingerprintBytes, BytesPerState: s.BytesPerState(),
 		CollisionProbability: s.CollisionProbability, Unwitnessed: res.Unwitnessed, Unjudged: res.Unjudged,
 		TraceLength: res.Trace.Len(), assignments: assignments,
+		Phase: res.Phase.String(), SafetyComplete: res.SafetyComplete,
+	}
+	for _, st := range res.Statuses {
+		r.Properties = append(r.Properties, statusJSON{Name: st.Property, Kind: st.Kind.String(), Status: st.Status.String()})
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
@@ -183,7 +201,7 @@ func (r *report) print(w io.Writer, res *checker.Result) {
 		}
 		fmt.Fprintf(w, "result: ok: %s\n", strings.Join(names, ", "))
 	case checker.Incomplete:
-		fmt.Fprintf(w, "result: incomplete: %s; no violation found so far\n", r.Reason)
+		r.printIncomplete(w)
 	case checker.Deadlock:
 		fmt.Fprintf(w, "result: deadlock: %s\n", r.Description)
 	default:
@@ -258,4 +276,33 @@ func unjudgedWhy(strategy string) string {
 		return "simulation does not judge liveness"
 	}
 	return "--no-liveness"
+}
+
+// printIncomplete writes the result of a run stopped before its end. One
+// stopped after its safety search says what that search established.
+func (r *report) printIncomplete(w io.Writer) {
+	if !r.SafetyComplete {
+		fmt.Fprintf(w, "result: incomplete: %s; no violation found so far\n", r.Reason)
+		return
+	}
+	fmt.Fprintf(w, "result: incomplete: %s\n", r.Reason)
+	fmt.Fprintf(w, "  the safety search explored every reachable state\n")
+	var holds, open []string
+	for _, p := range r.Properties {
+		name := p.Name
+		if name == checker.DeadlockProperty {
+			name = "no deadlock"
+		}
+		if p.Status == checker.Holds.String() {
+			holds = append(holds, name)
+		} else {
+			open = append(open, name)
+		}
+	}
+	if len(holds) > 0 {
+		fmt.Fprintf(w, "  holds: %s\n", strings.Join(holds, ", "))
+	}
+	if len(open) > 0 {
+		fmt.Fprintf(w, "  not judged: %s\n", strings.Join(open, ", "))
+	}
 }
