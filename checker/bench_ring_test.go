@@ -139,3 +139,30 @@ func TestBusyLoop(t *testing.T) {
 }
 
 var busySink atomic.Uint64
+
+// BenchmarkRingLiveness is the whole check of the ring's largest shipped
+// configuration, liveness included, on one and two workers. It reports
+// the liveness check's time against the safety search's in the same run
+// (liveness/safety), and the bytes a state of the liveness graph takes:
+//
+//	go test ./checker -run '^$' -bench RingLiveness -benchtime 5x
+func BenchmarkRingLiveness(b *testing.B) {
+	m := newRing(b, ringLargest)
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("tx-2-flows/workers=%d", workers), func(b *testing.B) {
+			var live, safety time.Duration
+			var res *checker.Result
+			for b.Loop() {
+				res = run(b, m, checker.Options{Workers: workers}, "bfs")
+				live += res.Stats.LivenessDuration
+				safety += res.Stats.Duration - res.Stats.LivenessDuration
+			}
+			if res.Verdict != checker.OK || res.Stats.GraphStates != ringLargestDistinct {
+				b.Fatalf("verdict %v, a graph of %d states", res.Verdict, res.Stats.GraphStates)
+			}
+			b.ReportMetric(live.Seconds()/float64(b.N), "liveness-s/op")
+			b.ReportMetric(live.Seconds()/safety.Seconds(), "liveness/safety")
+			b.ReportMetric(float64(res.Stats.GraphBytes)/float64(res.Stats.GraphStates), "graph-bytes/state")
+		})
+	}
+}

@@ -621,7 +621,22 @@ func (r *bfsRun[S]) conclude(reason string) (*Result, error) {
 		}
 		res.Witnesses = append(res.Witnesses, w)
 	}
+	r.release()
 	return c.checkLiveness(r.ctx, res)
+}
+
+// release lets go of what the search held in memory once it is over and
+// its results are drawn (the visited set, the levels, the workers'
+// buffers), so that the liveness check has the memory to itself.
+func (r *bfsRun[S]) release() {
+	r.seen = nil
+	r.level.release(false)
+	r.next.release(false)
+	for _, w := range r.ws {
+		w.spare, w.succs = nil, nil
+	}
+	r.spares.bufs = nil
+	r.claims, r.fresh, r.held = nil, nil, nil
 }
 
 // result gathers the statistics and, for a finding, its counterexample.

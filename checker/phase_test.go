@@ -11,8 +11,8 @@ import (
 )
 
 // cancelInGoal cancels a context on the at-th evaluation of a liveness
-// property's goal, which only the liveness check's fair-components phase
-// evaluates.
+// property's goal, which the liveness check evaluates once a state while
+// it builds the graph.
 type cancelInGoal struct {
 	checker.Model[grid.State]
 	calls  *atomic.Int64
@@ -65,7 +65,9 @@ func TestInterruptedLivenessKeepsSafety(t *testing.T) {
 			return cancelAfter[grid.State]{Model: g, calls: new(atomic.Int64), at: int64(full.Stats.Distinct) + 10, cancel: cancel}
 		}},
 		{checker.PhaseComponents, func(cancel context.CancelFunc) checker.Model[grid.State] {
-			return cancelInGoal{Model: g, calls: new(atomic.Int64), at: 1, cancel: cancel}
+			// At the last state, which the builder finds after its last
+			// look at ctx (at 8,192 states expanded): the next phase sees it.
+			return cancelInGoal{Model: g, calls: new(atomic.Int64), at: int64(full.Stats.Distinct), cancel: cancel}
 		}},
 	} {
 		for _, verb := range []string{"bfs", "dfs"} {

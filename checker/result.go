@@ -102,6 +102,14 @@ type Stats struct {
 	// CollisionProbability estimates the chance that a fingerprint
 	// collision hid a state (see CollisionProbability).
 	CollisionProbability float64
+	// The liveness check, when it ran: its time (part of Duration), and
+	// the state graph it built: states, edges, and the bytes they take,
+	// which were in files the operating system pages in if GraphOnDisk
+	// (under a memory cap), in memory otherwise.
+	LivenessDuration        time.Duration
+	GraphStates, GraphEdges uint64
+	GraphBytes              uint64
+	GraphOnDisk             bool
 }
 
 // StatesPerSecond is generated states per second of run time.

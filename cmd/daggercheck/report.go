@@ -42,6 +42,14 @@ type report struct {
 	PeakMemoryBytes uint64 `json:"peak_memory_bytes"`
 	// SpilledStates counts frontier states written to disk under --mem-limit.
 	SpilledStates uint64 `json:"spilled_states,omitempty"`
+	// The liveness check, when it ran: its time (part of seconds) and
+	// the state graph it built, on disk under --mem-limit when the cap
+	// could not hold it.
+	LivenessSeconds float64 `json:"liveness_seconds,omitempty"`
+	GraphStates     uint64  `json:"graph_states,omitempty"`
+	GraphEdges      uint64  `json:"graph_edges,omitempty"`
+	GraphBytes      uint64  `json:"graph_bytes,omitempty"`
+	GraphOnDisk     bool    `json:"graph_on_disk,omitempty"`
 	// Shard, ShardSeed and MaxDepth describe a swarm shard's search.
 	Shard       string         `json:"shard,omitempty"`
 	ShardSeed   uint64         `json:"shard_seed,omitempty"`
@@ -112,7 +120,9 @@ func newReport(name string, params map[string]string, assignments []string, bug 
 		Strategy: s.Strategy, Workers: s.Workers,
 		DistinctStates: s.Distinct, GeneratedStates: s.Generated, Depth: s.Depth,
 		Seconds: s.Duration.Seconds(), StatesPerSecond: s.StatesPerSecond(), DistinctPerSecond: s.DistinctPerSecond(),
-		SpilledStates:    s.Spilled,
+		SpilledStates:   s.Spilled,
+		LivenessSeconds: s.LivenessDuration.Seconds(), GraphStates: s.GraphStates, GraphEdges: s.GraphEdges,
+		GraphBytes: s.GraphBytes, GraphOnDisk: s.GraphOnDisk,
 		FingerprintBytes: s.FingerprintBytes, BytesPerState: s.BytesPerState(),
 		CollisionProbability: s.CollisionProbability, Unwitnessed: res.Unwitnessed, Unjudged: res.Unjudged,
 		TraceLength: res.Trace.Len(), assignments: assignments,
@@ -217,11 +227,21 @@ func (r *report) print(w io.Writer, res *checker.Result) {
 	fmt.Fprintf(tw, "  distinct states\t%d\n", r.DistinctStates)
 	fmt.Fprintf(tw, "  generated states\t%d\n", r.GeneratedStates)
 	fmt.Fprintf(tw, "  depth\t%d\n", r.Depth)
-	fmt.Fprintf(tw, "  time\t%.3fs (%s states/s)\n", r.Seconds, count(uint64(r.StatesPerSecond)))
-	fmt.Fprintf(tw, "  memory\t%.1f MiB peak, %.1f MiB obtained from the OS\n", float64(r.PeakMemoryBytes)/(1<<20), float64(r.MemoryBytes)/(1<<20))
+	liveness, graph := "", ""
+	if r.GraphStates > 0 {
+		liveness = fmt.Sprintf("; liveness check %.3fs", r.LivenessSeconds)
+		graph = fmt.Sprintf("; liveness graph %.1f MiB (%d states, %d edges, %.1f bytes/state)",
+			float64(r.GraphBytes)/(1<<20), r.GraphStates, r.GraphEdges, float64(r.GraphBytes)/float64(r.GraphStates))
+		if r.GraphOnDisk {
+			graph += " on disk"
+		}
+	}
+	fmt.Fprintf(tw, "  time\t%.3fs (%s states/s%s)\n", r.Seconds, count(uint64(r.StatesPerSecond)), liveness)
+	fmt.Fprintf(tw, "  memory\t%.1f MiB peak, %.1f MiB obtained from the OS%s\n", float64(r.PeakMemoryBytes)/(1<<20), float64(r.MemoryBytes)/(1<<20), graph)
 	if r.SpilledStates > 0 {
 		fmt.Fprintf(tw, "  spilled\t%d frontier states written to disk (--mem-limit)\n", r.SpilledStates)
 	}
+
 	if r.Shard != "" {
 		depth := "no depth bound"
 		if r.MaxDepth > 0 {
