@@ -244,23 +244,25 @@ func (b *graphBuilder[S]) freeze() error {
 }
 
 // graphIndex numbers the graph's states by fingerprint while it is built:
-// open addressing with linear probing, at most three quarters full.
+// open addressing with linear probing, at most three quarters full. A
+// slot is picked by multiply-shift, which needs no power-of-two size, so
+// a table sized for the expected states wastes no more than a quarter.
 type graphIndex struct {
 	keys  []uint64
 	vals  []uint32
-	shift uint
 	count int
 }
 
 func newGraphIndex(hint int) *graphIndex {
-	size := 1 << bits.Len(uint(max(hint, 1024)*4/3))
-	return &graphIndex{keys: make([]uint64, size), vals: make([]uint32, size), shift: uint(64 - bits.Len(uint(size-1)))}
+	size := max(hint, 1024) * 4 / 3
+	return &graphIndex{keys: make([]uint64, size), vals: make([]uint32, size)}
 }
 
 // insert returns the number stored for fp, storing v if fp is new.
 func (x *graphIndex) insert(fp uint64, v uint32) (uint32, bool) {
-	mask := uint64(len(x.keys) - 1)
-	for h := fp >> x.shift; ; h = (h + 1) & mask {
+	n := uint64(len(x.keys))
+	h, _ := bits.Mul64(fp, n)
+	for {
 		switch x.keys[h] {
 		case fp:
 			return x.vals[h], false
@@ -271,14 +273,16 @@ func (x *graphIndex) insert(fp uint64, v uint32) (uint32, bool) {
 			}
 			return v, true
 		}
+		if h++; h == n {
+			h = 0
+		}
 	}
 }
 
 func (x *graphIndex) grow() {
 	keys, vals := x.keys, x.vals
-	n := 2 * len(keys)
+	n := len(keys) + len(keys)/2
 	x.keys, x.vals, x.count = make([]uint64, n), make([]uint32, n), 0
-	x.shift--
 	for h, fp := range keys {
 		if fp != 0 {
 			x.insert(fp, vals[h])
@@ -290,5 +294,6 @@ func (x *graphIndex) bytes() uint64 { return uint64(len(x.keys)) * 12 }
 
 // prefetch starts loading the line where fp's probe begins.
 func (x *graphIndex) prefetch(fp uint64) {
-	prefetch(uintptr(unsafe.Pointer(&x.keys[fp>>x.shift])))
+	h, _ := bits.Mul64(fp, uint64(len(x.keys)))
+	prefetch(uintptr(unsafe.Pointer(&x.keys[h])))
 }

@@ -158,13 +158,17 @@ type graphPlan struct {
 	stop          string
 }
 
-// Bytes a state takes in memory besides the graph's files: its marks,
-// and the index from fingerprints to numbers while the graph is built
-// (about 20) or the components' work arrays after (about 16).
+// What the liveness check takes: the graph, a state's bytes and an
+// edge's, in memory or in files; and besides the graph, in memory
+// whatever the cap, a state's bytes of work arrays: while the graph is
+// built, the index from fingerprints to numbers (12 bytes a slot, at
+// most three quarters full), and after, per property, the region's order
+// and predecessors, the components and their sizes (4 bytes each), and
+// the marks (one byte a property).
 const (
-	graphStateBytes = 28 // offsets 8, fingerprint 8, parent 4, index 8 (a fingerprint's number, at 75% load)
+	graphStateBytes = 20 // offsets 8, fingerprint 8, parent 4
 	graphEdgeBytes  = 8  // target 4, action 4
-	graphWorkBytes  = 24 // the index while building; region, predecessors, components after
+	graphWorkBytes  = 24
 )
 
 // planGraph sizes the graph from the safety search's counts (the graph
