@@ -48,9 +48,10 @@ type Options struct {
 	// ends Incomplete.
 	MaxDepth int
 	// SkipLiveness leaves Eventually and LeadsTo properties unjudged: their
-	// check keeps the whole state graph in memory, which a large model may
-	// not afford. Result.Unjudged lists them. (Simulate never judges
-	// them.)
+	// check explores the model again and builds the state graph (about 20
+	// bytes a state and 8 an edge, in files under MemLimit), which a large
+	// model may not want to wait for. Result.Unjudged lists them.
+	// (Simulate never judges them.)
 	SkipLiveness bool
 	// Progress, when set, is called about every ProgressEvery (default 2s)
 	// from a separate goroutine while the run lasts.
@@ -71,9 +72,11 @@ type Options struct {
 	TraceDir string
 	// MemLimit caps, in bytes, the memory breadth-first search's data may
 	// take (0 = no cap): the visited set, the in-memory part of the
-	// current and next levels, one block's candidates. Beyond it the next
-	// level moves to disk (TraceDir); a run whose visited set and current
-	// block alone pass the cap stops Incomplete, its Reason wrapping
+	// current and next levels, one block's candidates, and then the
+	// liveness check's. Beyond it the next level moves to disk (TraceDir),
+	// and so does the liveness check's graph; a run whose visited set and
+	// current block alone pass the cap, or whose liveness check cannot
+	// hold its work arrays, stops Incomplete, its Reason wrapping
 	// ErrMemoryLimit's text.
 	MemLimit uint64
 	// CheckpointDir, when set, makes breadth-first search write a

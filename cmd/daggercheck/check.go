@@ -55,8 +55,8 @@ func (e env) check(args []string, simulate bool) int {
 		fs.IntVar(workers, "workers", 0, "breadth-first search workers (0: one per processor)")
 		fs.StringVar(strategy, "strategy", "bfs", "search strategy: bfs or dfs")
 		fs.IntVar(maxDepth, "max-depth", 0, "explore at most this many actions deep (0 = no bound)")
-		fs.BoolVar(noLiveness, "no-liveness", false, "skip eventually and leads-to properties (their check keeps the state graph in memory)")
-		fs.StringVar(memLimit, "mem-limit", "", "bfs: keep the search's data within `SIZE` (e.g. 512MiB, 4GiB), the frontier going to disk beyond it; stop incomplete if even that cannot hold")
+		fs.BoolVar(noLiveness, "no-liveness", false, "skip eventually and leads-to properties (their check builds the state graph after the safety search)")
+		fs.StringVar(memLimit, "mem-limit", "", "bfs: keep the search's data within `SIZE` (e.g. 512MiB, 4GiB), the frontier and the liveness graph going to disk beyond it; stop incomplete if even that cannot hold")
 		fs.StringVar(checkpoint, "checkpoint", "", "bfs: write a checkpoint to `DIR` every --checkpoint-every and on Ctrl-C or SIGTERM")
 		fs.DurationVar(checkpointEvery, "checkpoint-every", checker.DefaultCheckpointEvery, "bfs: time between checkpoints")
 		fs.StringVar(recoverDir, "recover", "", "bfs: resume from the checkpoint in `DIR` (same model, parameters, bug and options)")
@@ -102,8 +102,9 @@ func (e env) check(args []string, simulate bool) int {
 			return e.usageError(fmt.Errorf("--mem-limit %q: %w", *memLimit, err))
 		}
 		// The cap covers the checker's data; let the Go runtime collect
-		// harder as the whole process nears it, with room for the rest.
-		debug.SetMemoryLimit(int64(min(limit+limit/4+64<<20, math.MaxInt64/2)))
+		// harder as the whole process nears it, with room for the rest
+		// (and give the process its old limit back when the run is over).
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(int64(min(limit+limit/4+64<<20, math.MaxInt64/2))))
 	}
 	var sh *shardSpec
 	if *shard != "" {
