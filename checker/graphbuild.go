@@ -31,26 +31,8 @@ type graphBuilder[S any] struct {
 	act     *column[uint32]
 	parent  *column[uint32]
 	next    *frontier[S] // the states found and not yet expanded
-	from    uint32       // the state being expanded
-	edges   uint64       // edges emitted so far, waiting ones included
-	emit    func(Action, S)
 	buf     []byte
 	err     error
-	// Edges wait a few at a time (pending[head-queued .. head), oldest
-	// first) between their target's fingerprint and its probe of the
-	// index, whose line is prefetched meanwhile, as in the safety search.
-	// They are resolved in the order they came, so states are numbered
-	// and rows filled as without the wait.
-	pending [pendingDepth]pendingEdge[S]
-	head    uint
-	queued  uint
-}
-
-// pendingEdge is an edge whose target waits for its probe of the index.
-type pendingEdge[S any] struct {
-	fp        uint64
-	from, act uint32
-	s         S
 }
 
 // buildGraph builds the graph for the liveness properties live. It
@@ -64,24 +46,17 @@ func (c *Checker[S]) buildGraph(ctx context.Context, live []int, plan graphPlan)
 	for _, s := range c.m.Init() {
 		b.g.inits = append(b.g.inits, b.add(c.fingerprintAt(&s, &b.buf), &s, noState))
 	}
+	gen := newGraphGen(c)
+	defer gen.close()
 	expanded := 0
 	var spare []entry[S] // the memory of the level before last, for the next
 	for b.next.len() > 0 && b.err == nil {
 		level := b.next
 		b.next = &frontier[S]{dir: c.opts.TraceDir, mem: spare}
-		err := level.blocks(spillBlock, func(_ int, blk []entry[S]) bool {
-			for i := range blk {
-				if expanded%4096 == 0 && !b.going(ctx, expanded) {
-					return false
-				}
-				b.from = uint32(expanded)
-				b.note(b.first.add(b.edges))
-				c.m.Next(blk[i].s, b.emit)
-				expanded++
-			}
+		err := level.blocks(sharedBlock, func(_ int, blk []entry[S]) bool {
+			gen.block(blk, func(_ int, ch *genChunk[S]) bool { return b.number(ctx, ch, &expanded) })
 			return b.err == nil
 		})
-		b.drain() // the next level's states are all in next
 		spare = level.release(false)
 		if b.plan.limit > 0 {
 			spare = nil // under a cap, the memory goes back
@@ -121,41 +96,45 @@ func (c *Checker[S]) newGraphBuilder(live []int, plan graphPlan) (*graphBuilder[
 			g.closers = append(g.closers, col.close)
 		}
 	}
-	b.emit = func(a Action, s S) {
-		c.checkKind(a)
-		fp := c.fingerprintAt(&s, &b.buf)
-		b.index.prefetch(fp)
-		ai, ok := b.actions[a]
-		if !ok {
-			ai = uint32(len(g.actions))
-			b.actions[a] = ai
-			g.actions = append(g.actions, a)
-			g.kinds = append(g.kinds, uint8(a.Kind))
-		}
-		q := &b.pending[b.head%pendingDepth]
-		if b.queued == pendingDepth {
-			b.resolve(q) // the oldest, whose line has had time to arrive
-		} else {
-			b.queued++
-		}
-		q.fp, q.from, q.act, q.s = fp, b.from, ai, s
-		b.head++
-		b.edges++
-	}
 	return b, errors.Join(errs[:]...)
 }
 
-// resolve numbers a waiting edge's target and adds the edge to its row.
-func (b *graphBuilder[S]) resolve(q *pendingEdge[S]) {
-	b.note(b.to.add(b.add(q.fp, &q.s, q.from)))
-	b.note(b.act.add(q.act))
+// number adds a chunk's states' rows to the graph, numbering their
+// successors' targets in order; expanded counts the states whose rows
+// are in. The index's line for each target is prefetched a few edges
+// ahead of its probe, as in the safety search.
+func (b *graphBuilder[S]) number(ctx context.Context, ch *genChunk[S], expanded *int) bool {
+	j := 0
+	for _, row := range ch.rows {
+		if *expanded%4096 == 0 && !b.going(ctx, *expanded) {
+			return false
+		}
+		from := uint32(*expanded)
+		b.note(b.first.add(uint64(b.to.len())))
+		for end := j + int(row); j < end; j++ {
+			if a := j + pendingDepth; a < len(ch.out) {
+				b.index.prefetch(ch.out[a].fp)
+			}
+			e := &ch.out[j]
+			b.note(b.to.add(b.add(e.fp, &e.s, from)))
+			b.note(b.act.add(b.action(e.a)))
+		}
+		*expanded++
+	}
+	return b.err == nil
 }
 
-// drain resolves every waiting edge, oldest first.
-func (b *graphBuilder[S]) drain() {
-	for ; b.queued > 0; b.queued-- {
-		b.resolve(&b.pending[(b.head-b.queued)%pendingDepth])
+// action is a's number, given in order of first use.
+func (b *graphBuilder[S]) action(a Action) uint32 {
+	ai, ok := b.actions[a]
+	if !ok {
+		g := b.g
+		ai = uint32(len(g.actions))
+		b.actions[a] = ai
+		g.actions = append(g.actions, a)
+		g.kinds = append(g.kinds, uint8(a.Kind))
 	}
+	return ai
 }
 
 // add numbers s, if it is new to the graph: its fingerprint, parent and
@@ -233,7 +212,6 @@ func (b *graphBuilder[S]) freeze() error {
 		return err
 	}
 	b.index = nil
-	b.pending = [pendingDepth]pendingEdge[S]{}
 	var errs [5]error
 	g.first, errs[0] = b.first.freeze()
 	g.fps, errs[1] = b.fps.freeze()
