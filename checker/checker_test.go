@@ -219,6 +219,10 @@ func TestWorkersDoNotChangeResults(t *testing.T) {
 			// Levels of over a thousand states, so every worker takes chunks.
 			return run(t, newGrid(t, 5, 6, "overflow"), checker.Options{Workers: w}, "bfs")
 		}},
+		{"grid-undo", func(w int) *checker.Result {
+			// A liveness counterexample, from a graph built on w workers.
+			return run(t, newGrid(t, 4, 6, "undo"), checker.Options{Workers: w}, "bfs")
+		}},
 		{"grid-stuck", func(w int) *checker.Result {
 			return run(t, newGrid(t, 3, 9, "stuck"), checker.Options{Workers: w}, "bfs")
 		}},
