@@ -65,10 +65,11 @@ func (g *gate) await(ready func() bool) {
 
 // crew runs a phase function on up to n workers at once, many times over,
 // with the same goroutines. Breadth-first search runs one phase a block (a
-// level, unless a memory cap cuts it up), and a level of the ring model
-// takes a few milliseconds: starting goroutines for each cost 5–10% of a
-// run on this project's 2-core machine, so a crew's goroutines wait
-// between phases, spinning briefly, then parked.
+// level, unless it is large or a memory cap cuts it up), and so does the
+// liveness graph's builder; a level of the ring model takes a few
+// milliseconds: starting goroutines for each cost 5–10% of a run on this
+// project's 2-core machine, so a crew's goroutines wait between phases,
+// spinning briefly, then parked.
 //
 // Worker 0 is the calling goroutine and always runs the phase; the others
 // join it if they get there before it ends, and a worker that comes late
