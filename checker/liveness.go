@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime/debug"
 	"time"
 )
 
@@ -105,6 +106,12 @@ func (c *Checker[S]) checkLiveness(ctx context.Context, res *Result) (*Result, e
 	plan := c.planGraph(res.Stats, len(live))
 	if plan.stop != "" {
 		return stop(plan.stop)
+	}
+	if plan.limit > 0 {
+		// The safety search's visited set is garbage now; collect it and
+		// give its memory back before the graph's index takes as much
+		// again, instead of letting the heap grow to the runtime's limit.
+		debug.FreeOSMemory()
 	}
 	if c.canon == nil {
 		c.live.total.Store(res.Stats.Distinct)
