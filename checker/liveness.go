@@ -133,6 +133,9 @@ func (c *Checker[S]) checkLiveness(ctx context.Context, res *Result) (*Result, e
 	st.GraphStates, st.GraphEdges, st.GraphBytes, st.GraphOnDisk = uint64(g.n), uint64(len(g.to)), g.bytes(), plan.onDisk
 	res.Phase = PhaseComponents
 	for j, pi := range live {
+		if plan.limit > 0 {
+			debug.FreeOSMemory() // the index, or the last property's work arrays
+		}
 		p := c.props[pi]
 		c.live.property.Store(int32(pi))
 		c.live.enter(PhaseComponents)

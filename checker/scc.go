@@ -117,8 +117,8 @@ func (c *Checker[S]) region(g *graph, marks []uint8, fromInit bool, stopped func
 // outside for other states. It is Pearce's algorithm (one number a state
 // while the search runs, which then becomes the component's), without
 // recursion so that deep graphs do not exhaust the goroutine stack.
-// Every few thousand states it calls stop with the number of components
-// found so far, and gives up (nil) if stop says so.
+// Every few thousand states and components it calls stop with the
+// number of components found so far, and gives up (nil) if stop says so.
 func components(g *graph, pred []uint32, stop func(found int) bool) (comp []uint32, ncomp int) {
 	n := uint32(g.n)
 	rindex := make([]uint32, n) // 0: not visited; 1..: visit order; then n-1, n-2, ...: component
@@ -176,7 +176,9 @@ func components(g *graph, pred []uint32, stop func(found int) bool) (comp []uint
 				}
 				rindex[v] = next
 				next--
-				ncomp++
+				if ncomp++; ncomp%4096 == 0 && stop(ncomp) {
+					return nil, 0
+				}
 			} else {
 				stack = append(stack, v)
 			}
