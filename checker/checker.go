@@ -48,9 +48,10 @@ type Options struct {
 	// ends Incomplete.
 	MaxDepth int
 	// SkipLiveness leaves Eventually and LeadsTo properties unjudged: their
-	// check keeps the whole state graph in memory, which a large model may
-	// not afford. Result.Unjudged lists them. (Simulate never judges
-	// them.)
+	// check explores the model again and builds the state graph (about 20
+	// bytes a state and 8 an edge, in files under MemLimit), which a large
+	// model may not want to wait for. Result.Unjudged lists them.
+	// (Simulate never judges them.)
 	SkipLiveness bool
 	// Progress, when set, is called about every ProgressEvery (default 2s)
 	// from a separate goroutine while the run lasts.
@@ -59,8 +60,10 @@ type Options struct {
 
 	// BFS alone.
 
-	// Workers is the number of goroutines for breadth-first search (0 = 1).
-	// The verdict and the counts do not depend on it.
+	// Workers is the number of goroutines for breadth-first search (0 = 1),
+	// at most runtime.GOMAXPROCS: more would only take turns on the same
+	// processors. Stats.Workers says how many ran. Nothing a run reports
+	// besides depends on it.
 	Workers int
 	// TraceDir is where breadth-first search keeps its log of parent
 	// fingerprints, from which counterexamples are rebuilt, and the parts
@@ -80,9 +83,11 @@ type Options struct {
 	Continue bool
 	// MemLimit caps, in bytes, the memory breadth-first search's data may
 	// take (0 = no cap): the visited set, the in-memory part of the
-	// current and next levels, one block's candidates. Beyond it the next
-	// level moves to disk (TraceDir); a run whose visited set and current
-	// block alone pass the cap stops Incomplete, its Reason wrapping
+	// current and next levels, one block's candidates, and then the
+	// liveness check's. Beyond it the next level moves to disk (TraceDir),
+	// and so does the liveness check's graph; a run whose visited set and
+	// current block alone pass the cap, or whose liveness check cannot
+	// hold its work arrays, stops Incomplete, its Reason wrapping
 	// ErrMemoryLimit's text.
 	MemLimit uint64
 	// CheckpointDir, when set, makes breadth-first search write a
@@ -127,11 +132,27 @@ type Options struct {
 
 // Progress is a snapshot of a running search.
 type Progress struct {
+	Phase Phase
+	// The safety search; they keep their last values in the phases after
+	// it.
 	Depth     int
 	Distinct  uint64
 	Generated uint64
 	Queue     int // states waiting to be expanded
-	Elapsed   time.Duration
+	// Building the graph: States and Edges added so far, of Total states
+	// (0 when not known in advance: with symmetry the graph holds every
+	// state, not one per class).
+	//
+	// Fair components: Property is being judged, the Index-th of Of
+	// liveness properties; States counts its region (the states that miss
+	// its goal, reachable through such states from where it starts),
+	// Components the strongly connected components found in it so far,
+	// and Examined those of them examined for a fair cycle.
+	States, Edges, Total uint64
+	Property             string
+	Index, Of            int
+	Components, Examined uint64
+	Elapsed              time.Duration
 }
 
 // ErrUnknownProperty reports an Options.Only name the model lacks.
@@ -159,6 +180,7 @@ type Checker[S any] struct {
 	notPlain string
 	screen   func(S) bool // nil: the model is not Screened
 	always   []int        // indices of the Always properties in props
+	live     liveCounters // the run's phase, and the liveness check's progress
 }
 
 // New prepares a checker for m with the given options.

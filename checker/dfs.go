@@ -33,6 +33,12 @@ func (c *Checker[S]) DFS(ctx context.Context) (*Result, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
+	c.live.enter(PhaseSafety)
+	return c.finish(c.dfs(ctx))
+}
+
+// dfs is the search of DFS.
+func (c *Checker[S]) dfs(ctx context.Context) (*Result, error) {
 	start := time.Now()
 	seen := newFPSet(0)
 	counts := make([]uint64, len(c.kinds))
@@ -84,8 +90,8 @@ func (c *Checker[S]) DFS(ctx context.Context) (*Result, error) {
 	}
 	var live struct{ distinct, generated, depth atomic.Int64 }
 	defer c.startProgress(ctx, func() Progress {
-		return Progress{Depth: int(live.depth.Load()), Distinct: uint64(live.distinct.Load()),
-			Generated: uint64(live.generated.Load()), Elapsed: time.Since(start)}
+		return c.report(Progress{Depth: int(live.depth.Load()), Distinct: uint64(live.distinct.Load()),
+			Generated: uint64(live.generated.Load()), Elapsed: time.Since(start)})
 	})()
 
 	for _, s0 := range c.m.Init() {
@@ -161,6 +167,7 @@ func (c *Checker[S]) DFS(ctx context.Context) (*Result, error) {
 		res.Verdict, res.Reason = Incomplete, reason
 		return res, nil
 	}
+	res.SafetyComplete = true
 	for i, p := range c.props {
 		if p.Kind == Sometimes && !witnessed[i] {
 			res.fail(c.failure(i, nil))

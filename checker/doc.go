@@ -38,10 +38,15 @@
 //     mark terminal), and liveness (Eventually, LeadsTo) under weak
 //     fairness of named action kinds, with lasso counterexamples.
 //   - Statistics: distinct and generated states, depth, states per second,
-//     per-action coverage, peak memory.
+//     per-action coverage, peak memory; each property's status (holds,
+//     violated, not judged) and the phase the run ended in, which progress
+//     reports name too (safety search, building the graph, fair
+//     components).
 //   - Long runs: a memory cap (Options.MemLimit) beyond which the frontier
-//     goes to disk and the run stops Incomplete rather than run out of
-//     memory; checkpoints at level boundaries (Options.CheckpointDir) and
+//     and the liveness check's state graph go to disk and the run stops
+//     Incomplete rather than run out of memory; several workers that
+//     never wait for a particular one, so that a busy machine slows them
+//     down no more than it does one worker; checkpoints at level boundaries (Options.CheckpointDir) and
 //     recovery from them (Options.Recover) with the results of an
 //     uninterrupted run; depth-first search in a seeded successor order
 //     (Options.Shuffle) for swarm verification.

@@ -64,6 +64,18 @@ type Result struct {
 	// breadth-first search with Options.Continue, which finds each
 	// violated property with its shortest counterexample.
 	Violations []Failure
+	// Phase is the part of the run it ended in: PhaseDone when every
+	// phase ran to its end, else the one where it found a violation or
+	// stopped.
+	Phase Phase
+	// SafetyComplete: the search explored every reachable state without
+	// finding an invariant violated or a deadlock, so those properties
+	// hold (and the Sometimes properties are judged), whatever became of
+	// the liveness check after it.
+	SafetyComplete bool
+	// Statuses lists every property checked, deadlock freedom included
+	// unless allowed, with what the run found out about it.
+	Statuses []PropertyStatus
 }
 
 // Failure is one violated property and its counterexample.
@@ -114,6 +126,14 @@ type Stats struct {
 	// CollisionProbability estimates the chance that a fingerprint
 	// collision hid a state (see CollisionProbability).
 	CollisionProbability float64
+	// The liveness check, when it ran: its time (part of Duration), and
+	// the state graph it built: states, edges, and the bytes they take,
+	// which were in files the operating system pages in if GraphOnDisk
+	// (under a memory cap), in memory otherwise.
+	LivenessDuration        time.Duration
+	GraphStates, GraphEdges uint64
+	GraphBytes              uint64
+	GraphOnDisk             bool
 }
 
 // StatesPerSecond is generated states per second of run time.

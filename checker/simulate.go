@@ -23,6 +23,11 @@ func (c *Checker[S]) Simulate(ctx context.Context) (*Result, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
+	return c.finish(c.simulate(ctx))
+}
+
+// simulate is the walks of Simulate.
+func (c *Checker[S]) simulate(ctx context.Context) (*Result, error) {
 	runs, steps := max(c.opts.Runs, 1), c.opts.Steps
 	if steps <= 0 {
 		steps = 100
@@ -112,6 +117,9 @@ func (c *Checker[S]) Simulate(ctx context.Context) (*Result, error) {
 		maxDepth = max(maxDepth, len(walk))
 	}
 	res.Stats = stats()
+	if res.Verdict == OK {
+		res.Phase = PhaseDone
+	}
 	for i, p := range c.props {
 		if p.Kind == Sometimes && !witnessed[i] {
 			res.Unwitnessed = append(res.Unwitnessed, p.Name)

@@ -59,12 +59,12 @@ func (e *Env) runFlagSet(name string, simulate bool) (*flag.FlagSet, *runFlags) 
 		fs.Uint64Var(&f.seed, "seed", 1, "seed; walk i draws from (seed, i)")
 		return fs, f
 	}
-	fs.IntVar(&f.workers, "workers", 1, "breadth-first search workers (0 = one per CPU)")
+	fs.IntVar(&f.workers, "workers", 0, "breadth-first search workers (0: one per processor)")
 	fs.StringVar(&f.strategy, "strategy", "bfs", "search strategy: bfs or dfs")
 	fs.IntVar(&f.maxDepth, "max-depth", 0, "explore at most this many actions deep (0 = no bound)")
-	fs.BoolVar(&f.noLiveness, "no-liveness", false, "skip eventually and leads-to properties (their check keeps the state graph in memory)")
+	fs.BoolVar(&f.noLiveness, "no-liveness", false, "skip eventually and leads-to properties (their check builds the state graph after the safety search)")
 	fs.BoolVar(&f.continueRun, "continue", false, "bfs: go on past violations and report every violated property, each with its shortest counterexample")
-	fs.StringVar(&f.memLimit, "mem-limit", "", "bfs: keep the search's data within `SIZE` (e.g. 512MiB, 4GiB), the frontier going to disk beyond it; stop incomplete if even that cannot hold")
+	fs.StringVar(&f.memLimit, "mem-limit", "", "bfs: keep the search's data within `SIZE` (e.g. 512MiB, 4GiB), the frontier and the liveness graph going to disk beyond it; stop incomplete if even that cannot hold")
 	fs.StringVar(&f.checkpoint, "checkpoint", "", "bfs: write a checkpoint to `DIR` every --checkpoint-every and on Ctrl-C or SIGTERM")
 	fs.DurationVar(&f.checkpointEvery, "checkpoint-every", checker.DefaultCheckpointEvery, "bfs: time between checkpoints")
 	fs.StringVar(&f.recoverDir, "recover", "", "bfs: resume from the checkpoint in `DIR` (same model, parameters, bug and options)")
@@ -79,7 +79,7 @@ func (f *runFlags) validate() error {
 	case f.strategy != "bfs" && f.strategy != "dfs":
 		return fmt.Errorf("--strategy %q: want bfs or dfs", f.strategy)
 	case f.workers < 0 || f.workers > maxWorkers:
-		return fmt.Errorf("--workers %d: want 0 (one per CPU) to %d", f.workers, maxWorkers)
+		return fmt.Errorf("--workers %d: want 0 (one per processor) to %d", f.workers, maxWorkers)
 	case f.workers > 1 && f.strategy == "dfs":
 		return fmt.Errorf("--workers %d: depth-first search runs on one worker", f.workers)
 	case f.maxDepth < 0:
@@ -119,7 +119,10 @@ func (f *runFlags) validate() error {
 		f.maxDepth = f.shard.depth(f.maxDepth)
 	}
 	if f.workers == 0 {
-		f.workers = runtime.NumCPU()
+		// One per processor Go runs goroutines on: several workers beat one
+		// on an idle machine and hold their own on a busy one
+		// (docs/checker.md).
+		f.workers = runtime.GOMAXPROCS(0)
 	}
 	return nil
 }
@@ -160,8 +163,9 @@ func (e *Env) check(args []string, simulate bool) int {
 	}
 	if f.limit > 0 {
 		// The cap covers the checker's data; let the Go runtime collect
-		// harder as the whole process nears it, with room for the rest.
-		debug.SetMemoryLimit(int64(min(f.limit+f.limit/4+64<<20, math.MaxInt64/2)))
+		// harder as the whole process nears it, with room for the rest
+		// (and give the process its old limit back when the run is over).
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(int64(min(f.limit+f.limit/4+64<<20, math.MaxInt64/2))))
 	}
 	m, err := Lookup(e.Program.Models, modelName)
 	if err != nil {
@@ -300,13 +304,27 @@ func (e *Env) writeCounterexamples(f *runFlags, model string, v spec.Values, res
 	return nil
 }
 
+// printProgress writes one progress line, naming the run's phase.
 func printProgress(w io.Writer, p checker.Progress) {
-	rate := 0.0
-	if s := p.Elapsed.Seconds(); s > 0 {
-		rate = float64(p.Generated) / s
+	at := p.Elapsed.Truncate(time.Second)
+	switch p.Phase {
+	case checker.PhaseGraph:
+		of := ""
+		if p.Total > 0 {
+			of = " of " + count(p.Total)
+		}
+		fmt.Fprintf(w, "progress: %s  building the graph  states %s%s  edges %s\n", at, count(p.States), of, count(p.Edges))
+	case checker.PhaseComponents:
+		fmt.Fprintf(w, "progress: %s  fair components  %s (%d of %d)  region %s states  components %s  examined %s\n",
+			at, p.Property, p.Index, p.Of, count(p.States), count(p.Components), count(p.Examined))
+	default:
+		rate := 0.0
+		if s := p.Elapsed.Seconds(); s > 0 {
+			rate = float64(p.Generated) / s
+		}
+		fmt.Fprintf(w, "progress: %s  safety search  depth %d  distinct %s  generated %s  queue %s  %s states/s\n",
+			at, p.Depth, count(p.Distinct), count(p.Generated), count(uint64(p.Queue)), count(uint64(rate)))
 	}
-	fmt.Fprintf(w, "progress: %s  depth %d  distinct %s  generated %s  queue %s  %s states/s\n",
-		p.Elapsed.Truncate(time.Second), p.Depth, count(p.Distinct), count(p.Generated), count(uint64(p.Queue)), count(uint64(rate)))
 }
 
 // count formats a number compactly: 950, 12.3k, 4.56M, 123.5M. It picks

@@ -43,6 +43,14 @@ type report struct {
 	PeakMemoryBytes uint64 `json:"peak_memory_bytes"`
 	// SpilledStates counts frontier states written to disk under --mem-limit.
 	SpilledStates uint64 `json:"spilled_states,omitempty"`
+	// The liveness check, when it ran: its time (part of seconds) and
+	// the state graph it built, on disk under --mem-limit when the cap
+	// could not hold it.
+	LivenessSeconds float64 `json:"liveness_seconds,omitempty"`
+	GraphStates     uint64  `json:"graph_states,omitempty"`
+	GraphEdges      uint64  `json:"graph_edges,omitempty"`
+	GraphBytes      uint64  `json:"graph_bytes,omitempty"`
+	GraphOnDisk     bool    `json:"graph_on_disk,omitempty"`
 	// Shard, ShardSeed and MaxDepth describe a swarm shard's search.
 	Shard       string         `json:"shard,omitempty"`
 	ShardSeed   uint64         `json:"shard_seed,omitempty"`
@@ -57,9 +65,17 @@ type report struct {
 	// shortest counterexample; the first is the one the fields above
 	// describe.
 	Violations []violationJSON `json:"violations,omitempty"`
-	Seed       *uint64         `json:"seed,omitempty"`
-	Runs       int             `json:"runs,omitempty"`
-	Steps      int             `json:"steps,omitempty"`
+	// Phase is the part of the run it ended in ("safety search",
+	// "building the graph", "fair components", or "done");
+	// SafetyComplete says the safety search explored every reachable
+	// state; Properties gives each property's status ("holds",
+	// "violated", "not judged"), deadlock freedom included unless allowed.
+	Phase          string       `json:"phase"`
+	SafetyComplete bool         `json:"safety_complete"`
+	Properties     []statusJSON `json:"properties"`
+	Seed           *uint64      `json:"seed,omitempty"`
+	Runs           int          `json:"runs,omitempty"`
+	Steps          int          `json:"steps,omitempty"`
 
 	assignments   []string
 	properties    []checker.PropertyInfo
@@ -90,6 +106,12 @@ type violationJSON struct {
 	Trace        *traceJSON `json:"trace,omitempty"`
 }
 
+type statusJSON struct {
+	Name   string `json:"name"`
+	Kind   string `json:"kind"`
+	Status string `json:"status"`
+}
+
 type coverageJSON struct {
 	Action string `json:"action"`
 	Count  uint64 `json:"count"`
@@ -116,10 +138,16 @@ func newReport(name string, params map[string]string, assignments []string, bug 
 		Strategy: s.Strategy, Workers: s.Workers,
 		DistinctStates: s.Distinct, GeneratedStates: s.Generated, Depth: s.Depth,
 		Seconds: s.Duration.Seconds(), StatesPerSecond: s.StatesPerSecond(), DistinctPerSecond: s.DistinctPerSecond(),
-		SpilledStates:    s.Spilled,
+		SpilledStates:   s.Spilled,
+		LivenessSeconds: s.LivenessDuration.Seconds(), GraphStates: s.GraphStates, GraphEdges: s.GraphEdges,
+		GraphBytes: s.GraphBytes, GraphOnDisk: s.GraphOnDisk,
 		FingerprintBytes: s.FingerprintBytes, BytesPerState: s.BytesPerState(),
 		CollisionProbability: s.CollisionProbability, Unwitnessed: res.Unwitnessed, Unjudged: res.Unjudged,
 		TraceLength: res.Trace.Len(), assignments: assignments,
+		Phase: res.Phase.String(), SafetyComplete: res.SafetyComplete,
+	}
+	for _, st := range res.Statuses {
+		r.Properties = append(r.Properties, statusJSON{Name: st.Property, Kind: st.Kind.String(), Status: st.Status.String()})
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
@@ -255,7 +283,7 @@ func (r *report) printVerdict(w io.Writer, verdict checker.Verdict) {
 		}
 		fmt.Fprintf(w, "result: ok: %s\n", strings.Join(names, ", "))
 	case checker.Incomplete:
-		fmt.Fprintf(w, "result: incomplete: %s; no violation found so far\n", r.Reason)
+		r.printIncomplete(w)
 	case checker.Deadlock:
 		fmt.Fprintf(w, "result: deadlock: %s\n", r.Description)
 	default:
@@ -309,11 +337,21 @@ func (r *report) printStats(w io.Writer) {
 	fmt.Fprintf(tw, "  distinct states\t%d\n", r.DistinctStates)
 	fmt.Fprintf(tw, "  generated states\t%d\n", r.GeneratedStates)
 	fmt.Fprintf(tw, "  depth\t%d\n", r.Depth)
-	fmt.Fprintf(tw, "  time\t%.3fs (%s states/s)\n", r.Seconds, count(uint64(r.StatesPerSecond)))
-	fmt.Fprintf(tw, "  memory\t%.1f MiB peak, %.1f MiB obtained from the OS\n", float64(r.PeakMemoryBytes)/(1<<20), float64(r.MemoryBytes)/(1<<20))
+	liveness, graph := "", ""
+	if r.GraphStates > 0 {
+		liveness = fmt.Sprintf("; liveness check %.3fs", r.LivenessSeconds)
+		graph = fmt.Sprintf("; liveness graph %.1f MiB (%d states, %d edges, %.1f bytes/state)",
+			float64(r.GraphBytes)/(1<<20), r.GraphStates, r.GraphEdges, float64(r.GraphBytes)/float64(r.GraphStates))
+		if r.GraphOnDisk {
+			graph += " on disk"
+		}
+	}
+	fmt.Fprintf(tw, "  time\t%.3fs (%s states/s%s)\n", r.Seconds, count(uint64(r.StatesPerSecond)), liveness)
+	fmt.Fprintf(tw, "  memory\t%.1f MiB peak, %.1f MiB obtained from the OS%s\n", float64(r.PeakMemoryBytes)/(1<<20), float64(r.MemoryBytes)/(1<<20), graph)
 	if r.SpilledStates > 0 {
 		fmt.Fprintf(tw, "  spilled\t%d frontier states written to disk (--mem-limit)\n", r.SpilledStates)
 	}
+
 	if r.Shard != "" {
 		depth := "no depth bound"
 		if r.MaxDepth > 0 {
@@ -394,5 +432,34 @@ func printTraceFields(w io.Writer, t *checker.Trace) {
 		fmt.Fprintf(w, "  then stays in step %d's state forever: no fair action is enabled there\n", t.LoopStart)
 	case t.LoopStart >= 0:
 		fmt.Fprintf(w, "  then back to step %d's state, and round the loop forever\n", t.LoopStart)
+	}
+}
+
+// printIncomplete writes the result of a run stopped before its end. One
+// stopped after its safety search says what that search established.
+func (r *report) printIncomplete(w io.Writer) {
+	if !r.SafetyComplete {
+		fmt.Fprintf(w, "result: incomplete: %s; no violation found so far\n", r.Reason)
+		return
+	}
+	fmt.Fprintf(w, "result: incomplete: %s\n", r.Reason)
+	fmt.Fprintf(w, "  the safety search explored every reachable state\n")
+	var holds, open []string
+	for _, p := range r.Properties {
+		name := p.Name
+		if name == checker.DeadlockProperty {
+			name = "no deadlock"
+		}
+		if p.Status == checker.Holds.String() {
+			holds = append(holds, name)
+		} else {
+			open = append(open, name)
+		}
+	}
+	if len(holds) > 0 {
+		fmt.Fprintf(w, "  holds: %s\n", strings.Join(holds, ", "))
+	}
+	if len(open) > 0 {
+		fmt.Fprintf(w, "  not judged: %s\n", strings.Join(open, ", "))
 	}
 }

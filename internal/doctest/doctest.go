@@ -9,6 +9,7 @@ package doctest
 import (
 	"os"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,6 +36,9 @@ var timing = regexp.MustCompile(`^  time  |^  memory  |^progress: `)
 // (those without elisions). It returns the number of blocks run.
 func Check(t *testing.T, file, command string, run Run, rewrite bool) int {
 	t.Helper()
+	// The examples show runs on one processor, where --workers' default
+	// is one worker: nothing else a command prints depends on the number.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	text, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
