@@ -27,6 +27,11 @@ type ValidateOptions struct {
 	// (those consistent with the events so far, with every internal step
 	// after them); 0 means 1,000,000.
 	MaxStates int
+	// Complete demands that the log records a whole run: after its last
+	// event the model must be able to stop without logging anything more
+	// (some state it can be in enables internal steps only, or none).
+	// A log cut short, or one with no events, is then invalid.
+	Complete bool
 }
 
 // ValidateResult is what a validation found.
@@ -111,6 +116,17 @@ func Follow[S any](l *runlog.RunLog, m checker.Model[S], o Observer[S], opts Val
 		res.Explained++
 		cur = next
 	}
+	if opts.Complete {
+		closed, busy, could, err := f.finish(cur)
+		if err != nil {
+			return res, err
+		}
+		res.MaxStates = max(res.MaxStates, len(closed))
+		if busy {
+			res.unfinished(len(l.Events), len(closed), could)
+			return res, nil
+		}
+	}
 	res.Outcome = Valid
 	return res, nil
 }
@@ -128,51 +144,111 @@ func (f *follower[S]) key(s *S) string {
 	return string(f.buf)
 }
 
-// event closes cur under internal steps, breadth first, and returns the
-// closed set, the states that the steps explaining ev (event i) lead to,
-// and a sample of what the model could log instead.
+// event closes cur under internal steps and returns the closed set, the
+// states that the steps explaining ev (event i) lead to, and a sample of
+// what the model could log instead.
 func (f *follower[S]) event(i int, cur map[string]S, ev *runlog.Observation) (closed, next map[string]S, could map[string]bool, err error) {
-	closed = make(map[string]S, len(cur))
+	next, could = map[string]S{}, map[string]bool{}
+	closed, err = f.closure(cur, func(a checker.Action, s, t *S, internal bool) error {
+		ok, err := f.o.Explains(ev, a, s, t)
+		if err != nil {
+			return fmt.Errorf("%w: line %d: %v", runlog.ErrSyntax, ev.Line, err)
+		}
+		if ok {
+			next[f.key(t)] = *t
+		}
+		if !internal && !ok && len(could) < 64 {
+			could[f.o.Describe(a, s, t)] = true
+		}
+		return nil
+	}, func() int { return len(next) })
+	if errors.Is(err, ErrStateLimit) {
+		err = fmt.Errorf("%w before event %d (%s)", err, i+1, ev)
+	}
+	return closed, next, could, err
+}
+
+// finish closes cur, the states after the log's last event, under
+// internal steps, and reports whether the run was still busy in every
+// state reached: from each, internal steps lead to a step that would log
+// an event, so the run cannot have ended there. could samples those
+// events.
+func (f *follower[S]) finish(cur map[string]S) (closed map[string]S, busy bool, could map[string]bool, err error) {
+	logs, could := map[string]bool{}, map[string]bool{}
+	back := map[string][]string{} // internal steps, backwards: successor -> predecessors
+	closed, err = f.closure(cur, func(a checker.Action, s, t *S, internal bool) error {
+		if !internal {
+			logs[f.key(s)] = true
+			if len(could) < 64 {
+				could[f.o.Describe(a, s, t)] = true
+			}
+			return nil
+		}
+		from := f.key(s)
+		to := f.key(t)
+		back[to] = append(back[to], from)
+		return nil
+	}, func() int { return 0 })
+	if errors.Is(err, ErrStateLimit) {
+		return nil, false, nil, fmt.Errorf("%w after the last event", err)
+	}
+	if err != nil {
+		return nil, false, nil, err
+	}
+	// The states from which a logging step is reachable: logs, closed
+	// backwards under internal steps.
+	queue := make([]string, 0, len(logs))
+	for k := range logs {
+		queue = append(queue, k)
+	}
+	for len(queue) > 0 {
+		k := queue[0]
+		queue = queue[1:]
+		for _, p := range back[k] {
+			if !logs[p] {
+				logs[p] = true
+				queue = append(queue, p)
+			}
+		}
+	}
+	return closed, len(logs) == len(closed), could, nil
+}
+
+// closure closes cur under internal steps, breadth first, and calls step
+// for every step out of every state it reaches, internal or not. It
+// fails with ErrStateLimit when the closed set and extra() pass f.max.
+func (f *follower[S]) closure(cur map[string]S, step func(a checker.Action, s, t *S, internal bool) error, extra func() int) (map[string]S, error) {
+	closed := make(map[string]S, len(cur))
 	queue := make([]S, 0, len(cur))
 	for k, s := range cur {
 		closed[k] = s
 		queue = append(queue, s)
 	}
-	next, could = map[string]S{}, map[string]bool{}
-	var evErr error
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
+		var err error
 		f.m.Next(s, func(a checker.Action, t S) {
-			if evErr != nil {
-				return
-			}
-			ok, err := f.o.Explains(ev, a, &s, &t)
 			if err != nil {
-				evErr = err
 				return
 			}
-			if ok {
-				next[f.key(&t)] = t
+			internal := f.o.Internal(a, &s, &t)
+			if err = step(a, &s, &t, internal); err != nil || !internal {
+				return
 			}
-			if f.o.Internal(a, &s, &t) {
-				if k := f.key(&t); !has(closed, k) {
-					closed[k] = t
-					queue = append(queue, t)
-				}
-			} else if !ok && len(could) < 64 {
-				could[f.o.Describe(a, &s, &t)] = true
+			if k := f.key(&t); !has(closed, k) {
+				closed[k] = t
+				queue = append(queue, t)
 			}
 		})
-		if evErr != nil {
-			return nil, nil, nil, fmt.Errorf("%w: line %d: %v", runlog.ErrSyntax, ev.Line, evErr)
+		if err != nil {
+			return nil, err
 		}
-		if len(closed)+len(next) > f.max {
-			return nil, nil, nil, fmt.Errorf("%w: more than %d model states are consistent with the log before event %d (%s)",
-				ErrStateLimit, f.max, i+1, ev)
+		if len(closed)+extra() > f.max {
+			return nil, fmt.Errorf("%w: more than %d model states are consistent with the log", ErrStateLimit, f.max)
 		}
 	}
-	return closed, next, could, nil
+	return closed, nil
 }
 
 func has[S any](set map[string]S, k string) bool {
@@ -190,13 +266,26 @@ func (r *ValidateResult) unexplained(i int, ev *runlog.Observation, n int, could
 	}
 	r.Reason = fmt.Sprintf("no behaviour of the model explains event %d (%s): after the %d events before it the model can be in %d states, and from none of them does it log this",
 		i+1, where, i, n)
+	r.Could = sample(could)
+}
+
+// unfinished records that the log ends before the run does: after its n
+// events the model can be in states states, and each can still log one
+// of could.
+func (r *ValidateResult) unfinished(n, states int, could map[string]bool) {
+	r.Outcome = Invalid
+	r.Reason = fmt.Sprintf("the run log ends before the run does: after its %d events the model can be in %d states, and in each it still has an event to log (--complete)", n, states)
+	r.Could = sample(could)
+}
+
+// sample is the first 8 of could, sorted.
+func sample(could map[string]bool) []string {
+	var out []string
 	for c := range could {
-		r.Could = append(r.Could, c)
+		out = append(out, c)
 	}
-	slices.Sort(r.Could)
-	if len(r.Could) > 8 {
-		r.Could = r.Could[:8]
-	}
+	slices.Sort(out)
+	return out[:min(len(out), 8)]
 }
 
 // String is the result in a few lines, for people.
@@ -206,11 +295,14 @@ func (r *ValidateResult) String() string {
 		r.Outcome, r.Explained, r.Events, r.Model, r.MaxStates)
 	if r.Outcome == Invalid {
 		fmt.Fprintf(&b, "%s\n", r.Reason)
-		if len(r.Could) > 0 {
+		switch {
+		case len(r.Could) > 0 && r.Event == "":
+			fmt.Fprintf(&b, "the model could still log:\n")
+		case len(r.Could) > 0:
 			fmt.Fprintf(&b, "the model could log there instead:\n")
-			for _, c := range r.Could {
-				fmt.Fprintf(&b, "  %s\n", c)
-			}
+		}
+		for _, c := range r.Could {
+			fmt.Fprintf(&b, "  %s\n", c)
 		}
 	}
 	return b.String()

@@ -53,3 +53,45 @@ func TestTraceFormatShowsOnlyChanges(t *testing.T) {
 		}
 	}
 }
+
+func TestAssertHoldsAndBreaks(t *testing.T) {
+	var ft fakeT
+	if res := checker.AssertHolds(&ft, peterson{}, checker.Options{}); ft.failed != "" || res.Stats.Distinct != 20 {
+		t.Fatalf("AssertHolds failed Peterson: %s", ft.failed)
+	}
+	checker.AssertHolds(&ft, peterson{bug: "wrong-turn"}, checker.Options{})
+	for _, want := range []string{"want ok, got violation of mutex", "and violation of p0-enters", "a fair cycle"} {
+		if !strings.Contains(ft.failed, want) {
+			t.Fatalf("AssertHolds should list every broken property; it said %q", ft.failed)
+		}
+	}
+	ft = fakeT{}
+	checker.AssertHolds(&ft, peterson{bug: "wrong-turn"}, checker.Options{}, "critical")
+	if ft.failed != "" {
+		t.Fatalf("AssertHolds of a property that holds: %s", ft.failed)
+	}
+
+	if tr := checker.AssertBreaks(&ft, peterson{bug: "wrong-turn"}, checker.Options{}, "p0-enters"); ft.failed != "" || tr.Len() != 8 || tr.LoopStart < 0 {
+		t.Fatalf("AssertBreaks: %q, %v", ft.failed, tr)
+	}
+	checker.AssertBreaks(&ft, peterson{}, checker.Options{}, "mutex")
+	if !strings.Contains(ft.failed, "want a violation of mutex, got ok") {
+		t.Fatalf("AssertBreaks of a property that holds said %q", ft.failed)
+	}
+	// The grid's stuck bug deadlocks; the search goes past the deadlock to
+	// the property asked about.
+	ft = fakeT{}
+	if tr := checker.AssertBreaks(&ft, newGrid(t, 2, 3, "stuck"), checker.Options{}, checker.DeadlockProperty); ft.failed != "" || tr.Len() != 3 {
+		t.Fatalf("AssertBreaks deadlock: %q, %v", ft.failed, tr)
+	}
+	if tr := checker.AssertBreaks(&ft, newGrid(t, 2, 3, "stuck"), checker.Options{}, "reaches-corner"); ft.failed != "" || !tr.Stutter {
+		t.Fatalf("AssertBreaks past a deadlock: %q, %v", ft.failed, tr)
+	}
+	if tr := checker.AssertBreaks(&ft, manyBroken{}, checker.Options{}, "never-7"); ft.failed != "" || tr != nil {
+		t.Fatalf("AssertBreaks of a Sometimes property: %q, trace %v", ft.failed, tr)
+	}
+	checker.AssertBreaks(&ft, peterson{}, checker.Options{}, "no-such")
+	if !strings.Contains(ft.failed, "unknown property") {
+		t.Fatalf("AssertBreaks of an unknown property said %q", ft.failed)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -76,18 +77,22 @@ type bfsWorker[S any] struct {
 	id  int
 	buf []byte
 	// Several workers: succs holds the successors of the chunk under way
-	// in rank order, out[o] the claims on them sent to owner o; spare
-	// holds emptied succs buffers for reuse, mine the chunks this worker
-	// generated and has not yet placed, in order; at[o] is how far it has
-	// merged owner o's new states of the chunk it is placing; taken counts
-	// the chunks of the block whose claims on this worker it has answered.
-	succs    []succ[S]
-	out      [][]claim
-	spare    [][]succ[S]
-	mine     []int
-	at       []int
-	taken    int
-	coverage []uint64
+	// in rank order, out[o] the claims on them sent to partition o; spare
+	// holds emptied succs buffers for reuse; mine the chunks this worker
+	// generated in the block, in order, of which the first placedMine are
+	// placed (by it or a helper); scan is how far it has looked for
+	// others' chunks to place; at[o] is how far it has merged partition
+	// o's new states of the chunk it is placing.
+	succs      []succ[S]
+	out        [][]claim
+	spare      [][]succ[S]
+	mine       []int
+	placedMine int
+	scan       int
+	records    []byte // trace records of the chunks it placed, not yet written
+	succHint   int    // capacity for a new succs buffer: a chunk's successors, and some
+	at         []int
+	coverage   []uint64
 	// emit is the worker's successor callback, made once per run so that
 	// expanding a state allocates nothing; pfp and n say whose successors
 	// it is receiving.
@@ -95,6 +100,8 @@ type bfsWorker[S any] struct {
 	pfp       uint64 // the fingerprint of the state being expanded
 	n         uint64 // successors it has emitted so far
 	generated uint64
+	// Continue: per property, the least finding of the level (continue.go).
+	each []finding
 	// One worker: successors wait in a small ring
 	// (pending[head-queued .. head), oldest first) between their
 	// fingerprint and their probe of the visited set, so that the set's
@@ -141,10 +148,10 @@ const spillBlock = 4096
 // and settle, then conclude or, on a violation, result.
 //
 // While several workers expand a block, the fields before the padding
-// are only read (workers read some on the hot path), except next.mem and
-// records, which grow under moving's write lock, and unwritten, which
-// worker 0 empties; those after it are written by every worker once a
-// chunk, so they are kept off the others' cache lines.
+// are only read (workers read some on the hot path), except next.mem,
+// which grows under moving's write lock; those after it are written by
+// every worker once a chunk, so they are kept off the others' cache
+// lines.
 type bfsRun[S any] struct {
 	c       *Checker[S]
 	ctx     context.Context
@@ -160,6 +167,7 @@ type bfsRun[S any] struct {
 	owner   []int32 // owner[p] is the worker that owns shard p
 
 	depth       int  // the level being expanded; levels 0..depth hold states
+	sharing     bool // several workers share the block under way (blockMany)
 	bounded     bool // the level is at the depth bound: successors are looked up, not explored
 	finishLevel bool // an interrupted run finishes its level (it writes checkpoints)
 
@@ -169,6 +177,7 @@ type bfsRun[S any] struct {
 	sometimes []int // indices of the Sometimes properties
 	witnessed []bool
 	witnessFP []uint64
+	firsts    []finding // Continue: per property, its least finding in the first level it fails (continue.go)
 
 	// Memory: the checker's own data (visited set, the two levels'
 	// in-memory parts, one block's new states) are kept within memLimit
@@ -181,20 +190,16 @@ type bfsRun[S any] struct {
 	ioErr     error
 
 	generated uint64 // initial states, and those counted before a checkpoint
-	records   []byte // the block's trace records
-	// Several workers: the last block's trace records, which worker 0
-	// writes at the start of the next block, where the other workers'
-	// taking more chunks makes up for its time, instead of all waiting.
-	// Anything that reads the log writes them first (flushLog).
-	unwritten []byte
+	records   []byte // one worker: the trace records not yet written
 
 	// Several workers. The block under way is cut into nchunks chunks of
 	// chunk states; its new states go to next.mem from index first on.
-	// Per chunk k and owner o: claims[k*workers+o] is what chunk k sent
-	// to o, ready[k] is set once all of it is sent, and held[k] holds the
-	// chunk's successors; fresh[k*workers+o] is the indices of those o
+	// Per chunk k and partition o: claims[k*workers+o] is what chunk k
+	// sent to o, ready[k] is set once all of it is sent, and held[k] holds
+	// the chunk's successors; fresh[k*workers+o] is the indices of those o
 	// found new, in order, upTo[k*workers+o] how many o found new in
-	// chunks 0..k, and owed[k] counts the owners yet to answer chunk k.
+	// chunks 0..k, owed[k] counts the partitions yet to answer chunk k,
+	// and taken[k] is set by the worker that places it.
 	block          []entry[S]
 	chunk, nchunks int
 	first          int
@@ -202,18 +207,34 @@ type bfsRun[S any] struct {
 	fresh          [][]uint32
 	ready          []atomic.Bool
 	owed           []atomic.Int32
+	taken          []atomic.Bool
 	held           [][]succ[S]
 	upTo           []int
+	parts          []bfsPart
 	yield          float64 // new states per expanded state, as seen in the last block
 
 	_ [64]byte
-	// The next level's states and the block's trace records are written
-	// by several workers at once, each to its own chunk's places;
-	// growing them moves them, so it waits for the writers (write lock).
+	// The next level's states are written by several workers at once,
+	// each to its own chunk's places; growing it moves it, so it waits
+	// for the writers (write lock).
 	moving sync.RWMutex
 	cursor atomic.Int64 // next unclaimed index of the block being expanded
+	placed atomic.Int32 // chunks of the block placed: it is done at nchunks
+	spares succPool[S]
+	gate   gate // wakes workers waiting for another's progress
 	live   bfsLive
 	_      [64]byte
+}
+
+// bfsPart is the state of one partition of the visited set: the worker
+// that holds lock is the only one to touch the partition's shards, and
+// next is the chunk whose claims it answers next. Partitions sit on cache
+// lines of their own: the workers that answer them write them once a
+// chunk.
+type bfsPart struct {
+	lock atomic.Bool
+	next atomic.Int32
+	_    [56]byte
 }
 
 // bfsLive holds the counters progress reports read: workers add to them
@@ -236,22 +257,30 @@ type bfsLive struct {
 // worker expands in rank order and inserts each successor as it comes, so
 // the first insert of a fingerprint is its least rank.
 //
-// Several workers partition the visited set: every shard has one owner,
-// the only worker that touches it, and nothing on the hot path is shared
-// or atomic. Workers claim chunks of the block in order and expand them.
-// A worker keeps a chunk's successors and sends each owner only claims —
-// a fingerprint and the successor's index in the chunk — so states never
-// cross between cores. Each owner answers its claims chunk by chunk in
-// chunk order (between its own chunks, and after the last), inserting
-// the fingerprints and noting which were new. Chunks are claimed in order
-// and a chunk's claims are in rank order, so an owner sees its
+// Several workers partition the visited set: every shard belongs to one
+// partition, and only the worker holding a partition's lock touches its
+// shards. Workers claim chunks of the block in order and expand them. A
+// worker keeps a chunk's successors and sends each partition only claims
+// — a fingerprint and the successor's index in the chunk. Each partition
+// answers its claims chunk by chunk in chunk order, inserting the
+// fingerprints and noting which were new. Chunks are claimed in order and
+// a chunk's claims are in rank order, so a partition sees its
 // fingerprints in rank order and, as one worker does, first inserts each
-// at its least rank. Once all owners have answered a chunk, the worker
-// that generated it judges its new states and writes them, in rank
-// order, to the next level and their (fingerprint, parent) records to the
-// trace log, at the places that the owners' running counts give, which
-// are those one worker would have used. Workers wait for each other only
-// at the end of a block.
+// at its least rank. Once all partitions have answered a chunk, its new
+// states are judged and written, in rank order, to the next level at the
+// places that the partitions' running counts give, which are those one
+// worker would have used, and their (fingerprint, parent) records to the
+// trace log.
+//
+// Worker o answers partition o and places the chunks it generated, so
+// that on an idle machine a successor's state never crosses cores. But
+// no worker waits for a particular other: one that has nothing left of
+// its own (or has too many chunks waiting for answers) answers the other
+// partitions and places the others' chunks, and one with nothing at all
+// to do spins briefly and then parks, so that a worker the operating
+// system has descheduled (on a busy machine, or with more workers than
+// cores) gets its core back instead of holding the others up. A block can
+// be done by worker 0 alone.
 //
 // Successors wait a few at a time between their fingerprint and their
 // probe (one worker) or owners look a few claims ahead (several), so that
@@ -271,6 +300,7 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	defer r.close()
+	c.live.enter(PhaseSafety)
 	var found finding
 	if c.opts.Recover != "" {
 		err = r.resume()
@@ -289,9 +319,9 @@ func (c *Checker[S]) BFS(ctx context.Context) (*Result, error) {
 		}
 	}
 	if found.ok {
-		return r.result(found)
+		return c.finish(r.result(found))
 	}
-	return r.conclude(reason)
+	return c.finish(r.conclude(reason))
 }
 
 // newBFSRun sets up a run: an empty visited set, trace log and levels,
@@ -302,10 +332,13 @@ func (c *Checker[S]) newBFSRun(ctx context.Context) (*bfsRun[S], error) {
 	if err != nil {
 		return nil, err
 	}
-	workers := c.opts.Workers
+	// Workers beyond the processors Go runs goroutines on would only take
+	// turns on them, each turn a context switch and a colder cache.
+	workers := min(c.opts.Workers, runtime.GOMAXPROCS(0))
 	r := &bfsRun[S]{c: c, ctx: ctx, start: start, workers: workers, seen: newFPSet(partBits), log: log,
 		level: &frontier[S]{dir: c.opts.TraceDir}, next: &frontier[S]{dir: c.opts.TraceDir},
-		ws: make([]*bfsWorker[S], workers), owner: make([]int32, 1<<partBits), peak: newPeakMemory(),
+		ws: make([]*bfsWorker[S], workers), owner: make([]int32, 1<<partBits), parts: make([]bfsPart, workers),
+		peak:      newPeakMemory(),
 		witnessed: make([]bool, len(c.props)), witnessFP: make([]uint64, len(c.props)),
 		memLimit: c.opts.MemLimit, spillable: plainType(reflect.TypeFor[S]()),
 		finishLevel: c.opts.CheckpointDir != "", yield: 2}
@@ -320,11 +353,12 @@ func (c *Checker[S]) newBFSRun(ctx context.Context) (*bfsRun[S], error) {
 	for i := range r.ws {
 		// buf: 256 bytes is a size class of whole cache lines, shared with
 		// no other worker.
-		w := &bfsWorker[S]{id: i, buf: make([]byte, 0, 256), coverage: apart[uint64](len(c.kinds)),
+		w := &bfsWorker[S]{id: i, buf: make([]byte, 0, 256), succHint: 64, coverage: apart[uint64](len(c.kinds)),
 			witness: apart[uint64](len(c.props)), out: apart[[]claim](workers), at: apart[int](workers)}
 		w.emit = r.emitter(w)
 		r.ws[i] = w
 	}
+	r.continueRun()
 	r.team = newCrew(workers)
 	return r, nil
 }
@@ -340,13 +374,13 @@ func (r *bfsRun[S]) close() {
 // progress reads the live counters for a progress report.
 func (r *bfsRun[S]) progress() Progress {
 	l := &r.live
-	return Progress{
+	return r.c.report(Progress{
 		Depth: int(l.depth.Load()), Distinct: l.distinct.Load(), Generated: l.generated.Load(),
 		// The queue, as TLC reports it: states of this level not yet
 		// claimed plus states found so far for the next one.
 		Queue:   int(max(l.level.Load()-l.done.Load()-r.cursor.Load(), 0)) + int(l.distinct.Load()-l.levelStart.Load()),
 		Elapsed: time.Since(r.start),
-	}
+	})
 }
 
 // initial builds level 0 from the initial states, in the order Init
@@ -386,6 +420,7 @@ func (r *bfsRun[S]) resume() error {
 	r.start = r.start.Add(-time.Duration(ck.Elapsed * float64(time.Second)))
 	copy(r.ws[0].coverage, ck.Coverage)
 	copy(r.witnessFP, ck.WitnessFP)
+	r.resumeFirsts(ck.Firsts)
 	for i, fp := range r.witnessFP {
 		r.witnessed[i] = fp != 0
 	}
@@ -449,14 +484,13 @@ func (r *bfsRun[S]) levels() (reason string, found finding, err error) {
 	return "", finding{}, nil
 }
 
-// checkpoint writes one at a level boundary: the log first takes the
-// records still held back.
+// checkpoint writes one at a level boundary, where every record is in
+// the log.
 func (r *bfsRun[S]) checkpoint() error {
 	c := r.c
-	r.flushLog()
 	return c.writeCheckpoint(c.opts.CheckpointDir, checkpointData{
 		Depth: r.depth, Generated: c.totalGenerated(r.ws, r.generated), Coverage: c.totalCoverage(r.ws),
-		WitnessFP: r.witnessFP, Elapsed: time.Since(r.start).Seconds()}, r.seen, r.log, r.level)
+		WitnessFP: r.witnessFP, Firsts: r.checkpointFirsts(), Elapsed: time.Since(r.start).Seconds()}, r.seen, r.log, r.level)
 }
 
 // expandLevel expands r.level block by block into r.next; it reports
@@ -490,15 +524,19 @@ func (r *bfsRun[S]) expandLevel() (bool, error) {
 }
 
 // blockSize is how many states of the level are expanded at a time: all
-// of them without a memory cap. Under a cap, once the frontier has gone
-// to disk or when this level takes half of what the cap leaves, the
-// level goes to disk, to be read back a block at a time (the level being
-// expanded cannot be let go of), and blocks are small enough that their
-// new states fit in what the cap leaves beside the visited set and the
-// levels.
+// of them with one worker and without a memory cap. Several workers take
+// sharedBlock at most. Under a cap, once the frontier has gone to disk or
+// when this level takes half of what the cap leaves, the level goes to
+// disk, to be read back a block at a time (the level being expanded
+// cannot be let go of), and blocks are small enough that their new states
+// fit in what the cap leaves beside the visited set and the levels.
 func (r *bfsRun[S]) blockSize() (int, error) {
+	most := math.MaxInt
+	if r.workers > 1 {
+		most = sharedBlock
+	}
 	if r.memLimit == 0 {
-		return math.MaxInt, nil
+		return most, nil
 	}
 	if r.spillable && (r.spilled > 0 || r.level.memBytes() > (r.memLimit-min(r.memLimit, r.seen.Bytes()))/2) {
 		r.spilled += uint64(len(r.level.mem))
@@ -507,8 +545,16 @@ func (r *bfsRun[S]) blockSize() (int, error) {
 		}
 	}
 	head := r.memLimit - min(r.memLimit, r.used())
-	return min(max(int(head/(16*succBytes[S]())), 16), spillBlock), nil
+	return min(max(int(head/(16*succBytes[S]())), 16), spillBlock, most), nil
 }
+
+// sharedBlock is the most states several workers expand as one block.
+// Their tables (each chunk's claims, which partitions found new, the
+// block's trace records) grow with the block, and on a level of millions
+// of states they would cost more per state than the visited set; a block
+// of this size takes tens of milliseconds, so the wait for the last chunk
+// at its end costs little.
+const sharedBlock = 1 << 15
 
 // advance makes the next level the current one, reusing the memory of
 // the one just expanded (without a cap; under one it is given back).
@@ -526,6 +572,7 @@ func (r *bfsRun[S]) advance() {
 // settle ends a level: it returns the least finding of the workers and
 // merges their witnesses, so that both are those of one worker.
 func (r *bfsRun[S]) settle() finding {
+	r.settleFirsts()
 	found := finding{}
 	for _, w := range r.ws {
 		if w.found.less(found) {
@@ -548,7 +595,8 @@ func (r *bfsRun[S]) settle() finding {
 	return found
 }
 
-// conclude ends a run with no violation of a safety property: Incomplete
+// conclude ends a run with no violation of a safety property (with
+// Continue: a run that went on past them, which it now lists): Incomplete
 // for reason, or else the Sometimes properties are judged (one that no
 // state witnessed fails, the others get their shortest witness) and then
 // the liveness properties.
@@ -556,17 +604,23 @@ func (r *bfsRun[S]) conclude(reason string) (*Result, error) {
 	c := r.c
 	r.peak.sample()
 	res, err := r.result(finding{})
-	if err != nil || reason != "" {
-		if res != nil {
-			res.Verdict, res.Reason = Incomplete, reason
-		}
-		return res, err
+	if err == nil {
+		err = r.safetyFailures(res)
 	}
+	if err != nil {
+		return nil, err
+	}
+	if reason != "" {
+		c.stopped(res, reason, Sometimes, Eventually, LeadsTo)
+		return res, nil
+	}
+	res.SafetyComplete = true
 	for i := range c.props {
 		if p := c.props[i]; p.Kind == Sometimes && !r.witnessed[i] {
-			res.Verdict, res.Property, res.Kind, res.Doc = Violation, p.Name, p.Kind, p.Doc
-			res.Reason = "no reachable state witnesses it"
-			return res, nil
+			res.fail(c.failure(i, nil))
+			if !c.opts.Continue {
+				return res, nil
+			}
 		}
 	}
 	for i, fp := range r.witnessFP {
@@ -579,13 +633,27 @@ func (r *bfsRun[S]) conclude(reason string) (*Result, error) {
 		}
 		res.Witnesses = append(res.Witnesses, w)
 	}
+	r.release()
 	return c.checkLiveness(r.ctx, res)
+}
+
+// release lets go of what the search held in memory once it is over and
+// its results are drawn (the visited set, the levels, the workers'
+// buffers), so that the liveness check has the memory to itself.
+func (r *bfsRun[S]) release() {
+	r.seen = nil
+	r.level.release(false)
+	r.next.release(false)
+	for _, w := range r.ws {
+		w.spare, w.succs = nil, nil
+	}
+	r.spares.bufs = nil
+	r.claims, r.fresh, r.held = nil, nil, nil
 }
 
 // result gathers the statistics and, for a finding, its counterexample.
 func (r *bfsRun[S]) result(f finding) (*Result, error) {
 	c := r.c
-	r.flushLog()
 	generated := c.totalGenerated(r.ws, r.generated)
 	distinct := uint64(r.seen.Len())
 	res := &Result{Stats: Stats{
@@ -598,27 +666,14 @@ func (r *bfsRun[S]) result(f finding) (*Result, error) {
 		res.Stats.Depth = 0
 	}
 	if f.ok {
-		res.Verdict = Violation
-		if f.prop == len(c.props) {
-			res.Verdict = Deadlock
-		}
-		res.Property, res.Doc, res.Kind = c.violation(f.prop)
-		fps, err := r.log.path(f.fp)
+		t, err := r.counterexample(f.fp)
 		if err != nil {
 			return nil, err
 		}
-		if res.Trace, _, err = c.replay(fps, nil); err != nil {
-			return nil, err
-		}
+		res.fail(c.failure(f.prop, t))
 	}
 	res.Stats.Duration = time.Since(r.start)
 	return res, nil
-}
-
-// flushLog writes the trace records held back from the last block.
-func (r *bfsRun[S]) flushLog() {
-	r.log.write(r.unwritten)
-	r.unwritten = r.unwritten[:0]
 }
 
 // totalGenerated is the run's generated count so far.

@@ -2,8 +2,8 @@ package checker
 
 import (
 	"fmt"
-	"runtime"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 )
@@ -23,7 +23,7 @@ import (
 // keep it in the chunk's successors, in rank order, and send its claim to
 // the owner of its shard.
 func (r *bfsRun[S]) emitter(w *bfsWorker[S]) func(Action, S) {
-	c, seen, owner, many := r.c, r.seen, r.owner, r.workers > 1
+	c, seen, owner := r.c, r.seen, r.owner
 	return func(a Action, s S) {
 		w.n++
 		c.checkKind(a)
@@ -39,7 +39,7 @@ func (r *bfsRun[S]) emitter(w *bfsWorker[S]) func(Action, S) {
 			}
 			return
 		}
-		if many {
+		if r.sharing {
 			i := len(w.succs)
 			if i == cap(w.succs) {
 				w.succs = slices.Grow(w.succs, max(i, 64))
@@ -69,9 +69,7 @@ func (r *bfsRun[S]) expand(w *bfsWorker[S], e *entry[S]) {
 	w.pfp, w.n = e.fp, 0
 	c.m.Next(e.s, w.emit)
 	if w.n == 0 && !c.opts.AllowDeadlock && (c.terminal == nil || !c.terminal(e.s)) {
-		if f := (finding{depth: r.depth, prop: len(c.props), fp: e.fp, ok: true}); f.less(w.found) {
-			w.found = f
-		}
+		r.note(w, finding{depth: r.depth, prop: len(c.props), fp: e.fp, ok: true})
 	}
 }
 
@@ -82,9 +80,7 @@ func (r *bfsRun[S]) expand(w *bfsWorker[S], e *entry[S]) {
 func (r *bfsRun[S]) judge(w *bfsWorker[S], s *S, fp uint64, depth int) {
 	c := r.c
 	if i := c.invariantFailure(s); i >= 0 {
-		if f := (finding{depth: depth, prop: i, fp: fp, ok: true}); f.less(w.found) {
-			w.found = f
-		}
+		r.failed(w, s, i, fp, depth)
 	}
 	for _, i := range r.sometimes {
 		if !r.witnessed[i] && (w.witness[i] == 0 || fp < w.witness[i]) && c.props[i].Holds(*s) {
@@ -150,22 +146,47 @@ func (r *bfsRun[S]) blockOne(block []entry[S]) bool {
 	return true
 }
 
-// blockMany expands a block with several workers, each the owner of the
-// shards p with p%workers == its id.
+// blockMany expands a block with several workers. Partition o (the
+// shards p with p%workers == o) is worker o's to answer, and each worker
+// places the chunks it generated, but any worker may answer any
+// partition's claims or place any chunk when their own worker is late, so
+// the block gets done by whichever workers are running. A block too small
+// to be worth waking the others is expanded by worker 0 alone, in the
+// same order.
 func (r *bfsRun[S]) blockMany(block []entry[S]) bool {
+	if len(block) < soloBlock {
+		return r.blockOne(block)
+	}
 	r.layOut(block)
+	r.sharing = true
 	r.team.run(r.shareBlock)
+	r.sharing = false
 	return r.collect()
 }
 
+// soloBlock: a block of fewer states is expanded by worker 0 alone. It
+// takes a few hundred microseconds, about what waking the other workers
+// and waiting for the last of them at its end would cost.
+const soloBlock = 512
+
+// backlog is how many of its chunks a worker may hold unplaced before it
+// stops generating and helps answer and place instead. A worker gets that
+// far ahead only when a partition's worker is late, and then it is the
+// successors held for those chunks that would grow without bound.
+const backlog = 8
+
+// keepSpare is how many emptied successor buffers a worker keeps for its
+// next chunks: on an idle machine it places each chunk soon after
+// generating it, so two or three are in use at a time.
+const keepSpare = 4
+
 // layOut cuts the block into chunks and readies the per-chunk tables.
-// Chunks are small enough that every worker gets several (a worker waits
-// at the end of the block for the last one to finish) and that a chunk's
-// successors stay in the cache until placed. Invariant after it: no chunk
-// is claimed or sent, every owner owes every chunk its answer, and the
-// next level and the records have room for as many new states as the
-// last block's yield predicts, so that they seldom move while workers
-// write them.
+// Chunks are small enough that every worker gets several (the block ends
+// when its last chunk is placed) and that a chunk's successors stay in
+// the cache until placed. Invariant after it: no chunk is claimed or
+// sent, every partition owes every chunk its answer, and the next level
+// has room for as many new states as the last block's yield predicts, so
+// that it seldom moves while workers write it.
 func (r *bfsRun[S]) layOut(block []entry[S]) {
 	workers := r.workers
 	r.block = block
@@ -173,59 +194,75 @@ func (r *bfsRun[S]) layOut(block []entry[S]) {
 	r.nchunks = (len(block) + r.chunk - 1) / r.chunk
 	n := r.nchunks
 	if cap(r.ready) < n {
-		r.ready, r.owed, r.held = make([]atomic.Bool, n), make([]atomic.Int32, n), make([][]succ[S], n)
+		r.ready, r.owed, r.taken = make([]atomic.Bool, n), make([]atomic.Int32, n), make([]atomic.Bool, n)
+		r.held = make([][]succ[S], n)
 		r.claims = slices.Grow(r.claims[:0], n*workers)
 		r.fresh = slices.Grow(r.fresh[:0], n*workers)
 		r.upTo = make([]int, n*workers)
 	}
-	r.ready, r.owed, r.held, r.upTo = r.ready[:n], r.owed[:n], r.held[:n], r.upTo[:n*workers]
-	r.claims, r.fresh = r.claims[:n*workers], r.fresh[:n*workers]
+	r.ready, r.owed, r.taken, r.held = r.ready[:n], r.owed[:n], r.taken[:n], r.held[:n]
+	r.claims, r.fresh, r.upTo = r.claims[:n*workers], r.fresh[:n*workers], r.upTo[:n*workers]
 	for k := range r.ready {
 		r.ready[k].Store(false)
 		r.owed[k].Store(int32(workers))
+		r.taken[k].Store(false)
 	}
+	for o := range r.parts {
+		r.parts[o].next.Store(0)
+	}
+	r.placed.Store(0)
 	r.first = len(r.next.mem)
-	guess := int(float64(len(block))*r.yield*1.25) + 64
+	guess := int(float64(len(block))*r.yield*1.125) + 64
 	r.next.mem = reserve(r.next.mem, r.first+guess, r.first)
-	r.records = reserve(r.records[:0], guess*logRecord, 0)
 	r.cursor.Store(0)
 }
 
-// shareBlock is worker id's part of a block. It claims chunks in order
-// and generates each; between chunks it answers the claims sent to it and
-// places its own chunks as far as they are ready, and after the last it
-// waits for them all. Invariant: a worker answers claims in chunk order
-// and places its chunks in chunk order, so every owner sees its
-// fingerprints in rank order and every chunk's new states go where one
+// shareBlock is worker id's part of a block, until every chunk is placed.
+// It claims chunks in order and generates each, answers its partition's
+// claims and places its own chunks as far as they are ready. When it has
+// no chunk left to take, or holds backlog chunks unplaced, it helps:
+// answers the other partitions and places the others' chunks. When
+// nothing is left that it can do, it waits for another worker's progress.
+// Invariant: each partition answers claims in chunk order, so it sees its
+// fingerprints in rank order, and every chunk's new states go where one
 // worker would have put them.
 func (r *bfsRun[S]) shareBlock(id int) {
 	w := r.ws[id]
-	if w.id == 0 {
-		r.flushLog()
-	}
-	w.taken = 0
-	w.mine = w.mine[:0]
-	for {
-		lo := int(r.cursor.Add(int64(r.chunk))) - r.chunk
-		if lo >= len(r.block) {
-			break
+	w.mine, w.placedMine, w.scan = w.mine[:0], 0, 0
+	for r.placed.Load() < int32(r.nchunks) {
+		seen := r.gate.events.Load()
+		did := false
+		if len(w.mine)-w.placedMine < backlog && r.cursor.Load() < int64(len(r.block)) {
+			if lo := int(r.cursor.Add(int64(r.chunk))) - r.chunk; lo < len(r.block) {
+				r.generate(w, lo)
+				did = true
+			}
 		}
-		r.generate(w, lo)
-		r.answer(w, false)
-		r.placeMine(w, false)
+		generated := did
+		did = r.answer(id) || did
+		did = r.placeMine(w) || did
+		if !generated {
+			for o := range r.parts {
+				did = o != id && r.answer(o) || did
+			}
+			did = r.placeOthers(w) || did
+		}
+		if !did && r.placed.Load() < int32(r.nchunks) {
+			r.gate.await(func() bool { return r.gate.events.Load() != seen })
+		}
 	}
-	r.answer(w, true)
-	r.placeMine(w, true)
 }
 
 // generate expands the chunk that starts at index lo of the block. It
 // keeps the successors in rank order (held[k]) and sends their claims to
-// their owners. Every chunk is sent, empty once the run is halted, so
-// that no owner waits for one forever.
+// their partitions. Every chunk is sent, empty once the run is halted, so
+// that no partition waits for one forever.
 func (r *bfsRun[S]) generate(w *bfsWorker[S], lo int) {
 	k := lo / r.chunk
 	if n := len(w.spare); n > 0 {
 		w.succs, w.spare = w.spare[n-1], w.spare[:n-1]
+	} else if w.succs = r.spares.take(); w.succs == nil {
+		w.succs = make([]succ[S], 0, w.succHint)
 	}
 	sent := r.claims[k*r.workers : (k+1)*r.workers]
 	for o := range w.out {
@@ -240,33 +277,40 @@ func (r *bfsRun[S]) generate(w *bfsWorker[S], lo int) {
 		r.live.generated.Add(w.generated - before)
 	}
 	copy(sent, w.out)
+	w.succHint = max(w.succHint, len(w.succs)+len(w.succs)/4)
 	r.held[k], w.succs = w.succs, nil
 	w.mine = append(w.mine, k)
 	r.ready[k].Store(true)
+	r.gate.wake()
 }
 
-// answer answers the claims on w in chunk order, as far as they are sent
-// or, with wait, all of them.
-func (r *bfsRun[S]) answer(w *bfsWorker[S], wait bool) {
-	for w.taken < r.nchunks {
-		if !r.ready[w.taken].Load() {
-			if !wait {
-				return
-			}
-			runtime.Gosched()
-			continue
+// answer answers partition o's claims in chunk order as far as they are
+// sent, unless another worker is answering them; it reports whether it
+// answered any. The partition's lock makes the worker that holds it the
+// only one to touch the partition's shards.
+func (r *bfsRun[S]) answer(o int) bool {
+	p := &r.parts[o]
+	did := false
+	for k := int(p.next.Load()); k < r.nchunks && r.ready[k].Load(); k = int(p.next.Load()) {
+		if !p.lock.CompareAndSwap(false, true) {
+			return did // its holder looks again once it lets go
 		}
-		r.insertClaims(w, w.taken)
-		w.taken++
+		for k = int(p.next.Load()); k < r.nchunks && r.ready[k].Load(); k++ {
+			r.insertClaims(o, k)
+			p.next.Store(int32(k + 1))
+			did = true
+		}
+		p.lock.Store(false)
 	}
+	return did
 }
 
-// insertClaims inserts the fingerprints that chunk k sent to owner w, in
-// rank order, prefetching the visited set's lines a few ahead, and notes
-// which were new. Invariant after it: fresh[j] holds the indices of the
-// new ones in order and upTo[j] counts w's new states in chunks 0..k.
-func (r *bfsRun[S]) insertClaims(w *bfsWorker[S], k int) {
-	j := k*r.workers + w.id
+// insertClaims inserts the fingerprints that chunk k sent to partition o,
+// in rank order, prefetching the visited set's lines a few ahead, and
+// notes which were new. Invariant after it: fresh[j] holds the indices of
+// the new ones in order and upTo[j] counts o's new states in chunks 0..k.
+func (r *bfsRun[S]) insertClaims(o, k int) {
+	j := k*r.workers + o
 	seen := r.seen
 	cl, f := r.claims[j], r.fresh[j][:0]
 	for i := range cl {
@@ -283,27 +327,47 @@ func (r *bfsRun[S]) insertClaims(w *bfsWorker[S], k int) {
 		n += r.upTo[j-r.workers]
 	}
 	r.upTo[j] = n
-	r.owed[k].Add(-1)
-}
-
-// placeMine places w's chunks in order as far as every owner has
-// answered them or, with wait, all of them.
-func (r *bfsRun[S]) placeMine(w *bfsWorker[S], wait bool) {
-	for len(w.mine) > 0 {
-		if r.owed[w.mine[0]].Load() != 0 {
-			if !wait {
-				return
-			}
-			runtime.Gosched()
-			continue
-		}
-		r.place(w, w.mine[0])
-		w.mine = w.mine[1:]
+	if r.owed[k].Add(-1) == 0 {
+		r.gate.wake()
 	}
 }
 
+// placeMine places w's chunks in order as far as every partition has
+// answered them; it reports whether any left its backlog, placed by it or
+// by a helper (either way it may generate again). A partition answers in
+// chunk order, so the answered chunks are a prefix of the block.
+func (r *bfsRun[S]) placeMine(w *bfsWorker[S]) bool {
+	did := false
+	for w.placedMine < len(w.mine) && r.owed[w.mine[w.placedMine]].Load() == 0 {
+		k := w.mine[w.placedMine]
+		w.placedMine++
+		if r.taken[k].CompareAndSwap(false, true) {
+			r.place(w, k)
+		}
+		did = true
+	}
+	if w.placedMine == len(w.mine) {
+		w.mine, w.placedMine = w.mine[:0], 0
+	}
+	return did
+}
+
+// placeOthers places any answered chunk that nobody has taken yet.
+func (r *bfsRun[S]) placeOthers(w *bfsWorker[S]) bool {
+	did := false
+	for ; w.scan < r.nchunks && r.owed[w.scan].Load() == 0; w.scan++ {
+		if r.taken[w.scan].CompareAndSwap(false, true) {
+			r.place(w, w.scan)
+			did = true
+		}
+	}
+	return did
+}
+
 // place judges chunk k's new states and writes them, in rank order, to
-// the next level after those of chunks 0..k-1, with their trace records.
+// the next level after those of chunks 0..k-1, and their trace records to
+// w's buffer (records of one level may reach the log in any order: only
+// a parent's must come before its child's, and it is of the level before).
 // Invariant: the owners' running counts give the places, and merging
 // their answers by index restores rank order, so each state lands where
 // one worker would have put it.
@@ -318,15 +382,14 @@ func (r *bfsRun[S]) place(w *bfsWorker[S], k int) {
 		w.at[o] = 0
 	}
 	r.moving.RLock()
-	for first+at+n > cap(r.next.mem) || (at+n)*logRecord > cap(r.records) {
+	for first+at+n > cap(r.next.mem) {
 		r.moving.RUnlock()
 		r.moving.Lock()
 		r.next.mem = reserve(r.next.mem, first+at+n, cap(r.next.mem))
-		r.records = reserve(r.records, (at+n)*logRecord, cap(r.records))
 		r.moving.Unlock()
 		r.moving.RLock()
 	}
-	mem, rec := r.next.mem[:cap(r.next.mem)], r.records[:cap(r.records)]
+	mem := r.next.mem[:cap(r.next.mem)]
 	news := r.fresh[k*workers : (k+1)*workers]
 	ss := r.held[k]
 	for end := at + n; at < end; at++ {
@@ -340,24 +403,39 @@ func (r *bfsRun[S]) place(w *bfsWorker[S], k int) {
 		w.at[o]++
 		r.judge(w, &q.s, q.fp, depth)
 		mem[first+at] = entry[S]{fp: q.fp, s: q.s}
-		putRecord(rec[at*logRecord:], q.fp, q.parent)
+		w.records = appendRecord(w.records, q.fp, q.parent)
 	}
 	r.moving.RUnlock()
+	if len(w.records) >= 1<<16 {
+		r.log.write(w.records)
+		w.records = w.records[:0]
+	}
 	r.live.distinct.Add(uint64(n)) // for progress reports, as the level goes
 	if !r.spillable {
 		clear(ss) // drop what the states point to, for the collector
 	}
-	w.spare = append(w.spare, ss[:0])
+	if len(w.spare) < keepSpare {
+		w.spare = append(w.spare, ss[:0])
+	} else {
+		r.spares.give(ss[:0], backlog*r.workers) // a helper's: to a worker that runs short
+	}
 	r.held[k] = nil
+	if r.placed.Add(1) == int32(r.nchunks) {
+		r.gate.wake() // the block is done
+	}
 }
 
 // collect ends a block once every worker is done with it. Invariant
-// after it: the next level's length and the held-back records cover
-// exactly the block's new states (the owners' final counts), so the
-// next block continues where one worker would have.
+// after it: the next level's length covers exactly the block's new states
+// (the partitions' final counts), so the next block continues where one
+// worker would have, and their records are in the log.
 func (r *bfsRun[S]) collect() bool {
 	block := r.block
 	r.block = nil // the level's memory may be released before the next block
+	for _, w := range r.ws {
+		r.log.write(w.records)
+		w.records = w.records[:0]
+	}
 	if r.halted() || r.bounded {
 		return !r.halted()
 	}
@@ -366,12 +444,12 @@ func (r *bfsRun[S]) collect() bool {
 		n += r.upTo[(r.nchunks-1)*r.workers+o]
 	}
 	r.next.mem = r.next.mem[:r.first+n]
-	r.unwritten, r.records = r.records[:n*logRecord], r.unwritten[:0]
 	r.yield = float64(n) / float64(len(block))
 	if r.memLimit > 0 { // under a cap, give the memory back
 		for _, w := range r.ws {
 			w.spare = nil
 		}
+		r.spares.bufs = nil
 		r.claims, r.fresh = nil, nil
 		r.ready, r.owed, r.held, r.upTo = nil, nil, nil, nil
 	}
@@ -388,6 +466,9 @@ func (r *bfsRun[S]) used() uint64 {
 		for _, b := range w.spare {
 			u += uint64(cap(b)) * succBytes[S]()
 		}
+	}
+	for _, b := range r.spares.bufs {
+		u += uint64(cap(b)) * succBytes[S]()
 	}
 	for i := range r.claims {
 		u += uint64(cap(r.claims[i]))*uint64(unsafe.Sizeof(claim{})) + uint64(cap(r.fresh[i]))*4
@@ -425,13 +506,42 @@ func (r *bfsRun[S]) fits() bool {
 
 // reserve makes room for at least n elements in s's capacity, keeping
 // its first keep elements of that capacity (other workers' places may lie
-// past its length); it grows by half again at least, so that moves are
-// rare.
+// past its length); it grows by a quarter at least, so that moves are
+// rare and the room left over at the end of a level is small.
 func reserve[E any](s []E, n, keep int) []E {
 	if n <= cap(s) {
 		return s
 	}
-	t := make([]E, len(s), max(n, cap(s)+cap(s)/2))
+	t := make([]E, len(s), max(n, cap(s)+cap(s)/4))
 	copy(t[:keep], s[:keep])
 	return t
+}
+
+// succPool holds emptied successor buffers that the workers which placed
+// them had no room for, for the workers that generate.
+type succPool[S any] struct {
+	mu   sync.Mutex
+	bufs [][]succ[S]
+}
+
+func (p *succPool[S]) take() []succ[S] {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := len(p.bufs)
+	if n == 0 {
+		return nil
+	}
+	b := p.bufs[n-1]
+	p.bufs = p.bufs[:n-1]
+	return b
+}
+
+// give keeps b unless the pool already holds most buffers, which are only
+// needed while a worker is late.
+func (p *succPool[S]) give(b []succ[S], most int) {
+	p.mu.Lock()
+	if len(p.bufs) < most {
+		p.bufs = append(p.bufs, b)
+	}
+	p.mu.Unlock()
 }

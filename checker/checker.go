@@ -18,14 +18,14 @@ import (
 //	Only, AllowDeadlock, NoSymmetry             x    x    x
 //	MaxDepth, SkipLiveness                      x    x
 //	Progress, ProgressEvery                     x    x
-//	Workers, TraceDir, MemLimit                 x
+//	Workers, TraceDir, MemLimit, Continue       x
 //	CheckpointDir, CheckpointEvery, Recover,
 //	Identity                                    x
 //	Shuffle                                          x
 //	Seed, Runs, Steps                                     x
 //
 // Recheck reads Only alone: it names the properties a trace may be
-// checked against.
+// checked against; CheckContract reads ContractStates alone.
 type Options struct {
 	// Every verb.
 
@@ -48,9 +48,10 @@ type Options struct {
 	// ends Incomplete.
 	MaxDepth int
 	// SkipLiveness leaves Eventually and LeadsTo properties unjudged: their
-	// check keeps the whole state graph in memory, which a large model may
-	// not afford. Result.Unjudged lists them. (Simulate never judges
-	// them.)
+	// check explores the model again and builds the state graph (about 20
+	// bytes a state and 8 an edge, in files under MemLimit), which a large
+	// model may not want to wait for. Result.Unjudged lists them.
+	// (Simulate never judges them.)
 	SkipLiveness bool
 	// Progress, when set, is called about every ProgressEvery (default 2s)
 	// from a separate goroutine while the run lasts.
@@ -59,19 +60,34 @@ type Options struct {
 
 	// BFS alone.
 
-	// Workers is the number of goroutines for breadth-first search (0 = 1).
-	// The verdict and the counts do not depend on it.
+	// Workers is the number of goroutines for breadth-first search (0 = 1),
+	// at most runtime.GOMAXPROCS: more would only take turns on the same
+	// processors. Stats.Workers says how many ran. Nothing a run reports
+	// besides depends on it.
 	Workers int
 	// TraceDir is where breadth-first search keeps its log of parent
 	// fingerprints, from which counterexamples are rebuilt, and the parts
 	// of levels that MemLimit moves to disk (default: the system's
 	// temporary directory). The files are removed when the run ends.
 	TraceDir string
+	// Continue makes breadth-first search go on past violations to the
+	// end and report every violated property, each with its shortest
+	// counterexample, in Result.Violations; Result.Verdict, Property and
+	// Trace describe the first, as without Continue. A deadlock is one more
+	// property, and the search goes on past violating states: the
+	// properties it finds, and their counterexamples, are those that runs
+	// checking each property alone (Only, and AllowDeadlock but for the
+	// deadlock) find. The Sometimes and liveness properties are judged
+	// once the search is done, so a run stopped at a limit lists them in
+	// Result.Unjudged.
+	Continue bool
 	// MemLimit caps, in bytes, the memory breadth-first search's data may
 	// take (0 = no cap): the visited set, the in-memory part of the
-	// current and next levels, one block's candidates. Beyond it the next
-	// level moves to disk (TraceDir); a run whose visited set and current
-	// block alone pass the cap stops Incomplete, its Reason wrapping
+	// current and next levels, one block's candidates, and then the
+	// liveness check's. Beyond it the next level moves to disk (TraceDir),
+	// and so does the liveness check's graph; a run whose visited set and
+	// current block alone pass the cap, or whose liveness check cannot
+	// hold its work arrays, stops Incomplete, its Reason wrapping
 	// ErrMemoryLimit's text.
 	MemLimit uint64
 	// CheckpointDir, when set, makes breadth-first search write a
@@ -96,6 +112,12 @@ type Options struct {
 	// parts of a state space too large for one).
 	Shuffle uint64
 
+	// CheckContract alone.
+
+	// ContractStates is how many states CheckContract examines (0 =
+	// DefaultContractStates).
+	ContractStates int
+
 	// Simulate alone.
 
 	// Runs random walks (default 1) of at most Steps actions (default
@@ -110,11 +132,27 @@ type Options struct {
 
 // Progress is a snapshot of a running search.
 type Progress struct {
+	Phase Phase
+	// The safety search; they keep their last values in the phases after
+	// it.
 	Depth     int
 	Distinct  uint64
 	Generated uint64
 	Queue     int // states waiting to be expanded
-	Elapsed   time.Duration
+	// Building the graph: States and Edges added so far, of Total states
+	// (0 when not known in advance: with symmetry the graph holds every
+	// state, not one per class).
+	//
+	// Fair components: Property is being judged, the Index-th of Of
+	// liveness properties; States counts its region (the states that miss
+	// its goal, reachable through such states from where it starts),
+	// Components the strongly connected components found in it so far,
+	// and Examined those of them examined for a fair cycle.
+	States, Edges, Total uint64
+	Property             string
+	Index, Of            int
+	Components, Examined uint64
+	Elapsed              time.Duration
 }
 
 // ErrUnknownProperty reports an Options.Only name the model lacks.
@@ -140,8 +178,9 @@ type Checker[S any] struct {
 	// why the model asked for that and its state type does not allow it.
 	plain    bool
 	notPlain string
-	screen   func(*S) bool // nil: the model is not Screened
-	always   []int         // indices of the Always properties in props
+	screen   func(S) bool // nil: the model is not Screened
+	always   []int        // indices of the Always properties in props
+	live     liveCounters // the run's phase, and the liveness check's progress
 }
 
 // New prepares a checker for m with the given options.
@@ -218,6 +257,11 @@ func (c *Checker[S]) validate() error {
 	if c.notPlain != "" {
 		return fmt.Errorf("%w: it declares PlainStates, but its states cannot be compared by their bytes: %s", ErrModel, c.notPlain)
 	}
+	return c.validateDeclarations()
+}
+
+// validateDeclarations checks the model's action kinds and properties.
+func (c *Checker[S]) validateDeclarations() error {
 	if len(c.kinds) == 0 {
 		return fmt.Errorf("%w: no action kinds", ErrModel)
 	}
@@ -324,7 +368,7 @@ func (c *Checker[S]) startProgress(ctx context.Context, snap func() Progress) (s
 // invariantFailure returns the index of the first Always property s
 // violates, or -1.
 func (c *Checker[S]) invariantFailure(s *S) int {
-	if len(c.always) == 0 || (c.screen != nil && c.screen(s)) {
+	if len(c.always) == 0 || (c.screen != nil && c.screen(*s)) {
 		return -1
 	}
 	for _, i := range c.always {
@@ -333,6 +377,21 @@ func (c *Checker[S]) invariantFailure(s *S) int {
 		}
 	}
 	return -1
+}
+
+// failure describes the violation of property prop (len(props) for a
+// deadlock) that trace shows; a Sometimes property has no trace and one
+// reason.
+func (c *Checker[S]) failure(prop int, trace *Trace) Failure {
+	f := Failure{Verdict: Violation, Trace: trace}
+	if prop == len(c.props) {
+		f.Verdict = Deadlock
+	}
+	f.Property, f.Doc, f.Kind = c.violation(prop)
+	if f.Kind == Sometimes {
+		f.Reason = "no reachable state witnesses it"
+	}
+	return f
 }
 
 func (c *Checker[S]) violation(prop int) (name, doc string, kind Kind) {
@@ -352,6 +411,7 @@ type Runner interface {
 	DFS(ctx context.Context) (*Result, error)
 	Simulate(ctx context.Context) (*Result, error)
 	Recheck(t *Trace, property string) (*Trace, error)
+	CheckContract(ctx context.Context) (*ContractReport, error)
 	Properties() []PropertyInfo
 	Actions() []ActionKind
 }

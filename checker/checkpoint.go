@@ -60,13 +60,21 @@ type checkpointData struct {
 	WitnessFP  []uint64 `json:"witness_fp"`
 	Elapsed    float64  `json:"elapsed_seconds"` // run time up to the checkpoint
 	Written    string   `json:"written"`
+
+	// Firsts, with Options.Continue: [property, depth, fingerprint] of
+	// each property's first finding.
+	Firsts [][3]uint64 `json:"firsts,omitempty"`
 }
 
 // settings describes the options that change what a search explores; a
 // checkpoint resumes only under the same.
 func (c *Checker[S]) settings() string {
-	return fmt.Sprintf("max-depth=%d properties=%s allow-deadlock=%v no-symmetry=%v actions=%d",
+	s := fmt.Sprintf("max-depth=%d properties=%s allow-deadlock=%v no-symmetry=%v actions=%d",
 		c.opts.MaxDepth, strings.Join(c.opts.Only, ","), c.opts.AllowDeadlock, c.opts.NoSymmetry, len(c.kinds))
+	if c.opts.Continue {
+		s += " continue" // a run without it would have stopped at a violation
+	}
+	return s
 }
 
 // writeCheckpoint writes the search's state at a level boundary.

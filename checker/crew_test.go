@@ -1,39 +1,68 @@
 package checker
 
 import (
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// A crew runs every phase once on every worker, and run returns only when
-// all have finished: whether its goroutines are spinning between phases
-// or have parked (a pause longer than spinFor).
-func TestCrewRunsEveryPhaseOnEveryWorker(t *testing.T) {
+// A crew runs every phase on worker 0 and on each other worker at most
+// once; the others join a phase that lasts (here: until all have joined),
+// whether they were spinning between phases or parked; and run returns
+// only when every worker that joined has left.
+func TestCrewJoinsPhasesAndWaitsForThoseInside(t *testing.T) {
 	for _, n := range []int{1, 2, 5} {
 		c := newCrew(n)
-		runs := make([]atomic.Int64, n)
-		for phase := range 50 {
+		for phase := range 60 {
 			if phase%10 == 9 {
-				time.Sleep(2 * spinFor) // let the goroutines park
+				time.Sleep(4 * spinFor) // let the goroutines park
 			}
-			var inside atomic.Int64
+			runs := make([]atomic.Int64, n)
+			var joined, inside atomic.Int64
+			waitAll := phase%2 == 0
 			c.run(func(id int) {
 				inside.Add(1)
-				if id == n-1 {
-					time.Sleep(100 * time.Microsecond) // the others wait for the slowest
-				}
 				runs[id].Add(1)
+				joined.Add(1)
+				for waitAll && id == 0 && joined.Load() < int64(n) {
+					runtime.Gosched()
+				}
+				if id != 0 {
+					runtime.Gosched() // a late worker is still inside when worker 0 is done
+				}
+				inside.Add(-1)
 			})
-			if got := inside.Load(); got != int64(n) {
-				t.Fatalf("n=%d phase %d: %d workers ran, want %d", n, phase, got, n)
+			if got := inside.Load(); got != 0 {
+				t.Fatalf("n=%d phase %d: run returned with %d workers inside", n, phase, got)
 			}
 			for id := range runs {
-				if got := runs[id].Load(); got != int64(phase+1) {
-					t.Fatalf("n=%d phase %d: worker %d has run %d phases when run returned, want %d", n, phase, id, got, phase+1)
+				got := runs[id].Load()
+				if got > 1 || (id == 0 || waitAll) && got != 1 {
+					t.Fatalf("n=%d phase %d: worker %d ran the phase %d times", n, phase, id, got)
 				}
 			}
 		}
 		c.stop()
+	}
+}
+
+// A waiter parked at a gate wakes for a change made after it parked, and
+// one made before it looked is seen without a wake.
+func TestGateLosesNoWake(t *testing.T) {
+	var g gate
+	var flag atomic.Int64
+	done := make(chan struct{})
+	for round := int64(1); round <= 200; round++ {
+		go func() {
+			g.await(func() bool { return flag.Load() >= round })
+			done <- struct{}{}
+		}()
+		if round%50 == 0 {
+			time.Sleep(4 * spinFor) // the waiter parks first
+		}
+		flag.Store(round)
+		g.wake()
+		<-done
 	}
 }

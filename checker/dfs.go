@@ -33,6 +33,12 @@ func (c *Checker[S]) DFS(ctx context.Context) (*Result, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
+	c.live.enter(PhaseSafety)
+	return c.finish(c.dfs(ctx))
+}
+
+// dfs is the search of DFS.
+func (c *Checker[S]) dfs(ctx context.Context) (*Result, error) {
 	start := time.Now()
 	seen := newFPSet(0)
 	counts := make([]uint64, len(c.kinds))
@@ -59,11 +65,6 @@ func (c *Checker[S]) DFS(ctx context.Context) (*Result, error) {
 	}
 	fail := func(prop int) (*Result, error) {
 		res := &Result{Stats: stats()}
-		res.Verdict = Violation
-		if prop == len(c.props) {
-			res.Verdict = Deadlock
-		}
-		res.Property, res.Doc, res.Kind = c.violation(prop)
 		fps := make([]uint64, len(stack))
 		for i := range stack {
 			fps[i] = stack[i].fp
@@ -72,7 +73,7 @@ func (c *Checker[S]) DFS(ctx context.Context) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		res.Trace = t
+		res.fail(c.failure(prop, t))
 		res.Stats.Duration = time.Since(start)
 		return res, nil
 	}
@@ -89,8 +90,8 @@ func (c *Checker[S]) DFS(ctx context.Context) (*Result, error) {
 	}
 	var live struct{ distinct, generated, depth atomic.Int64 }
 	defer c.startProgress(ctx, func() Progress {
-		return Progress{Depth: int(live.depth.Load()), Distinct: uint64(live.distinct.Load()),
-			Generated: uint64(live.generated.Load()), Elapsed: time.Since(start)}
+		return c.report(Progress{Depth: int(live.depth.Load()), Distinct: uint64(live.distinct.Load()),
+			Generated: uint64(live.generated.Load()), Elapsed: time.Since(start)})
 	})()
 
 	for _, s0 := range c.m.Init() {
@@ -166,10 +167,10 @@ func (c *Checker[S]) DFS(ctx context.Context) (*Result, error) {
 		res.Verdict, res.Reason = Incomplete, reason
 		return res, nil
 	}
+	res.SafetyComplete = true
 	for i, p := range c.props {
 		if p.Kind == Sometimes && !witnessed[i] {
-			res.Verdict, res.Property, res.Kind, res.Doc = Violation, p.Name, p.Kind, p.Doc
-			res.Reason = "no reachable state witnesses it"
+			res.fail(c.failure(i, nil))
 			return res, nil
 		}
 	}

@@ -833,7 +833,7 @@ func diffResults(got, want *checker.Result, traces bool) []string {
 func sameRun(got, want *checker.Result) []string {
 	untimed := func(r *checker.Result) checker.Result {
 		c := *r
-		c.Stats.Workers, c.Stats.Duration, c.Stats.PeakMemory = 0, 0, 0
+		c.Stats.Workers, c.Stats.Duration, c.Stats.PeakMemory, c.Stats.LivenessDuration = 0, 0, 0, 0
 		return c
 	}
 	if reflect.DeepEqual(untimed(got), untimed(want)) {
@@ -1068,10 +1068,11 @@ func TestDifferentialLiveness(t *testing.T) {
 }
 
 // wideShape has models of a few thousand states whose levels hold
-// hundreds, so that with several workers each level is cut into many
-// chunks and the least failure, witness and parent of a state are each
+// hundreds: several workers share a level only from 512 states on (a
+// smaller one is worker 0's alone), and then cut it into many chunks, so
+// that the least failure, witness and parent of a state are each
 // contended for by several workers.
-var wideShape = dShape{minNodes: 7, maxNodes: 7, minProcs: 4, maxProcs: 4, minDegree: 0, maxDegree: 3}
+var wideShape = dShape{minNodes: 8, maxNodes: 8, minProcs: 4, maxProcs: 4, minDegree: 0, maxDegree: 3}
 
 // TestDifferentialWideLevelsAgreeAcrossWorkers judges models whose levels
 // are wide, with properties drawn so that the level where each first
@@ -1091,7 +1092,7 @@ func TestDifferentialWideLevelsAgreeAcrossWorkers(t *testing.T) {
 		r := rand.New(rand.NewPCG(seed, 0x77696465))
 		m := drawModel(seededDraw{r}, wideShape)
 		// Three edges a node, two of them fixed so that every node is
-		// reached, whatever was drawn: all 7⁴ states are reachable.
+		// reached, whatever was drawn: all 8⁴ states are reachable.
 		for v := range m.Edges {
 			m.Edges[v] = append(m.Edges[v][:min(len(m.Edges[v]), 1)],
 				dEdge{To: (v + 1) % m.N, Kind: v % m.Kinds}, dEdge{To: (v + 3) % m.N, Kind: (v + 1) % m.Kinds, Arg: 1})
@@ -1111,23 +1112,24 @@ func TestDifferentialWideLevelsAgreeAcrossWorkers(t *testing.T) {
 			width, rivals := m.contest(o, want)
 			t.Logf("seed %d, options %s: %v %s, %d distinct; the deciding level holds %d states, %d of them candidates",
 				seed, describeOptions(o), want.Verdict, want.Property, want.Stats.Distinct, width, rivals)
-			if (o.NoSymmetry || !m.Symmetric) && (width < 8*16 || rivals < 8) {
+			if (o.NoSymmetry || !m.Symmetric) && (width < 8*16 || rivals < 8) { // the symmetric runs' levels are too small to share
 				t.Fatalf("%v\noptions %s: the deciding level is too narrow for 8 workers to contend", m, describeOptions(o))
 			}
 			m.Contend = true
 			m.most.Store(0)
 			m.judge(t, o, allWorkers)
 			m.Contend = false
-			if m.most.Load() < 2 {
+			if (o.NoSymmetry || !m.Symmetric) && m.most.Load() < 2 {
 				t.Fatalf("%v\noptions %s: no two workers ever expanded states at once", m, describeOptions(o))
 			}
 		}
 	}
 }
 
-// contestedPred draws predicates until one first holds at a level of at
-// least 128 states (16 chunks of 8 workers), in at least 8 of them but
-// not all, and at least two steps from the start.
+// contestedPred draws predicates until one first holds, at least two
+// steps from the start, in at least 8 states but not all of a level of at
+// least 128 (16 chunks of 8 workers), found by expanding a level that
+// several workers share (of at least 512 states).
 func (g *refGraph) contestedPred(r *rand.Rand) dPred {
 	for range 10000 {
 		p := dPred{Nodes: uint16(r.IntN(1 << g.m.N)), Min: 1 + r.IntN(g.m.K)}
@@ -1141,16 +1143,19 @@ func (g *refGraph) contestedPred(r *rand.Rand) dPred {
 		if first < 2 {
 			continue
 		}
-		width, holds := 0, 0
+		width, holds, before := 0, 0, 0
 		for i, s := range g.states {
-			if g.depth[i] == first {
+			switch g.depth[i] {
+			case first - 1:
+				before++
+			case first:
 				width++
 				if p.holds(g.m.K, s) {
 					holds++
 				}
 			}
 		}
-		if width >= 8*16 && holds >= 8 && holds < width {
+		if before >= 512 && width >= 8*16 && holds >= 8 && holds < width {
 			return p
 		}
 	}

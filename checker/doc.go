@@ -6,15 +6,27 @@
 // Read Model first, then Property. A run is configuration, then one verb:
 //
 //	c := checker.New(m, checker.Options{Workers: 2})
-//	res, err := c.BFS(ctx)   // or c.DFS(ctx), c.Simulate(ctx)
+//	res, err := c.BFS(ctx)   // or c.DFS(ctx), c.Simulate(ctx), c.CheckContract(ctx)
 //	if res.Verdict != checker.OK { fmt.Println(res.Property, res.Trace.Steps) }
+//
+// In a go test, AssertHolds, AssertBreaks and AssertContract do that and
+// fail the test with the counterexample; the examples show each of them
+// on a Peterson model.
 //
 // What it provides:
 //
 //   - Breadth-first search, level by level on any number of workers, with
 //     shortest counterexamples and a verdict, distinct-state count and
 //     generated-state count that do not depend on the number of workers;
-//     depth-first search; a depth bound; seeded random simulation.
+//     with Options.Continue, every violated property, each with its
+//     shortest counterexample (Result.Violations); depth-first search; a
+//     depth bound; seeded random simulation, whose counterexamples are
+//     shrunk.
+//   - A check of the Model contract (Checker.CheckContract) on a model's
+//     first states: a lossy or unstable Encode, a nondeterministic or
+//     state-changing Next, undeclared actions, a state type that shares
+//     memory, a false PlainStates, a Canonical that is not idempotent;
+//     each finding names the field and the states that show it.
 //   - A visited set of 64-bit fingerprints of the states' canonical
 //     encodings (about 10 to 15.4 bytes per state once a run is large),
 //     with TLC's estimate of the chance that a collision hid a state.
@@ -26,10 +38,15 @@
 //     mark terminal), and liveness (Eventually, LeadsTo) under weak
 //     fairness of named action kinds, with lasso counterexamples.
 //   - Statistics: distinct and generated states, depth, states per second,
-//     per-action coverage, peak memory.
+//     per-action coverage, peak memory; each property's status (holds,
+//     violated, not judged) and the phase the run ended in, which progress
+//     reports name too (safety search, building the graph, fair
+//     components).
 //   - Long runs: a memory cap (Options.MemLimit) beyond which the frontier
-//     goes to disk and the run stops Incomplete rather than run out of
-//     memory; checkpoints at level boundaries (Options.CheckpointDir) and
+//     and the liveness check's state graph go to disk and the run stops
+//     Incomplete rather than run out of memory; several workers that
+//     never wait for a particular one, so that a busy machine slows them
+//     down no more than it does one worker; checkpoints at level boundaries (Options.CheckpointDir) and
 //     recovery from them (Options.Recover) with the results of an
 //     uninterrupted run; depth-first search in a seeded successor order
 //     (Options.Shuffle) for swarm verification.
@@ -61,9 +78,10 @@
 //   - Screened: InvariantsHold clears all invariants of a state in one
 //     call. It only makes runs faster.
 //
-// A model declares each one it implements at compile time, beside its
-// type, so that a slip in a method's signature, which would silently turn
-// the capability off, fails the build instead:
+// Their methods, as the Model's, take states by value. A model declares
+// each one it implements at compile time, beside its type, so that a
+// slip in a method's signature, which would silently turn the capability
+// off, fails the build instead:
 //
 //	var _ checker.Terminator[State] = (*Model)(nil)
 //

@@ -3,7 +3,11 @@ package checker
 // Model is a finite state machine for the checker to explore. S is the
 // state: a plain value that the checker copies freely, so a state must not
 // share mutable memory (slices, maps, pointers) with its successors; use
-// arrays and small structs.
+// arrays and small structs. Every method of a model, and every predicate,
+// takes states by value.
+//
+// Checker.CheckContract checks a model against this contract on its first
+// states, and names the rule and the field it breaks.
 //
 // Init and Next must be deterministic: the checker rebuilds counterexamples
 // by replaying them, and a model that answers differently the second time
@@ -59,9 +63,11 @@ type Terminator[S any] interface {
 // is a bit of one verdict field). InvariantsHold may report false of a
 // state where all hold, never true of one where some property fails: on
 // false the checker evaluates the properties one by one. It spares the
-// checker a call per invariant for every new state.
+// checker a call per invariant for every new state. Like every method of
+// a model, it takes the state by value: a pointer measured no faster
+// (the ring model's 182-byte state, on its largest configuration).
 type Screened[S any] interface {
-	InvariantsHold(s *S) bool
+	InvariantsHold(s S) bool
 }
 
 // Meter is implemented by models that count what a behaviour costs: bus

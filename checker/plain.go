@@ -26,33 +26,33 @@ type PlainStates interface {
 
 // bytewise reports why values of t cannot be compared by their bytes, or
 // "" when they can: it names the first field (by its path in t) that
-// holds a pointer, a float or padding.
-func bytewise(t reflect.Type, path string) string {
+// holds a pointer, a float or padding, and returns that path as field.
+func bytewise(t reflect.Type, path string) (field, why string) {
 	switch t.Kind() {
 	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return ""
+		return "", ""
 	case reflect.Array:
 		return bytewise(t.Elem(), path+"[]")
 	case reflect.Struct:
 		var end uintptr // where the fields so far end
 		for i := range t.NumField() {
 			f := t.Field(i)
-			name := path + "." + f.Name
+			name := joinPath(path, f.Name)
 			if f.Offset != end {
-				return fmt.Sprintf("padding before %s", name)
+				return name, fmt.Sprintf("padding before %s", name)
 			}
-			if why := bytewise(f.Type, name); why != "" {
-				return why
+			if field, why := bytewise(f.Type, name); why != "" {
+				return field, why
 			}
 			end = f.Offset + f.Type.Size()
 		}
 		if end != t.Size() {
-			return fmt.Sprintf("padding at the end of %s", path)
+			return rootName(path), fmt.Sprintf("padding at the end of %s", rootName(path))
 		}
-		return ""
+		return "", ""
 	}
-	return fmt.Sprintf("%s is a %s", path, t.Kind())
+	return rootName(path), fmt.Sprintf("%s is a %s", rootName(path), t.Kind())
 }
 
 // plainStates decides whether the checker fingerprints m's states by
@@ -64,7 +64,7 @@ func plainStates[S any](m Model[S]) (bool, string) {
 		return false, ""
 	}
 	t := reflect.TypeFor[S]()
-	if why := bytewise(t, t.Name()); why != "" {
+	if _, why := bytewise(t, t.Name()); why != "" {
 		return false, why
 	}
 	return true, ""

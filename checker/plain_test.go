@@ -20,8 +20,8 @@ var (
 	_ checker.Screened[ring.State] = encodedRing{}
 )
 
-func (encodedRing) PlainStates() bool                 { return false }
-func (encodedRing) InvariantsHold(s *ring.State) bool { return false }
+func (encodedRing) PlainStates() bool                { return false }
+func (encodedRing) InvariantsHold(s ring.State) bool { return false }
 
 // Fingerprinting states by their bytes (PlainStates) and screening the
 // invariants (Screened) change no count, verdict or counterexample length,

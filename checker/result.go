@@ -58,6 +58,42 @@ type Result struct {
 	// behaviour witnessing each Sometimes property, measured by the
 	// model's Meter if it has one.
 	Witnesses []Witness
+	// Violations lists every violation the run found; the first is the
+	// one Verdict, Property, Kind, Doc, Reason and Trace describe. A run
+	// stops at its first violation, so there is at most one, except in
+	// breadth-first search with Options.Continue, which finds each
+	// violated property with its shortest counterexample.
+	Violations []Failure
+	// Phase is the part of the run it ended in: PhaseDone when every
+	// phase ran to its end, else the one where it found a violation or
+	// stopped.
+	Phase Phase
+	// SafetyComplete: the search explored every reachable state without
+	// finding an invariant violated or a deadlock, so those properties
+	// hold (and the Sometimes properties are judged), whatever became of
+	// the liveness check after it.
+	SafetyComplete bool
+	// Statuses lists every property checked, deadlock freedom included
+	// unless allowed, with what the run found out about it.
+	Statuses []PropertyStatus
+}
+
+// Failure is one violated property and its counterexample.
+type Failure struct {
+	Verdict  Verdict // Violation, or Deadlock
+	Property string  // DeadlockProperty for a deadlock
+	Kind     Kind    // the property's kind; Always for a deadlock
+	Doc      string
+	Reason   string
+	Trace    *Trace // nil for a Sometimes property, which has none
+}
+
+// fail records a violation; the first becomes the run's verdict.
+func (r *Result) fail(f Failure) {
+	if len(r.Violations) == 0 {
+		r.Verdict, r.Property, r.Kind, r.Doc, r.Reason, r.Trace = f.Verdict, f.Property, f.Kind, f.Doc, f.Reason, f.Trace
+	}
+	r.Violations = append(r.Violations, f)
 }
 
 // Witness is a shortest behaviour reaching a state that satisfies a
@@ -90,6 +126,14 @@ type Stats struct {
 	// CollisionProbability estimates the chance that a fingerprint
 	// collision hid a state (see CollisionProbability).
 	CollisionProbability float64
+	// The liveness check, when it ran: its time (part of Duration), and
+	// the state graph it built: states, edges, and the bytes they take,
+	// which were in files the operating system pages in if GraphOnDisk
+	// (under a memory cap), in memory otherwise.
+	LivenessDuration        time.Duration
+	GraphStates, GraphEdges uint64
+	GraphBytes              uint64
+	GraphOnDisk             bool
 }
 
 // StatesPerSecond is generated states per second of run time.

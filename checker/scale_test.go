@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -51,6 +52,7 @@ func ringModel(t testing.TB, bug string, params ...string) *ring.Model {
 // frontier to disk, and the run ends exactly as an unbounded one: same
 // counts, coverage, counterexample and witnesses, on one and two workers.
 func TestMemLimitSpillsAndChangesNothing(t *testing.T) {
+	atLeastProcs(t, 3)
 	cases := []struct {
 		name string
 		m    checker.Model[ring.State]
@@ -92,6 +94,15 @@ func TestMemLimitTooSmallIsIncomplete(t *testing.T) {
 	}
 }
 
+// atLeastProcs lets a test run n workers where there are fewer
+// processors (a run uses at most GOMAXPROCS).
+func atLeastProcs(t *testing.T, n int) {
+	if old := runtime.GOMAXPROCS(0); old < n {
+		runtime.GOMAXPROCS(n)
+		t.Cleanup(func() { runtime.GOMAXPROCS(old) })
+	}
+}
+
 // cancelAfter cancels a context on its model's at-th call to Next: an
 // interrupt in the middle of a level, at a point that does not depend on
 // timing.
@@ -113,6 +124,7 @@ func (m cancelAfter[S]) Next(s S, emit func(checker.Action, S)) {
 // recovers from it ends exactly as an uninterrupted run, whatever the
 // number of workers on either side.
 func TestCheckpointRecover(t *testing.T) {
+	atLeastProcs(t, 3)
 	cases := []struct {
 		name string
 		m    checker.Model[ring.State]
@@ -201,5 +213,63 @@ func TestShuffledDFS(t *testing.T) {
 	}
 	if len(traces) < 2 {
 		t.Fatalf("six seeds found one counterexample: the order is not shuffled")
+	}
+}
+
+// Under a memory cap too small to hold the liveness check's graph, the
+// graph goes to disk and the check finds what it finds in memory: the
+// same verdict, statuses and lasso, on one and two workers.
+func TestLivenessGraphOnDiskChangesNothing(t *testing.T) {
+	ringRx := ringModel(t, "", "protocol=dagger", "dir=rx", "ids=2", "flows=2", "slots=4", "rpcs=6", "batch=2")
+	cases := []struct {
+		name string
+		run  func(checker.Options) *checker.Result
+	}{
+		{"ring, holds", func(o checker.Options) *checker.Result {
+			return run(t, ringModel(t, "", "flows=2", "slots=2", "batch=2", "rpcs=4"), o, "bfs")
+		}},
+		{"ring dagger rx, violated", func(o checker.Options) *checker.Result {
+			o.Only = []string{"no-stall"}
+			return run(t, ringRx, o, "bfs")
+		}},
+		{"grid undo, violated", func(o checker.Options) *checker.Result { return run(t, newGrid(t, 4, 9, "undo"), o, "bfs") }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			want := tc.run(checker.Options{})
+			if want.Stats.GraphStates == 0 || want.Stats.GraphOnDisk {
+				t.Fatalf("uncapped: graph of %d states, on disk %v", want.Stats.GraphStates, want.Stats.GraphOnDisk)
+			}
+			for _, workers := range []int{1, 2} {
+				// Just under what the graph takes in memory.
+				limit := want.Stats.GraphBytes - 1
+				got := tc.run(checker.Options{Workers: workers, MemLimit: limit, TraceDir: t.TempDir()})
+				if !got.Stats.GraphOnDisk {
+					t.Fatalf("workers=%d, cap %d: the graph (%d bytes) stayed in memory", workers, limit, got.Stats.GraphBytes)
+				}
+				sameOutcome(t, "graph on disk", got, want)
+				if !reflect.DeepEqual(got.Statuses, want.Statuses) {
+					t.Fatalf("workers=%d: statuses %v, want %v", workers, got.Statuses, want.Statuses)
+				}
+			}
+		})
+	}
+}
+
+// A cap that lets the safety search finish but cannot hold the liveness
+// check's work arrays stops the run, incomplete, with the safety
+// properties judged, instead of running out of memory.
+func TestLivenessPastTheCapIsIncomplete(t *testing.T) {
+	m := ringModel(t, "", "flows=2", "slots=2", "batch=2", "rpcs=4")
+	full := run(t, m, checker.Options{}, "bfs")
+	limit := full.Stats.FingerprintBytes + 64<<10
+	got := run(t, m, checker.Options{MemLimit: limit, TraceDir: t.TempDir()}, "bfs")
+	if got.Verdict != checker.Incomplete || !got.SafetyComplete || !strings.Contains(got.Reason, checker.ErrMemoryLimit.Error()) {
+		t.Fatalf("cap %d: %v (%s), safety complete %v; want incomplete at the memory limit after the safety search", limit, got.Verdict, got.Reason, got.SafetyComplete)
+	}
+	for _, st := range got.Statuses {
+		if want := map[bool]checker.Status{true: checker.NotJudged, false: checker.Holds}[st.Kind.Liveness()]; st.Status != want {
+			t.Fatalf("%s: %s, want %s", st.Property, st.Status, want)
+		}
 	}
 }

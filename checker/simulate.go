@@ -12,13 +12,22 @@ import (
 // so the same seed on the same commit repeats the same walks. Each walk
 // checks the invariants and deadlock freedom at every state; a walk ends
 // early where no action is enabled (a deadlock unless the state is
-// terminal). Simulation cannot prove anything: it cannot
-// refute a Sometimes property, so those it never witnessed are listed in
-// Result.Unwitnessed, and it does not judge liveness.
+// terminal). The first walk that breaks a property ends the run, and its
+// behaviour is shrunk (see shrink.go) before it is reported: loops cut,
+// actions dropped, then a bounded breadth-first search for a shorter
+// one; Result.Reason says how long the walk was. Simulation cannot prove
+// anything: it cannot refute a Sometimes property, so those it never
+// witnessed are listed in Result.Unwitnessed, and it does not judge
+// liveness.
 func (c *Checker[S]) Simulate(ctx context.Context) (*Result, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
+	return c.finish(c.simulate(ctx))
+}
+
+// simulate is the walks of Simulate.
+func (c *Checker[S]) simulate(ctx context.Context) (*Result, error) {
 	runs, steps := max(c.opts.Runs, 1), c.opts.Steps
 	if steps <= 0 {
 		steps = 100
@@ -44,18 +53,19 @@ func (c *Checker[S]) Simulate(ctx context.Context) (*Result, error) {
 			Coverage: c.coverage(counts), FingerprintBytes: seen.Bytes(),
 			CollisionProbability: CollisionProbability(distinct, generated), Duration: time.Since(start)}
 	}
+	// fail reports the walk's violation, with the walk shrunk.
 	fail := func(prop, run int) (*Result, error) {
-		res.Verdict = Violation
-		if prop == len(c.props) {
-			res.Verdict = Deadlock
-		}
-		res.Property, res.Doc, res.Kind = c.violation(prop)
-		res.Reason = fmt.Sprintf("random walk %d of seed %d", run, c.opts.Seed)
+		short := c.shrink(ctx, walk, prop)
 		t := &Trace{LoopStart: -1}
-		for i, w := range walk {
+		for i, w := range short {
 			t.Steps = append(t.Steps, c.step(w.a, w.s, i == 0))
 		}
-		res.Trace = t
+		f := c.failure(prop, t)
+		f.Reason = fmt.Sprintf("random walk %d of seed %d", run, c.opts.Seed)
+		if len(short) < len(walk) {
+			f.Reason += fmt.Sprintf(", shrunk from %d to %d steps", len(walk)-1, len(short)-1)
+		}
+		res.fail(f)
 		maxDepth = max(maxDepth, len(walk))
 		res.Stats = stats()
 		return res, nil
@@ -107,6 +117,9 @@ func (c *Checker[S]) Simulate(ctx context.Context) (*Result, error) {
 		maxDepth = max(maxDepth, len(walk))
 	}
 	res.Stats = stats()
+	if res.Verdict == OK {
+		res.Phase = PhaseDone
+	}
 	for i, p := range c.props {
 		if p.Kind == Sometimes && !witnessed[i] {
 			res.Unwitnessed = append(res.Unwitnessed, p.Name)

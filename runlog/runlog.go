@@ -15,9 +15,8 @@ const RunLogVersion = 1
 
 // ErrSyntax is wrapped by every parse error, which names the file, the
 // line and what is wrong there; a bridge's validation wraps it too for an
-// event its observer cannot read. (Its text is the one run-log errors
-// have always carried.)
-var ErrSyntax = errors.New("malformed trace")
+// event its observer cannot read.
+var ErrSyntax = errors.New("malformed run log")
 
 // RunLog is what a free-running implementation recorded: which model
 // explains it (with parameters), then the observations in log order.

@@ -39,8 +39,10 @@ var ErrSyntax = errors.New("malformed trace")
 //	stutter 24                            (or: the last state repeats forever)
 //
 // Lines whose first non-blank character is # are comments; blank lines
-// are ignored. Values that are not plain words are single-quoted, so
-// every value round-trips exactly.
+// are ignored. A field is written name=value with its value
+// single-quoted unless it is a plain word without "=", so that a value
+// with spaces or "=" in it cannot be read as the next field, and every
+// value round-trips exactly.
 type File struct {
 	Model   string
 	Params  []string // key=value, in the model's order
@@ -96,8 +98,13 @@ func (f *File) Trace() *checker.Trace {
 	return t
 }
 
-// Format writes the file in its text form.
+// Format writes the file in its text form. A field or argument name
+// that is empty or holds "=" cannot be written: it would not read back
+// as the same name.
 func (f *File) Format(w io.Writer) error {
+	if err := f.checkNames(); err != nil {
+		return err
+	}
 	b := bufio.NewWriter(w)
 	fmt.Fprintf(b, "daggercheck-trace %d\n", Version)
 	fmt.Fprintf(b, "model %s\n", textline.Quote(f.Model))
@@ -110,13 +117,13 @@ func (f *File) Format(w io.Writer) error {
 	for _, st := range f.Steps {
 		b.WriteString("step " + textline.Quote(st.Action))
 		for _, a := range st.Args {
-			b.WriteString(" " + textline.Quote(a.Name+"="+strconv.Itoa(a.Value)))
+			b.WriteString(" " + textline.Quote(a.Name) + "=" + strconv.Itoa(a.Value))
 		}
 		b.WriteByte('\n')
 		if st.State != nil {
 			b.WriteString("state")
 			for _, fl := range st.State {
-				b.WriteString(" " + textline.Quote(fl.Name+"="+fl.Value))
+				b.WriteString(" " + textline.Quote(fl.Name) + "=" + textline.QuoteValue(fl.Value))
 			}
 			b.WriteByte('\n')
 		}
@@ -133,6 +140,25 @@ func (f *File) Format(w io.Writer) error {
 		fmt.Fprintf(b, "loop %d\n", f.Outcome.LoopStart)
 	}
 	return b.Flush()
+}
+
+// checkNames checks that every field and argument name reads back as
+// itself before the "=" of its key=value word.
+func (f *File) checkNames() error {
+	bad := func(name string) bool { return name == "" || strings.Contains(name, "=") }
+	for i, st := range f.Steps {
+		for _, a := range st.Args {
+			if bad(a.Name) {
+				return fmt.Errorf("trace: step %d (%s): argument name %q cannot be written in a trace file", i, st.Action, a.Name)
+			}
+		}
+		for _, fl := range st.State {
+			if bad(fl.Name) {
+				return fmt.Errorf("trace: step %d (%s): field name %q cannot be written in a trace file", i, st.Action, fl.Name)
+			}
+		}
+	}
+	return nil
 }
 
 // String is the text form.

@@ -6,9 +6,13 @@
 // TLAParams, which maps a TLC config's constants to the Go model they
 // belong to, its parameters and its bug.
 //
+// Program is the daggercheck command line: a cli.Program with the
+// models of package model and the commands that reach beyond the models
+// — replay, validate, convert (TLA+ traces besides the ITF traces of
+// --itf-out) and history — which cmd/daggercheck runs.
+//
 // It is the one package that knows which models have which bridge, as
 // package model (model/registry.go) knows which models there are: it
-// imports bridge, every bridge/<model>, the model registry and the
-// models with a TLA+ spec. `daggercheck replay`, `validate` and
-// `convert` call it. Read Replay first.
+// imports bridge, every bridge/<model>, the model registry, the models
+// with a TLA+ spec, history and cli. Read Program first.
 package dagger

@@ -18,23 +18,23 @@ func TestConvertCommand(t *testing.T) {
 	cfg := "../../tla/ring/bug-header-first.cfg"
 	out := filepath.Join(t.TempDir(), "x.trace")
 
-	code, stdout, stderr := cli(t, "convert", src, "--cfg", cfg, "--out", out)
+	code, stdout, stderr := daggercheck(t, "convert", src, "--cfg", cfg, "--out", out)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "converted "+src+" (tlc-json, 5 states) to "+out)
 	assert.Contains(t, stdout, "--bug header-first, 4 steps, violation of no-torn-read")
 
-	code, stdout, stderr = cli(t, "replay", out)
+	code, stdout, stderr = daggercheck(t, "replay", out)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "result: reproduced")
 
 	// The same constants as parameters: the same trace, on stdout.
 	written, err := os.ReadFile(out)
 	require.NoError(t, err)
-	code, stdout, stderr = cli(t, "convert", src, "-p", "protocol=credit", "--bug", "header-first")
+	code, stdout, stderr = daggercheck(t, "convert", src, "-p", "protocol=credit", "--bug", "header-first")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Equal(t, string(written), stdout)
 
-	code, stdout, stderr = cli(t, "convert", "--json", src, "--cfg", cfg)
+	code, stdout, stderr = daggercheck(t, "convert", "--json", src, "--cfg", cfg)
 	require.Equal(t, exitOK, code, stderr)
 	var res struct {
 		Format, Model, Bug, Result, Property, Trace string
@@ -50,7 +50,7 @@ func TestConvertCommand(t *testing.T) {
 	assert.Equal(t, string(written), res.Trace)
 
 	// An ITF trace of the same behaviour converts to the same file.
-	code, stdout, stderr = cli(t, "convert", "../../bridge/dagger/testdata/tlc/ring-bug-header-first.itf.json", "--cfg", cfg)
+	code, stdout, stderr = daggercheck(t, "convert", "../../bridge/dagger/testdata/tlc/ring-bug-header-first.itf.json", "--cfg", cfg)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Equal(t, string(written), stdout)
 }
@@ -72,7 +72,7 @@ func TestConvertCommandRejects(t *testing.T) {
 		{[]string{"convert", src}, "state 1 (TLA+ action TxBegin) is not a successor of state 0"},
 		{[]string{"convert", src, "--cfg", "../../tla/ring/bug-header-first.cfg", "--property", "NoLoss"}, "breaks none of no-loss"},
 	} {
-		code, _, stderr := cli(t, tc.args...)
+		code, _, stderr := daggercheck(t, tc.args...)
 		assert.Equal(t, exitUsage, code, tc.args)
 		assert.Contains(t, stderr, tc.want, tc.args)
 	}

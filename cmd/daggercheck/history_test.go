@@ -88,7 +88,7 @@ func TestHistoryExitCodes(t *testing.T) {
 		{[]string{"history", "-h"}, exitOK, "usage: daggercheck history FILE|- [flags]"},
 	} {
 		t.Run(strings.Join(tc.args[1:], " "), func(t *testing.T) {
-			code, stdout, stderr := cli(t, tc.args...)
+			code, stdout, stderr := daggercheck(t, tc.args...)
 			assert.Equal(t, tc.code, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
 			where := stdout
 			if tc.code == exitUsage || slices.Contains(tc.args, "-h") {
@@ -101,7 +101,7 @@ func TestHistoryExitCodes(t *testing.T) {
 }
 
 func TestHistoryJSON(t *testing.T) {
-	code, stdout, stderr := cli(t, "history", "--json", "--fifo", histories+"fifo-reordered.history")
+	code, stdout, stderr := daggercheck(t, "history", "--json", "--fifo", histories+"fifo-reordered.history")
 	require.Equal(t, exitViolation, code, stderr)
 	out := decodeHistory(t, stdout)
 	want := historyOut{File: histories + "fifo-reordered.history", Semantics: "at-most-once", FIFO: true, Result: "violation",
@@ -110,7 +110,7 @@ func TestHistoryJSON(t *testing.T) {
 	want.Completions.OK = 2
 	assert.Equal(t, want, out)
 
-	code, stdout, stderr = cli(t, "history", "--json", "--semantics", "exactly-once", "--complete", histories+"ok-quoting.history")
+	code, stdout, stderr = daggercheck(t, "history", "--json", "--semantics", "exactly-once", "--complete", histories+"ok-quoting.history")
 	require.Equal(t, exitOK, code, stderr)
 	out = decodeHistory(t, stdout)
 	want = historyOut{File: histories + "ok-quoting.history", Semantics: "exactly-once", Complete: true, Result: "ok", Calls: 2, Execs: 2}
@@ -131,12 +131,12 @@ func TestHistoryStdin(t *testing.T) {
 	require.NoError(t, err)
 
 	withStdin(t, string(text))
-	code, stdout, stderr := cli(t, "history", "-")
+	code, stdout, stderr := daggercheck(t, "history", "-")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "history stdin  (at-most-once)\nresult: ok")
 
 	withStdin(t, string(text))
-	code, stdout, stderr = cli(t, "history", "--semantics", "exactly-once", "--complete", "--json", "-")
+	code, stdout, stderr = daggercheck(t, "history", "--semantics", "exactly-once", "--complete", "--json", "-")
 	require.Equal(t, exitViolation, code, stderr)
 	out := decodeHistory(t, stdout)
 	assert.Equal(t, "-", out.File)
@@ -145,19 +145,19 @@ func TestHistoryStdin(t *testing.T) {
 	assert.Equal(t, 1, out.Completions.Timeout)
 
 	withStdin(t, "call client=c conn=1 id=1 fn=f arg=x\nexec server=s conn=1 id=1 fn=f arg=x\n")
-	code, stdout, stderr = cli(t, "history", "-")
+	code, stdout, stderr = daggercheck(t, "history", "-")
 	assert.Equal(t, exitUsage, code)
 	assert.Empty(t, stdout)
 	assert.Contains(t, stderr, "malformed history: stdin:2: exec: no ret=")
 
 	withStdin(t, "")
-	code, stdout, _ = cli(t, "history", "-", "--complete", "--semantics=exactly-once")
+	code, stdout, _ = daggercheck(t, "history", "-", "--complete", "--semantics=exactly-once")
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, stdout, "calls        0\n")
 }
 
 func TestHistoryInUsage(t *testing.T) {
-	code, stdout, _ := cli(t, "help")
+	code, stdout, _ := daggercheck(t, "help")
 	require.Equal(t, exitOK, code)
 	assert.Contains(t, stdout, "  history  FILE|- [flags]")
 }
@@ -224,7 +224,7 @@ func runDocCommand(t *testing.T, cmd string) string {
 		args = args[:i]
 	}
 	var out bytes.Buffer
-	rc := run(t.Context(), args, &out, &out, false)
+	rc := run(t.Context(), args, &out, &out)
 	if showRC {
 		out.WriteString("rc=" + strconv.Itoa(rc) + "\n")
 	}

@@ -5,16 +5,22 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/daggercheck/daggercheck/bridge/dagger"
 	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/cli"
 	"github.com/daggercheck/daggercheck/model"
 	"github.com/daggercheck/daggercheck/model/grid"
 	"github.com/daggercheck/daggercheck/spec"
@@ -25,18 +31,36 @@ import (
 // the exit codes. They decode into their own types, not the package's, so
 // a renamed field fails here.
 
-// cli runs the command line with a background context and stderr not a
-// terminal.
-func cli(t *testing.T, args ...string) (code int, stdout, stderr string) {
+// daggercheck runs the command line with the test's context and stderr
+// not a terminal.
+func daggercheck(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	return cliCtx(t, t.Context(), args...)
+	return daggercheckCtx(t, t.Context(), args...)
 }
 
-func cliCtx(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
+func daggercheckCtx(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(ctx, args, &out, &errOut, false)
+	code = run(ctx, args, &out, &errOut)
 	return code, out.String(), errOut.String()
+}
+
+// Exit codes, the same for every command.
+const (
+	exitOK         = cli.ExitOK
+	exitViolation  = cli.ExitViolation
+	exitUsage      = cli.ExitUsage
+	exitIncomplete = cli.ExitIncomplete
+)
+
+// stdin is what a command that reads standard input reads; tests replace it.
+var stdin io.Reader = strings.NewReader("")
+
+// run runs the daggercheck program as main does, with stdout and stderr
+// going to the writers given.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	p := dagger.Program()
+	return p.Run(&cli.Env{Ctx: ctx, Stdin: stdin, Stdout: stdout, Stderr: stderr}, args)
 }
 
 // checkOut is the contract's view of `check --json` and `simulate --json`.
@@ -174,14 +198,14 @@ func gridTrace(t *testing.T, tr *traceOut, dims int) [][]int {
 
 func TestCheckDefaultModel(t *testing.T) {
 	require.Equal(t, "ring", model.Default)
-	code, stdout, stderr := cli(t, "check")
+	code, stdout, stderr := daggercheck(t, "check")
 	require.Equal(t, exitOK, code, "stderr: %s", stderr)
 	assert.Empty(t, stderr, "no progress when stderr is not a terminal")
-	assert.Regexp(t, `^model ring  dir=tx protocol=credit .*\(bfs, 1 worker\)\n`, stdout)
+	assert.Regexp(t, fmt.Sprintf(`^model ring  dir=tx protocol=credit .*\(bfs, %d workers?\)\n`, runtime.GOMAXPROCS(0)), stdout)
 	assert.Contains(t, stdout, "result: ok")
 
 	// The grid, named, is still the example whose counts follow a formula.
-	code, stdout, stderr = cli(t, "check", "grid")
+	code, stdout, stderr = daggercheck(t, "check", "grid")
 	require.Equal(t, exitOK, code, "stderr: %s", stderr)
 	dims, size := gridDefaults(t)
 	assert.Regexp(t, fmt.Sprintf(`(?m)^  distinct states\s+%d$`, gridDistinct(dims, size)), stdout)
@@ -193,7 +217,7 @@ func TestCheckJSONExactCounts(t *testing.T) {
 	for _, tc := range []struct{ dims, size int }{{1, 1}, {2, 3}, {3, 4}, {4, 2}} {
 		for _, workers := range []int{1, 4} {
 			t.Run(fmt.Sprintf("dims=%d,size=%d,workers=%d", tc.dims, tc.size, workers), func(t *testing.T) {
-				code, stdout, stderr := cli(t, "check", "grid",
+				code, stdout, stderr := daggercheck(t, "check", "grid",
 					"-p", fmt.Sprintf("dims=%d", tc.dims), "-p", fmt.Sprintf("size=%d", tc.size),
 					"--workers", strconv.Itoa(workers), "--json")
 				require.Equal(t, exitOK, code, "stderr: %s", stderr)
@@ -204,7 +228,7 @@ func TestCheckJSONExactCounts(t *testing.T) {
 				assert.Equal(t, "", out.Bug)
 				assert.Equal(t, "ok", out.Result)
 				assert.Empty(t, out.Property, "nothing is violated")
-				assert.Equal(t, workers, out.Workers)
+				assert.Equal(t, min(workers, runtime.GOMAXPROCS(0)), out.Workers, "at most one per processor")
 				assert.Equal(t, gridDistinct(tc.dims, tc.size), out.DistinctStates)
 				assert.Equal(t, gridGenerated(tc.dims, tc.size), out.GeneratedStates)
 				assert.Equal(t, gridDepth(tc.dims, tc.size), out.Depth)
@@ -218,7 +242,7 @@ func TestCheckJSONExactCounts(t *testing.T) {
 
 func TestCheckDefaultsFilledIn(t *testing.T) {
 	_, size := gridDefaults(t)
-	code, stdout, _ := cli(t, "check", "grid", "-p", "dims=2", "--json")
+	code, stdout, _ := daggercheck(t, "check", "grid", "-p", "dims=2", "--json")
 	require.Equal(t, exitOK, code)
 	out := decodeReport(t, stdout)
 	assert.Equal(t, map[string]string{"dims": "2", "size": strconv.Itoa(size)}, out.Params)
@@ -227,7 +251,7 @@ func TestCheckDefaultsFilledIn(t *testing.T) {
 
 func TestCheckOverflowFindsMinimalViolation(t *testing.T) {
 	const dims, size = 2, 3
-	code, stdout, stderr := cli(t, "check", "grid", "-p", "dims=2", "-p", "size=3", "--bug", "overflow", "--json")
+	code, stdout, stderr := daggercheck(t, "check", "grid", "-p", "dims=2", "-p", "size=3", "--bug", "overflow", "--json")
 	require.Equal(t, exitViolation, code, "stderr: %s", stderr)
 	assert.Empty(t, stderr)
 	out := decodeReport(t, stdout)
@@ -251,7 +275,7 @@ func TestCheckOverflowFindsMinimalViolation(t *testing.T) {
 }
 
 func TestCheckOverflowText(t *testing.T) {
-	code, stdout, _ := cli(t, "check", "grid", "-p", "dims=2", "-p", "size=3", "--bug", "overflow")
+	code, stdout, _ := daggercheck(t, "check", "grid", "-p", "dims=2", "-p", "size=3", "--bug", "overflow")
 	require.Equal(t, exitViolation, code)
 	assert.Contains(t, stdout, "result: violation of in-bounds (always)")
 	assert.Contains(t, stdout, "counterexample, 4 steps:")
@@ -260,7 +284,7 @@ func TestCheckOverflowText(t *testing.T) {
 
 func TestCheckStuckDeadlocks(t *testing.T) {
 	const dims, size = 2, 3
-	code, stdout, stderr := cli(t, "check", "grid", "-p", "dims=2", "-p", "size=3", "--bug", "stuck", "--json")
+	code, stdout, stderr := daggercheck(t, "check", "grid", "-p", "dims=2", "-p", "size=3", "--bug", "stuck", "--json")
 	require.Equal(t, exitViolation, code, "stderr: %s", stderr)
 	out := decodeReport(t, stdout)
 	assert.Equal(t, "deadlock", out.Result)
@@ -275,7 +299,7 @@ func TestCheckStuckDeadlocks(t *testing.T) {
 
 	// With deadlocks allowed, the same state is a fair behaviour that
 	// stutters short of the corner: a liveness violation ending in a stutter.
-	code, stdout, _ = cli(t, "check", "grid", "-p", "dims=2", "-p", "size=3", "--bug", "stuck", "--allow-deadlock", "--json")
+	code, stdout, _ = daggercheck(t, "check", "grid", "-p", "dims=2", "-p", "size=3", "--bug", "stuck", "--allow-deadlock", "--json")
 	require.Equal(t, exitViolation, code)
 	out = decodeReport(t, stdout)
 	assert.Equal(t, "violation", out.Result)
@@ -289,7 +313,7 @@ func TestCheckStuckDeadlocks(t *testing.T) {
 
 func TestCheckUndoBreaksLiveness(t *testing.T) {
 	const dims, size = 2, 3
-	code, stdout, stderr := cli(t, "check", "grid", "-p", "dims=2", "-p", "size=3", "--bug", "undo", "--json")
+	code, stdout, stderr := daggercheck(t, "check", "grid", "-p", "dims=2", "-p", "size=3", "--bug", "undo", "--json")
 	require.Equal(t, exitViolation, code, "stderr: %s", stderr)
 	out := decodeReport(t, stdout)
 	assert.Equal(t, "violation", out.Result)
@@ -310,7 +334,7 @@ func TestCheckUndoBreaksLiveness(t *testing.T) {
 
 func TestCheckMaxDepthIncomplete(t *testing.T) {
 	const dims, bound = 3, 3
-	code, stdout, stderr := cli(t, "check", "grid", "-p", "dims=3", "-p", "size=20", "--max-depth", "3", "--json")
+	code, stdout, stderr := daggercheck(t, "check", "grid", "-p", "dims=3", "-p", "size=20", "--max-depth", "3", "--json")
 	require.Equal(t, exitIncomplete, code, "stderr: %s", stderr)
 	out := decodeReport(t, stdout)
 	assert.Equal(t, "incomplete", out.Result)
@@ -322,12 +346,12 @@ func TestCheckMaxDepthIncomplete(t *testing.T) {
 	assert.Equal(t, uint64(20), out.DistinctStates)
 	assert.Equal(t, bound+1, out.Depth)
 
-	code, stdout, _ = cli(t, "check", "grid", "--max-depth", "3")
+	code, stdout, _ = daggercheck(t, "check", "grid", "--max-depth", "3")
 	assert.Equal(t, exitIncomplete, code)
 	assert.Contains(t, stdout, "result: incomplete")
 
 	// A bound the search never reaches changes nothing.
-	code, stdout, _ = cli(t, "check", "grid", "-p", "dims=2", "-p", "size=3", "--max-depth", "100", "--json")
+	code, stdout, _ = daggercheck(t, "check", "grid", "-p", "dims=2", "-p", "size=3", "--max-depth", "100", "--json")
 	assert.Equal(t, exitOK, code)
 	assert.Equal(t, gridDistinct(2, 3), decodeReport(t, stdout).DistinctStates)
 }
@@ -337,7 +361,7 @@ func TestCheckInterrupted(t *testing.T) {
 	cancel()
 	for _, cmd := range []string{"check", "simulate"} {
 		t.Run(cmd, func(t *testing.T) {
-			code, stdout, stderr := cliCtx(t, ctx, cmd, "--json")
+			code, stdout, stderr := daggercheckCtx(t, ctx, cmd, "--json")
 			require.Equal(t, exitIncomplete, code, "stderr: %s", stderr)
 			out := decodeReport(t, stdout)
 			assert.Equal(t, "incomplete", out.Result)
@@ -367,7 +391,8 @@ func TestBadInputExits2(t *testing.T) {
 		{"bug needs other params", []string{"check", "grid", "-p", "dims=1", "--bug", "stuck"}, []string{"dims=1", "stuck"}},
 		{"unknown flag", []string{"check", "--nope"}, []string{"-nope"}},
 		{"unknown flag, models", []string{"models", "--nope"}, []string{"-nope"}},
-		{"models takes no argument", []string{"models", "grid"}, []string{`"grid"`}},
+		{"models, unknown model", []string{"models", "nosuch"}, []string{`"nosuch"`, "unknown model", "known: "}},
+		{"models takes one model", []string{"models", "grid", "ring"}, []string{"at most one model", `"grid"`}},
 		{"flag without value", []string{"check", "--bug"}, []string{"-bug"}},
 		{"bad strategy", []string{"check", "--strategy", "foo"}, []string{`--strategy "foo"`, "bfs or dfs"}},
 		{"negative workers", []string{"check", "--workers", "-1"}, []string{"--workers -1"}},
@@ -382,7 +407,7 @@ func TestBadInputExits2(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := cli(t, tt.args...)
+			code, stdout, stderr := daggercheck(t, tt.args...)
 			assert.Equal(t, exitUsage, code)
 			assert.Empty(t, stdout, "errors go to stderr")
 			for _, w := range tt.want {
@@ -393,12 +418,12 @@ func TestBadInputExits2(t *testing.T) {
 }
 
 func TestHelpExits0(t *testing.T) {
-	code, stdout, _ := cli(t, "help")
+	code, stdout, _ := daggercheck(t, "help")
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, stdout, "usage: daggercheck COMMAND")
 	assert.Contains(t, stdout, "(default "+model.Default+")")
 
-	code, _, stderr := cli(t, "check", "-h")
+	code, _, stderr := daggercheck(t, "check", "-h")
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, stderr, "usage: daggercheck check")
 	assert.Contains(t, stderr, "-max-depth")
@@ -414,7 +439,7 @@ func TestWorkersDoNotChangeTheOutcome(t *testing.T) {
 				if bug != "" {
 					args = append(args, "--bug", bug)
 				}
-				code, stdout, stderr := cli(t, args...)
+				code, stdout, stderr := daggercheck(t, args...)
 				require.NotEqual(t, exitUsage, code, "stderr: %s", stderr)
 				codes = append(codes, code)
 				outs = append(outs, decodeReport(t, stdout))
@@ -428,19 +453,21 @@ func TestWorkersDoNotChangeTheOutcome(t *testing.T) {
 			assert.Equal(t, a.Depth, b.Depth)
 			assert.Equal(t, a.TraceLength, b.TraceLength, "both find a shortest counterexample")
 			assert.Equal(t, 1, a.Workers)
-			assert.Equal(t, 4, b.Workers)
+			assert.Equal(t, min(4, runtime.GOMAXPROCS(0)), b.Workers, "at most one per processor")
 		})
 	}
 }
 
-func TestWorkersZeroMeansOnePerCPU(t *testing.T) {
-	code, stdout, _ := cli(t, "check", "grid", "-p", "dims=2", "-p", "size=3", "--workers", "0", "--json")
-	require.Equal(t, exitOK, code)
-	assert.Equal(t, runtime.NumCPU(), decodeReport(t, stdout).Workers)
+func TestWorkersZeroMeansOnePerProcessor(t *testing.T) {
+	for _, flags := range [][]string{{"--workers", "0"}, nil} { // 0 is the default
+		code, stdout, _ := daggercheck(t, append([]string{"check", "grid", "-p", "dims=2", "-p", "size=3", "--json"}, flags...)...)
+		require.Equal(t, exitOK, code)
+		assert.Equal(t, runtime.GOMAXPROCS(0), decodeReport(t, stdout).Workers, "flags %q", flags)
+	}
 }
 
 func TestDFSAgreesWithBFS(t *testing.T) {
-	code, stdout, _ := cli(t, "check", "grid", "-p", "dims=3", "-p", "size=4", "--strategy", "dfs", "--json")
+	code, stdout, _ := daggercheck(t, "check", "grid", "-p", "dims=3", "-p", "size=4", "--strategy", "dfs", "--json")
 	require.Equal(t, exitOK, code)
 	out := decodeReport(t, stdout)
 	assert.Equal(t, "ok", out.Result)
@@ -452,7 +479,7 @@ func TestSimulateIsReproducibleFromSeed(t *testing.T) {
 	args := []string{"simulate", "grid", "--seed", "7", "--runs", "20", "--bug", "overflow", "-p", "size=3", "--json"}
 	var outs []checkOut
 	for range 2 {
-		code, stdout, stderr := cli(t, args...)
+		code, stdout, stderr := daggercheck(t, args...)
 		require.Equal(t, exitViolation, code, "stderr: %s", stderr)
 		assert.Empty(t, stderr)
 		outs = append(outs, decodeReport(t, stdout))
@@ -477,7 +504,7 @@ func TestSimulateIsReproducibleFromSeed(t *testing.T) {
 }
 
 func TestSimulateOK(t *testing.T) {
-	code, stdout, stderr := cli(t, "simulate", "grid", "-p", "size=3", "--runs", "50")
+	code, stdout, stderr := daggercheck(t, "simulate", "grid", "-p", "size=3", "--runs", "50")
 	require.Equal(t, exitOK, code, "stderr: %s", stderr)
 	assert.Empty(t, stderr)
 	assert.Contains(t, stdout, "(simulate, 1 worker)")
@@ -503,7 +530,7 @@ type modelOut struct {
 }
 
 func TestModelsJSON(t *testing.T) {
-	code, stdout, stderr := cli(t, "models", "--json")
+	code, stdout, stderr := daggercheck(t, "models", "--json")
 	require.Equal(t, exitOK, code, "stderr: %s", stderr)
 	assert.Empty(t, stderr)
 	var all []modelOut
@@ -553,7 +580,7 @@ func TestModelsJSON(t *testing.T) {
 }
 
 func TestModelsText(t *testing.T) {
-	code, stdout, _ := cli(t, "models")
+	code, stdout, _ := daggercheck(t, "models")
 	require.Equal(t, exitOK, code)
 	assert.Contains(t, stdout, model.Default+" (default)")
 	for _, b := range grid.Bugs {
@@ -571,24 +598,76 @@ func TestNoProgressWhenNotATerminal(t *testing.T) {
 		{"check", "grid", "--max-depth", "2"},
 		{"simulate", "grid", "-p", "size=3"},
 	} {
-		code, _, stderr := cli(t, args...)
+		code, _, stderr := daggercheck(t, args...)
 		assert.NotEqual(t, exitUsage, code, "%q", args)
 		assert.Empty(t, stderr, "%q", args)
 	}
 }
 
-func TestCount(t *testing.T) {
-	for _, tc := range []struct {
-		n    uint64
-		want string
-	}{
-		{0, "0"}, {950, "950"}, {9_999, "9999"}, {10_000, "10.0k"}, {12_345, "12.3k"},
-		// Near a unit boundary, rounding must not print "1000.0k" or "10.00M".
-		{999_949, "999.9k"}, {999_950, "1.00M"}, {999_999, "1.00M"},
-		{1_000_000, "1.00M"}, {4_560_000, "4.56M"},
-		{9_994_999, "9.99M"}, {9_995_000, "10.0M"}, {9_999_999, "10.0M"}, {10_000_000, "10.0M"},
-		{123_456_789, "123.5M"},
-	} {
-		assert.Equal(t, tc.want, count(tc.n), "count(%d)", tc.n)
+// A bug given without the parameters it needs to show gets them, and
+// stderr says so: under the defaults (calls=1) seq-not-advanced would
+// pass.
+func TestBugGetsTheParametersItNeeds(t *testing.T) {
+	code, stdout, stderr := daggercheck(t, "check", "system", "--bug", "seq-not-advanced", "--json")
+	require.Equal(t, exitViolation, code, stderr)
+	assert.Equal(t, "daggercheck: --bug seq-not-advanced shows only with -p calls=2, which this run adds\n", stderr)
+	out := decodeReport(t, stdout)
+	assert.Equal(t, "2", out.Params["calls"])
+	assert.Equal(t, "deadlock", out.Result)
+}
+
+// --continue on Dagger's published ring protocol lists every property it
+// breaks, each with the shortest counterexample a run of that property
+// alone finds; merge takes them all from such a report.
+func TestContinueListsEveryViolation(t *testing.T) {
+	code, stdout, stderr := daggercheck(t, "check", "ring", "-p", "protocol=dagger", "--continue", "--json")
+	require.Equal(t, exitViolation, code, stderr)
+	var out struct {
+		Property   string `json:"property"`
+		Violations []struct {
+			Property    string `json:"property"`
+			Result      string `json:"result"`
+			TraceLength int    `json:"trace_length"`
+			Trace       *struct {
+				Steps []json.RawMessage `json:"steps"`
+			} `json:"trace"`
+		} `json:"violations"`
 	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &out))
+	var names []string
+	for _, v := range out.Violations {
+		names = append(names, v.Property)
+		code, stdout, _ := daggercheck(t, "check", "ring", "-p", "protocol=dagger", "--property", v.Property, "--json")
+		require.Equal(t, exitViolation, code)
+		alone := decodeReport(t, stdout)
+		assert.Equal(t, v.Property, alone.Property)
+		assert.Equal(t, alone.TraceLength, v.TraceLength, "%s: the shortest counterexample", v.Property)
+		require.NotNil(t, v.Trace, v.Property)
+		assert.Len(t, v.Trace.Steps, v.TraceLength+1)
+	}
+	assert.Equal(t, []string{"no-overwrite", "no-loss", "no-duplicate", "fifo-order", "no-torn-read",
+		"eventually-consumed", "no-stall"}, names)
+	assert.Equal(t, names[0], out.Property, "the first violation is the report's")
+
+	code, text, _ := daggercheck(t, "check", "ring", "-p", "protocol=dagger", "--continue")
+	require.Equal(t, exitViolation, code)
+	assert.Contains(t, text, "result: 7 properties violated: "+strings.Join(names, ", ")+"\n")
+	for _, p := range names {
+		assert.Contains(t, text, "violation of "+p+" (")
+	}
+
+	report := filepath.Join(t.TempDir(), "continue.json")
+	require.NoError(t, os.WriteFile(report, []byte(stdout), 0o644))
+	code, merged, _ := daggercheck(t, "merge", report)
+	assert.Equal(t, exitViolation, code)
+	assert.Contains(t, merged, "result: violation: 7 of the model's properties violated")
+
+	for _, args := range [][]string{{"--strategy", "dfs"}, {"--shard", "0/2"}} {
+		code, _, stderr := daggercheck(t, append([]string{"check", "ring", "--continue"}, args...)...)
+		assert.Equal(t, exitUsage, code, args)
+		assert.Contains(t, stderr, "--continue applies to breadth-first search")
+	}
+	code, _, stderr = daggercheck(t, "simulate", "--continue")
+	assert.Equal(t, exitUsage, code, "simulate has no --continue")
+	assert.Contains(t, stderr, "-continue")
 }

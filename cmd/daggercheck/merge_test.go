@@ -53,7 +53,7 @@ var ringMid = []string{"ring", "-p", "flows=2", "-p", "slots=2", "-p", "rpcs=4",
 
 func checkJSON(t *testing.T, want int, args ...string) (scaleOut, string) {
 	t.Helper()
-	code, out, errOut := cli(t, append(append([]string{"check"}, args...), "--json")...)
+	code, out, errOut := daggercheck(t, append(append([]string{"check"}, args...), "--json")...)
 	require.Equal(t, want, code, "stderr: %s", errOut)
 	var o scaleOut
 	require.NoError(t, json.Unmarshal([]byte(out), &o))
@@ -89,11 +89,11 @@ func TestMemLimitFlag(t *testing.T) {
 	assert.Positive(t, small.DistinctStates)
 
 	for _, bad := range []string{"lots", "12XB", "0", "-5MiB"} {
-		code, _, errOut := cli(t, append([]string{"check"}, append(ringMid, "--mem-limit", bad)...)...)
+		code, _, errOut := daggercheck(t, append([]string{"check"}, append(ringMid, "--mem-limit", bad)...)...)
 		assert.Equal(t, exitUsage, code, bad)
 		assert.Contains(t, errOut, "--mem-limit", bad)
 	}
-	code, _, errOut := cli(t, "check", "ring", "--strategy", "dfs", "--mem-limit", "1GiB")
+	code, _, errOut := daggercheck(t, "check", "ring", "--strategy", "dfs", "--mem-limit", "1GiB")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, "breadth-first")
 }
@@ -105,13 +105,13 @@ func TestCheckpointAndRecoverFlags(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "ck")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // interrupted before the first level: the checkpoint holds level 0
-	code, _, errOut := cliCtx(t, ctx, append([]string{"check"}, append(ringMid, "--checkpoint", dir)...)...)
+	code, _, errOut := daggercheckCtx(t, ctx, append([]string{"check"}, append(ringMid, "--checkpoint", dir)...)...)
 	require.Equal(t, exitIncomplete, code, errOut)
 	got, _ := checkJSON(t, exitOK, append(ringMid, "--recover", dir)...)
 	assert.Equal(t, full.DistinctStates, got.DistinctStates)
 	assert.Equal(t, full.GeneratedStates, got.GeneratedStates)
 
-	code, _, errOut = cli(t, "check", "ring", "-p", "flows=2", "--no-liveness", "--recover", dir)
+	code, _, errOut = daggercheck(t, "check", "ring", "-p", "flows=2", "--no-liveness", "--recover", dir)
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, "slots=2")
 	assert.Contains(t, errOut, "checkpoint cannot be resumed")
@@ -134,7 +134,7 @@ func TestShardsAndMerge(t *testing.T) {
 	}
 	assert.Len(t, seeds, 4, "every shard has its own seed")
 
-	code, out, errOut := cli(t, append([]string{"merge", "--json"}, files...)...)
+	code, out, errOut := daggercheck(t, append([]string{"merge", "--json"}, files...)...)
 	require.Equal(t, exitViolation, code, errOut)
 	var m mergeOut
 	require.NoError(t, json.Unmarshal([]byte(out), &m))
@@ -166,32 +166,25 @@ func TestShardsAndMerge(t *testing.T) {
 		require.NoError(t, os.WriteFile(f, []byte(out), 0o644))
 		clean = append(clean, f)
 	}
-	code, out, errOut = cli(t, append([]string{"merge"}, clean...)...)
+	code, out, errOut = daggercheck(t, append([]string{"merge"}, clean...)...)
 	assert.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, out, "result: ok: 2 of 2 searches")
 
 	// Reports of different configurations, or not reports at all, are
 	// refused naming the file.
-	code, _, errOut = cli(t, "merge", files[0], clean[0])
+	code, _, errOut = daggercheck(t, "merge", files[0], clean[0])
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, clean[0])
 	assert.Contains(t, errOut, "field bug")
 	bad := filepath.Join(dir, "bad.json")
 	require.NoError(t, os.WriteFile(bad, []byte("{\n  \"model\": \"ring\",\n  oops\n}\n"), 0o644))
-	code, _, errOut = cli(t, "merge", bad)
+	code, _, errOut = daggercheck(t, "merge", bad)
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, bad+":3:")
 
 	for _, s := range []string{"4/4", "x/2", "1", "-1/3"} {
-		code, _, errOut := cli(t, "check", "ring", "--shard", s)
+		code, _, errOut := daggercheck(t, "check", "ring", "--shard", s)
 		assert.Equal(t, exitUsage, code, s)
 		assert.Contains(t, errOut, "--shard", s)
 	}
-}
-
-func TestShardDepths(t *testing.T) {
-	for i, want := range []int{40, 35, 30, 25, 40} {
-		assert.Equal(t, want, (&shardSpec{i, 8}).depth(40))
-	}
-	assert.Equal(t, 0, (&shardSpec{3, 8}).depth(0))
 }

@@ -12,15 +12,15 @@ import (
 
 func TestReplayCommand(t *testing.T) {
 	trace := "../../docs/traces/ring-dagger-torn-read-on-a-later-lap.trace"
-	code, stdout, stderr := cli(t, "replay", trace)
+	code, stdout, stderr := daggercheck(t, "replay", trace)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "result: reproduced: the implementation followed all 18 steps and broke no-torn-read")
 
-	code, stdout, _ = cli(t, "replay", trace, "--bug", "none")
+	code, stdout, _ = daggercheck(t, "replay", trace, "--bug", "none")
 	assert.Equal(t, exitViolation, code)
 	assert.Contains(t, stdout, "result: diverged at step 1")
 
-	code, stdout, _ = cli(t, "replay", "--json", trace)
+	code, stdout, _ = daggercheck(t, "replay", "--json", trace)
 	require.Equal(t, exitOK, code)
 	var res struct {
 		Result   string   `json:"result"`
@@ -48,7 +48,7 @@ func TestReplayCommand(t *testing.T) {
 		{[]string{"replay", "../../docs/traces/ring-dagger-split-mmio-store-torn-read.trace"}, "interface=mmio"},
 		{[]string{"replay", trace, "--bug", "nope"}, "--bug nope"},
 	} {
-		code, _, stderr := cli(t, tc.args...)
+		code, _, stderr := daggercheck(t, tc.args...)
 		assert.Equal(t, exitUsage, code, tc.args)
 		assert.Contains(t, stderr, tc.want, tc.args)
 	}

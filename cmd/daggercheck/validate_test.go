@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,11 +13,11 @@ import (
 )
 
 func TestValidateCommand(t *testing.T) {
-	code, stdout, stderr := cli(t, "validate", "../../docs/runs/ring-tx.run")
+	code, stdout, stderr := daggercheck(t, "validate", "../../docs/runs/ring-tx.run")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "result: valid: 18 of 18 events explained by model ring")
 
-	code, stdout, _ = cli(t, "validate", "--json", "../../docs/runs/ring-tx-credit-overrun.run")
+	code, stdout, _ = daggercheck(t, "validate", "--json", "../../docs/runs/ring-tx-credit-overrun.run")
 	require.Equal(t, exitViolation, code)
 	var res struct {
 		Result    string   `json:"result"`
@@ -34,14 +36,14 @@ func TestValidateCommand(t *testing.T) {
 
 	e2e := []string{"validate", "--history", "-p", "clients=2", "-p", "calls=2", "-p", "server-flows=2",
 		"-p", "losses=1", "-p", "dups=1", "-p", "reorders=2"}
-	code, stdout, stderr = cli(t, append(e2e, "../../docs/runs/e2e.history")...)
+	code, stdout, stderr = daggercheck(t, append(e2e, "../../docs/runs/e2e.history")...)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "result: valid: 12 of 12 events explained by model system")
-	code, _, _ = cli(t, append(e2e, "../../docs/runs/e2e-exec-twice.history")...)
+	code, _, _ = daggercheck(t, append(e2e, "../../docs/runs/e2e-exec-twice.history")...)
 	assert.Equal(t, exitViolation, code)
 
 	// A state limit too small to follow the log: incomplete, exit 3.
-	code, _, stderr = cli(t, append(e2e, "--max-states", "5", "../../docs/runs/e2e.history")...)
+	code, _, stderr = daggercheck(t, append(e2e, "--max-states", "5", "../../docs/runs/e2e.history")...)
 	assert.Equal(t, exitIncomplete, code)
 	assert.Contains(t, stderr, "more than 5 model states")
 
@@ -57,16 +59,45 @@ func TestValidateCommand(t *testing.T) {
 	}{
 		{[]string{"validate"}, "one run log"},
 		{[]string{"validate", "/no/such/file"}, "/no/such/file"},
-		{[]string{"validate", bad}, "line 3: send: field rpc=\"x\""},
+		{[]string{"validate", bad}, "run log " + bad + ": malformed run log: line 3: send: field rpc=\"x\""},
 		{[]string{"validate", badParams}, "slots"},
 		{[]string{"validate", "-p", "clients=2", "../../docs/runs/ring-tx.run"}, "-p goes with --history"},
 		{[]string{"validate", "--max-states", "0", "../../docs/runs/ring-tx.run"}, "--max-states 0"},
 		{[]string{"validate", "--history", "../../docs/runs/ring-tx.run"}, "ring-tx.run:1"},
 		{[]string{"validate", "--history", "-p", "clients=9", "../../docs/runs/e2e.history"}, "clients"},
-		{[]string{"validate", "../../docs/traces/coherence-bug-lost-writeback.trace"}, "daggercheck-run"},
+		{[]string{"validate", "../../docs/traces/coherence-bug-lost-writeback.trace"}, "malformed run log: ../../docs/traces/coherence-bug-lost-writeback.trace:1: want \"daggercheck-run 1\" first"},
 	} {
-		code, _, stderr := cli(t, tc.args...)
+		code, _, stderr := daggercheck(t, tc.args...)
 		assert.Equal(t, exitUsage, code, tc.args)
 		assert.Contains(t, stderr, tc.want, tc.args)
+	}
+}
+
+// --complete: a whole recorded run is valid; the same log cut short at a
+// line boundary, or with no events at all, is not, and the report says
+// what the model could still log.
+func TestValidateComplete(t *testing.T) {
+	code, stdout, stderr := daggercheck(t, "validate", "--complete", "../../docs/runs/ring-tx.run")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "result: valid: 18 of 18 events")
+
+	whole, err := os.ReadFile("../../docs/runs/ring-tx.run")
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(whole), "\n")
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name   string
+		keep   int // lines kept: the header is 7
+		events int
+	}{{"cut.run", 20, 13}, {"empty.run", 7, 0}} {
+		path := filepath.Join(dir, tc.name)
+		require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines[:tc.keep], "")), 0o644))
+		code, _, _ := daggercheck(t, "validate", path)
+		assert.Equal(t, exitOK, code, "%s: without --complete a prefix of a run is valid", tc.name)
+		code, stdout, _ := daggercheck(t, "validate", "--complete", path)
+		assert.Equal(t, exitViolation, code, tc.name)
+		assert.Contains(t, stdout, fmt.Sprintf("result: invalid: %d of %d events explained", tc.events, tc.events))
+		assert.Contains(t, stdout, "the run log ends before the run does")
+		assert.Contains(t, stdout, "the model could still log:\n  send flow=0 rpc=")
 	}
 }

@@ -30,15 +30,15 @@ var allowed = map[string][]string{
 	"impl/nic":          {"impl/slot", "impl/wake", "impl/ring", "impl/transport", "spec"},
 	"impl/rpc":          {"impl/...", "spec"},
 	"model/...":         {"checker", "spec"},
-	"model":             {"model/...", "checker", "spec"},
+	"model":             {"model/...", "cli", "checker", "spec"},
 	"model/modeltest":   {"checker", "spec", "tlaplus"},
 	"bridge":            {"checker", "spec", "trace", "runlog", "tlaplus"},
 	"bridge/bridgetest": {"bridge", "checker", "spec", "trace", "runlog", "tlaplus"},
 	"bridge/...":        {"bridge", "checker", "spec", "trace", "runlog", "tlaplus", "history", "model/{name}", "impl/..."},
-	"bridge/dagger":     {"bridge/...", "bridge", "model", "model/...", "checker", "spec", "trace", "runlog", "tlaplus", "history"},
+	"bridge/dagger":     {"bridge/...", "bridge", "model", "model/...", "cli", "checker", "spec", "trace", "runlog", "tlaplus", "history"},
 	"cmd/...":           {"..."},
 	"examples/...":      {"..."},
-	"cli":               {"..."},
+	"cli":               {"checker", "spec", "trace", "internal/textline"},
 }
 
 // rule returns the entry that governs pkg and whether there is one.

@@ -112,6 +112,20 @@ func Quote(s string) string {
 	if plain {
 		return s
 	}
+	return quote(s)
+}
+
+// QuoteValue is Quote for the value of a key=value word, written as
+// key=QuoteValue(value): a value with "=" in it is quoted too, so that
+// nobody takes what follows its "=" for another field.
+func QuoteValue(s string) string {
+	if strings.Contains(s, "=") {
+		return quote(s)
+	}
+	return Quote(s)
+}
+
+func quote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
 }
 

@@ -24,3 +24,21 @@ func TestQuoteRoundTrips(t *testing.T) {
 		}
 	})
 }
+
+// A key=QuoteValue(value) word reads back as one word, key=value, and a
+// value with a space or "=" in it is always quoted.
+func TestQuoteValue(t *testing.T) {
+	for _, tc := range []struct{ value, want string }{
+		{"3", "x=3"}, {"", "x=''"}, {"a=b", "x='a=b'"}, {"valid=1 flag=1", "x='valid=1 flag=1'"},
+		{"[0 0]", "x='[0 0]'"}, {"rpc0", "x=rpc0"}, {"it's", `x='it'"'"'s'`},
+	} {
+		word := "x=" + QuoteValue(tc.value)
+		if word != tc.want {
+			t.Errorf("x=QuoteValue(%q) = %s, want %s", tc.value, word, tc.want)
+		}
+		got, err := shlex.Split(word+" y=1", true)
+		if err != nil || !reflect.DeepEqual(got, []string{"x=" + tc.value, "y=1"}) {
+			t.Errorf("%s y=1 reads back as %q (%v)", word, got, err)
+		}
+	}
+}

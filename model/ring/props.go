@@ -33,7 +33,7 @@ func (m *Model) Properties() []checker.Property[State] {
 
 // InvariantsHold: every Always property of the ring is a bit of s.Bad,
 // so a state with none set satisfies them all (checker.Screened).
-func (m *Model) InvariantsHold(s *State) bool { return s.Bad == 0 }
+func (m *Model) InvariantsHold(s State) bool { return s.Bad == 0 }
 
 // allConsumed: every RPC of every flow has been consumed.
 func (m *Model) allConsumed(s State) bool {
