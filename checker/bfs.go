@@ -619,6 +619,7 @@ func (r *bfsRun[S]) conclude(reason string) (*Result, error) {
 		if p := c.props[i]; p.Kind == Sometimes && !r.witnessed[i] {
 			res.fail(c.failure(i, nil))
 			if !c.opts.Continue {
+				res.Statuses = c.stoppedAtSometimes(res, r.witnessed)
 				return res, nil
 			}
 		}

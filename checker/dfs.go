@@ -171,6 +171,7 @@ func (c *Checker[S]) dfs(ctx context.Context) (*Result, error) {
 	for i, p := range c.props {
 		if p.Kind == Sometimes && !witnessed[i] {
 			res.fail(c.failure(i, nil))
+			res.Statuses = c.stoppedAtSometimes(res, witnessed)
 			return res, nil
 		}
 	}

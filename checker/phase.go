@@ -139,6 +139,20 @@ func (c *Checker[S]) statuses(res *Result, held []string) []PropertyStatus {
 	return out
 }
 
+// stoppedAtSometimes is statuses for a run that stopped at the first
+// Sometimes property no state witnesses: a later one that no state
+// witnesses either was not judged (it is no violation the run reports),
+// and does not hold. witnessed is indexed as the properties.
+func (c *Checker[S]) stoppedAtSometimes(res *Result, witnessed []bool) []PropertyStatus {
+	st := c.statuses(res, nil)
+	for i, p := range c.props {
+		if p.Kind == Sometimes && !witnessed[i] && st[i].Status == Holds {
+			st[i].Status = NotJudged
+		}
+	}
+	return st
+}
+
 // finish completes a verb's result with every property's status, unless
 // the liveness check has set them.
 func (c *Checker[S]) finish(res *Result, err error) (*Result, error) {
