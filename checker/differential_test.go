@@ -21,7 +21,8 @@ import (
 // metamorphic tests: random small models, each judged by the checker
 // under every combination of options (breadth-first with 1, 2, 3 and 8
 // workers, depth-first; with and without symmetry, a depth bound, a
-// subset of the properties, deadlocks allowed or not) and by a reference
+// subset of the properties, deadlocks allowed or not, stopping at the
+// first violation or going on past them) and by a reference
 // checker written for clarity, not speed: a plain breadth-first search
 // over an explicit set of states, and for liveness a brute-force search
 // for fair cycles by transitive closure. Any difference fails with the
@@ -41,8 +42,10 @@ import (
 // Breadth-first results must equal the reference's field by field:
 // verdict, property, reason, counts, depth, coverage, the counterexample
 // (states and actions: the least failing state by (depth, property,
-// fingerprint), reached along the parents discovered first) and every
-// witness with its costs. A liveness counterexample is a lasso the
+// fingerprint), reached along the parents discovered first), every
+// violation found (with Continue, each property's shortest), every
+// witness with its costs, each property's status, the phase the run
+// ended in, and the size of the liveness check's graph. A liveness counterexample is a lasso the
 // reference checks on its own: a path of the model, closed, fair, and
 // missing the goal. Depth-first results, which are not shortest, must be
 // genuine counterexamples when they report one and the reference's
@@ -463,6 +466,12 @@ func (g *refGraph) trace(i int) (*checker.Trace, []dState, []checker.Action) {
 	return tr, states, acts
 }
 
+// path is trace(i)'s trace alone.
+func (g *refGraph) path(i int) *checker.Trace {
+	tr, _, _ := g.trace(i)
+	return tr
+}
+
 // selected is the properties a run with these options checks, in order.
 func (m *dModel) selected(o checker.Options) []dProp {
 	if len(o.Only) == 0 {
@@ -480,7 +489,7 @@ func (m *dModel) selected(o checker.Options) []dProp {
 const deadlockDoc = "a reachable state has no enabled action and is not terminal"
 
 // expectBFS is the result breadth-first search must report, except the
-// trace of a liveness violation (nil here), which checkLasso judges.
+// traces of liveness violations (nil here), which checkLasso judges.
 func (m *dModel) expectBFS(o checker.Options) *checker.Result {
 	g := m.explore(m.Symmetric && !o.NoSymmetry)
 	props := m.selected(o)
@@ -488,52 +497,79 @@ func (m *dModel) expectBFS(o checker.Options) *checker.Result {
 	if o.MaxDepth > 0 {
 		bound = o.MaxDepth
 	}
-	// The least failure by (depth, property, fingerprint); a deadlock
-	// ranks after every property.
-	best, bestProp := -1, 0
-	for i, s := range g.states {
-		if g.depth[i] > bound {
-			break
-		}
-		for pi, p := range props {
-			if p.Kind == checker.Always && !p.Goal.holds(m.K, s) {
-				best, bestProp = better(g, best, bestProp, i, pi)
+	res := &checker.Result{}
+	// Safety: for each invariant, and deadlock freedom (which ranks after
+	// every property), its least failing state by (depth, fingerprint).
+	var found []refFailure
+	for pi := range len(props) + 1 {
+		f := refFailure{state: -1, prop: pi}
+		for i, s := range g.states {
+			bad := false
+			if pi < len(props) {
+				bad = props[pi].Kind == checker.Always && !props[pi].Goal.holds(m.K, s)
+			} else {
+				bad = len(g.succ[i]) == 0 && !o.AllowDeadlock && !m.terminal(s)
+			}
+			if bad && g.depth[i] <= bound && (f.state < 0 || (refFailure{state: i, prop: pi}).less(g, f)) {
+				f.state = i
 			}
 		}
-		if len(g.succ[i]) == 0 && !o.AllowDeadlock && !m.terminal(s) {
-			best, bestProp = better(g, best, bestProp, i, len(props))
+		if f.state >= 0 {
+			found = append(found, f)
 		}
 	}
-	if best >= 0 {
+	slices.SortFunc(found, func(a, b refFailure) int {
+		if a.less(g, b) {
+			return -1
+		}
+		return 1
+	})
+	if len(found) > 0 && !o.Continue {
 		// The search stops at the end of the level in which it found the
-		// failure: an invariant is judged as its state is inserted, while
-		// the level before is expanded; a deadlock as its state is
+		// first failure: an invariant is judged as its state is inserted,
+		// while the level before is expanded; a deadlock as its state is
 		// expanded, its successors inserted unless at the bound.
-		d := g.depth[best]
-		res := &checker.Result{Verdict: checker.Violation}
-		if bestProp < len(props) {
+		f := found[0]
+		d := g.depth[f.state]
+		if f.prop < len(props) {
 			res.Stats = g.counts(d, d-1)
-			p := props[bestProp]
-			res.Property, res.Kind, res.Doc = p.Name, p.Kind, "doc of "+p.Name
 		} else {
-			res.Verdict, res.Property, res.Kind, res.Doc = checker.Deadlock, checker.DeadlockProperty, checker.Always, deadlockDoc
 			res.Stats = g.counts(min(d+1, bound), d)
 		}
-		res.Trace, _, _ = g.trace(best)
+		m.fail(res, props, f.prop, g.path(f.state))
+		res.Statuses = m.statuses(props, o, res, nil)
 		return res
 	}
-	res := &checker.Result{Verdict: checker.OK, Stats: g.counts(bound, bound)}
+	// Past this point the search explored everything within the bound:
+	// with Continue, it went on past each failure and lists them all.
+	res.Stats = g.counts(bound, bound)
+	for _, f := range found {
+		m.fail(res, props, f.prop, g.path(f.state))
+	}
+	cutoff := false
 	for i := range g.states {
-		if g.depth[i] == bound {
-			for _, e := range g.succ[i] {
-				if g.depth[e.to] > bound {
-					res.Verdict, res.Reason = checker.Incomplete, fmt.Sprintf("depth bound %d reached", bound)
-					return res
-				}
-			}
+		for _, e := range g.succ[i] {
+			cutoff = cutoff || g.depth[i] == bound && g.depth[e.to] > bound
 		}
 	}
-	for _, p := range props {
+	if cutoff {
+		if len(res.Violations) == 0 {
+			res.Verdict, res.Reason = checker.Incomplete, fmt.Sprintf("depth bound %d reached", bound)
+		}
+		for _, p := range props {
+			if len(res.Violations) > 0 && p.Kind != checker.Always {
+				res.Unjudged = append(res.Unjudged, p.Name)
+			}
+		}
+		res.Statuses = m.statuses(props, o, res, nil)
+		return res
+	}
+	res.SafetyComplete = true
+	// The sometimes properties no state witnesses fail (without
+	// Continue, the first ends the run, with no witnesses shown); the
+	// others get their shortest witness, the least by fingerprint.
+	witness := map[string]int{}
+	for pi, p := range props {
 		if p.Kind != checker.Sometimes {
 			continue
 		}
@@ -543,47 +579,130 @@ func (m *dModel) expectBFS(o checker.Options) *checker.Result {
 				w = i
 			}
 		}
-		if w < 0 {
-			res.Verdict, res.Property, res.Kind, res.Doc = checker.Violation, p.Name, p.Kind, "doc of "+p.Name
-			res.Reason, res.Witnesses = "no reachable state witnesses it", nil
+		if w >= 0 {
+			witness[p.Name] = w
+			continue
+		}
+		m.fail(res, props, pi, nil)
+		if !o.Continue {
+			res.Statuses = m.statuses(props, o, res, nil)
 			return res
 		}
-		tr, states, acts := g.trace(w)
-		res.Witnesses = append(res.Witnesses, checker.Witness{Property: p.Name, Trace: tr, Costs: m.Measure(states, acts)})
+	}
+	for _, p := range props {
+		if w, ok := witness[p.Name]; ok {
+			tr, states, acts := g.trace(w)
+			res.Witnesses = append(res.Witnesses, checker.Witness{Property: p.Name, Trace: tr, Costs: m.Measure(states, acts)})
+		}
 	}
 	m.expectLiveness(props, o, res)
 	return res
 }
 
-// better returns the lesser of failure (i, prop) and (best, bestProp).
-func better(g *refGraph, best, bestProp, i, prop int) (int, int) {
-	if best < 0 || g.depth[i] < g.depth[best] ||
-		g.depth[i] == g.depth[best] && (prop < bestProp || prop == bestProp && g.fp(i) < g.fp(best)) {
-		return i, prop
+// refFailure is a state that fails a property (len(props): deadlock
+// freedom).
+type refFailure struct{ state, prop int }
+
+// less orders failures as the checker reports them: by the state's
+// depth, then the property, then the state's fingerprint.
+func (f refFailure) less(g *refGraph, h refFailure) bool {
+	if g.depth[f.state] != g.depth[h.state] {
+		return g.depth[f.state] < g.depth[h.state]
 	}
-	return best, bestProp
+	if f.prop != h.prop {
+		return f.prop < h.prop
+	}
+	return g.fp(f.state) < g.fp(h.state)
+}
+
+// fail records that property pi (len(props): deadlock freedom) fails,
+// shown by tr; the first failure is the run's verdict.
+func (m *dModel) fail(res *checker.Result, props []dProp, pi int, tr *checker.Trace) {
+	f := checker.Failure{Verdict: checker.Violation, Trace: tr}
+	if pi == len(props) {
+		f.Verdict, f.Property, f.Kind, f.Doc = checker.Deadlock, checker.DeadlockProperty, checker.Always, deadlockDoc
+	} else {
+		p := props[pi]
+		f.Property, f.Kind, f.Doc = p.Name, p.Kind, "doc of "+p.Name
+		if p.Kind == checker.Sometimes {
+			f.Reason = "no reachable state witnesses it"
+		}
+	}
+	if len(res.Violations) == 0 {
+		res.Verdict, res.Property, res.Kind, res.Doc, res.Reason, res.Trace = f.Verdict, f.Property, f.Kind, f.Doc, f.Reason, f.Trace
+	}
+	res.Violations = append(res.Violations, f)
+}
+
+// statuses is what a run with result res knows of each property: violated
+// if it reported it; an invariant, deadlock freedom or a witnessed
+// sometimes property holds once the search explored everything; a
+// liveness property holds if the liveness check showed it (held); any
+// other was not judged.
+func (m *dModel) statuses(props []dProp, o checker.Options, res *checker.Result, held []string) []checker.PropertyStatus {
+	g := m.explore(false)
+	var out []checker.PropertyStatus
+	add := func(name string, kind checker.Kind, witnessed bool) {
+		st := checker.NotJudged
+		switch {
+		case slices.ContainsFunc(res.Violations, func(f checker.Failure) bool { return f.Property == name }):
+			st = checker.Violated
+		case kind.Liveness():
+			if slices.Contains(held, name) {
+				st = checker.Holds
+			}
+		case res.SafetyComplete && (kind != checker.Sometimes || witnessed):
+			st = checker.Holds
+		}
+		out = append(out, checker.PropertyStatus{Property: name, Kind: kind, Status: st})
+	}
+	for _, p := range props {
+		add(p.Name, p.Kind, slices.ContainsFunc(g.states, func(s dState) bool { return p.Goal.holds(m.K, s) }))
+	}
+	if !o.AllowDeadlock {
+		add(checker.DeadlockProperty, checker.Always, false)
+	}
+	return out
 }
 
 // expectLiveness judges the liveness properties of a run that explored
-// everything and found every other property holding.
+// everything and found every other property holding (with Continue: that
+// explored everything).
 func (m *dModel) expectLiveness(props []dProp, o checker.Options, res *checker.Result) {
-	var g *refGraph
+	var live []dProp
 	for _, p := range props {
-		if !p.Kind.Liveness() {
-			continue
+		if p.Kind.Liveness() {
+			live = append(live, p)
 		}
-		if o.SkipLiveness {
+	}
+	if len(live) == 0 || o.SkipLiveness {
+		for _, p := range live {
 			res.Unjudged = append(res.Unjudged, p.Name)
+		}
+		res.Phase = checker.PhaseDone
+		res.Statuses = m.statuses(props, o, res, nil)
+		return
+	}
+	g := m.explore(false) // fairness is per action: no symmetry
+	res.Stats.GraphStates = uint64(len(g.states))
+	for _, succ := range g.succ {
+		res.Stats.GraphEdges += uint64(len(succ))
+	}
+	var held []string
+	for _, p := range live {
+		if !g.fairlyMisses(p) {
+			held = append(held, p.Name)
 			continue
 		}
-		if g == nil {
-			g = m.explore(false) // fairness is per action: no symmetry
-		}
-		if g.fairlyMisses(p) {
-			res.Verdict, res.Property, res.Kind, res.Doc = checker.Violation, p.Name, p.Kind, "doc of "+p.Name
+		m.fail(res, props, slices.IndexFunc(props, func(q dProp) bool { return q.Name == p.Name }), nil)
+		if !o.Continue {
+			res.Phase = checker.PhaseComponents
+			res.Statuses = m.statuses(props, o, res, held)
 			return
 		}
 	}
+	res.Phase = checker.PhaseDone
+	res.Statuses = m.statuses(props, o, res, held)
 }
 
 // fairlyMisses reports whether some behaviour that is weakly fair to
@@ -784,10 +903,10 @@ func (m *dModel) checkLasso(tr *checker.Trace, p dProp, reason string) string {
 
 // ---- Comparing results ----
 
-// diffResults names each field in which got differs from want; with
-// timings, the fields that depend on the run's time and machine are left
-// out (Workers is never compared).
-func diffResults(got, want *checker.Result, traces bool) []string {
+// diffResults names each field in which got differs from want, which
+// leaves out the traces of liveness violations (checkLasso judges them)
+// and what depends on the run's time, machine or data structures.
+func diffResults(got, want *checker.Result) []string {
 	var out []string
 	field := func(name string, g, w any) {
 		if !reflect.DeepEqual(g, w) {
@@ -800,6 +919,9 @@ func diffResults(got, want *checker.Result, traces bool) []string {
 	field("doc", got.Doc, want.Doc)
 	field("unwitnessed", got.Unwitnessed, want.Unwitnessed)
 	field("unjudged", got.Unjudged, want.Unjudged)
+	field("phase", got.Phase, want.Phase)
+	field("safety complete", got.SafetyComplete, want.SafetyComplete)
+	field("statuses", got.Statuses, want.Statuses)
 	g, w := got.Stats, want.Stats
 	field("strategy", g.Strategy, w.Strategy)
 	field("distinct", g.Distinct, w.Distinct)
@@ -808,20 +930,53 @@ func diffResults(got, want *checker.Result, traces bool) []string {
 	field("coverage", g.Coverage, w.Coverage)
 	field("collision probability", g.CollisionProbability, w.CollisionProbability)
 	field("spilled", g.Spilled, w.Spilled)
-	if traces {
+	field("liveness graph states", g.GraphStates, w.GraphStates)
+	field("liveness graph edges", g.GraphEdges, w.GraphEdges)
+	if len(got.Violations) != len(want.Violations) {
+		out = append(out, fmt.Sprintf("violations: got %d, want %d", len(got.Violations), len(want.Violations)))
+	}
+	for i := range min(len(got.Violations), len(want.Violations)) {
+		gv, wv := got.Violations[i], want.Violations[i]
+		if wv.Kind.Liveness() {
+			gv.Reason, gv.Trace = "", nil // checkLasso judges them
+		}
+		if !reflect.DeepEqual(gv, wv) {
+			out = append(out, fmt.Sprintf("violation %d: got %s %s %q %q\n%v\nwant %s %s %q %q\n%v",
+				i, gv.Verdict, gv.Property, gv.Doc, gv.Reason, gv.Trace, wv.Verdict, wv.Property, wv.Doc, wv.Reason, wv.Trace))
+		}
+	}
+	if len(got.Violations) > 0 && (got.Trace != got.Violations[0].Trace || got.Reason != got.Violations[0].Reason) {
+		out = append(out, "the result's trace or reason is not its first violation's")
+	}
+	if !want.Kind.Liveness() || want.Verdict != checker.Violation {
 		field("reason", got.Reason, want.Reason)
 		if !reflect.DeepEqual(got.Trace, want.Trace) {
 			out = append(out, fmt.Sprintf("trace: got\n%v\nwant\n%v", got.Trace, want.Trace))
 		}
-		if len(got.Witnesses) != len(want.Witnesses) {
-			out = append(out, fmt.Sprintf("witnesses: got %d, want %d", len(got.Witnesses), len(want.Witnesses)))
+	}
+	if len(got.Witnesses) != len(want.Witnesses) {
+		out = append(out, fmt.Sprintf("witnesses: got %d, want %d", len(got.Witnesses), len(want.Witnesses)))
+	}
+	for i := range min(len(got.Witnesses), len(want.Witnesses)) {
+		gw, ww := got.Witnesses[i], want.Witnesses[i]
+		if !reflect.DeepEqual(gw, ww) {
+			out = append(out, fmt.Sprintf("witness %d: got %s costs %v\n%v\nwant %s costs %v\n%v",
+				i, gw.Property, gw.Costs, gw.Trace, ww.Property, ww.Costs, ww.Trace))
 		}
-		for i := range min(len(got.Witnesses), len(want.Witnesses)) {
-			gw, ww := got.Witnesses[i], want.Witnesses[i]
-			if !reflect.DeepEqual(gw, ww) {
-				out = append(out, fmt.Sprintf("witness %d: got %s costs %v\n%v\nwant %s costs %v\n%v",
-					i, gw.Property, gw.Costs, gw.Trace, ww.Property, ww.Costs, ww.Trace))
-			}
+	}
+	return out
+}
+
+// checkLassos judges each liveness violation's counterexample on its own.
+func (m *dModel) checkLassos(res *checker.Result) []string {
+	var out []string
+	for _, v := range res.Violations {
+		if !v.Kind.Liveness() {
+			continue
+		}
+		p := m.Props[slices.IndexFunc(m.Props, func(p dProp) bool { return p.Name == v.Property })]
+		if bad := m.checkLasso(v.Trace, p, v.Reason); bad != "" {
+			out = append(out, fmt.Sprintf("liveness counterexample to %s: %s\n%v", p.Name, bad, v.Trace))
 		}
 	}
 	return out
@@ -839,7 +994,10 @@ func sameRun(got, want *checker.Result) []string {
 	if reflect.DeepEqual(untimed(got), untimed(want)) {
 		return nil
 	}
-	out := diffResults(got, want, true)
+	out := diffResults(got, want)
+	if got.Reason != want.Reason || !reflect.DeepEqual(got.Violations, want.Violations) {
+		out = append(out, fmt.Sprintf("reason or violations: got %q %v, want %q %v", got.Reason, got.Violations, want.Reason, want.Violations))
+	}
 	if got.Stats.FingerprintBytes != want.Stats.FingerprintBytes {
 		out = append(out, fmt.Sprintf("fingerprint bytes: got %d, want %d", got.Stats.FingerprintBytes, want.Stats.FingerprintBytes))
 	}
@@ -866,8 +1024,8 @@ func (m *dModel) run(t checker.TestingT, o checker.Options, verb string) *checke
 }
 
 func describeOptions(o checker.Options) string {
-	return fmt.Sprintf("{Workers: %d, NoSymmetry: %v, MaxDepth: %d, Only: %q, AllowDeadlock: %v, SkipLiveness: %v}",
-		o.Workers, o.NoSymmetry, o.MaxDepth, o.Only, o.AllowDeadlock, o.SkipLiveness)
+	return fmt.Sprintf("{Workers: %d, NoSymmetry: %v, MaxDepth: %d, Only: %q, AllowDeadlock: %v, SkipLiveness: %v, Continue: %v}",
+		o.Workers, o.NoSymmetry, o.MaxDepth, o.Only, o.AllowDeadlock, o.SkipLiveness, o.Continue)
 }
 
 // allWorkers is the numbers of workers every breadth-first result is
@@ -897,16 +1055,12 @@ func (m *dModel) judge(t checker.TestingT, o checker.Options, workers []int) {
 			continue
 		}
 		base = got
-		liveness := want.Verdict == checker.Violation && want.Kind.Liveness()
-		if d := diffResults(got, want, !liveness); len(d) > 0 {
+		if d := append(diffResults(got, want), m.checkLassos(got)...); len(d) > 0 {
 			fail(verb+", against the reference", d...)
 		}
-		if liveness {
-			p := m.Props[slices.IndexFunc(m.Props, func(p dProp) bool { return p.Name == want.Property })]
-			if bad := m.checkLasso(got.Trace, p, got.Reason); bad != "" {
-				fail(verb, fmt.Sprintf("liveness counterexample to %s: %s\n%v", p.Name, bad, got.Trace))
-			}
-		}
+	}
+	if o.Continue {
+		return // depth-first search does not read it
 	}
 	o.Workers = 0
 	m.judgeDFS(t, o, m.run(t, o, "dfs"), fail)
@@ -924,6 +1078,9 @@ func (m *dModel) judgeDFS(t checker.TestingT, o checker.Options, got *checker.Re
 	case got.Verdict == checker.Incomplete:
 		if want := fmt.Sprintf("depth bound %d reached", o.MaxDepth); o.MaxDepth == 0 || got.Reason != want {
 			fail("dfs", fmt.Sprintf("incomplete (%s) with depth bound %d", got.Reason, o.MaxDepth))
+		}
+		if want := m.statuses(props, o, &checker.Result{}, nil); !reflect.DeepEqual(got.Statuses, want) || len(got.Violations) > 0 {
+			fail("dfs", fmt.Sprintf("incomplete, with statuses %v (want %v) and violations %v", got.Statuses, want, got.Violations))
 		}
 	case got.Verdict == checker.Deadlock || got.Verdict == checker.Violation && got.Kind == checker.Always:
 		states, bad := m.replayTrace(got.Trace)
@@ -958,23 +1115,31 @@ func (m *dModel) judgeDFS(t checker.TestingT, o checker.Options, got *checker.Re
 		if bad != "" {
 			fail("dfs", fmt.Sprintf("counterexample to %s: %s\n%v", got.Property, bad, got.Trace))
 		}
+		stopped := &checker.Result{Violations: []checker.Failure{{Verdict: got.Verdict, Property: got.Property,
+			Kind: got.Kind, Doc: got.Doc, Reason: got.Reason, Trace: got.Trace}}}
+		if !reflect.DeepEqual(got.Violations, stopped.Violations) || got.SafetyComplete || got.Phase != checker.PhaseSafety {
+			fail("dfs", fmt.Sprintf("stopped at a violation, but violations %v, safety complete %v, phase %v",
+				got.Violations, got.SafetyComplete, got.Phase))
+		}
+		if want := m.statuses(props, o, stopped, nil); !reflect.DeepEqual(got.Statuses, want) {
+			fail("dfs", fmt.Sprintf("statuses %v, want %v", got.Statuses, want))
+		}
 	default:
-		// Complete: the reference's verdict on the whole state space.
+		// Complete: the reference's verdict on the whole state space,
+		// without breadth-first search's witnesses.
 		o.MaxDepth = 0
 		want := m.expectBFS(o)
 		want.Stats.Strategy, want.Stats.Depth, want.Witnesses = "dfs", got.Stats.Depth, nil
+		for i := range want.Violations {
+			if want.Violations[i].Kind == checker.Always {
+				want.Violations[i].Trace = nil
+			}
+		}
 		if want.Verdict != checker.Violation || want.Kind == checker.Always {
 			want.Trace = nil
 		}
-		liveness := want.Verdict == checker.Violation && want.Kind.Liveness()
-		if d := diffResults(got, want, !liveness); len(d) > 0 {
+		if d := append(diffResults(got, want), m.checkLassos(got)...); len(d) > 0 {
 			fail("dfs, against the reference", d...)
-		}
-		if liveness {
-			p := m.Props[slices.IndexFunc(m.Props, func(p dProp) bool { return p.Name == want.Property })]
-			if bad := m.checkLasso(got.Trace, p, got.Reason); bad != "" {
-				fail("dfs", fmt.Sprintf("liveness counterexample to %s: %s\n%v", p.Name, bad, got.Trace))
-			}
 		}
 	}
 }
@@ -983,7 +1148,8 @@ func (m *dModel) judgeDFS(t checker.TestingT, o checker.Options, got *checker.Re
 // symmetry on and off, no bound and the given one, all properties, the
 // given subset and the liveness properties alone (which random safety
 // properties would otherwise often keep from being judged), deadlocks
-// reported and allowed.
+// reported and allowed, stopping at the first violation and going on
+// past them (Continue, breadth-first only).
 func optionSets(m *dModel, bound int, only []string, skipLiveness bool) []checker.Options {
 	live := []string{checker.DeadlockProperty}
 	for _, p := range m.Props {
@@ -996,8 +1162,10 @@ func optionSets(m *dModel, bound int, only []string, skipLiveness bool) []checke
 		for _, depth := range []int{0, bound} {
 			for _, sel := range [][]string{nil, only, live} {
 				for _, allow := range []bool{false, true} {
-					out = append(out, checker.Options{NoSymmetry: noSym, MaxDepth: depth, Only: sel,
-						AllowDeadlock: allow, SkipLiveness: skipLiveness})
+					for _, cont := range []bool{false, true} {
+						out = append(out, checker.Options{NoSymmetry: noSym, MaxDepth: depth, Only: sel,
+							AllowDeadlock: allow, SkipLiveness: skipLiveness, Continue: cont})
+					}
 				}
 			}
 		}
@@ -1026,7 +1194,9 @@ func TestDifferentialAgainstReference(t *testing.T) {
 		// Every option set with one worker; with 1, 2, 3 and 8 workers
 		// the ones drawn (several workers cost more to start than these
 		// models cost to check). The runs draw every combination of
-		// options and workers many times over.
+		// options and workers many times over. These models' levels are
+		// below the 512 states from which workers share a level: the
+		// wide models are where they contend.
 		sets := optionSets(m, bound, only, skip)
 		many := map[int]bool{}
 		for range 3 {
@@ -1107,7 +1277,8 @@ func TestDifferentialWideLevelsAgreeAcrossWorkers(t *testing.T) {
 			m.Props = append(m.Props, p)
 		}
 		only := []string{m.Props[2].Name, m.Props[3].Name}
-		for _, o := range []checker.Options{{}, {NoSymmetry: true}, {Only: only}, {Only: only, NoSymmetry: true}} {
+		for _, o := range []checker.Options{{}, {NoSymmetry: true}, {Only: only}, {Only: only, NoSymmetry: true},
+			{Continue: true, NoSymmetry: true}} {
 			want := m.expectBFS(o)
 			width, rivals := m.contest(o, want)
 			t.Logf("seed %d, options %s: %v %s, %d distinct; the deciding level holds %d states, %d of them candidates",
