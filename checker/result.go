@@ -69,9 +69,10 @@ type Result struct {
 	// stopped.
 	Phase Phase
 	// SafetyComplete: the search explored every reachable state without
-	// finding an invariant violated or a deadlock, so those properties
-	// hold (and the Sometimes properties are judged), whatever became of
-	// the liveness check after it.
+	// stopping at a violation (with Continue: going on past the ones it
+	// lists), so the invariants and deadlock freedom it did not find
+	// violated hold (and the Sometimes properties are judged), whatever
+	// became of the liveness check after it.
 	SafetyComplete bool
 	// Statuses lists every property checked, deadlock freedom included
 	// unless allowed, with what the run found out about it.
