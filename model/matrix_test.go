@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/cli"
 	"github.com/daggercheck/daggercheck/model"
 	"github.com/daggercheck/daggercheck/trace"
@@ -157,21 +156,7 @@ func TestMatrixTracesRecheck(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			en, err := model.Lookup(f.Model)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, _, err := en.Build(f.Params, f.Bug, checker.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			property := f.Outcome.Property
-			if f.Outcome.Result == "deadlock" {
-				property = checker.DeadlockProperty
-			}
-			if _, err := r.Recheck(f.Trace(), property); err != nil {
-				t.Fatalf("%s: %v", rel, err)
-			}
+			recheck(t, rel, f)
 		})
 	}
 }
