@@ -342,6 +342,9 @@ func (c *Checker[S]) newBFSRun(ctx context.Context) (*bfsRun[S], error) {
 		witnessed: make([]bool, len(c.props)), witnessFP: make([]uint64, len(c.props)),
 		memLimit: c.opts.MemLimit, spillable: plainType(reflect.TypeFor[S]()),
 		finishLevel: c.opts.CheckpointDir != "", yield: 2}
+	if c.opts.ExpectStates > 0 {
+		r.seen.reserve(c.opts.ExpectStates)
+	}
 	for p := range r.owner {
 		r.owner[p] = int32(p % workers)
 	}

@@ -18,7 +18,8 @@ import (
 //	Only, AllowDeadlock, NoSymmetry             x    x    x
 //	MaxDepth, SkipLiveness                      x    x
 //	Progress, ProgressEvery                     x    x
-//	Workers, TraceDir, MemLimit, Continue       x
+//	Workers, TraceDir, MemLimit, Continue,
+//	ExpectStates                                x
 //	CheckpointDir, CheckpointEvery, Recover,
 //	Identity                                    x
 //	Shuffle                                          x
@@ -90,6 +91,12 @@ type Options struct {
 	// hold its work arrays, stops Incomplete, its Reason wrapping
 	// ErrMemoryLimit's text.
 	MemLimit uint64
+	// ExpectStates, when not zero, sizes the visited set for this many
+	// distinct states up front (TLC's -fpmem, given as a count), so that
+	// it does not grow, and rehash, as the search goes on; a run that
+	// finds more grows it as usual. Under MemLimit the reservation counts
+	// against the cap from the start.
+	ExpectStates uint64
 	// CheckpointDir, when set, makes breadth-first search write a
 	// checkpoint there every CheckpointEvery (default
 	// DefaultCheckpointEvery) and when ctx is cancelled, at a level

@@ -119,6 +119,22 @@ func newFPSet(shardBits int) *fpSet {
 	return s
 }
 
+// reserve sizes the set for n fingerprints spread evenly over its
+// shards, so that none grows before it holds its share of them: a shard's
+// growth rehashes it while its owner waits, which an expected count
+// known up front avoids. The load after n inserts is about 65%, the
+// middle of the range growth keeps. A set already that large is left
+// alone.
+func (s *fpSet) reserve(n uint64) {
+	per := n / uint64(len(s.shards))
+	size := max(minShardSlots, int(per*100/65)+1)
+	for i := range s.shards {
+		if sh := &s.shards[i]; len(sh.slots) < size && sh.count == 0 {
+			sh.slots = make([]uint64, size)
+		}
+	}
+}
+
 // Insert adds fp, which must not be zero (Fingerprint never returns zero),
 // and reports whether it was new.
 func (s *fpSet) Insert(fp uint64) bool {

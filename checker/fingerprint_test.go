@@ -12,6 +12,7 @@ import (
 func TestFPSetAgainstMap(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		set := newFPSet(rapid.IntRange(0, 3).Draw(t, "shardBits"))
+		set.reserve(rapid.Uint64Range(0, 3000).Draw(t, "reserve"))
 		ref := map[uint64]bool{}
 		// Small fingerprints collide in shard and slot choice; large ones spread.
 		fp := rapid.OneOf(rapid.Uint64Range(1, 64), rapid.Uint64Min(1),
@@ -56,6 +57,33 @@ func TestFPSetBytesPerState(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// A set reserved for n fingerprints holds n without growing, at a load
+// that still leaves room (no shard above its growth threshold), and a
+// second reservation does not throw away what it holds.
+func TestFPSetReserve(t *testing.T) {
+	const n = 200_000
+	set := newFPSet(8)
+	set.reserve(n)
+	before := set.Bytes()
+	var x uint64 = 0x9e3779b97f4a7c15
+	for range n {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		set.Insert(x)
+	}
+	if set.Bytes() != before {
+		t.Fatalf("reserved %d bytes for %d fingerprints, then grew to %d", before, n, set.Bytes())
+	}
+	if b := float64(before) / n; b > 14 {
+		t.Fatalf("reservation costs %.1f bytes per fingerprint, want about 12", b)
+	}
+	set.reserve(10 * n)
+	if set.Len() != n || !set.Contains(x) {
+		t.Fatalf("a second reservation lost fingerprints: %d left", set.Len())
 	}
 }
 

@@ -3,6 +3,7 @@ package checker_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -272,4 +273,21 @@ func TestLivenessPastTheCapIsIncomplete(t *testing.T) {
 			t.Fatalf("%s: %s, want %s", st.Property, st.Status, want)
 		}
 	}
+}
+
+// A visited set sized up front, too small, right or too large, changes
+// nothing a run reports, on one worker or several.
+func TestExpectStatesChangesNothing(t *testing.T) {
+	m := ringModel(t, "", "flows=2", "slots=4", "rpcs=4", "batch=2")
+	want := run(t, m, checker.Options{SkipLiveness: true}, "bfs")
+	for _, expect := range []uint64{1, want.Stats.Distinct, 10 * want.Stats.Distinct} {
+		for _, w := range []int{1, 2} {
+			got := run(t, m, checker.Options{Workers: w, ExpectStates: expect, SkipLiveness: true}, "bfs")
+			sameOutcome(t, fmt.Sprintf("ExpectStates %d on %d workers", expect, w), got, want)
+		}
+	}
+	bug := newGrid(t, 4, 7, "overflow")
+	want = run(t, bug, checker.Options{}, "bfs")
+	got := run(t, bug, checker.Options{ExpectStates: 1 << 20}, "bfs")
+	sameOutcome(t, "a violation with ExpectStates", got, want)
 }

@@ -34,8 +34,11 @@ type runFlags struct {
 	memLimit, checkpoint, recoverDir, shardArg string
 	checkpointEvery                            time.Duration
 
-	limit uint64     // --mem-limit in bytes
-	shard *shardSpec // --shard
+	expectStates string
+
+	limit  uint64     // --mem-limit in bytes
+	expect uint64     // --expect-states
+	shard  *shardSpec // --shard
 }
 
 func (e *Env) runFlagSet(name string, simulate bool) (*flag.FlagSet, *runFlags) {
@@ -65,6 +68,7 @@ func (e *Env) runFlagSet(name string, simulate bool) (*flag.FlagSet, *runFlags) 
 	fs.BoolVar(&f.noLiveness, "no-liveness", false, "skip eventually and leads-to properties (their check builds the state graph after the safety search)")
 	fs.BoolVar(&f.continueRun, "continue", false, "bfs: go on past violations and report every violated property, each with its shortest counterexample")
 	fs.StringVar(&f.memLimit, "mem-limit", "", "bfs: keep the search's data within `SIZE` (e.g. 512MiB, 4GiB), the frontier and the liveness graph going to disk beyond it; stop incomplete if even that cannot hold")
+	fs.StringVar(&f.expectStates, "expect-states", "", "bfs: size the visited set up front for `N` distinct states (e.g. 5M, 100M; TLC's -fpmem as a count), so that it never stops to grow")
 	fs.StringVar(&f.checkpoint, "checkpoint", "", "bfs: write a checkpoint to `DIR` every --checkpoint-every and on Ctrl-C or SIGTERM")
 	fs.DurationVar(&f.checkpointEvery, "checkpoint-every", checker.DefaultCheckpointEvery, "bfs: time between checkpoints")
 	fs.StringVar(&f.recoverDir, "recover", "", "bfs: resume from the checkpoint in `DIR` (same model, parameters, bug and options)")
@@ -105,6 +109,14 @@ func (f *runFlags) validate() error {
 			return fmt.Errorf("--mem-limit %q: %w", f.memLimit, err)
 		}
 	}
+	if f.expectStates != "" {
+		if f.strategy == "dfs" || f.shardArg != "" {
+			return errors.New("--expect-states applies to breadth-first search, not --strategy dfs or --shard")
+		}
+		if f.expect, err = parseCount(strings.TrimSpace(f.expectStates)); err != nil {
+			return fmt.Errorf("--expect-states %q: %w", f.expectStates, err)
+		}
+	}
 	if f.shardArg != "" {
 		if f.shard, err = parseShard(f.shardArg); err != nil {
 			return fmt.Errorf("--shard %q: %w", f.shardArg, err)
@@ -132,7 +144,7 @@ func (f *runFlags) options(e *Env) checker.Options {
 	opts := checker.Options{
 		Workers: f.workers, MaxDepth: f.maxDepth, AllowDeadlock: f.allowDeadlock, SkipLiveness: f.noLiveness, Continue: f.continueRun,
 		Only: f.only, NoSymmetry: f.noSymmetry, Seed: f.seed, Runs: f.runs, Steps: f.steps,
-		MemLimit: f.limit, CheckpointDir: f.checkpoint, CheckpointEvery: f.checkpointEvery, Recover: f.recoverDir,
+		MemLimit: f.limit, ExpectStates: f.expect, CheckpointDir: f.checkpoint, CheckpointEvery: f.checkpointEvery, Recover: f.recoverDir,
 	}
 	if f.shard != nil {
 		opts.Shuffle = f.shard.seed()
@@ -351,6 +363,18 @@ func roundDiv(n, d uint64) uint64 {
 		q++
 	}
 	return q
+}
+
+// parseCount reads a count of states: a whole number with an optional
+// K, M or G (thousands, millions, billions).
+func parseCount(s string) (uint64, error) {
+	num := strings.TrimRight(s, "KMGkmg")
+	mult := map[string]uint64{"": 1, "k": 1e3, "m": 1e6, "g": 1e9}[strings.ToLower(s[len(num):])]
+	n, err := strconv.ParseUint(num, 10, 64)
+	if err != nil || mult == 0 || n == 0 || n > math.MaxUint64/mult {
+		return 0, errors.New("want a count above zero such as 5000000, 5M or 2G")
+	}
+	return n * mult, nil
 }
 
 // parseSize reads a byte count: a whole number with an optional unit

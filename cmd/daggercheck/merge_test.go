@@ -98,6 +98,24 @@ func TestMemLimitFlag(t *testing.T) {
 	assert.Contains(t, errOut, "breadth-first")
 }
 
+// --expect-states sizes the visited set: the same counts, a visited set
+// at least as large as the count asks for, bad counts a usage error.
+func TestExpectStatesFlag(t *testing.T) {
+	full, _ := checkJSON(t, exitOK, ringMid...)
+	sized, _ := checkJSON(t, exitOK, append(ringMid, "--expect-states", "2M")...)
+	assert.Equal(t, full.DistinctStates, sized.DistinctStates)
+	assert.Equal(t, full.GeneratedStates, sized.GeneratedStates)
+	assert.Greater(t, sized.PeakMemoryBytes, uint64(2e6*8), "2M states reserve at least 8 bytes each")
+	for _, bad := range []string{"lots", "5X", "0", "-1", "99999999999999999999G"} {
+		code, _, errOut := daggercheck(t, append([]string{"check"}, append(ringMid, "--expect-states", bad)...)...)
+		assert.Equal(t, exitUsage, code, bad)
+		assert.Contains(t, errOut, "--expect-states", bad)
+	}
+	code, _, errOut := daggercheck(t, "check", "ring", "--strategy", "dfs", "--expect-states", "1M")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "breadth-first")
+}
+
 // --checkpoint on an interrupted run, then --recover: the same counts as
 // a run that was never interrupted; another configuration is refused.
 func TestCheckpointAndRecoverFlags(t *testing.T) {
