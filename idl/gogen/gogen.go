@@ -77,8 +77,11 @@ func (g *gen) header(f *idl.File, opt Options) {
 		}
 	}
 	var imports []string
-	if len(f.Services) > 0 {
-		imports = append(imports, `"context"`)
+	for _, s := range f.Services {
+		if len(s.RPCs) > 0 { // the blocking calls' context
+			imports = append(imports, `"context"`)
+			break
+		}
 	}
 	if multiByte {
 		imports = append(imports, `"encoding/binary"`)
