@@ -13,7 +13,11 @@ func (g *gen) message(m *idl.Message) {
 	g.doc("%s is message %s, %d bytes in a slot.", name, m.Name, m.Size)
 	g.p("type %s struct {", name)
 	for _, f := range m.Fields {
-		g.p("%s %s // %s, bytes %d..%d", GoName(f.Name), goType(f.Type), f.Type, f.Offset, f.Offset+f.Type.Size()-1)
+		where := fmt.Sprintf("bytes %d..%d", f.Offset, f.Offset+f.Type.Size()-1)
+		if f.Type.Size() == 1 {
+			where = fmt.Sprintf("byte %d", f.Offset)
+		}
+		g.p("%s %s // %s, %s", GoName(f.Name), goType(f.Type), f.Type, where)
 	}
 	g.p("}\n")
 	g.doc("%sSize is the size of %s's encoding.", name, name)

@@ -56,7 +56,7 @@ func (m Key) String() string {
 
 // GetRet is message GetRet, 37 bytes in a slot.
 type GetRet struct {
-	Found   bool     // bool, bytes 0..0
+	Found   bool     // bool, byte 0
 	Version uint32   // uint32, bytes 1..4
 	Value   [32]byte // bytes[32], bytes 5..36
 }
@@ -189,7 +189,7 @@ func (m SetRet) String() string {
 
 // DeleteRet is message DeleteRet, 1 bytes in a slot.
 type DeleteRet struct {
-	Found bool // bool, bytes 0..0
+	Found bool // bool, byte 0
 }
 
 // DeleteRetSize is the size of DeleteRet's encoding.

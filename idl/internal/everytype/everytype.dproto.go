@@ -14,17 +14,17 @@ import (
 
 // Scalars is message Scalars, 43 bytes in a slot.
 type Scalars struct {
-	I8   int8    // int8, bytes 0..0
+	I8   int8    // int8, byte 0
 	I16  int16   // int16, bytes 1..2
 	I32  int32   // int32, bytes 3..6
 	I64  int64   // int64, bytes 7..14
-	U8   uint8   // uint8, bytes 15..15
+	U8   uint8   // uint8, byte 15
 	U16  uint16  // uint16, bytes 16..17
 	U32  uint32  // uint32, bytes 18..21
 	U64  uint64  // uint64, bytes 22..29
 	F32  float32 // float32, bytes 30..33
 	F64  float64 // float64, bytes 34..41
-	Flag bool    // bool, bytes 42..42
+	Flag bool    // bool, byte 42
 }
 
 // ScalarsSize is the size of Scalars's encoding.
@@ -87,11 +87,11 @@ func (m Scalars) String() string {
 
 // Arrays is message Arrays, 52 bytes in a slot.
 type Arrays struct {
-	I8s   [1]int8    // int8[1], bytes 0..0
+	I8s   [1]int8    // int8[1], byte 0
 	I16s  [2]int16   // int16[2], bytes 1..4
 	I32s  [2]int32   // int32[2], bytes 5..12
 	I64s  [1]int64   // int64[1], bytes 13..20
-	U8s   [1]uint8   // uint8[1], bytes 21..21
+	U8s   [1]uint8   // uint8[1], byte 21
 	U16s  [2]uint16  // uint16[2], bytes 22..25
 	U32s  [1]uint32  // uint32[1], bytes 26..29
 	U64s  [1]uint64  // uint64[1], bytes 30..37
@@ -205,7 +205,7 @@ func (m Arrays) String() string {
 // Text is message Text, 49 bytes in a slot.
 type Text struct {
 	ShortName string  // string[8], bytes 0..7
-	Initial   string  // string[1], bytes 8..8
+	Initial   string  // string[1], byte 8
 	Tag       [4]byte // bytes[4], bytes 9..12
 	LongName  string  // string[36], bytes 13..48
 }
