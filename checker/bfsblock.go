@@ -499,7 +499,7 @@ func (r *bfsRun[S]) fits() bool {
 	if !r.spillable {
 		why = "the frontier (this model's states hold pointers, so they cannot go to disk)"
 	}
-	r.memStop = fmt.Errorf("%w: the cap is %d bytes, the visited set needs %d and %s %d more",
+	r.memStop = fmt.Errorf("%w: the data may take %d bytes, the visited set needs %d and %s %d more",
 		ErrMemoryLimit, r.memLimit, r.seen.Bytes(), why, u-r.seen.Bytes())
 	return false
 }

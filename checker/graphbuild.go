@@ -232,7 +232,10 @@ type graphIndex struct {
 }
 
 func newGraphIndex(hint int) *graphIndex {
-	size := max(hint, 1024) * 4 / 3
+	// At most three quarters full with hint numbers in: the index never
+	// grows, doubling itself at the end of the build, when the hint is
+	// right.
+	size := (max(hint, 1024)*4 + 2) / 3
 	return &graphIndex{keys: make([]uint64, size), vals: make([]uint32, size)}
 }
 

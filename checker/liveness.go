@@ -197,9 +197,11 @@ func (c *Checker[S]) planGraph(st Stats, live int) graphPlan {
 	states, edges := st.Distinct, st.Generated
 	inMemory := states*(graphStateBytes+uint64(live)) + edges*graphEdgeBytes
 	work := states * (graphWorkBytes + uint64(live))
-	p.onDisk = c.canon != nil || inMemory > p.limit
+	// The work arrays stay in memory beside whatever part of the graph
+	// does: a graph that fits the cap alone but not with them goes to disk.
+	p.onDisk = c.canon != nil || inMemory+work > p.limit
 	if c.canon == nil && work > p.limit {
-		p.stop = fmt.Sprintf("%s: the liveness check needs about %d bytes in memory for %d states beside the graph on disk, the cap is %d",
+		p.stop = fmt.Sprintf("%s: the liveness check needs about %d bytes in memory for %d states beside the graph on disk, the data may take %d",
 			ErrMemoryLimit, work, states, p.limit)
 	}
 	return p
@@ -207,7 +209,7 @@ func (c *Checker[S]) planGraph(st Stats, live int) graphPlan {
 
 // overflow says why building g stopped at the cap.
 func (p graphPlan) overflow(g *graph) string {
-	return fmt.Sprintf("%s while building the state graph for the liveness check: the cap is %d bytes, passed at %d states",
+	return fmt.Sprintf("%s while building the state graph for the liveness check: the data may take %d bytes, passed at %d states",
 		ErrMemoryLimit, p.limit, g.n)
 }
 

@@ -241,16 +241,18 @@ func TestLivenessGraphOnDiskChangesNothing(t *testing.T) {
 			if want.Stats.GraphStates == 0 || want.Stats.GraphOnDisk {
 				t.Fatalf("uncapped: graph of %d states, on disk %v", want.Stats.GraphStates, want.Stats.GraphOnDisk)
 			}
-			for _, workers := range []int{1, 2} {
-				// Just under what the graph takes in memory.
-				limit := want.Stats.GraphBytes - 1
-				got := tc.run(checker.Options{Workers: workers, MemLimit: limit, TraceDir: t.TempDir()})
-				if !got.Stats.GraphOnDisk {
-					t.Fatalf("workers=%d, cap %d: the graph (%d bytes) stayed in memory", workers, limit, got.Stats.GraphBytes)
-				}
-				sameOutcome(t, "graph on disk", got, want)
-				if !reflect.DeepEqual(got.Statuses, want.Statuses) {
-					t.Fatalf("workers=%d: statuses %v, want %v", workers, got.Statuses, want.Statuses)
+			// Just under what the graph takes in memory; and room for the
+			// graph but not for it and the index beside it.
+			for _, limit := range []uint64{want.Stats.GraphBytes - 1, want.Stats.GraphBytes + 8*want.Stats.GraphStates} {
+				for _, workers := range []int{1, 2} {
+					got := tc.run(checker.Options{Workers: workers, MemLimit: limit, TraceDir: t.TempDir()})
+					if !got.Stats.GraphOnDisk {
+						t.Fatalf("workers=%d, cap %d: the graph (%d bytes) stayed in memory", workers, limit, got.Stats.GraphBytes)
+					}
+					sameOutcome(t, fmt.Sprintf("graph on disk, cap %d", limit), got, want)
+					if !reflect.DeepEqual(got.Statuses, want.Statuses) {
+						t.Fatalf("workers=%d: statuses %v, want %v", workers, got.Statuses, want.Statuses)
+					}
 				}
 			}
 		})
