@@ -12,9 +12,9 @@ import (
 	"github.com/daggercheck/daggercheck/bridge"
 	"github.com/daggercheck/daggercheck/bridge/bridgetest"
 	"github.com/daggercheck/daggercheck/checker"
-	"github.com/daggercheck/daggercheck/spec"
 	implring "github.com/daggercheck/daggercheck/impl/ring"
 	modelring "github.com/daggercheck/daggercheck/model/ring"
+	"github.com/daggercheck/daggercheck/spec"
 )
 
 // The implementation against the model, step by step: rapid draws a ring

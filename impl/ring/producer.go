@@ -1,7 +1,6 @@
 package ring
 
 import (
-	"errors"
 	"fmt"
 	"sync/atomic"
 
@@ -179,15 +178,12 @@ func (p *Producer) Step() (Store, error) {
 }
 
 // Send admits rpc and performs all its stores. A doorbell producer rings
-// after every batch; when the ring is full it rings for the RPCs it has
-// written, so that the NIC can take them and return the credit (without
-// it both would wait for ever). It does not ring for a batch that is not
-// full: the caller calls Flush when it has nothing more to send for now.
+// after every batch, and not for a batch that is not full: the caller
+// calls Flush when it has nothing more to send for now. (A full ring
+// needs no doorbell: a batch is at most the ring, so when the ring is
+// full every RPC but those of a whole batch, rung, has been announced.)
 func (p *Producer) Send(rpc slot.RPC) error {
 	if err := p.Begin(rpc); err != nil {
-		if errors.Is(err, ErrRingFull) {
-			p.Flush()
-		}
 		return err
 	}
 	for p.busy {

@@ -82,8 +82,8 @@ type Options struct {
 	Faults    Faults
 	Interface Interface
 	// Batch is the doorbell producer's batch: it rings after writing
-	// that many RPCs (Flush rings for fewer); 0 means 1. Other
-	// interfaces ignore it.
+	// that many RPCs (Flush rings for fewer); 0 means 1, more than the
+	// ring's slots means the slots. Other interfaces ignore it.
 	Batch int
 }
 
@@ -111,7 +111,7 @@ func NewRingOpts(a *Arena, slots int, o Options) (*Ring, error) {
 		return nil, err
 	}
 	n := slots * slot.Words
-	r := &Ring{slots: slots, lines: mem[:n], credit: mem[n : n+slot.Words], faults: o.Faults, iface: o.Interface, batch: max(o.Batch, 1)}
+	r := &Ring{slots: slots, lines: mem[:n], credit: mem[n : n+slot.Words], faults: o.Faults, iface: o.Interface, batch: min(max(o.Batch, 1), slots)}
 	if o.Interface != Coherent {
 		r.reg = mem[n+slot.Words:]
 	}
