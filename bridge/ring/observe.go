@@ -206,7 +206,10 @@ func RingRunLog(params []string, events []implring.Event) (*runlog.RunLog, error
 	if err != nil {
 		return nil, fmt.Errorf("ring run log: %w", err)
 	}
-	h := &harness{rx: v.String("dir") == "rx", ids: v.Int("ids")}
+	h, err := numbering(v)
+	if err != nil {
+		return nil, fmt.Errorf("ring run log: %w", err)
+	}
 	tag := h.tagger()
 	l := &runlog.RunLog{Model: "ring", Params: params}
 	for _, e := range events {
@@ -235,6 +238,19 @@ func RingRPC(params []string, k int) (slot.RPC, error) {
 	if err != nil {
 		return slot.RPC{}, err
 	}
-	h := &harness{rx: v.String("dir") == "rx", ids: v.Int("ids")}
+	h, err := numbering(v)
+	if err != nil {
+		return slot.RPC{}, err
+	}
 	return h.gen(k), nil
+}
+
+// numbering is a harness that only numbers RPCs (gen, tagger) as replay
+// does for the configuration v.
+func numbering(v spec.Values) (*harness, error) {
+	iface, err := implring.ParseInterface(v.String("interface"))
+	if err != nil {
+		return nil, err
+	}
+	return &harness{rx: v.String("dir") == "rx", iface: iface, ids: v.Int("ids")}, nil
 }

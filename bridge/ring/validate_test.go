@@ -304,7 +304,11 @@ func TestValidateDocRuns(t *testing.T) {
 		bridgetest.WriteDocRun(t, "ring-tx.run", freeRun(t, []string{"dir=tx", "flows=2", "slots=2", "rpcs=3", "batch=1"}, implring.Faults{}).Format)
 		overrun, _ := implring.BugFaults("credit-overrun")
 		bridgetest.WriteDocRun(t, "ring-tx-credit-overrun.run", gatedRun(t, []string{"dir=tx", "flows=1", "slots=2", "rpcs=3", "batch=1"}, 3, overrun).Format)
+		bridgetest.WriteDocRun(t, "ring-tx-doorbell.run", freeRun(t, []string{"dir=tx", "interface=doorbell", "flows=2", "slots=2", "rpcs=3", "batch=2"}, implring.Faults{}).Format)
+		bridgetest.WriteDocRun(t, "ring-tx-mmio.run", freeRun(t, []string{"dir=tx", "interface=mmio", "flows=2", "slots=1", "rpcs=3", "batch=1"}, implring.Faults{}).Format)
+		bridgetest.WriteDocRun(t, "ring-tx-mmio-split-store.run", gatedRun(t, []string{"dir=tx", "interface=mmio", "flows=1", "slots=1", "rpcs=2", "batch=1"}, 2, implring.Faults{SplitStore: true}).Format)
 	}
 	bridgetest.CheckDocRuns(t, map[string]string{"ring-tx.run": bridge.Valid, "ring-tx-credit-overrun.run": bridge.Invalid,
+		"ring-tx-doorbell.run": bridge.Valid, "ring-tx-mmio.run": bridge.Valid, "ring-tx-mmio-split-store.run": bridge.Invalid,
 		"ring-tx-recorder-race.run": bridge.Invalid, "ring-tx-cut.run": bridge.Valid}, runlog.ParseRunLog, Validate)
 }
