@@ -197,7 +197,7 @@ func (h *harness) consumed(fr *flowRun, rpcs ...slot.RPC) string {
 		}
 		l := slot.LineOf(&sl)
 		hd, a := h.tagger().Header(l.Header()), h.tagger().Args(&l)
-		out = append(out, fmt.Sprintf("hdr=rpc%d args=rpc%d", int(hd)-1, int(a)-1))
+		out = append(out, fmt.Sprintf("hdr=%s args=%s", tagName(hd), tagName(a)))
 		if hd != a || hd == 0 {
 			h.breaks("no-torn-read")
 		}
@@ -214,6 +214,15 @@ func (h *harness) consumed(fr *flowRun, rpcs ...slot.RPC) string {
 		}
 	}
 	return "took " + strings.Join(out, ", ")
+}
+
+// tagName names the RPC a tag stands for, as model/ring does: "rpc2",
+// or "-" for nothing written.
+func tagName(t uint32) string {
+	if t == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("rpc%d", t-1)
 }
 
 func outcome(err error) string {
