@@ -209,4 +209,3 @@ func TestInterfaceOptionsRefused(t *testing.T) {
 		t.Errorf("ParseFaults(no-credit,split-store) = %s, %v", f, err)
 	}
 }
-
