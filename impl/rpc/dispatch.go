@@ -256,9 +256,9 @@ func (n *Node) worker(ctx context.Context) {
 			for i := 0; !n.respond(w.f, &resp) && ctx.Err() == nil; i++ {
 				wake.Backoff(i)
 			}
-			if len(n.work) == 0 {
-				n.flush(w.f) // nothing queued behind it: announce what was written
-			}
+			// Announce it: a response queued behind may be another
+			// flow's, whose worker would not ring this one.
+			n.flush(w.f)
 		}
 	}
 }
