@@ -163,7 +163,7 @@ func selectTargets(s string, catalogue []rpcbench.Target) ([]rpcbench.Target, er
 	if strings.TrimSpace(s) == "" {
 		return catalogue, nil
 	}
-	// The host-interface rows are run by name only.
+	known := fmt.Sprintf("(known: %s), or a host–NIC interface row, run only when named (%s)", names(catalogue), names(rpcbench.Interfaces()))
 	catalogue = append(slices.Clip(catalogue), rpcbench.Interfaces()...)
 	keep := make([]bool, len(catalogue))
 	for _, e := range strings.Split(s, ",") {
@@ -175,7 +175,7 @@ func selectTargets(s string, catalogue []rpcbench.Target) ([]rpcbench.Target, er
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("%w: --systems: unknown system %q (known: %s)", errUsage, e, names(catalogue))
+			return nil, fmt.Errorf("%w: --systems: unknown system %q %s", errUsage, e, known)
 		}
 	}
 	var out []rpcbench.Target
