@@ -52,8 +52,8 @@
 // each. Send, Receive, Take and Poll run the steps in order. Driver is the
 // free-running mode: a producer goroutine and a poller goroutine over the
 // same steps. The scenario files under testdata/scenarios drive the steps
-// with the model's action names, through Dagger's counterexamples and the
-// same interleavings under the credit protocol.
+// with the model's action names, through Dagger's counterexamples (on
+// every interface) and the same interleavings under the credit protocol.
 //
 // # Host–NIC interfaces
 //
