@@ -34,8 +34,8 @@ configuration, with every violated property and its shortest counterexample:
 A cell is ok (the property holds in every reachable state), ✗ and the length of
 the shortest counterexample (a link to its trace under docs/matrix, which
 ` + "`go test ./model`" + ` re-checks on the model and ` + "`go test ./bridge/dagger`" + ` replays on the
-implementation where it has the component: impl/ring implements the coherent
-ring, so the doorbell and MMIO traces are re-checked on the model alone), ? (not judged: the check stopped at
+implementation where it has the component: the ring's on every interface, the
+coherence handshake's on the model alone), ? (not judged: the check stopped at
 --budget) or – (the configuration has no such property). "per RPC" is what the
 model's meter counts on the shortest behaviour that does the model's job, divided
 by the RPCs it consumes. The summary under each table says, for each value of each

@@ -73,7 +73,8 @@ type daggerSession struct {
 	payload  int
 }
 
-func startDagger(transport string, blocking bool, cfg SessionConfig) (Session, error) {
+// startDagger starts a session; each of opts adjusts both nodes' configs.
+func startDagger(transport string, blocking bool, cfg SessionConfig, opts ...func(*rpc.Config)) (Session, error) {
 	name := "dagger"
 	if blocking {
 		name = "dagger-blocking"
@@ -84,7 +85,13 @@ func startDagger(transport string, blocking bool, cfg SessionConfig) (Session, e
 		}
 		return nil, fmt.Errorf("%s %s: %w: %w", name, what, ErrStart, err)
 	}
-	srv, err := rpc.NewNode(rpc.Config{Name: "rpcbench-server", Threading: rpc.NICThread})
+	node := func(c rpc.Config) (*rpc.Node, error) {
+		for _, o := range opts {
+			o(&c)
+		}
+		return rpc.NewNode(c)
+	}
+	srv, err := node(rpc.Config{Name: "rpcbench-server", Threading: rpc.NICThread})
 	if err != nil {
 		return fail("server", err)
 	}
@@ -93,7 +100,7 @@ func startDagger(transport string, blocking bool, cfg SessionConfig) (Session, e
 	}); err != nil {
 		return fail("server", err, srv)
 	}
-	cli, err := rpc.NewNode(rpc.Config{Name: "rpcbench-client", MaxInFlight: max(cfg.Concurrency, 1)})
+	cli, err := node(rpc.Config{Name: "rpcbench-client", MaxInFlight: max(cfg.Concurrency, 1)})
 	if err != nil {
 		return fail("client", err, srv)
 	}

@@ -40,6 +40,10 @@
 // 127.0.0.1 with the reliable transport (impl/rpc picks the UDP ports, so
 // Config.Port applies to the TCP servers only).
 //
+// Interfaces are further dagger rows, run only when named: the doorbell
+// and MMIO host–NIC interfaces beside dagger/loopback's coherent polling
+// (docs/performance.md says what they mean and do not).
+//
 // # Imports
 //
 // bench/hist, the main module's impl/ packages, google.golang.org/grpc

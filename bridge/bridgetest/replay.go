@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/daggercheck/daggercheck/bridge"
@@ -32,9 +31,7 @@ func ParseFile(t *testing.T, path string) *trace.File {
 // counterexample matching pattern under docs/traces: with its protocol
 // and bug injected it must reproduce, having compared every step, and on
 // the correct implementation diverge, at the step and for the reason
-// pinned in Divergences. It returns the traces' bugs. Ring traces of the
-// doorbell and MMIO interfaces, which impl/ring does not implement, are
-// skipped.
+// pinned in Divergences. It returns the traces' bugs.
 func ReplayCounterexamples(t *testing.T, pattern string, replay func(f *trace.File, bug string) (*bridge.ReplayResult, error)) map[string]bool {
 	paths, _ := filepath.Glob(filepath.Join(DocsTraces, pattern))
 	if len(paths) == 0 {
@@ -48,9 +45,6 @@ func ReplayCounterexamples(t *testing.T, pattern string, replay func(f *trace.Fi
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			res, err := replay(f, "")
 			if err != nil {
-				if strings.Contains(err.Error(), "interface=") {
-					t.Skipf("impl/ring implements the coherent ring only: %v", err)
-				}
 				t.Fatal(err)
 			}
 			if res.Outcome != bridge.Reproduced {

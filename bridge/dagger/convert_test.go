@@ -24,7 +24,7 @@ type tlcFixture struct {
 	file, cfg string
 	property  string // the Go property it breaks
 	lasso     bool
-	replay    bool // a coherent-ring trace that impl/ring must reproduce
+	replay    bool // a ring trace that impl/ring must reproduce
 }
 
 var tlcFixtures = []tlcFixture{
@@ -32,7 +32,7 @@ var tlcFixtures = []tlcFixture{
 	{file: "ring-bug-header-first.json", cfg: "ring/bug-header-first.cfg", property: "no-torn-read", replay: true},
 	{file: "ring-bug-header-first.itf.json", cfg: "ring/bug-header-first.cfg", property: "no-torn-read", replay: true},
 	{file: "ring-dagger-rx-ids-2-no-stall.json", cfg: "ring/dagger-rx-ids-2-no-stall.cfg", property: "no-stall", lasso: true, replay: true},
-	{file: "ring-dagger-mmio-no-torn-read.json", cfg: "ring/dagger-mmio-no-torn-read.cfg", property: "no-torn-read"},
+	{file: "ring-dagger-mmio-no-torn-read.json", cfg: "ring/dagger-mmio-no-torn-read.cfg", property: "no-torn-read", replay: true},
 	{file: "coherence-bug-lost-writeback.json", cfg: "coherence/bug-lost-writeback.cfg", property: "data-value"},
 	{file: "coherence-bug-single-vnet.json", cfg: "coherence/bug-single-vnet.cfg", property: checker.DeadlockProperty},
 	{file: "coherence-bug-drop-ack.json", cfg: "coherence/bug-drop-ack.cfg", property: "requests-complete", lasso: true},

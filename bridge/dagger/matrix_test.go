@@ -14,8 +14,8 @@ import (
 // Every counterexample docs/matrix.md links to replays on the
 // implementation where it has the component: the implementation follows
 // every step and breaks the same property. A trace of a component it
-// does not have (the coherence handshake, doorbell and MMIO rings) is
-// skipped with the reason the bridge gives.
+// does not have (the coherence handshake) is skipped with the reason the
+// bridge gives.
 func TestMatrixTracesReplay(t *testing.T) {
 	paths, err := filepath.Glob("../../docs/matrix/*/*.trace")
 	if err != nil || len(paths) == 0 {

@@ -2,9 +2,10 @@
 // and the implementation's rings meet.
 //
 //   - Replay drives impl/ring in step mode along a trace of the ring
-//     model (the coherent interface, which impl/ring implements), one
-//     implementation step per model action, with the faults that make it
-//     the trace's protocol and bug, and compares the implementation's
+//     model, on any of its host–NIC interfaces (coherent, doorbell,
+//     mmio: impl/ring's Options.Interface), one implementation step per
+//     model action, with the faults that make it the trace's protocol
+//     and bug, and compares the implementation's
 //     abstract state with the model's fields after every step (harness).
 //   - Validate explains a run log of free-running rings, which RingRunLog
 //     makes from impl/ring's Recorder events (RingRPC numbers the RPCs as

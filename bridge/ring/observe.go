@@ -35,9 +35,10 @@ func Validate(l *runlog.RunLog, opts bridge.ValidateOptions) (*bridge.ValidateRe
 
 // observer maps the ring model's steps to those events. A producer's
 // last store (the one that makes the RPC visible; the RX NIC's single
-// write) logs a send; a consumer step that consumes lines logs a take
-// (TX: process; RX: recheck, or Dagger's load-args); return-credit logs a
-// credit. Every other step — earlier stores, polls, loads, a process or a
+// write; the MMIO store, or its second half) logs a send; a consumer step
+// that consumes lines logs a take (TX: process, dma-read, mmio-take; RX:
+// recheck, or Dagger's load-args); return-credit logs a credit. Every
+// other step — earlier stores, doorbells, polls, loads, a process or a
 // recheck that took nothing — is internal.
 func observer(m *modelring.Model) bridge.Observer[modelring.State] {
 	kinds := m.Actions()
@@ -45,9 +46,9 @@ func observer(m *modelring.Model) bridge.Observer[modelring.State] {
 	// sent: the step finishes writing an RPC; the flow and its number.
 	sent := func(a checker.Action, pre, post *modelring.State) (int, int, bool) {
 		switch n := name(a); n {
-		case "write-header", "write-args", "fence", "write-valid", "nic-write":
+		case "write-header", "write-args", "fence", "write-valid", "nic-write", "mmio-write", "mmio-write-lo", "mmio-write-hi":
 			f := a.Args[0]
-			if post.F[f].Store == 0 && (n == "nic-write" || pre.F[f].Store != 0) {
+			if post.F[f].Store == 0 && (n == "nic-write" || n == "mmio-write" || pre.F[f].Store != 0) {
 				return f, int(post.F[f].Sent) - 1, true
 			}
 		}
@@ -75,6 +76,10 @@ func observer(m *modelring.Model) bridge.Observer[modelring.State] {
 			if tf.Next != pf.Next {
 				return f, []modelring.Line{pf.Got}
 			}
+		case "dma-read": // the line the doorbell announced, as it is now
+			return f, []modelring.Line{pf.Ring[int(pf.Next)%m.Slots]}
+		case "mmio-take": // the window, as it is now
+			return f, []modelring.Line{pf.Ring[0]}
 		case "load-args":
 			if tf.Next != pf.Next { // Dagger's host takes the line here
 				l := pf.Got
@@ -201,7 +206,10 @@ func RingRunLog(params []string, events []implring.Event) (*runlog.RunLog, error
 	if err != nil {
 		return nil, fmt.Errorf("ring run log: %w", err)
 	}
-	h := &harness{rx: v.String("dir") == "rx", ids: v.Int("ids")}
+	h, err := numbering(v)
+	if err != nil {
+		return nil, fmt.Errorf("ring run log: %w", err)
+	}
 	tag := h.tagger()
 	l := &runlog.RunLog{Model: "ring", Params: params}
 	for _, e := range events {
@@ -230,6 +238,19 @@ func RingRPC(params []string, k int) (slot.RPC, error) {
 	if err != nil {
 		return slot.RPC{}, err
 	}
-	h := &harness{rx: v.String("dir") == "rx", ids: v.Int("ids")}
+	h, err := numbering(v)
+	if err != nil {
+		return slot.RPC{}, err
+	}
 	return h.gen(k), nil
+}
+
+// numbering is a harness that only numbers RPCs (gen, tagger) as replay
+// does for the configuration v.
+func numbering(v spec.Values) (*harness, error) {
+	iface, err := implring.ParseInterface(v.String("interface"))
+	if err != nil {
+		return nil, err
+	}
+	return &harness{rx: v.String("dir") == "rx", iface: iface, ids: v.Int("ids")}, nil
 }

@@ -80,14 +80,8 @@ func refused(impl string) bool {
 }
 
 // replayed is the ring model as a replay builds it: impl/ring implements
-// the coherent interface only.
-var replayed = bridge.Model[*modelring.Model]{Params: modelring.Params, New: modelring.New,
-	Admit: func(v spec.Values) error {
-		if i := v.String("interface"); i != "coherent" {
-			return fmt.Errorf("%w interface=%s: impl/ring implements the coherent ring", bridge.ErrUnsupported, i)
-		}
-		return nil
-	}}
+// every interface of the model.
+var replayed = bridge.Model[*modelring.Model]{Params: modelring.Params, New: modelring.New}
 
 // implFaults are the faults that make impl/ring behave as the model with
 // parameters v and bug: Dagger's published behaviours for protocol=dagger,
@@ -106,8 +100,13 @@ func implFaults(v spec.Values, bug string) (implring.Faults, error) {
 	if v.String("protocol") != "dagger" {
 		return implring.Faults{}, nil
 	}
-	if v.String("dir") == "rx" {
+	switch {
+	case v.String("dir") == "rx":
 		return implring.DaggerRX, nil
+	case v.String("interface") == "doorbell":
+		return implring.DaggerDoorbell, nil
+	case v.String("interface") == "mmio":
+		return implring.DaggerMMIO, nil
 	}
 	return implring.DaggerTX, nil
 }
@@ -115,9 +114,14 @@ func implFaults(v spec.Values, bug string) (implring.Faults, error) {
 // newHarness builds the implementation's rings for a ring model
 // configuration, one per flow, with the given faults.
 func newHarness(v spec.Values, faults implring.Faults) (*harness, error) {
-	h := &harness{rx: v.String("dir") == "rx", faults: faults, slots: v.Int("slots"), ids: v.Int("ids")}
+	iface, err := implring.ParseInterface(v.String("interface"))
+	if err != nil {
+		return nil, err
+	}
+	h := &harness{rx: v.String("dir") == "rx", iface: iface, faults: faults, slots: v.Int("slots"), ids: v.Int("ids")}
+	o := implring.Options{Faults: faults, Interface: iface, Batch: v.Int("batch")}
 	for range v.Int("flows") {
-		ring, err := implring.NewRing(h.slots, faults)
+		ring, err := implring.NewRingOpts(implring.NewArena(o.Lines(h.slots)), h.slots, o)
 		if err != nil {
 			return nil, err
 		}
@@ -130,6 +134,7 @@ func newHarness(v spec.Values, faults implring.Faults) (*harness, error) {
 // take, as model/ring's consume does.
 type harness struct {
 	rx     bool
+	iface  implring.Interface
 	faults implring.Faults
 	slots  int
 	ids    int // rx: rpc_id values before the counter wraps
@@ -153,12 +158,23 @@ func (h *harness) gen(k int) slot.RPC {
 		r.RPCID, r.FrameID = uint32(k%h.ids), uint8(k+1)
 	}
 	binary.LittleEndian.PutUint32(r.Args[:4], uint32(k+1))
+	if h.iface == implring.MMIO {
+		// The MMIO store's halves are words 0..3 and 4..7: the number
+		// travels in the high half's last bytes too, where tagger reads
+		// it, so that a window holding one RPC's low half and another's
+		// high half reads as torn, as the model's mmio-write-lo leaves it.
+		r.Argl = slot.ArgsSize
+		binary.LittleEndian.PutUint32(r.Args[slot.ArgsSize-4:], uint32(k+1))
+	}
 	return r
 }
 
 func (h *harness) tagger() implring.Tagger {
-	if h.rx {
+	switch {
+	case h.rx:
 		return implring.Tagger{Header: func(w slot.HeaderWord) uint32 { return uint32(w.FrameID()) }, Args: implring.DefaultTags.Args}
+	case h.iface == implring.MMIO:
+		return implring.Tagger{Header: implring.DefaultTags.Header, Args: func(l *slot.Line) uint32 { return uint32(l[slot.Words-1] >> 32) }}
 	}
 	return implring.DefaultTags
 }
@@ -181,7 +197,7 @@ func (h *harness) consumed(fr *flowRun, rpcs ...slot.RPC) string {
 		}
 		l := slot.LineOf(&sl)
 		hd, a := h.tagger().Header(l.Header()), h.tagger().Args(&l)
-		out = append(out, fmt.Sprintf("hdr=rpc%d args=rpc%d", int(hd)-1, int(a)-1))
+		out = append(out, fmt.Sprintf("hdr=%s args=%s", tagName(hd), tagName(a)))
 		if hd != a || hd == 0 {
 			h.breaks("no-torn-read")
 		}
@@ -198,6 +214,15 @@ func (h *harness) consumed(fr *flowRun, rpcs ...slot.RPC) string {
 		}
 	}
 	return "took " + strings.Join(out, ", ")
+}
+
+// tagName names the RPC a tag stands for, as model/ring does: "rpc2",
+// or "-" for nothing written.
+func tagName(t uint32) string {
+	if t == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("rpc%d", t-1)
 }
 
 func outcome(err error) string {
@@ -226,7 +251,8 @@ func (h *harness) begin(fr *flowRun) error {
 }
 
 var stores = map[string]implring.Store{"write-header": implring.StoreHeader, "write-args": implring.StoreArgs,
-	"fence": implring.StoreFence, "write-valid": implring.StoreValid}
+	"fence": implring.StoreFence, "write-valid": implring.StoreValid,
+	"mmio-write": implring.StoreWindow, "mmio-write-lo": implring.StoreLo, "mmio-write-hi": implring.StoreHi}
 
 // step runs the implementation's step for one model step.
 func (h *harness) step(st checker.Step) string {
@@ -286,6 +312,21 @@ func (h *harness) step(st checker.Step) string {
 			return outcome(err)
 		}
 		return h.consumed(fr, rpcs...)
+	case "doorbell":
+		if err := p.RingDoorbell(); err != nil {
+			return outcome(err)
+		}
+		return fmt.Sprintf("rang: %d announced", fr.r.AbstractWith(h.tagger()).Rung)
+	case "dma-read", "mmio-take":
+		fetch := c.DMARead
+		if st.Name == "mmio-take" {
+			fetch = c.TakeWindow
+		}
+		rpc, err := fetch()
+		if err != nil {
+			return outcome(err)
+		}
+		return h.consumed(fr, rpc)
 	case "return-credit":
 		c.ReturnCredit()
 		return fmt.Sprintf("credit=%d", fr.r.Credit())
@@ -316,6 +357,13 @@ func (h *harness) step(st checker.Step) string {
 	return "cannot: it has no step for " + st.Name
 }
 
+// counter is a consumer's count (its position, its credit) as the model
+// holds it: a byte, which wraps. Only a consumer that takes lines again
+// and again (bugs phase-stuck and rx-no-phase) counts that far, and the
+// model's lasso closes where its count wraps back; the implementation's
+// 64-bit count runs on through the same behaviour.
+func counter(n uint64) string { return strconv.FormatUint(n%256, 10) }
+
 // compare checks the implementation's abstract state against the model's
 // fields that both have, and returns the first difference.
 func (h *harness) compare(fields []checker.Field) string {
@@ -336,14 +384,14 @@ func (h *harness) compare(fields []checker.Field) string {
 		impl[p+"consumed"] = "{" + strings.Join(taken, ",") + "}"
 		if h.rx {
 			impl[p+"nic.sent"] = strconv.FormatUint(a.Sent, 10)
-			impl[p+"host.next"] = strconv.FormatUint(a.Next, 10)
+			impl[p+"host.next"] = counter(a.Next)
 			impl[p+"host.load"] = a.Load.String()
 			if a.Load != implring.LoadHeader {
 				impl[p+"host.got"] = a.Got.String()
 			} else {
 				impl[p+"host.got"] = "-"
 			}
-			impl[p+"host.credit"] = strconv.FormatUint(a.Credit, 10) // compared where the model has a credit line
+			impl[p+"host.credit"] = counter(a.Credit) // compared where the model has a credit line
 			continue
 		}
 		impl[p+"cpu.sent"] = strconv.FormatUint(a.Sent, 10)
@@ -358,9 +406,11 @@ func (h *harness) compare(fields []checker.Field) string {
 			}
 			impl[p+"nic.seen"] = "[" + strings.Join(bits, " ") + "]"
 		} else {
-			impl[p+"nic.next"] = strconv.FormatUint(a.Next, 10)
+			impl[p+"nic.next"] = counter(a.Next)
 		}
-		impl[p+"nic.credit"] = strconv.FormatUint(a.Credit, 10)
+		impl[p+"nic.credit"] = counter(a.Credit)
+		impl[p+"nic.rung"] = strconv.FormatUint(a.Rung, 10)
+		impl[p+"nic.arrived"] = strconv.FormatUint(a.Arrived, 10)
 		for _, q := range a.Read {
 			read = append(read, q.Line.String())
 		}

@@ -49,8 +49,13 @@ func freeRun(t *testing.T, params []string, faults implring.Faults) *runlog.RunL
 	var wg sync.WaitGroup
 	rings := make([]*implring.Ring, flows)
 	errs := make([]error, flows+1)
+	iface, err := implring.ParseInterface(v.String("interface"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := implring.Options{Faults: faults, Interface: iface, Batch: batch}
 	for f := range rings {
-		r, err := implring.NewRing(slots, faults)
+		r, err := implring.NewRingOpts(implring.NewArena(o.Lines(slots)), slots, o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -64,6 +69,7 @@ func freeRun(t *testing.T, params []string, faults implring.Faults) *runlog.RunL
 		}
 		wg.Go(func() {
 			p := r.Producer()
+			defer p.Flush() // a doorbell producer rings for its last batch
 			for k := 0; k < rpcs && ctx.Err() == nil; {
 				switch err := p.Send(gen(k)); {
 				case err == nil:
@@ -83,6 +89,17 @@ func freeRun(t *testing.T, params []string, faults implring.Faults) *runlog.RunL
 				done := true
 				for _, r := range rings {
 					c := r.Consumer()
+					if iface != implring.Coherent {
+						// The NIC reads what a doorbell announced, or
+						// answers the writes that arrived, a batch at a
+						// time, and returns the credit.
+						if _, err := c.Poll(batch, nil); err != nil && !errors.Is(err, implring.ErrEmpty) {
+							errs[flows] = err
+							return
+						}
+						done = done && c.Next() == uint64(rpcs)
+						continue
+					}
 					for s := 0; s < slots; s += batch {
 						for j := range batch {
 							if _, err := c.PollLine(s + j); err != nil {
@@ -117,14 +134,24 @@ func freeRun(t *testing.T, params []string, faults implring.Faults) *runlog.RunL
 	return l
 }
 
-func slotsOf(params []string) int {
-	for _, p := range params {
-		var n int
-		if _, err := fmt.Sscanf(p, "slots=%d", &n); err == nil {
-			return n
-		}
+// ringFor builds a ring of the ring model's configuration params (its
+// slots, interface and batch) with faults.
+func ringFor(t *testing.T, params []string, faults implring.Faults) *implring.Ring {
+	t.Helper()
+	v, err := spec.ParseParams(modelring.Params, params)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return 2
+	iface, err := implring.ParseInterface(v.String("interface"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := implring.Options{Faults: faults, Interface: iface, Batch: v.Int("batch")}
+	r, err := implring.NewRingOpts(implring.NewArena(o.Lines(v.Int("slots"))), v.Int("slots"), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 // Free-running runs of the correct rings, TX and RX, with several flows
@@ -137,6 +164,9 @@ func TestValidateFreeRunningRings(t *testing.T) {
 		{"dir=tx", "flows=1", "slots=1", "rpcs=4", "batch=1"},
 		{"dir=tx", "flows=2", "slots=4", "rpcs=6", "batch=2"},
 		{"dir=rx", "flows=3", "slots=2", "rpcs=4"},
+		{"dir=tx", "interface=doorbell", "flows=2", "slots=4", "rpcs=6", "batch=2"},
+		{"dir=tx", "interface=doorbell", "flows=1", "slots=2", "rpcs=5", "batch=1"},
+		{"dir=tx", "interface=mmio", "flows=2", "slots=1", "rpcs=4", "batch=1"},
 	} {
 		t.Run(strings.Join(params, " "), func(t *testing.T) {
 			for run := range 10 {
@@ -161,10 +191,7 @@ func TestValidateFreeRunningRings(t *testing.T) {
 func gatedRun(t *testing.T, params []string, rpcs int, faults implring.Faults) *runlog.RunLog {
 	t.Helper()
 	rec := implring.NewRecorder()
-	r, err := implring.NewRing(slotsOf(params), faults)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := ringFor(t, params, faults)
 	r.Record(rec, 0)
 	gate := make(chan struct{})
 	var once sync.Once
@@ -175,6 +202,7 @@ func gatedRun(t *testing.T, params []string, rpcs int, faults implring.Faults) *
 		defer done.Store(true)
 		defer open()
 		p := r.Producer()
+		defer p.Flush()
 		// A faulty ring can stall for good (an overwritten slot is never
 		// fresh again): the producer gives up after many refusals in a
 		// row, which ends the run, not what it logged before.
@@ -220,7 +248,16 @@ func gatedRun(t *testing.T, params []string, rpcs int, faults implring.Faults) *
 // check) logs a send the credit protocol never allows. The correct ring,
 // run the same way, passes.
 func TestValidateCatchesAnInjectedBug(t *testing.T) {
-	params := []string{"dir=tx", "flows=1", "slots=2", "rpcs=4", "batch=1"}
+	for _, iface := range []string{"coherent", "doorbell", "mmio"} {
+		params := []string{"dir=tx", "flows=1", "slots=2", "rpcs=4", "batch=1", "interface=" + iface}
+		if iface == "mmio" {
+			params = bridgetest.Override(params, []string{"slots=1"})
+		}
+		t.Run(iface, func(t *testing.T) { catchesAnInjectedBug(t, params) })
+	}
+}
+
+func catchesAnInjectedBug(t *testing.T, params []string) {
 	overrun, err := implring.BugFaults("credit-overrun")
 	if err != nil {
 		t.Fatal(err)
@@ -246,8 +283,8 @@ func TestValidateCatchesAnInjectedBug(t *testing.T) {
 			}
 			if tc.want == bridge.Invalid {
 				// The refused event is the send into the unconsumed slot:
-				// RPC slots (2) before any credit came back.
-				if res.Event != "send flow=0 rpc=2" {
+				// RPC slots before any credit came back.
+				if want := fmt.Sprintf("send flow=0 rpc=%d", ringFor(t, params, tc.faults).Slots()); res.Event != want {
 					t.Fatalf("the first unexplained event is %q, want the overrunning send:\n%s", res.Event, res)
 				}
 				t.Logf("%s", res)
@@ -267,7 +304,11 @@ func TestValidateDocRuns(t *testing.T) {
 		bridgetest.WriteDocRun(t, "ring-tx.run", freeRun(t, []string{"dir=tx", "flows=2", "slots=2", "rpcs=3", "batch=1"}, implring.Faults{}).Format)
 		overrun, _ := implring.BugFaults("credit-overrun")
 		bridgetest.WriteDocRun(t, "ring-tx-credit-overrun.run", gatedRun(t, []string{"dir=tx", "flows=1", "slots=2", "rpcs=3", "batch=1"}, 3, overrun).Format)
+		bridgetest.WriteDocRun(t, "ring-tx-doorbell.run", freeRun(t, []string{"dir=tx", "interface=doorbell", "flows=2", "slots=2", "rpcs=3", "batch=2"}, implring.Faults{}).Format)
+		bridgetest.WriteDocRun(t, "ring-tx-mmio.run", freeRun(t, []string{"dir=tx", "interface=mmio", "flows=2", "slots=1", "rpcs=3", "batch=1"}, implring.Faults{}).Format)
+		bridgetest.WriteDocRun(t, "ring-tx-mmio-split-store.run", gatedRun(t, []string{"dir=tx", "interface=mmio", "flows=1", "slots=1", "rpcs=2", "batch=1"}, 2, implring.Faults{SplitStore: true}).Format)
 	}
 	bridgetest.CheckDocRuns(t, map[string]string{"ring-tx.run": bridge.Valid, "ring-tx-credit-overrun.run": bridge.Invalid,
+		"ring-tx-doorbell.run": bridge.Valid, "ring-tx-mmio.run": bridge.Valid, "ring-tx-mmio-split-store.run": bridge.Invalid,
 		"ring-tx-recorder-race.run": bridge.Invalid, "ring-tx-cut.run": bridge.Valid}, runlog.ParseRunLog, Validate)
 }

@@ -45,7 +45,6 @@ func TestReplayCommand(t *testing.T) {
 		{[]string{"replay", "/no/such/file"}, "/no/such/file"},
 		{[]string{"replay", bad}, "bad.trace:3"},
 		{[]string{"replay", "../../docs/traces/coherence-bug-lost-writeback.trace"}, "impl replays ring, nic and system traces"},
-		{[]string{"replay", "../../docs/traces/ring-dagger-split-mmio-store-torn-read.trace"}, "interface=mmio"},
 		{[]string{"replay", trace, "--bug", "nope"}, "--bug nope"},
 	} {
 		code, _, stderr := daggercheck(t, tc.args...)

@@ -35,7 +35,11 @@
 //     spec.ConnIsClosed, spec.ConnIDWrong; an id past the table is IdWrong).
 //   - PollTX polls one flow's TX ring (the flows in turn, round-robin),
 //     up to PollBatch lines, into the flow's outbox: the RPCs for the
-//     wire. Outgoing hands the outbox to the driver (dropping, counted,
+//     wire. How depends on Config.Interface, the host interface every TX
+//     ring is built with: a coherent ring's lines are polled and judged
+//     by their header; behind a doorbell only the lines the host
+//     announced are read, and the ring is never polled; an MMIO window
+//     is taken at each write that arrived. Outgoing hands the outbox to the driver (dropping, counted,
 //     the RPCs of unknown or closed connections); Offered takes its
 //     account back: what went out, what a link refused for good, and
 //     whether one was refused for now (transport queue full). Those stay

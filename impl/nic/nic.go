@@ -120,6 +120,12 @@ type Config struct {
 	Batch int
 	// PollBatch is the lines PollTX reads per sweep (DefaultPollBatch).
 	PollBatch int
+	// Interface is how the hosts hand RPCs to this NIC, impl/ring's
+	// Interface: Coherent (the default; the sweeper polls the TX rings'
+	// lines), Doorbell (it reads only the lines a doorbell announced,
+	// up to PollBatch a sweep) or MMIO (it takes the window at each write
+	// that arrived). Every flow's TX ring must be built with it.
+	Interface ring.Interface
 	// LB places requests (LBRoundRobin by default).
 	LB LB
 	// Pick is LBFunc's policy: the flow for a request (out of range:
@@ -280,6 +286,9 @@ func New(cfg Config) (*NIC, error) {
 	for i, f := range cfg.Flows {
 		if f == nil || f.TX == nil || f.RX == nil {
 			return nil, fmt.Errorf("%w: flow %d has no rings", ErrConfig, i)
+		}
+		if f.TX.Interface() != cfg.Interface {
+			return nil, fmt.Errorf("%w: flow %d's TX ring has interface %s, the NIC's is %s", ErrConfig, i, f.TX.Interface(), cfg.Interface)
 		}
 		if f.RX.Slots() < cfg.Batch {
 			return nil, fmt.Errorf("%w: flow %d's RX ring has %d slots, fewer than batch=%d", ErrConfig, i, f.RX.Slots(), cfg.Batch)

@@ -3,6 +3,7 @@ package ring
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/daggercheck/daggercheck/impl/slot"
 )
@@ -86,6 +87,10 @@ type State struct {
 	Read        []PolledLine // the poller's buffer (nic.read)
 	Load        Load         // the host's next load (host.load)
 	Got         LineState    // what the host's loads returned (host.got); Args 0 before LoadArgs
+	// The NIC's register line.
+	Interface Interface
+	Rung      uint64 // Doorbell: RPCs announced by doorbells (nic.rung)
+	Arrived   uint64 // MMIO: writes arrived in the window and not yet taken (nic.arrived)
 }
 
 // Abstract is AbstractWith(DefaultTags).
@@ -98,7 +103,13 @@ func (r *Ring) AbstractWith(t Tagger) State {
 	p, c := r.prod, r.cons
 	s := State{
 		Sent: p.sent, NextStore: p.NextStore(), Credit: r.Credit(),
-		Next: c.next, PendingNext: c.pendNext, Load: c.load,
+		Next: c.next, PendingNext: c.pendNext, Load: c.load, Interface: r.iface,
+	}
+	switch r.iface {
+	case Doorbell:
+		s.Rung = atomic.LoadUint64(&r.reg[0])
+	case MMIO:
+		s.Arrived = atomic.LoadUint64(&r.reg[0]) - c.next
 	}
 	for i := range r.slots {
 		l := r.Line(i)
@@ -149,6 +160,12 @@ func (s State) String() string {
 	}
 	if s.LastID != nil {
 		fmt.Fprintf(&b, " last-rpc-id=%v", s.LastID)
+	}
+	switch s.Interface {
+	case Doorbell:
+		fmt.Fprintf(&b, " rung=%d", s.Rung)
+	case MMIO:
+		fmt.Fprintf(&b, " arrived=%d", s.Arrived)
 	}
 	var read []string
 	for _, p := range s.Read {

@@ -67,6 +67,8 @@ type Consumer struct {
 	// The host's loads of the line at next.
 	load Load
 	got  slot.Line
+	// Doorbell and MMIO: the register line as last loaded.
+	ann uint64
 	// Lines consumed whose bytes were not a valid RPC (counted, dropped).
 	malformed uint64
 	_         [LineSize]byte
@@ -176,6 +178,9 @@ func (c *Consumer) PollLine(idx int) (slot.Line, error) {
 	if c.load != LoadHeader {
 		return slot.Line{}, fmt.Errorf("%w: poll while the host's %s load is pending", ErrStepOrder, c.load)
 	}
+	if err := c.polls("poll-line"); err != nil {
+		return slot.Line{}, err
+	}
 	l := c.snapshot(idx)
 	if c.r.faults.EarlyCredit {
 		cr := c.returned
@@ -198,6 +203,9 @@ func (c *Consumer) PollLine(idx int) (slot.Line, error) {
 // A line taken whose bytes are not a valid RPC is counted (Malformed) and
 // dropped; the error returned joins them. The RPCs taken are still in dst.
 func (c *Consumer) Process(dst []slot.RPC) ([]slot.RPC, error) {
+	if err := c.polls("process"); err != nil {
+		return dst, err
+	}
 	var errs []error
 	var taken []slot.Line // recorded lines, when recording
 	take := func(p *polled) {
@@ -265,6 +273,15 @@ func (c *Consumer) Process(dst []slot.RPC) ([]slot.RPC, error) {
 	return dst, errors.Join(errs...)
 }
 
+// polls refuses a poller's or host's step on a ring whose NIC does not
+// poll its lines (doorbell, MMIO).
+func (c *Consumer) polls(step string) error {
+	if c.r.iface != Coherent {
+		return fmt.Errorf("%w: %s on a ring with interface %s (the NIC does not poll it)", ErrStepOrder, step, c.r.iface)
+	}
+	return nil
+}
+
 // LandLate applies the bookkeeping a LateSeen Process left pending (its
 // seen-bit writes, or its consumed count), as the ring's next Process
 // would. A NIC that processes several rings in one pipeline — Dagger's,
@@ -294,10 +311,15 @@ func (c *Consumer) landSeen() {
 // the ring; it stops after a line that is not fresh, unless the ring judges
 // lines on their own with SeenBits), processes them, appends what it takes
 // to dst and returns the credit: one NIC poll. ErrEmpty when it takes
-// nothing.
+// nothing. On a doorbell ring it reads up to batch announced lines
+// (DMARead), on an MMIO ring it answers up to batch arrived writes
+// (TakeWindow).
 func (c *Consumer) Poll(batch int, dst []slot.RPC) ([]slot.RPC, error) {
 	if len(c.read) != 0 || c.load != LoadHeader {
 		return dst, fmt.Errorf("%w: poll with steps of another read pending", ErrStepOrder)
+	}
+	if c.r.iface != Coherent {
+		return c.pollFetch(batch, dst)
 	}
 	batch = min(max(batch, 1), c.r.slots)
 	start := int(c.next % uint64(c.r.slots))
@@ -330,6 +352,9 @@ func (c *Consumer) Poll(batch int, dst []slot.RPC) ([]slot.RPC, error) {
 func (c *Consumer) LoadHeader() error {
 	if c.load != LoadHeader || len(c.read) != 0 {
 		return fmt.Errorf("%w: load-header, but the host's next load is %s", ErrStepOrder, c.load)
+	}
+	if err := c.polls("load-header"); err != nil {
+		return err
 	}
 	idx := int(c.next % uint64(c.r.slots))
 	h := slot.HeaderWord(atomic.LoadUint64(&c.r.line(idx)[0]))
@@ -424,7 +449,11 @@ func (c *Consumer) Take() (rpc slot.RPC, err error) {
 }
 
 // TakeInto is Take writing the RPC into *dst (untouched on ErrEmpty).
+// On a doorbell or MMIO ring it is DMARead or TakeWindow.
 func (c *Consumer) TakeInto(dst *slot.RPC) error {
+	if c.r.iface != Coherent {
+		return c.fetch(dst)
+	}
 	for {
 		if err := c.LoadHeader(); err != nil {
 			return err

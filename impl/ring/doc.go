@@ -52,15 +52,32 @@
 // each. Send, Receive, Take and Poll run the steps in order. Driver is the
 // free-running mode: a producer goroutine and a poller goroutine over the
 // same steps. The scenario files under testdata/scenarios drive the steps
-// with the model's action names, through Dagger's counterexamples and the
-// same interleavings under the credit protocol.
+// with the model's action names, through Dagger's counterexamples (on
+// every interface) and the same interleavings under the credit protocol.
+//
+// # Host–NIC interfaces
+//
+// A TX ring's Options.Interface is how the CPU hands RPCs to the NIC, the
+// three interfaces of Dagger (model/ring's `interface`): Coherent, the
+// above; Doorbell, where the producer writes a batch of slots with the
+// same stores, then one doorbell store (RingDoorbell; Send rings after
+// every Options.Batch RPCs and Flush for fewer) into the NIC's register
+// line, and the NIC reads only the lines a doorbell announced (DMARead),
+// never polling the ring; MMIO, where the ring is a window the NIC owns,
+// the producer stores each RPC's whole line into it and counts the write
+// on the register line, and the NIC takes the window at each write that
+// arrives (TakeWindow). Poll and Take do the NIC's part on every
+// interface, and the credit protocol is the same on all three. The
+// register line is one more line of the arena (Options.Lines).
 //
 // # Faults
 //
 // Faults injects Dagger's published behaviours (DaggerTX, DaggerRX: no
 // credits, header and flag before the arguments with valid last, a seen
 // bit that lands one poll late, RX freshness by rpc_id change, no
-// re-check) and the ring model's bug catalogue (BugFaults), each
+// re-check; DaggerDoorbell and DaggerMMIO: no credits, and Dagger's store
+// order or its MMIO store split in two halves that arrive separately) and
+// the ring model's bug catalogue (BugFaults), each
 // documented with the property it breaks, so the model's counterexamples
 // reproduce here.
 //

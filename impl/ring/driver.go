@@ -96,6 +96,7 @@ func (d Driver) Run(ctx context.Context, n int, gen func(i int) slot.RPC, sink f
 				}
 			}
 		}
+		p.Flush() // a doorbell producer announces its last, partial batch
 	})
 	wg.Go(func() {
 		c := d.Ring.Consumer()

@@ -64,6 +64,12 @@ type Faults struct {
 	// when LoadHeader finds a fresh header, before it has copied the
 	// arguments. Breaks no-overwrite.
 	RxEarlyCredit bool
+	// SplitStore (MMIO only): Dagger's MMIO store on a CPU without
+	// 64-byte stores, two 32-byte halves (header and the first arguments;
+	// the rest) that arrive at the NIC as two writes, each making it take
+	// the window. Breaks no-torn-read (a take between the halves) and
+	// no-duplicate (the same RPC taken after each half).
+	SplitStore bool
 }
 
 // DaggerTX is Dagger's coherent TX ring as published: no credits, header
@@ -74,6 +80,16 @@ var DaggerTX = Faults{NoCredit: true, DaggerStores: true, SeenBits: true, LateSe
 // DaggerRX is Dagger's RX ring as published: no credits, freshness by
 // rpc_id change, no second look at the header.
 var DaggerRX = Faults{NoCredit: true, RxIDFreshness: true, SkipRecheck: true}
+
+// DaggerDoorbell is Dagger's doorbell interface as published: no credits
+// (the host rewrites a slot whatever the NIC has read) and Dagger's store
+// order. The NIC reads what the doorbell announced, so a slot rewritten
+// after the doorbell is read torn or lost.
+var DaggerDoorbell = Faults{NoCredit: true, DaggerStores: true}
+
+// DaggerMMIO is Dagger's MMIO interface as published: no credits, and the
+// line stored in two halves.
+var DaggerMMIO = Faults{NoCredit: true, SplitStore: true}
 
 // BugFaults maps the ring model's bug catalogue (daggercheck models; the
 // names are model/ring's) to the faults that inject the same mutation.
@@ -118,6 +134,7 @@ func (f *Faults) named() []namedFault {
 		{"seen-bits", &f.SeenBits}, {"late-seen", &f.LateSeen}, {"early-credit", &f.EarlyCredit},
 		{"ignore-phase", &f.IgnorePhase}, {"rx-id-freshness", &f.RxIDFreshness},
 		{"skip-recheck", &f.SkipRecheck}, {"rx-early-credit", &f.RxEarlyCredit},
+		{"split-store", &f.SplitStore},
 	}
 }
 
@@ -143,7 +160,8 @@ func (f Faults) String() string {
 
 // ParseFaults reads a comma-separated list of the names String prints
 // ("none" or "" for the credit protocol), or a preset: "dagger-tx",
-// "dagger-rx", or "bug=NAME" for BugFaults(NAME).
+// "dagger-rx", "dagger-doorbell", "dagger-mmio", or "bug=NAME" for
+// BugFaults(NAME).
 func ParseFaults(s string) (Faults, error) {
 	var f Faults
 	switch {
@@ -153,6 +171,10 @@ func ParseFaults(s string) (Faults, error) {
 		return DaggerTX, nil
 	case s == "dagger-rx":
 		return DaggerRX, nil
+	case s == "dagger-doorbell":
+		return DaggerDoorbell, nil
+	case s == "dagger-mmio":
+		return DaggerMMIO, nil
 	case strings.HasPrefix(s, "bug="):
 		return BugFaults(strings.TrimPrefix(s, "bug="))
 	}

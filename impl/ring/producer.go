@@ -31,6 +31,12 @@ func (s Store) String() string {
 		return "fence"
 	case StoreValid:
 		return "write-valid"
+	case StoreWindow:
+		return "mmio-write"
+	case StoreLo:
+		return "mmio-write-lo"
+	case StoreHi:
+		return "mmio-write-hi"
 	}
 	return "-"
 }
@@ -62,6 +68,7 @@ type Producer struct {
 	order  []Store
 	sent   uint64    // RPCs admitted: RPC number sent is the next one
 	credit uint64    // the credit line as last loaded (it only grows)
+	rung   uint64    // doorbell: RPCs announced by the last doorbell
 	step   int       // index in order of the next store
 	busy   bool      // an RPC is being written
 	cur    slot.Line // its words, with its phase and valid = 1
@@ -71,6 +78,10 @@ type Producer struct {
 func newProducer(r *Ring) *Producer {
 	p := &Producer{r: r, order: creditOrder}
 	switch {
+	case r.iface == MMIO && r.faults.SplitStore:
+		p.order = splitOrder
+	case r.iface == MMIO:
+		p.order = windowOrder
 	case r.faults.DaggerStores:
 		p.order = daggerOrder
 	case r.faults.HeaderFirst:
@@ -98,10 +109,14 @@ func (p *Producer) NextStore() Store {
 // together, as the model's first store.
 //
 // Errors: ErrRingFull (no credit; nothing changed), ErrTooLarge (argl over
-// 52), ErrStepOrder (the previous RPC's stores are not finished).
+// 52), ErrStepOrder (the previous RPC's stores are not finished, or a
+// doorbell producer has a whole batch to announce first).
 func (p *Producer) Begin(rpc slot.RPC) error {
 	if p.busy {
 		return fmt.Errorf("%w: begin while %s of RPC %d is pending", ErrStepOrder, p.order[p.step], p.sent-1)
+	}
+	if p.r.iface == Doorbell && p.sent-p.rung >= uint64(p.r.batch) {
+		return fmt.Errorf("%w: begin with a batch of %d RPCs to announce (ring the doorbell first)", ErrStepOrder, p.r.batch)
 	}
 	if !p.admits() {
 		return ErrRingFull
@@ -162,7 +177,11 @@ func (p *Producer) Step() (Store, error) {
 	return s, p.store(s)
 }
 
-// Send admits rpc and performs all its stores.
+// Send admits rpc and performs all its stores. A doorbell producer rings
+// after every batch, and not for a batch that is not full: the caller
+// calls Flush when it has nothing more to send for now. (A full ring
+// needs no doorbell: a batch is at most the ring, so when the ring is
+// full every RPC but those of a whole batch, rung, has been announced.)
 func (p *Producer) Send(rpc slot.RPC) error {
 	if err := p.Begin(rpc); err != nil {
 		return err
@@ -171,6 +190,9 @@ func (p *Producer) Send(rpc slot.RPC) error {
 		if _, err := p.Step(); err != nil {
 			panic("ring: producer's own store order refused: " + err.Error())
 		}
+	}
+	if p.r.iface == Doorbell && p.sent-p.rung >= uint64(p.r.batch) {
+		p.Flush()
 	}
 	return nil
 }
@@ -189,6 +211,8 @@ func (p *Producer) store(s Store) error {
 		rec.events = append(rec.events, Event{Kind: EventSend, Flow: p.r.flow, Lines: []slot.Line{p.cur}})
 	}
 	switch s {
+	case StoreWindow, StoreLo, StoreHi:
+		p.storeWindow(s, w)
 	case StoreArgs:
 		for i := 1; i < slot.Words; i++ {
 			atomic.StoreUint64(&w[i], p.cur[i])

@@ -53,6 +53,9 @@ type Ring struct {
 	lines  []uint64 // slots × 8 words, line-aligned
 	credit []uint64 // the consumer's credit line; word 0 is the count
 	faults Faults
+	iface  Interface
+	batch  int      // doorbell: RPCs the producer writes before it rings
+	reg    []uint64 // doorbell and MMIO: the NIC's register line (see Interface)
 	prod   *Producer
 	cons   *Consumer
 	rec    *Recorder // nil: not recording (see Record)
@@ -67,20 +70,51 @@ func NewRing(slots int, f Faults) (*Ring, error) {
 	return NewRingIn(NewArena(slots+1), slots, f)
 }
 
-// NewRingIn carves a ring of `slots` slots and its credit line (slots+1
-// lines) out of the arena a.
+// NewRingIn carves a coherent ring of `slots` slots and its credit line
+// (slots+1 lines) out of the arena a.
 func NewRingIn(a *Arena, slots int, f Faults) (*Ring, error) {
+	return NewRingOpts(a, slots, Options{Faults: f})
+}
+
+// Options configure a ring beyond its size: its faults and how its
+// producer hands RPCs to its consumer.
+type Options struct {
+	Faults    Faults
+	Interface Interface
+	// Batch is the doorbell producer's batch: it rings after writing
+	// that many RPCs (Flush rings for fewer); 0 means 1, more than the
+	// ring's slots means the slots. Other interfaces ignore it.
+	Batch int
+}
+
+// Lines is how many arena lines a ring of `slots` slots with these
+// options takes: the slots, the credit line and, for a doorbell or an
+// MMIO window, the NIC's register line.
+func (o Options) Lines(slots int) int {
+	if o.Interface == Coherent {
+		return slots + 1
+	}
+	return slots + 2
+}
+
+// NewRingOpts carves a ring of `slots` slots with options o out of the
+// arena a (o.Lines(slots) lines).
+func NewRingOpts(a *Arena, slots int, o Options) (*Ring, error) {
 	if slots < 1 {
 		return nil, fmt.Errorf("ring: %d slots; need at least 1", slots)
 	}
-	if err := f.check(); err != nil {
+	if err := o.check(); err != nil {
 		return nil, err
 	}
-	mem, err := a.Alloc(slots + 1)
+	mem, err := a.Alloc(o.Lines(slots))
 	if err != nil {
 		return nil, err
 	}
-	r := &Ring{slots: slots, lines: mem[:slots*slot.Words], credit: mem[slots*slot.Words:], faults: f}
+	n := slots * slot.Words
+	r := &Ring{slots: slots, lines: mem[:n], credit: mem[n : n+slot.Words], faults: o.Faults, iface: o.Interface, batch: min(max(o.Batch, 1), slots)}
+	if o.Interface != Coherent {
+		r.reg = mem[n+slot.Words:]
+	}
 	r.prod = newProducer(r)
 	r.cons = newConsumer(r)
 	return r, nil
@@ -91,6 +125,9 @@ func (r *Ring) Slots() int { return r.slots }
 
 // Faults returns the faults the ring was built with.
 func (r *Ring) Faults() Faults { return r.faults }
+
+// Interface is how the ring's producer hands RPCs to its consumer.
+func (r *Ring) Interface() Interface { return r.iface }
 
 // Producer is the ring's one producer (the CPU on TX, the NIC on RX).
 func (r *Ring) Producer() *Producer { return r.prod }
@@ -128,17 +165,27 @@ type Flow struct {
 	TX, RX *Ring
 }
 
-// NewFlow allocates a flow whose rings have `slots` slots each.
+// NewFlow allocates a flow of coherent rings with `slots` slots each.
 func NewFlow(slots int, tx, rx Faults) (*Flow, error) {
+	return NewFlowOpts(slots, Options{Faults: tx}, Options{Faults: rx})
+}
+
+// NewFlowOpts allocates a flow whose rings have `slots` slots each and
+// the given options. The RX ring is the NIC's to write, so its interface
+// must be Coherent.
+func NewFlowOpts(slots int, tx, rx Options) (*Flow, error) {
 	if slots < 1 {
 		return nil, fmt.Errorf("ring: %d slots; need at least 1", slots)
 	}
-	a := NewArena(2 * (slots + 1))
-	t, err := NewRingIn(a, slots, tx)
+	if rx.Interface != Coherent {
+		return nil, fmt.Errorf("ring: an RX ring with interface %s: the interface is how the CPU hands RPCs to the NIC (TX only)", rx.Interface)
+	}
+	a := NewArena(tx.Lines(slots) + rx.Lines(slots))
+	t, err := NewRingOpts(a, slots, tx)
 	if err != nil {
 		return nil, err
 	}
-	x, err := NewRingIn(a, slots, rx)
+	x, err := NewRingOpts(a, slots, rx)
 	if err != nil {
 		return nil, err
 	}

@@ -21,13 +21,16 @@ var rewrite = flag.Bool("rewrite", false, "rewrite the outcomes in testdata/scen
 // with the ring model's action names and record each step's outcome after
 // "->". They open with a "#" paragraph on what they show, then a line
 //
-//	ring slots=N faults=F [ids=N]
+//	ring slots=N faults=F [ids=N] [interface=I batch=B]
 //
 // (F as ParseFaults reads it; ids=N makes RPC k carry rpc_id k mod N and
-// its number in frame_id, as the RX model's `ids` parameter). Steps:
+// its number in frame_id, as the RX model's `ids` parameter; I and B are
+// the TX ring's Options.Interface and doorbell batch). Steps:
 //
 //	write-header | write-args | fence | write-valid   producer stores; the first store of an RPC begins it (admission)
+//	mmio-write | mmio-write-lo | mmio-write-hi        the MMIO producer's stores, likewise
 //	send                                              the producer's whole write (the RX model's nic-write)
+//	doorbell | dma-read | mmio-take                   the doorbell producer's ring; the doorbell and MMIO NIC's take
 //	poll-line SLOT | process | poll BATCH             the TX poller
 //	load-header | load-args | recheck | receive       the RX host
 //	return-credit
@@ -43,6 +46,7 @@ var rewrite = flag.Bool("rewrite", false, "rewrite the outcomes in testdata/scen
 // scenario is one file's run.
 type scenario struct {
 	r      *Ring
+	mmio   bool // the RPC's number also in its last argument bytes, the MMIO store's second half
 	ids    int
 	sent   int
 	taken  map[uint32]bool
@@ -56,12 +60,19 @@ func (s *scenario) gen(k int) slot.RPC {
 		r.RPCID, r.FrameID = uint32(k%s.ids), uint8(k+1)
 	}
 	binary.LittleEndian.PutUint32(r.Args[:4], uint32(k+1))
+	if s.mmio {
+		r.Argl = slot.ArgsSize
+		binary.LittleEndian.PutUint32(r.Args[slot.ArgsSize-4:], uint32(k+1))
+	}
 	return r
 }
 
 func (s *scenario) tagger() Tagger {
-	if s.ids > 0 {
+	switch {
+	case s.ids > 0:
 		return Tagger{Header: func(h slot.HeaderWord) uint32 { return uint32(h.FrameID()) }, Args: DefaultTags.Args}
+	case s.mmio:
+		return Tagger{Header: DefaultTags.Header, Args: func(l *slot.Line) uint32 { return uint32(l[slot.Words-1] >> 32) }}
 	}
 	return DefaultTags
 }
@@ -152,7 +163,8 @@ func (s *scenario) step(cmd string, args []string) string {
 		}
 		return n
 	}
-	store := map[string]Store{"write-header": StoreHeader, "write-args": StoreArgs, "fence": StoreFence, "write-valid": StoreValid}
+	store := map[string]Store{"write-header": StoreHeader, "write-args": StoreArgs, "fence": StoreFence, "write-valid": StoreValid,
+		"mmio-write": StoreWindow, "mmio-write-lo": StoreLo, "mmio-write-hi": StoreHi}
 	if st, ok := store[cmd]; ok {
 		if p.NextStore() == StoreNone {
 			if err := s.begin(); err != nil {
@@ -197,6 +209,21 @@ func (s *scenario) step(cmd string, args []string) string {
 			return outcome(err)
 		}
 		return s.consumed(rpcs...)
+	case "doorbell":
+		if err := p.RingDoorbell(); err != nil {
+			return outcome(err)
+		}
+		return fmt.Sprintf("rung=%d", s.r.Abstract().Rung)
+	case "dma-read", "mmio-take":
+		take := c.DMARead
+		if cmd == "mmio-take" {
+			take = c.TakeWindow
+		}
+		rpc, err := take()
+		if err != nil {
+			return outcome(err)
+		}
+		return s.consumed(rpc)
 	case "return-credit":
 		c.ReturnCredit()
 		return fmt.Sprintf("credit=%d", s.r.Credit())
@@ -252,16 +279,21 @@ func runScenario(t *testing.T, path string) (string, []string) {
 		f := strings.Fields(cmd)
 		if f[0] == "ring" {
 			s = &scenario{taken: map[uint32]bool{}}
-			slots, faults := 0, Faults{}
+			slots, o := 0, Options{}
 			for _, kv := range f[1:] {
 				k, v, _ := strings.Cut(kv, "=")
 				switch k {
+				case "interface":
+					o.Interface, err = ParseInterface(v)
+					s.mmio = o.Interface == MMIO
+				case "batch":
+					o.Batch, err = strconv.Atoi(v)
 				case "slots":
 					slots, err = strconv.Atoi(v)
 				case "ids":
 					s.ids, err = strconv.Atoi(v)
 				case "faults":
-					faults, err = ParseFaults(v)
+					o.Faults, err = ParseFaults(v)
 				default:
 					err = fmt.Errorf("unknown key %q", k)
 				}
@@ -269,7 +301,7 @@ func runScenario(t *testing.T, path string) (string, []string) {
 					t.Fatalf("%s:%d: %v", path, i+1, err)
 				}
 			}
-			if s.r, err = NewRing(slots, faults); err != nil {
+			if s.r, err = NewRingOpts(NewArena(o.Lines(max(slots, 1))), slots, o); err != nil {
 				t.Fatalf("%s:%d: %v", path, i+1, err)
 			}
 			out = append(out, cmd)
@@ -316,6 +348,11 @@ func TestScenarios(t *testing.T) {
 		"rx-bug-rx-early-credit.txt":                 "no-overwrite",
 		"rx-bug-rx-no-phase.txt":                     "no-duplicate",
 		"tx-credit-wrap-three-slots.txt":             "",
+		"tx-dagger-doorbell-torn-read.txt":           "no-overwrite,no-torn-read,fifo-order",
+		"tx-credit-doorbell-torn-read.txt":           "",
+		"tx-doorbell-nic-waits-for-the-doorbell.txt": "",
+		"tx-dagger-mmio-split-store.txt":             "no-torn-read,no-duplicate",
+		"tx-credit-mmio-window.txt":                  "",
 	}
 	files, err := filepath.Glob("testdata/scenarios/*.txt")
 	if err != nil {

@@ -151,6 +151,9 @@ func (c *Client) start(r *slot.RPC, async bool, tag uint64) (uint32, error) {
 	r.RPCID = id
 	c.f.tx.Lock()
 	err := c.f.txp.Send(*r)
+	if !async {
+		c.f.txp.Flush() // a blocking call waits next: no batch to gather
+	}
 	c.f.tx.Unlock()
 	if err != nil {
 		if errors.Is(err, ring.ErrRingFull) {
@@ -233,6 +236,7 @@ func (c *Client) Go(fn uint16, args []byte, tag uint64) (uint32, error) {
 // Completions polls the RX ring and appends the finished non-blocking
 // calls to dst (the completion queue, Dagger's); it never blocks.
 func (c *Client) Completions(dst []Completion) []Completion {
+	c.node.flush(c.f) // the calls started since the last poll
 	c.drain()
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -15,13 +15,14 @@ import (
 // flowHost is one host flow and who uses its rings: producers to TX take
 // tx, the consumer of RX takes rx; clients on the flow by connection.
 type flowHost struct {
-	index   int
-	tx      sync.Mutex
-	txp     *ring.Producer // the TX ring's producer, under tx
-	rx      sync.Mutex
-	rxc     *ring.Consumer // the RX ring's consumer, under rx
-	rxSlots int
-	clients [nic.MaxConns]atomic.Pointer[Client]
+	index    int
+	tx       sync.Mutex
+	txp      *ring.Producer // the TX ring's producer, under tx
+	doorbell bool           // the TX ring is behind a doorbell (see flush)
+	rx       sync.Mutex
+	rxc      *ring.Consumer // the RX ring's consumer, under rx
+	rxSlots  int
+	clients  [nic.MaxConns]atomic.Pointer[Client]
 
 	// Under rx: the RPC being taken, a response the TX ring had no room
 	// for (written before anything else), a request the workers had no
@@ -41,7 +42,23 @@ type flowHost struct {
 }
 
 func newFlowHost(i int, f *ring.Flow, bell *wake.Bell) *flowHost {
-	return &flowHost{index: i, txp: f.TX.Producer(), rxc: f.RX.Consumer(), rxSlots: f.RX.Slots(), bell: bell}
+	return &flowHost{index: i, txp: f.TX.Producer(), doorbell: f.TX.Interface() == ring.Doorbell, rxc: f.RX.Consumer(), rxSlots: f.RX.Slots(), bell: bell}
+}
+
+// flush rings the doorbell of flow f's TX ring for the RPCs written since
+// the last one, and the NIC's bell if it did: a host calls it whenever it
+// is about to wait, so that a batch that is not full does not wait for
+// RPCs that will not come. A no-op on the other interfaces.
+func (n *Node) flush(f *flowHost) {
+	if !f.doorbell {
+		return
+	}
+	f.tx.Lock()
+	rang := f.txp.Flush()
+	f.tx.Unlock()
+	if rang {
+		n.bells.TXWritten()
+	}
 }
 
 // blocked reports whether the flow's dispatch holds a response or a
@@ -148,6 +165,7 @@ func (n *Node) takeRX(f *flowHost, pool bool) int {
 		}
 	}
 	f.rxc.ReturnCredit()
+	n.flush(f) // the responses written
 	return took
 }
 
@@ -238,6 +256,9 @@ func (n *Node) worker(ctx context.Context) {
 			for i := 0; !n.respond(w.f, &resp) && ctx.Err() == nil; i++ {
 				wake.Backoff(i)
 			}
+			// Announce it: a response queued behind may be another
+			// flow's, whose worker would not ring this one.
+			n.flush(w.f)
 		}
 	}
 }

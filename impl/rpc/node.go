@@ -95,8 +95,17 @@ type Config struct {
 	RingSlots int
 	// NIC is the soft NIC's configuration: everything but Flows and
 	// OpenAll, which the node sets (Conns, Buffer, FIFODepth, Batch,
-	// PollBatch, LB, Profile, Faults...).
+	// PollBatch, LB, Profile, Faults...). NIC.Interface is how the
+	// node's hosts hand RPCs to its NIC: coherent polling (the default),
+	// a doorbell or an MMIO window (impl/ring's Interface); the node
+	// builds its TX rings with it.
 	NIC nic.Config
+	// DoorbellBatch is, with a doorbell, the RPCs a flow writes into its
+	// TX ring before it rings (default 1, at most RingSlots): a host
+	// rings for fewer whenever it is about to wait (a blocking call, a
+	// poll for completions, the end of a dispatch step), so a batch only
+	// gathers the calls started back to back.
+	DoorbellBatch int
 	// Threading and Workers (default 4) are the server's.
 	Threading Threading
 	Workers   int
@@ -162,6 +171,8 @@ func NewNode(cfg Config) (*Node, error) {
 		return nil, fmt.Errorf("%w: %s: max in flight %d, want 1..2^20", ErrConfig, cfg.Name, cfg.MaxInFlight)
 	case cfg.Workers < 1:
 		return nil, fmt.Errorf("%w: %s: %d workers", ErrConfig, cfg.Name, cfg.Workers)
+	case cfg.DoorbellBatch < 0:
+		return nil, fmt.Errorf("%w: %s: doorbell batch %d", ErrConfig, cfg.Name, cfg.DoorbellBatch)
 	case cfg.Threading > NICThread:
 		return nil, fmt.Errorf("%w: %s: threading %d", ErrConfig, cfg.Name, cfg.Threading)
 	}
@@ -169,7 +180,7 @@ func NewNode(cfg Config) (*Node, error) {
 	nc := cfg.NIC
 	nc.OpenAll, nc.Flows = false, nil
 	for i := range cfg.Flows {
-		f, err := ring.NewFlow(cfg.RingSlots, ring.Faults{}, ring.Faults{})
+		f, err := ring.NewFlowOpts(cfg.RingSlots, ring.Options{Interface: nc.Interface, Batch: cfg.DoorbellBatch}, ring.Options{})
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrConfig, cfg.Name, err)
 		}

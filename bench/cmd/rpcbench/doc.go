@@ -10,7 +10,10 @@
 // It prints a table with each row's throughput and median latency as a
 // ratio to gRPC-go's at the same concurrency; --json prints a JSON array
 // of {system, transport, concurrency, rps, p50_us, p99_us}. --systems
-// takes system names (every transport) or system/transport names.
+// takes system names (every transport) or system/transport names; the
+// rows comparing the host–NIC interfaces (dagger-doorbell,
+// dagger-doorbell-batch, dagger-mmio, beside dagger/loopback's coherent
+// polling) run only when named there.
 //
 // Exit status: 0 when every row ran, 1 when a row failed (a server that
 // did not start, a port in use, a wrong echo, a stall; the message names

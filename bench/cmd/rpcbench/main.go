@@ -94,7 +94,8 @@ func parse(args []string, catalogue []rpcbench.Target, stderr io.Writer) (option
 	fs.IntVar(&opt.cfg.Port, "port", 0, "port the TCP servers bind on 127.0.0.1, one row at a time (0: any free port; dagger's UDP sockets always take free ports)")
 	fs.StringVar(&opt.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	conc := fs.String("concurrency", "1,8,64", "comma-separated numbers of RPCs in flight")
-	systems := fs.String("systems", "", "comma-separated systems or system/transport pairs to run (default all: "+names(catalogue)+")")
+	systems := fs.String("systems", "", "comma-separated systems or system/transport pairs to run (default all: "+names(catalogue)+
+		"; by name only, the host–NIC interfaces: "+names(rpcbench.Interfaces())+")")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return opt, err
@@ -162,6 +163,8 @@ func selectTargets(s string, catalogue []rpcbench.Target) ([]rpcbench.Target, er
 	if strings.TrimSpace(s) == "" {
 		return catalogue, nil
 	}
+	known := fmt.Sprintf("(known: %s), or a host–NIC interface row, run only when named (%s)", names(catalogue), names(rpcbench.Interfaces()))
+	catalogue = append(slices.Clip(catalogue), rpcbench.Interfaces()...)
 	keep := make([]bool, len(catalogue))
 	for _, e := range strings.Split(s, ",") {
 		e = strings.TrimSpace(e)
@@ -172,7 +175,7 @@ func selectTargets(s string, catalogue []rpcbench.Target) ([]rpcbench.Target, er
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("%w: --systems: unknown system %q (known: %s)", errUsage, e, names(catalogue))
+			return nil, fmt.Errorf("%w: --systems: unknown system %q %s", errUsage, e, known)
 		}
 	}
 	var out []rpcbench.Target
