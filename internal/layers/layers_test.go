@@ -38,7 +38,8 @@ var allowed = map[string][]string{
 	"bridge/dagger":     {"bridge/...", "bridge", "model", "model/...", "cli", "checker", "spec", "trace", "runlog", "tlaplus", "history"},
 	"cmd/...":           {"..."},
 	"examples/...":      {"..."},
-	"cli":               {"checker", "spec", "trace", "internal/textline"},
+	"cli":               {"checker", "spec", "trace", "explore", "internal/textline"},
+	"explore":           {"checker", "trace"},
 }
 
 // rule returns the entry that governs pkg and whether there is one.
