@@ -72,6 +72,13 @@ func (s *Server) startCheck(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	rep := s.launch(sess)
+	return s.report(rep.ID)
+}
+
+// launch starts a check of sess's configuration, stopping the one
+// running, if any.
+func (s *Server) launch(sess *Session) *Report {
 	c := s.checks
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -117,7 +124,7 @@ func (s *Server) startCheck(r *http.Request) (any, error) {
 			rep.Statuses = append(rep.Statuses, PropertyVerdict{Property: st.Property, Status: st.Status.String()})
 		}
 	}()
-	return s.report(rep.ID)
+	return rep
 }
 
 func (s *Server) report(id string) (*Report, error) {

@@ -40,6 +40,9 @@ func parseFP(s string) (uint64, error) {
 // an empty path names no state, which the API answers with the initial
 // states). Each fingerprint is 1 to 16 hex digits; at most MaxPath.
 func ParsePath(p string) ([]uint64, error) {
+	if strings.Contains(p, "//") {
+		return nil, fmt.Errorf("%w: an empty step between two slashes", ErrBadPath)
+	}
 	p = strings.TrimPrefix(p, "/")
 	p = strings.TrimSuffix(p, "/")
 	if p == "" {

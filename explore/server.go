@@ -78,6 +78,12 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /.check/{id}", s.api(s.checkStatus))
 	s.mux.HandleFunc("DELETE /.check/{id}", s.api(s.stopCheck))
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		for _, p := range []string{"/.model", "/.states", "/.search/", "/.svg/", "/.trace", "/.impl/", "/.check"} {
+			if strings.HasPrefix(r.URL.Path, p) {
+				writeError(w, http.StatusMethodNotAllowed, fmt.Errorf("%s does not take %s (docs/explore.md lists the routes)", r.URL.Path, r.Method))
+				return
+			}
+		}
 		writeError(w, http.StatusNotFound, fmt.Errorf("no route %s %s (docs/explore.md lists them)", r.Method, r.URL.Path))
 	})
 }
