@@ -19,7 +19,8 @@ type Diagram struct {
 }
 
 // DiagramStep is one row: the action's label, where it sits, and the
-// properties the state after it breaks.
+// properties the step breaks: those the state after it breaks and the
+// state before did not.
 type DiagramStep struct {
 	Label  string
 	Role   checker.Role
@@ -30,8 +31,14 @@ type DiagramStep struct {
 // diagram's top).
 func (s *Session) Diagram(title string, p *Path) Diagram {
 	d := Diagram{Title: title, Lanes: slices.Clone(s.lanes)}
-	for _, st := range p.Steps[1:] {
-		d.Steps = append(d.Steps, DiagramStep{Label: st.Label, Role: *st.Role, Broken: st.State.Broken})
+	for i, st := range p.Steps[1:] {
+		var broken []string
+		for _, b := range st.State.Broken {
+			if !slices.Contains(p.Steps[i].State.Broken, b) {
+				broken = append(broken, b)
+			}
+		}
+		d.Steps = append(d.Steps, DiagramStep{Label: st.Label, Role: *st.Role, Broken: broken})
 	}
 	return d
 }
@@ -105,7 +112,7 @@ func (d Diagram) WriteSVG(w io.Writer) error {
 	ly := bottom + 18
 	fmt.Fprintf(&b, `<g class="legend"><line x1="10" y1="%d" x2="50" y2="%d" stroke="#222" stroke-width="1.5" marker-end="url(#arrow)"/><text x="56" y="%d">an action that reaches another lane (a send, a store, a read)</text>`, ly, ly, ly+4)
 	fmt.Fprintf(&b, `<rect x="10" y="%d" width="40" height="14" rx="3" fill="#fdf6d8" stroke="#a80"/><text x="56" y="%d">a step within one lane</text>`, ly+12, ly+24)
-	fmt.Fprintf(&b, `<text x="330" y="%d" fill="#b00" font-weight="bold">breaks P</text><text x="392" y="%d">the state after the step breaks property P</text></g>`, ly+24, ly+24)
+	fmt.Fprintf(&b, `<text x="330" y="%d" fill="#b00" font-weight="bold">breaks P</text><text x="392" y="%d">the step breaks property P</text></g>`, ly+24, ly+24)
 	b.WriteString("</svg>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
