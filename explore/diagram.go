@@ -38,7 +38,7 @@ func (s *Session) Diagram(title string, p *Path) Diagram {
 				broken = append(broken, b)
 			}
 		}
-		d.Steps = append(d.Steps, DiagramStep{Label: st.Label, Role: *st.Role, Broken: broken})
+		d.Steps = append(d.Steps, DiagramStep{Label: st.Label, Role: checker.Role(*st.Role), Broken: broken})
 	}
 	return d
 }

@@ -37,8 +37,8 @@ type ImplStep struct {
 	Did  string `json:"did"` // what the implementation did for the step
 	// State is the implementation's abstract state, named as the model's
 	// fields are, where the bridge can tell it.
-	State []checker.Field `json:"state,omitempty"`
-	Diff  string          `json:"diff,omitempty"` // the first field that differs from the model's
+	State []Field `json:"state,omitempty"`
+	Diff  string  `json:"diff,omitempty"` // the first field that differs from the model's
 }
 
 // TraceFile is path fps as a trace file of the session's configuration:
@@ -56,13 +56,16 @@ func (s *Session) TraceFile(fps []uint64) (*trace.File, error) {
 		Outcome: trace.Outcome{Result: "ok", LoopStart: -1}}
 	prev := map[string]string{}
 	for i, st := range steps {
-		ts := trace.Step{Action: "init", Args: st.Args}
+		ts := trace.Step{Action: "init"}
 		if i > 0 {
 			ts.Action = st.Action
 		}
+		for _, a := range st.Args {
+			ts.Args = append(ts.Args, checker.Arg(a))
+		}
 		for _, fl := range st.State.Fields {
 			if v, ok := prev[fl.Name]; i == 0 || !ok || v != fl.Value {
-				ts.State = append(ts.State, fl)
+				ts.State = append(ts.State, checker.Field(fl))
 			}
 			prev[fl.Name] = fl.Value
 		}

@@ -93,10 +93,30 @@ func prefixLanes(kinds []checker.ActionKind) ([]string, func(checker.Action) che
 	}
 }
 
+// Field is one field of a state, as the API writes it.
+type Field struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Arg is one argument of an action, as the API writes it.
+type Arg struct {
+	Name  string `json:"name"`
+	Value int    `json:"value"`
+}
+
+func fieldsOf(fs []checker.Field) []Field {
+	out := make([]Field, len(fs))
+	for i, f := range fs {
+		out[i] = Field(f)
+	}
+	return out
+}
+
 // State is one state as the page shows it.
 type State struct {
-	FP     string          `json:"fp"`
-	Fields []checker.Field `json:"fields"`
+	FP     string  `json:"fp"`
+	Fields []Field `json:"fields"`
 	// Changed names the fields the step into this state changed.
 	Changed []string `json:"changed,omitempty"`
 	// Broken lists the invariants (and "deadlock") the state breaks;
@@ -109,25 +129,32 @@ type State struct {
 // Step is one step of a path: the action into the state (none on the
 // first step) and the state.
 type Step struct {
-	Action string        `json:"action,omitempty"` // the kind's name
-	Args   []checker.Arg `json:"args,omitempty"`
-	Label  string        `json:"label,omitempty"`
-	Role   *checker.Role `json:"role,omitempty"`
-	State  State         `json:"state"`
+	Action string `json:"action,omitempty"` // the kind's name
+	Args   []Arg  `json:"args,omitempty"`
+	Label  string `json:"label,omitempty"`
+	Role   *Role  `json:"role,omitempty"`
+	State  State  `json:"state"`
 }
 
 // Move is one action enabled at the end of a path, with the state it
 // leads to: its fingerprint, the fields it changes (new values) and
 // what the new state breaks or witnesses.
 type Move struct {
-	Action    string          `json:"action"`
-	Args      []checker.Arg   `json:"args,omitempty"`
-	Label     string          `json:"label"`
-	Role      checker.Role    `json:"role"`
-	FP        string          `json:"fp"`
-	Changes   []checker.Field `json:"changes"`
-	Broken    []string        `json:"broken,omitempty"`
-	Witnesses []string        `json:"witnesses,omitempty"`
+	Action    string   `json:"action"`
+	Args      []Arg    `json:"args,omitempty"`
+	Label     string   `json:"label"`
+	Role      Role     `json:"role"`
+	FP        string   `json:"fp"`
+	Changes   []Field  `json:"changes"`
+	Broken    []string `json:"broken,omitempty"`
+	Witnesses []string `json:"witnesses,omitempty"`
+}
+
+// Role is checker.Role as the API writes it.
+type Role struct {
+	Actor   string `json:"actor"`
+	Peer    string `json:"peer,omitempty"`
+	Receive bool   `json:"receive,omitempty"`
 }
 
 // Path is a behaviour from an initial state, with the actions enabled
@@ -208,14 +235,14 @@ func (s *Session) resolve(fps []uint64) ([]any, []Step, error) {
 
 // step describes the action a from prev into st.
 func (s *Session) step(a checker.Action, prev, st any) Step {
-	role := s.role(a)
+	role := Role(s.role(a))
 	return Step{Action: s.kinds[a.Kind].Name, Args: s.args(a), Label: s.sp.label(a), Role: &role, State: s.view(st, prev)}
 }
 
-func (s *Session) args(a checker.Action) []checker.Arg {
-	var out []checker.Arg
+func (s *Session) args(a checker.Action) []Arg {
+	var out []Arg
 	for i, p := range s.kinds[a.Kind].Params {
-		out = append(out, checker.Arg{Name: p, Value: a.Args[i]})
+		out = append(out, Arg{Name: p, Value: a.Args[i]})
 	}
 	return out
 }
@@ -229,17 +256,19 @@ func (s *Session) moves(st any) []Move {
 			return // a model that breaks its contract; check reports it
 		}
 		v := s.view(t, nil)
-		out = append(out, Move{Action: s.kinds[a.Kind].Name, Args: s.args(a), Label: s.sp.label(a), Role: s.role(a),
-			FP: v.FP, Changes: changes(before, v.Fields), Broken: v.Broken, Witnesses: v.Witnesses})
+		after := s.sp.fields(t)
+		out = append(out, Move{Action: s.kinds[a.Kind].Name, Args: s.args(a), Label: s.sp.label(a), Role: Role(s.role(a)),
+			FP: v.FP, Changes: fieldsOf(changes(before, after)), Broken: v.Broken, Witnesses: v.Witnesses})
 	})
 	return out
 }
 
 // view describes st; prev, when not nil, is the state before it.
 func (s *Session) view(st, prev any) State {
-	v := State{FP: formatFP(s.sp.fingerprint(st)), Fields: s.sp.fields(st), Terminal: s.sp.terminal(st)}
+	fields := s.sp.fields(st)
+	v := State{FP: formatFP(s.sp.fingerprint(st)), Fields: fieldsOf(fields), Terminal: s.sp.terminal(st)}
 	if prev != nil {
-		for _, f := range changes(s.sp.fields(prev), v.Fields) {
+		for _, f := range changes(s.sp.fields(prev), fields) {
 			v.Changed = append(v.Changed, f.Name)
 		}
 	}

@@ -39,7 +39,7 @@ func TestWalkShowsEachStepWithItsChangesAndTheEnabledActions(t *testing.T) {
 	assert.Equal(t, "a-inc", p.Steps[1].Label)
 	assert.Equal(t, []string{"A"}, p.Steps[1].State.Changed)
 	assert.Equal(t, "b-inc by=1", p.Steps[2].Label)
-	assert.Equal(t, checker.Role{Actor: "b"}, *p.Steps[2].Role)
+	assert.Equal(t, explore.Role{Actor: "b"}, *p.Steps[2].Role)
 	assert.Equal(t, []string{"B"}, p.Steps[2].State.Changed)
 
 	var labels []string
@@ -47,7 +47,7 @@ func TestWalkShowsEachStepWithItsChangesAndTheEnabledActions(t *testing.T) {
 		labels = append(labels, m.Label)
 	}
 	assert.Equal(t, []string{"a-inc", "b-inc by=1", "a-reset"}, labels)
-	assert.Equal(t, []checker.Field{{Name: "A", Value: "0"}}, p.Moves[2].Changes)
+	assert.Equal(t, []explore.Field{{Name: "A", Value: "0"}}, p.Moves[2].Changes)
 	assert.Equal(t, fp(pairState{0, 1}), p.Moves[2].FP)
 }
 

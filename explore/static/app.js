@@ -73,15 +73,20 @@ async function loadModel() {
   $("impl-pane").hidden = !info.impl;
 }
 
+let generation = 0; // a render that a later one overtook draws nothing
+
 async function render() {
+  const gen = ++generation;
   writeHash();
   showError(null);
-  steps = view.path.length ? (await api("/.states/" + view.path.join("/"))).steps : [];
+  const all = view.path.length ? (await api("/.states/" + view.path.join("/"))).steps : [];
   const here = view.path.length ? await api("/.states/" + prefix()) : null;
+  if (gen !== generation) return;
+  steps = all;
   renderPath();
   renderState(here);
   renderMoves(here ? here.moves : info.initial.map((s, i) => ({ label: "initial state " + (i + 1), fp: s.fp, changes: s.fields, broken: s.broken, initial: true })));
-  await renderDiagram();
+  await renderDiagram(gen);
 }
 
 function renderPath() {
@@ -176,13 +181,15 @@ function renderMoves(moves) {
   });
 }
 
-async function renderDiagram() {
+async function renderDiagram(gen) {
   const d = $("diagram");
   if (!view.path.length) { d.replaceChildren(); $("svg-download").removeAttribute("href"); $("trace-download").removeAttribute("href"); return; }
   const q = "?" + query().toString();
   const url = "/.svg/" + prefix() + q;
   const res = await fetch(url);
-  d.innerHTML = res.ok ? await res.text() : "";
+  const svg = res.ok ? await res.text() : "";
+  if (gen !== generation) return;
+  d.innerHTML = svg;
   $("svg-download").href = url;
   $("trace-download").href = "/.trace/" + prefix() + q;
 }
@@ -244,11 +251,11 @@ $("search").addEventListener("submit", async (e) => {
       out.textContent = f.exhausted ? "none reachable from here (" + f.explored + " states)" : "none within " + f.explored + " states";
       return;
     }
-    out.textContent = (f.goal === "witness" ? "witness" : "violation") + " of " + prop + " " + f.steps + " steps ahead";
     view.path = f.path;
     view.cursor = f.path.length - 1;
     impl = null;
     await render();
+    out.textContent = (f.goal === "witness" ? "witness" : "violation") + " of " + prop + " " + f.steps + " steps ahead";
   } catch (err) { out.textContent = ""; showError(err); }
 });
 
@@ -260,8 +267,8 @@ $("trace-file").addEventListener("change", async () => {
     const res = await fetch("/.trace?name=" + encodeURIComponent(file.name), { method: "POST", body: await file.text() });
     const body = await res.json();
     if (!res.ok) throw new Error(body.error);
-    out.textContent = file.name + ": " + (body.path.length - 1) + " steps, " + body.outcome + (body.property ? " of " + body.property : "");
     await walk(body.config, body.path, 0);
+    out.textContent = file.name + ": " + (body.path.length - 1) + " steps, " + body.outcome + (body.property ? " of " + body.property : "");
   } catch (err) { out.textContent = ""; showError(err); }
 });
 
@@ -304,10 +311,10 @@ $("impl").addEventListener("click", async () => {
   if (!view.path.length) { out.textContent = "pick an initial state first"; return; }
   try {
     impl = await api("/.impl/" + view.path.join("/"));
-    out.textContent = "implementation: " + impl.outcome + (impl.reason ? " — " + impl.reason : "") +
-      (impl.first_diff >= 0 ? "; first difference at step " + impl.first_diff : "; no difference");
     if (impl.first_diff >= 0) view.cursor = Math.min(impl.first_diff, view.path.length - 1);
     await render();
+    out.textContent = "implementation: " + impl.outcome + (impl.reason ? " — " + impl.reason : "") +
+      (impl.first_diff >= 0 ? "; first difference at step " + impl.first_diff : "; no difference");
   } catch (err) { out.textContent = ""; showError(err); }
 });
 

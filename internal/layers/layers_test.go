@@ -35,7 +35,7 @@ var allowed = map[string][]string{
 	"bridge":            {"checker", "spec", "trace", "runlog", "tlaplus"},
 	"bridge/bridgetest": {"bridge", "checker", "spec", "trace", "runlog", "tlaplus"},
 	"bridge/...":        {"bridge", "checker", "spec", "trace", "runlog", "tlaplus", "history", "model/{name}", "impl/..."},
-	"bridge/dagger":     {"bridge/...", "bridge", "model", "model/...", "cli", "checker", "spec", "trace", "runlog", "tlaplus", "history"},
+	"bridge/dagger":     {"bridge/...", "bridge", "model", "model/...", "cli", "explore", "checker", "spec", "trace", "runlog", "tlaplus", "history"},
 	"cmd/...":           {"..."},
 	"examples/...":      {"..."},
 	"cli":               {"checker", "spec", "trace", "explore", "internal/textline"},
