@@ -128,3 +128,74 @@ func TestExploreWalksDaggersTornReadInABrowser(t *testing.T) {
 	browsertest.WaitText(t, ctx, "#search-out", "violation of no-torn-read 18 steps ahead")
 	browsertest.WaitText(t, ctx, "#broken", "breaks no-torn-read")
 }
+
+func TestCheckSVGOutDrawsTheCounterexample(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "torn.svg")
+	code, _, stderr := daggercheck(t, "check", "ring", "-p", "protocol=dagger", "--property", "no-torn-read", "--svg-out", out)
+	require.Equal(t, exitViolation, code, stderr)
+	raw, err := os.ReadFile(out)
+	require.NoError(t, err)
+	svg := string(raw)
+	assert.Contains(t, svg, ">CPU</text>")
+	assert.Contains(t, svg, ">NIC</text>")
+	assert.Equal(t, 1, strings.Count(svg, "breaks no-torn-read"))
+
+	// recheck draws a given trace the same way.
+	again := filepath.Join(t.TempDir(), "again.svg")
+	code, _, stderr = daggercheck(t, "recheck", tornRead, "--svg-out", again)
+	require.Equal(t, exitOK, code, stderr)
+	raw, err = os.ReadFile(again)
+	require.NoError(t, err)
+	assert.Equal(t, svg, string(raw), "the committed trace is the counterexample check finds")
+
+	// No counterexample: nothing written, and a word on stderr.
+	none := filepath.Join(t.TempDir(), "none.svg")
+	code, _, stderr = daggercheck(t, "check", "grid", "-p", "size=2", "--svg-out", none)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "no counterexample, nothing written")
+	assert.NoFileExists(t, none)
+
+	code, _, stderr = daggercheck(t, "check", "grid", "--svg-out", filepath.Join(t.TempDir(), "no", "such", "dir.svg"))
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "--svg-out")
+}
+
+func TestCheckDotWritesSmallStateGraphsAndRefusesLargeOnes(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "grid.dot")
+	code, _, stderr := daggercheck(t, "check", "grid", "-p", "dims=2", "-p", "size=2", "--dot", out)
+	require.Equal(t, exitOK, code, stderr)
+	raw, err := os.ReadFile(out)
+	require.NoError(t, err)
+	dot := string(raw)
+	assert.True(t, strings.HasPrefix(dot, `digraph "grid dims=2 size=2" {`), dot)
+	assert.Equal(t, 9, strings.Count(dot, "[label=\"c[0]="), "a node per state of the 3x3 grid")
+	assert.Equal(t, 12, strings.Count(dot, " -> "), "an edge per inc")
+	assert.Equal(t, 1, strings.Count(dot, "style=bold"), "one initial state")
+
+	big := filepath.Join(t.TempDir(), "big.dot")
+	code, stdout, stderr := daggercheck(t, "check", "grid", "-p", "size=25", "--dot", big)
+	assert.Equal(t, exitIncomplete, code)
+	assert.Contains(t, stderr, "refused: the state graph has more than 10000 states")
+	assert.Empty(t, stdout, "no search runs")
+	assert.NoFileExists(t, big)
+}
+
+func TestExploreRejectsBadInput(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"explore", "nosuch"}, "unknown model"},
+		{[]string{"explore", "ring", "-p", "nosuch=1"}, "nosuch"},
+		{[]string{"explore", "ring", "--bug", "nosuch"}, "unknown bug"},
+		{[]string{"explore", "--trace", tornRead, "-p", "slots=2"}, "--trace takes the model"},
+		{[]string{"explore", "coherence", "--trace", tornRead}, "trace of model ring, not coherence"},
+		{[]string{"explore", "--trace", "no/such.trace"}, "no such file"},
+		{[]string{"explore", "--addr", "256.0.0.1:99999"}, "--addr"},
+		{[]string{"explore", "ring", "grid"}, "one model"},
+	} {
+		code, _, stderr := daggercheck(t, c.args...)
+		assert.Equal(t, exitUsage, code, "%v", c.args)
+		assert.Contains(t, stderr, c.says, "%v", c.args)
+	}
+}
