@@ -107,6 +107,9 @@ func (e *Env) serve(addr string, srv http.Handler, cfg explore.Config, start str
 		hash.Set("step", "0")
 	}
 	fmt.Fprintf(e.Stdout, "explore: model %s at http://%s/#%s\n(Ctrl-C stops it)\n", cfg.Model, ln.Addr(), hash.Encode())
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsLoopback() {
+		srv = explore.LocalOnly(srv)
+	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return e.Ctx }}
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()

@@ -197,3 +197,15 @@ func TestPageAndAssetsAreServed(t *testing.T) {
 		assert.Equal(t, 200, res.StatusCode, route)
 	}
 }
+
+func TestLocalOnlyRefusesOtherHosts(t *testing.T) {
+	h := explore.LocalOnly(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
+	for host, want := range map[string]int{"127.0.0.1:8421": 204, "localhost:8421": 204, "[::1]:80": 204, "LOCALHOST": 204,
+		"evil.example:8421": 403, "10.0.0.1": 403, "": 403} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/.model", nil)
+		req.Host = host
+		h.ServeHTTP(rec, req)
+		assert.Equal(t, want, rec.Code, host)
+	}
+}
