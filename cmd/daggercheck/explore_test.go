@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -25,7 +26,7 @@ const tornRead = "../../docs/traces/ring-dagger-torn-read-on-a-later-lap.trace"
 
 func serveDaggercheck(t *testing.T, args ...string) string {
 	return browsertest.Serve(t, func(ctx context.Context, args []string, stdout io.Writer) int {
-		return run(ctx, args, stdout, io.Discard)
+		return run(ctx, args, stdout, stdout)
 	}, args...)
 }
 
@@ -198,4 +199,21 @@ func TestExploreRejectsBadInput(t *testing.T) {
 		assert.Equal(t, exitUsage, code, "%v", c.args)
 		assert.Contains(t, stderr, c.says, "%v", c.args)
 	}
+}
+
+// explore --trace opens the page at the trace's first step, on the
+// trace's configuration.
+func TestExploreOpensATraceInABrowser(t *testing.T) {
+	ctx := browsertest.Browser(t, t.TempDir())
+	url := serveDaggercheck(t, "--trace", "../../docs/traces/ring-dagger-split-mmio-store-torn-read.trace")
+	browsertest.Do(t, ctx, "opening the page", chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("#path li")))
+	browsertest.WaitText(t, ctx, "#step-no", "after step 0")
+	assert.Contains(t, browsertest.Eval[string](t, ctx, `document.getElementById("params").value`), "interface=mmio")
+	n := browsertest.Eval[int](t, ctx, `document.querySelectorAll("#path li").length`)
+	for i := 1; i < n; i++ {
+		browsertest.Do(t, ctx, "pressing the right arrow", chromedp.KeyEvent(kb.ArrowRight))
+		browsertest.WaitText(t, ctx, "#step-no", fmt.Sprintf("after step %d", i))
+	}
+	browsertest.WaitText(t, ctx, "#broken", "breaks no-torn-read")
+	browsertest.WaitText(t, ctx, "#diagram", "mmio-write-lo")
 }

@@ -25,7 +25,7 @@ func TestExploreWalksTwoPhaseCommitInABrowser(t *testing.T) {
 	dir := t.TempDir()
 	ctx := browsertest.Browser(t, dir)
 	url := browsertest.Serve(t, func(ctx context.Context, args []string, stdout io.Writer) int {
-		return program.Run(&cli.Env{Ctx: ctx, Stdout: stdout}, args)
+		return program.Run(&cli.Env{Ctx: ctx, Stdout: stdout, Stderr: stdout}, args)
 	}, "-p", "rms=2", "--bug", "commit-early")
 
 	browsertest.Do(t, ctx, "opening the page", chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS("#moves button.move")))

@@ -28,9 +28,9 @@ const (
 	Height = 700
 )
 
-// Run is a program's command line: it runs args, writing to stdout,
-// until ctx ends, and returns the exit code.
-type Run func(ctx context.Context, args []string, stdout io.Writer) int
+// Run is a program's command line: it runs args, writing its output and
+// its errors to out, until ctx ends, and returns the exit code.
+type Run func(ctx context.Context, args []string, out io.Writer) int
 
 // Serve runs `explore ARGS --addr 127.0.0.1:0` of the program and
 // returns the URL it prints (with its #hash). The server stops when the
