@@ -1,6 +1,7 @@
 package explore
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -54,7 +55,7 @@ func New[S any](m checker.Model[S], cfg Config) *Session {
 	if a, ok := any(m).(checker.Actors); ok {
 		s.lanes, s.role = a.Lanes(), a.Role
 	} else {
-		s.lanes, s.role = prefixLanes(s.kinds)
+		s.lanes, s.role = prefixLanes(s.kinds, cmp.Or(cfg.Model, "model"))
 	}
 	return s
 }
@@ -70,8 +71,8 @@ func (s *Session) Lanes() []string { return s.lanes }
 
 // prefixLanes is the diagram of a model without checker.Actors: a lane
 // per action-name prefix ("tm" of "tm-commit") when some prefix is
-// shared by several kinds of action, else a single lane.
-func prefixLanes(kinds []checker.ActionKind) ([]string, func(checker.Action) checker.Role) {
+// shared by several kinds of action, else a single lane named single.
+func prefixLanes(kinds []checker.ActionKind, single string) ([]string, func(checker.Action) checker.Role) {
 	prefix := func(name string) string { p, _, _ := strings.Cut(name, "-"); return p }
 	count := map[string]int{}
 	var lanes []string
@@ -83,7 +84,7 @@ func prefixLanes(kinds []checker.ActionKind) ([]string, func(checker.Action) che
 		count[p]++
 	}
 	if len(lanes) == len(kinds) || len(lanes) < 2 {
-		return []string{"model"}, func(checker.Action) checker.Role { return checker.Role{Actor: "model"} }
+		return []string{single}, func(checker.Action) checker.Role { return checker.Role{Actor: single} }
 	}
 	return lanes, func(a checker.Action) checker.Role {
 		if a.Kind < 0 || a.Kind >= len(kinds) {

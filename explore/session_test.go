@@ -247,3 +247,8 @@ func FuzzParsePath(f *testing.F) {
 		}
 	})
 }
+
+func TestAModelWithoutActorsOrSharedPrefixesHasOneLane(t *testing.T) {
+	s := explore.New[int](line{}, explore.Config{Model: "line"})
+	assert.Equal(t, []string{"line"}, s.Lanes())
+}
