@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -208,4 +209,60 @@ func TestLocalOnlyRefusesOtherHosts(t *testing.T) {
 		h.ServeHTTP(rec, req)
 		assert.Equal(t, want, rec.Code, host)
 	}
+}
+
+// FuzzAPI: whatever the request, the server answers it with a status
+// below 500 and, on the JSON routes, a JSON body.
+func FuzzAPI(f *testing.F) {
+	init := "/" + fp(pairState{})
+	for _, seed := range []struct{ method, target, body string }{
+		{"GET", "/.states" + init, ""},
+		{"GET", "/.search" + init + "?property=small&limit=10", ""},
+		{"GET", "/.svg" + init + "/" + fp(pairState{1, 0}), ""},
+		{"POST", "/.trace", "daggercheck-trace 1\nmodel pair\nstep init\nstate A=0 B=0\noutcome ok\n"},
+		{"GET", "/.states/1/2?model=line", ""},
+		{"DELETE", "/.check/1", ""},
+	} {
+		f.Add(seed.method, seed.target, seed.body)
+	}
+	open := func(cfg explore.Config) (*explore.Session, error) {
+		if cfg.Model == "line" && len(cfg.Params) == 0 {
+			return explore.New[int](line{}, explore.Config{Model: "line"}), nil
+		}
+		if cfg.Model != "pair" || len(cfg.Params) > 0 || cfg.Bug != "" {
+			return nil, fmt.Errorf("no such configuration")
+		}
+		return newPair(), nil
+	}
+	srv := explore.NewServer(context.Background(), open, explore.Config{Model: "pair"}, nil)
+	f.Fuzz(func(t *testing.T, method, target, body string) {
+		if method == "POST" && strings.HasPrefix(target, "/.check") {
+			return // starts a check that outlives the input
+		}
+		if method != "GET" && method != "POST" && method != "DELETE" {
+			method = "GET"
+		}
+		u, err := url.ParseRequestURI(target)
+		if err != nil || !strings.HasPrefix(u.Path, "/") {
+			return
+		}
+		if strings.Contains(u.RawQuery, "limit") {
+			return // a search bounded by its limit, which the input picks
+		}
+		req, err := http.NewRequest(method, "http://localhost"+u.RequestURI(), strings.NewReader(body))
+		if err != nil {
+			return
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("%s %s: %d %s", method, target, rec.Code, rec.Body)
+		}
+		if strings.HasPrefix(u.Path, "/.") && !strings.HasPrefix(u.Path, "/.svg/") && !strings.HasPrefix(u.Path, "/.trace/") && rec.Code >= 300 && rec.Code < 400 {
+			return // the mux's redirect of an unclean path
+		}
+		if strings.HasPrefix(u.Path, "/.") && rec.Code >= 400 && !json.Valid(rec.Body.Bytes()) {
+			t.Fatalf("%s %s: %d, not JSON: %s", method, target, rec.Code, rec.Body)
+		}
+	})
 }
