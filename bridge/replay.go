@@ -29,6 +29,10 @@ type ReplayStep struct {
 	Action string `json:"action"`
 	Impl   string `json:"impl"`
 	Diff   string `json:"diff,omitempty"` // the first field that differs, if any
+	// State is the implementation's abstract state after the step, named
+	// as the model's fields are, where the bridge tells it (ring's does),
+	// for daggercheck explore; not part of replay --json.
+	State []checker.Field `json:"-"`
 }
 
 // ReplayResult is what a replay found.

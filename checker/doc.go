@@ -77,6 +77,11 @@
 //     not allow it.
 //   - Screened: InvariantsHold clears all invariants of a state in one
 //     call. It only makes runs faster.
+//   - Actors: Lanes and Role name the party that takes each action and
+//     the one it reaches, for tools that draw behaviours as sequence
+//     diagrams (daggercheck explore, check --svg-out). The checker never
+//     calls it; without it those tools draw a lane per action-name
+//     prefix, or one lane.
 //
 // Their methods, as the Model's, take states by value. A model declares
 // each one it implements at compile time, beside its type, so that a

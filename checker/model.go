@@ -119,3 +119,31 @@ type Field struct {
 	Name  string
 	Value string
 }
+
+// Actors is implemented by models whose actions are taken by named
+// parties (a CPU, a NIC, a network, a server), so that tools can draw a
+// behaviour as a sequence diagram: a lane per actor, each step a box on
+// its actor's lane or an arrow between two lanes. The checker itself
+// never calls it. Without it, tools draw one lane per action-name prefix
+// (the "tm" of "tm-commit") or a single lane.
+type Actors interface {
+	// Lanes names the actors, in the order a diagram draws them, left to
+	// right.
+	Lanes() []string
+	// Role places action a: the actor that takes it and the peer it
+	// reaches. Both are names from Lanes.
+	Role(a Action) Role
+}
+
+// Role is where one action sits in a sequence diagram.
+type Role struct {
+	// Actor is the lane of the party that takes the action.
+	Actor string
+	// Peer is the lane the action reaches: the receiver of what it
+	// sends, the owner of the memory it reads or writes, the sender of
+	// what it receives; "" (or Actor) for a step within the actor.
+	Peer string
+	// Receive says the action takes in something from Peer: the arrow
+	// runs from Peer to Actor instead of from Actor to Peer.
+	Receive bool
+}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/explore"
 	"github.com/daggercheck/daggercheck/spec"
 	"github.com/daggercheck/daggercheck/trace"
 )
@@ -25,6 +26,7 @@ const maxWorkers = 1024
 type runFlags struct {
 	params, only                               MultiFlag
 	bug, traceOut, itfOut, traceFormat         string
+	svgOut, dotOut                             string
 	asJSON, progress, allowDeadlock            bool
 	noSymmetry, noLiveness, continueRun        bool
 	workers, maxDepth, runs, steps             int
@@ -49,6 +51,7 @@ func (e *Env) runFlagSet(name string, simulate bool) (*flag.FlagSet, *runFlags) 
 	fs.StringVar(&f.bug, "bug", "", "inject the named bug from the model's catalogue (with the parameters it needs, unless given)")
 	fs.StringVar(&f.traceOut, "trace-out", "", "write the counterexample, if any, to this trace `file`")
 	fs.StringVar(&f.itfOut, "itf-out", "", "write the counterexample, if any, as ITF JSON to this `file`")
+	fs.StringVar(&f.svgOut, "svg-out", "", "write the counterexample, if any, as an SVG sequence diagram to this `file`")
 	fs.StringVar(&f.traceFormat, "trace-format", "line", "how the text report shows a counterexample: line (a step a line) or fields (a field a line, values quoted)")
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object instead of text")
 	fs.BoolVar(&f.progress, "progress", false, "report progress on stderr even when it is not a terminal")
@@ -62,6 +65,7 @@ func (e *Env) runFlagSet(name string, simulate bool) (*flag.FlagSet, *runFlags) 
 		fs.Uint64Var(&f.seed, "seed", 1, "seed; walk i draws from (seed, i)")
 		return fs, f
 	}
+	fs.StringVar(&f.dotOut, "dot", "", fmt.Sprintf("before the search, write the model's state graph in Graphviz DOT to this `file` (refused, exit 3, above %d states)", explore.DotLimit))
 	fs.IntVar(&f.workers, "workers", 0, "breadth-first search workers (0: one per processor)")
 	fs.StringVar(&f.strategy, "strategy", "bfs", "search strategy: bfs or dfs")
 	fs.IntVar(&f.maxDepth, "max-depth", 0, "explore at most this many actions deep (0 = no bound)")
@@ -196,6 +200,11 @@ func (e *Env) check(args []string, simulate bool) int {
 	if len(added) > 0 {
 		e.Warn("--bug %s shows only with -p %s, which this run adds", f.bug, strings.Join(added, " -p "))
 	}
+	if f.dotOut != "" {
+		if code := e.writeDot(m, v, f); code != ExitOK {
+			return code
+		}
+	}
 	return e.search(m, v, f, simulate)
 }
 
@@ -308,6 +317,7 @@ func (e *Env) writeCounterexamples(f *runFlags, model string, v spec.Values, res
 			return tf.Format(w)
 		}},
 		{f.itfOut, func(w io.Writer) error { return trace.WriteITF(w, model, v.Assignments(), f.bug, res) }},
+		{f.svgOut, func(w io.Writer) error { return e.writeSVG(w, model, v, f.bug, res.Trace) }},
 	} {
 		if out.path == "" {
 			continue

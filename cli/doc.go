@@ -32,6 +32,10 @@
 //     counterexample: a row per configuration, a column per property,
 //     states, seconds, the cost per RPC, and what each knob breaks; with
 //     --out, rows and traces written there and a rerun resuming;
+//   - explore [MODEL]: a page on 127.0.0.1 for walking the model's states
+//     in a browser (package explore), with --trace to open at a trace
+//     file and --addr; a Program's Implementation, if set, shows the
+//     implementation's state beside the model's;
 //   - convert FILE: an ITF trace of --itf-out back into the trace file
 //     --trace-out writes for the same counterexample;
 //   - merge REPORT...: the union of check --json reports (swarm shards);
@@ -51,7 +55,10 @@
 // ExitUsage (bad input, with a message naming the culprit) and
 // ExitIncomplete (stopped at a limit).
 //
-// cli imports the checker, spec, trace and internal/textline, never the
+// check also writes --svg-out (the counterexample as a sequence diagram)
+// and --dot (a small model's state graph), and recheck --svg-out.
+//
+// cli imports the checker, spec, trace, explore and internal/textline, never the
 // models, the bridges or the implementation. Read Program first, then
 // Register.
 package cli

@@ -16,7 +16,8 @@ import (
 // checkpoint directory the run will write can be written, so that a
 // typo costs no search.
 func (f *runFlags) checkOutputs() error {
-	for _, o := range []struct{ flag, path string }{{"--trace-out", f.traceOut}, {"--itf-out", f.itfOut}} {
+	for _, o := range []struct{ flag, path string }{{"--trace-out", f.traceOut}, {"--itf-out", f.itfOut},
+		{"--svg-out", f.svgOut}, {"--dot", f.dotOut}} {
 		if o.path == "" {
 			continue
 		}

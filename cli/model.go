@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/explore"
 	"github.com/daggercheck/daggercheck/spec"
 )
 
@@ -20,8 +21,9 @@ type Model struct {
 	Bugs   []spec.Bug
 	// Space is the model's design space, the configurations the matrix
 	// command checks; nil for none (WithSpace sets it).
-	Space *spec.Space
-	build func(v spec.Values, bug string, opts checker.Options) (checker.Runner, error)
+	Space   *spec.Space
+	build   func(v spec.Values, bug string, opts checker.Options) (checker.Runner, error)
+	explore func(v spec.Values, bug string) (*explore.Session, error)
 }
 
 // Register makes the Model of a model whose package offers its
@@ -42,6 +44,13 @@ func Register[S any, M checker.Model[S]](name, doc string, params []spec.Param, 
 				return nil, err
 			}
 			return checker.New[S](m, opts), nil
+		},
+		explore: func(v spec.Values, bug string) (*explore.Session, error) {
+			m, err := newModel(v, bug)
+			if err != nil {
+				return nil, err
+			}
+			return explore.New[S](m, explore.Config{Model: name, Params: v.Assignments(), Bug: bug}), nil
 		}}
 }
 
@@ -124,6 +133,19 @@ func (m Model) New(v spec.Values, bug string, opts checker.Options) (checker.Run
 		return nil, fmt.Errorf("model %s: %w", m.Name, err)
 	}
 	return r, nil
+}
+
+// Explore builds the explorer's session of the model with parameters v
+// and bug: its state graph, walked on demand.
+func (m Model) Explore(v spec.Values, bug string) (*explore.Session, error) {
+	if m.explore == nil {
+		return nil, fmt.Errorf("model %s: not made by Register, it cannot be explored", m.Name)
+	}
+	s, err := m.explore(v, bug)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", m.Name, err)
+	}
+	return s, nil
 }
 
 // Build is Configure, then New: a checker for the model with the

@@ -8,6 +8,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/daggercheck/daggercheck/explore"
 )
 
 // Exit codes, the same for every command, so that scripts can trust them.
@@ -29,6 +31,10 @@ type Program struct {
 	// Commands come after the built-in ones in the usage; a command with
 	// a built-in's name replaces it.
 	Commands []Command
+	// Implementation, if set, replays model behaviours on a real
+	// implementation: the explore command shows its abstract state beside
+	// the model's (bridge/dagger's Program sets it for Dagger's models).
+	Implementation explore.Implementation
 }
 
 // Command is one verb of the command line. Run parses args (the words
@@ -125,6 +131,7 @@ func (p *Program) commands() []Command {
 			func(e *Env, args []string) int { return e.check(args, true) }},
 		{"recheck", "TRACE [--bug NAME] [--json]", "replay a trace file (or an ITF trace of --itf-out) on its model", (*Env).recheck},
 		{"matrix", "[MODEL...] [flags]", "check every configuration of the models' design spaces: which keep which properties, at what cost", (*Env).matrix},
+		{"explore", "[MODEL] [flags]", "walk the model's states in the browser: actions, diffs, searches, sequence diagrams", (*Env).explore},
 	}
 	trail := []Command{
 		{"convert", "FILE [--out TRACE] [--json]", "turn an ITF trace that --itf-out wrote back into a trace file", (*Env).convert},

@@ -35,9 +35,10 @@ type recheckReport struct {
 // search, and confirms that the model takes every step and breaks the
 // property the trace names. Exit 0 when it does, 1 when it does not.
 func (e *Env) recheck(args []string) int {
-	fs := e.Flags("recheck", "TRACE [--bug NAME] [--json]")
+	fs := e.Flags("recheck", "TRACE [--bug NAME] [--json] [--svg-out FILE]")
 	bug := fs.String("bug", "", "re-check on the model with this bug instead of the trace's (none: no bug)")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
+	svgOut := fs.String("svg-out", "", "write the trace as an SVG sequence diagram to this `file`")
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return FlagExit(err)
@@ -59,6 +60,11 @@ func (e *Env) recheck(args []string) int {
 	rep, err := e.recheckFile(pos[0], f)
 	if err != nil {
 		return e.Fail(fmt.Errorf("%s: %w", pos[0], err))
+	}
+	if *svgOut != "" && rep.Result == Reproduced {
+		if err := e.writeTraceSVG(*svgOut, f); err != nil {
+			return e.Fail(fmt.Errorf("--svg-out %s: %w", *svgOut, err))
+		}
 	}
 	if *asJSON {
 		if code := e.WriteJSON(rep); code != ExitOK {

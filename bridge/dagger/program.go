@@ -9,7 +9,7 @@ import (
 // commands that reach the implementation (replay, validate), TLA+ (convert)
 // and RPC histories (history) besides the ones every cli.Program has.
 func Program() cli.Program {
-	return cli.Program{Name: "daggercheck", Models: model.All(), Default: model.Default, Commands: []cli.Command{
+	return cli.Program{Name: "daggercheck", Models: model.All(), Default: model.Default, Implementation: implementation{}, Commands: []cli.Command{
 		{Name: "replay", Synopsis: "TRACE [--bug NAME] [--json]", Summary: "drive the implementation along a trace file, step by step", Run: replayCommand},
 		{Name: "history", Synopsis: "FILE|- [flags]", Summary: "check an RPC history (calls, execs, completions)", Run: historyCommand},
 		{Name: "validate", Synopsis: "LOG|- [flags]", Summary: "explain a recorded run of the implementation with a model behaviour", Run: validateCommand},

@@ -48,6 +48,7 @@ func Replay(f *trace.File, bug string) (*bridge.ReplayResult, error) {
 			rs.Impl = h.step(st)
 		}
 		rs.Diff = h.compare(st.State)
+		rs.State = h.abstract
 		res.Steps = append(res.Steps, rs)
 		if refused(rs.Impl) {
 			res.Diverge(i, rs.Action, "the implementation "+rs.Impl)
@@ -140,6 +141,9 @@ type harness struct {
 	ids    int // rx: rpc_id values before the counter wraps
 	flows  []*flowRun
 	broken []string
+	// abstract is the implementation's state at the last compare, as the
+	// model's fields it has.
+	abstract []checker.Field
 }
 
 type flowRun struct {
@@ -417,6 +421,12 @@ func (h *harness) compare(fields []checker.Field) string {
 	}
 	if !h.rx {
 		impl["nic.read"] = "[" + strings.Join(read, "; ") + "]"
+	}
+	h.abstract = nil
+	for _, fl := range fields {
+		if v, ok := impl[fl.Name]; ok {
+			h.abstract = append(h.abstract, checker.Field{Name: fl.Name, Value: v})
+		}
 	}
 	for _, fl := range fields {
 		if fl.Name == "broken" {
