@@ -40,6 +40,10 @@ var allowed = map[string][]string{
 	"cmd/...":           {"..."},
 	"examples/...":      {"..."},
 	"cli":               {"checker", "spec", "trace", "internal/textline"},
+	"idl":               nil,
+	"idl/wire":          nil,
+	"idl/gogen":         {"idl"},
+	"idl/internal/...":  {"idl/wire", "impl/rpc"},
 }
 
 // rule returns the entry that governs pkg and whether there is one.
