@@ -72,7 +72,7 @@ type PacketSocket struct {
 	rng   *rand.Rand
 	nf    NetFaults
 	c     PacketCounters
-	in    uint64 // the reader's, apart from c (another goroutine's)
+	in    uint64 // the reader's, counted after its batch's callbacks
 }
 
 type heldDatagram struct {
@@ -217,6 +217,11 @@ func (p *PacketSocket) Tick() {
 	}
 }
 
-// Counters returns the writing side's counters and the reads so far
-// (call it under the driver's lock).
-func (p *PacketSocket) Counters() PacketCounters { return p.c }
+// Counters returns the writing side's counters and the datagrams read so
+// far (call it under the lock the reader holds while it hands a batch
+// on, as impl/rpc's driver does).
+func (p *PacketSocket) Counters() PacketCounters {
+	c := p.c
+	c.In = p.in
+	return c
+}
