@@ -212,7 +212,7 @@ func (c *Client) recv(from netip.AddrPort, m *Msg) {
 		return
 	}
 	switch {
-	case m.Kind == KindWelcome && c.state == ClientHello:
+	case m.Kind == KindWelcome && c.state == ClientHello && m.Echo == c.seq:
 		c.state = ClientOpen
 		c.conn = Conn{ID: m.Conn, Flow: m.Flow, Peer: from, ClientInc: c.inc, ServerInc: m.Inc, ClientSeq: c.seq, ServerSeq: m.Seq, Fresh: true}
 		c.c.Opens++

@@ -228,17 +228,17 @@ func (f Faults) String() string {
 }
 
 // SeqStart is the starting sequence number of an endpoint of incarnation
-// inc at its attempt'th handshake (0, 1, ...): a 64-bit mix of the two,
-// far from 0 and from the numbers of other attempts, below 2^62 so that
-// no sequence number of a connection's lifetime wraps.
+// inc at its attempt'th handshake (0, 1, ... below 2^21): a hash of the
+// incarnation below 2^40, plus attempt times 2^40. An incarnation's later
+// handshakes have larger starts, 2^40 apart (more frames than a
+// connection sends), and every start is below 2^62, so no sequence
+// number of a connection's lifetime wraps.
 func SeqStart(inc, attempt uint64) uint64 {
-	x := inc ^ (attempt+1)*0x9e3779b97f4a7c15
+	x := inc * 0x9e3779b97f4a7c15
 	x ^= x >> 30
 	x *= 0xbf58476d1ce4e5b9
 	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x>>2 | 1
+	return (x>>24 | 1) + (attempt%(1<<21))<<40
 }
 
 var incMu sync.Mutex

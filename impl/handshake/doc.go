@@ -25,23 +25,32 @@
 //   - Open: the client sends HELLO{its incarnation, its starting sequence
 //     number}, again at every tick until answered, and fails the dial
 //     with ErrTimeout after MaxTries ticks.
-//   - The server, on a HELLO from an (address, incarnation) it has no
-//     connection for, allocates a connection id (the lowest free c_id),
-//     a flow for it, and its own starting sequence number, and replies
-//     WELCOME{c_id, flow, server incarnation, server starting sequence
-//     number}, echoing the client's incarnation. A duplicate HELLO (same
-//     address and incarnation) is answered with the same WELCOME and
-//     never opens a second connection. A HELLO from the same address
-//     with a larger incarnation (the client restarted) closes the old
-//     connection (Closed; its calls on the server are dropped, counted)
-//     and opens a new one; one with a smaller incarnation is stale:
-//     dropped and counted. With every c_id in use the server answers
-//     REFUSED (ErrRefused at the client).
-//   - The client, on the WELCOME for its incarnation, opens the
-//     connection (Opened: the c_id, the flow, both incarnations and both
-//     starting sequence numbers, from which the driver builds the
-//     connection's transport endpoint). Later WELCOMEs are duplicates,
-//     counted and dropped.
+//   - A handshake is named by the client's incarnation and the HELLO's
+//     starting sequence number, which grows with every handshake of an
+//     incarnation (SeqStart). The server, on a HELLO from an address it
+//     has no connection for, allocates a connection id (the lowest free
+//     c_id), a flow for it, and its own starting sequence number, and
+//     replies WELCOME{c_id, flow, server incarnation, server starting
+//     sequence number}, echoing the client's incarnation and starting
+//     sequence number. A duplicate HELLO (same address, incarnation and
+//     start) is answered with the same WELCOME and never opens a second
+//     connection. A HELLO from the same address with a larger
+//     incarnation (the client restarted), or the same incarnation and a
+//     larger start (the client handshakes again after a RESET), closes
+//     the old connection (Closed; its calls on the server are dropped,
+//     counted) and opens a new one; an older one is stale: dropped and
+//     counted. With every c_id in use the server answers REFUSED
+//     (ErrRefused at the client).
+//   - The client, on the WELCOME that echoes its incarnation and its
+//     current HELLO's start, opens the connection (Opened: the c_id, the
+//     flow, both incarnations and both starting sequence numbers, from
+//     which the driver builds the connection's transport endpoint: each
+//     direction's first data frame takes the number after its start, as
+//     the HELLO and the WELCOME took theirs). Any other WELCOME — a
+//     duplicate, or a late answer to an earlier HELLO, perhaps from a
+//     server that has since restarted — is counted and dropped: taking
+//     it would open a connection the server keeps at another start, and
+//     stall it (model/handshake's hello=incarnation trace).
 //   - Data frames carry both incarnations and are admitted by Admit
 //     before the transport sees them. At the server: a frame naming
 //     another server incarnation, or a c_id with no connection, is
@@ -71,11 +80,12 @@
 //     incarnation and forgets every connection; packets of its old
 //     incarnation are then stale or get a RESET, as above.
 //
-// Sequence numbers: each direction of a connection starts at the
+// Sequence numbers: each direction of a connection starts after the
 // sender's starting sequence number (SeqStart: a hash of the incarnation
-// and how many handshakes it has made), so that frames of an old
-// connection that reuse a c_id never fall in the new one's window even
-// without the incarnation check.
+// plus the number of handshakes it has made times 2^40), so that frames
+// of an old connection that reuse a c_id never fall in the new one's
+// window even without the incarnation check, and a later handshake of
+// an incarnation has a larger start than its earlier ones.
 //
 // # Injected faults
 //
@@ -91,8 +101,9 @@
 //     address) alone, so a stale frame of an old client or server
 //     incarnation is delivered to the new connection that reuses its
 //     c_id.
-//   - seq-restart-from-zero: a client starts every incarnation's sequence
-//     numbers at 0, and the server, on a HELLO with a newer incarnation
+//   - seq-restart-from-zero: a client starts every handshake's sequence
+//     numbers at 0 (so a handshake after a RESET looks like a late
+//     duplicate of the first, and the server drops it), and the server, on a HELLO with a newer incarnation
 //     from the same address, welcomes it onto the old connection keeping
 //     its transport state (Opened with Fresh false): the new
 //     incarnation's first calls carry numbers the server has already
@@ -112,7 +123,7 @@
 //	byte  4       flow (WELCOME) or reason (REFUSED); 0 otherwise
 //	bytes 5..7    zero
 //	bytes 8..15   starting sequence number (HELLO, WELCOME; 0 otherwise)
-//	bytes 16..23  zero
+//	bytes 16..23  the starting sequence number of the HELLO answered (WELCOME; 0 otherwise)
 //	bytes 24..31  the sender's incarnation (never 0)
 //	bytes 32..39  the incarnation the sender believes the receiver has (0 in HELLO)
 //

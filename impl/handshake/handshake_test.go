@@ -291,7 +291,7 @@ func TestForeignAndStaleControl(t *testing.T) {
 func TestMsgRoundTrip(t *testing.T) {
 	for _, m := range []Msg{
 		{Kind: KindHello, Seq: 12345, Inc: 7},
-		{Kind: KindWelcome, Conn: 3, Flow: 2, Seq: 99, Inc: 8, PeerInc: 7},
+		{Kind: KindWelcome, Conn: 3, Flow: 2, Seq: 99, Echo: 12345, Inc: 8, PeerInc: 7},
 		{Kind: KindRefused, Reason: ReasonFull, Inc: 8, PeerInc: 7},
 		{Kind: KindReset, Conn: 255, Inc: 8, PeerInc: 7},
 		{Kind: KindClose, Conn: 1, Inc: 7, PeerInc: 8},
@@ -347,7 +347,54 @@ func TestBugFaults(t *testing.T) {
 	if a, b := NewIncarnation(), NewIncarnation(); b <= a || a == 0 {
 		t.Errorf("incarnations %d then %d", a, b)
 	}
-	if SeqStart(5, 0) == SeqStart(5, 1) || SeqStart(5, 0) == SeqStart(6, 0) || SeqStart(5, 0) >= 1<<62 {
+	if SeqStart(5, 0) >= SeqStart(5, 1) || SeqStart(5, 0) == SeqStart(6, 0) || SeqStart(5, 1<<21-1) >= 1<<62 || SeqStart(5, 0) == 0 {
 		t.Error("SeqStart collides or is too large")
+	}
+}
+
+// TestLateWelcomeOfARestartedServer is model/handshake's hello=incarnation
+// trace, the rule this core followed before: a duplicated HELLO reaches
+// the server after it restarted and opens a connection there; the
+// client, RESET by that server, handshakes again, and the restarted
+// server's late WELCOME to the first HELLO must not open the client's
+// connection (the server keeps it at the first HELLO's start, and every
+// call would stall), while the second HELLO replaces the server's entry.
+func TestLateWelcomeOfARestartedServer(t *testing.T) {
+	s, c := newServer(t, Faults{}, 4), newClient(t, 5, Faults{})
+	h0 := sends(c.Step(Event{Kind: EvOpen}))[0]
+	w1 := sends(s.Step(recv(cliAddr, h0)))[0]
+	s.Step(Event{Kind: EvRestart, Inc: 200})
+	w2 := sends(s.Step(recv(cliAddr, h0)))[0] // the duplicate, at the new server
+	if got := kinds(c.Step(recv(srvAddr, w1))); got != "opened" {
+		t.Fatalf("client on the first WELCOME: %s", got)
+	}
+	v := s.Admit(cliAddr, c.Conn().ID, 5, 100) // the first call, at the new server
+	if !v.Reset {
+		t.Fatalf("call for the old server incarnation: %+v", v)
+	}
+	fx := c.Step(recv(srvAddr, v.Msg))
+	if got := kinds(fx); got != "fail-calls, closed, send HELLO" {
+		t.Fatalf("client on RESET: %s", got)
+	}
+	h1 := sends(fx)[0]
+	if h1.Seq <= h0.Seq {
+		t.Fatalf("second handshake's start %d not above the first's %d", h1.Seq, h0.Seq)
+	}
+	// h1 is lost; the late WELCOME w2 answers h0, not h1.
+	if fx := c.Step(recv(srvAddr, w2)); len(fx) != 0 || c.State() != ClientHello {
+		t.Fatalf("late WELCOME (echo %d, current start %d) taken: %v", w2.Echo, h1.Seq, fx)
+	}
+	resent := sends(c.Step(Event{Kind: EvTick}))[0]
+	sfx := s.Step(recv(cliAddr, resent))
+	if got := kinds(sfx); got != "closed, opened, send WELCOME" {
+		t.Fatalf("server on the later handshake's HELLO: %s", got)
+	}
+	cfx := c.Step(recv(srvAddr, sends(sfx)[0]))
+	if got := kinds(cfx); got != "opened" || cfx[0].Conn.ClientSeq != sfx[1].Conn.ClientSeq || cfx[0].Conn.ServerInc != 200 {
+		t.Fatalf("client on the right WELCOME: %s %v", got, cfx)
+	}
+	// The first HELLO, late again, is stale now.
+	if fx := s.Step(recv(cliAddr, h0)); len(fx) != 0 || s.Counters().StaleHellos != 1 {
+		t.Fatalf("late first HELLO: %v", fx)
 	}
 }

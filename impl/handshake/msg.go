@@ -62,6 +62,9 @@ type Msg struct {
 	Reason uint8
 	// Seq is the sender's starting sequence number (HELLO, WELCOME).
 	Seq uint64
+	// Echo is, in a WELCOME, the starting sequence number of the HELLO it
+	// answers: a client takes only the WELCOME of its current HELLO.
+	Echo uint64
 	// Inc is the sender's incarnation, never 0; PeerInc the incarnation
 	// the sender believes the receiver has (0 in a HELLO).
 	Inc, PeerInc uint64
@@ -80,6 +83,9 @@ func (m Msg) String() string {
 	}
 	if m.Kind == KindHello || m.Kind == KindWelcome {
 		s += fmt.Sprintf(" seq=%d", m.Seq)
+	}
+	if m.Kind == KindWelcome {
+		s += fmt.Sprintf(" echo=%d", m.Echo)
 	}
 	return s + fmt.Sprintf(" inc=%d peer-inc=%d", m.Inc, m.PeerInc)
 }
@@ -109,6 +115,7 @@ func AppendMsg(dst []byte, m *Msg) ([]byte, error) {
 		b[4] = m.Reason
 	}
 	binary.LittleEndian.PutUint64(b[8:16], m.Seq)
+	binary.LittleEndian.PutUint64(b[16:24], m.Echo)
 	binary.LittleEndian.PutUint64(b[24:32], m.Inc)
 	binary.LittleEndian.PutUint64(b[32:40], m.PeerInc)
 	return append(dst, b[:]...), nil
@@ -128,6 +135,7 @@ func DecodeMsg(b []byte) (Msg, error) {
 		Kind:    Kind(b[1]),
 		Conn:    binary.LittleEndian.Uint16(b[2:4]),
 		Seq:     binary.LittleEndian.Uint64(b[8:16]),
+		Echo:    binary.LittleEndian.Uint64(b[16:24]),
 		Inc:     binary.LittleEndian.Uint64(b[24:32]),
 		PeerInc: binary.LittleEndian.Uint64(b[32:40]),
 	}
@@ -141,7 +149,7 @@ func DecodeMsg(b []byte) (Msg, error) {
 			return Msg{}, fmt.Errorf("%w: %s with byte 4 = %d, want 0", ErrMalformed, m.Kind, b[4])
 		}
 	}
-	if b[5]|b[6]|b[7] != 0 || binary.LittleEndian.Uint64(b[16:24]) != 0 {
+	if b[5]|b[6]|b[7] != 0 {
 		return Msg{}, fmt.Errorf("%w: %s with reserved bytes set", ErrMalformed, m.Kind)
 	}
 	if err := m.check(); err != nil {
@@ -164,6 +172,8 @@ func (m *Msg) check() error {
 		return fmt.Errorf("%w: %s with peer incarnation 0", ErrMalformed, m.Kind)
 	case m.Kind != KindHello && m.Kind != KindWelcome && m.Seq != 0:
 		return fmt.Errorf("%w: %s with a sequence number", ErrMalformed, m.Kind)
+	case m.Kind != KindWelcome && m.Echo != 0:
+		return fmt.Errorf("%w: %s with an echoed sequence number", ErrMalformed, m.Kind)
 	case m.Kind == KindRefused && m.Conn != 0:
 		return fmt.Errorf("%w: REFUSED names c_id %d", ErrMalformed, m.Conn)
 	case m.Kind != KindWelcome && m.Flow != 0, m.Kind != KindRefused && m.Reason != 0:

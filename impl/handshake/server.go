@@ -31,7 +31,7 @@ type ServerCounters struct {
 	Opens         uint64 // connections opened
 	DupHellos     uint64 // HELLOs of a client incarnation already connected
 	StaleHellos   uint64 // HELLOs of an incarnation older than the address's connection
-	Restarted     uint64 // connections closed because their client restarted
+	Restarted     uint64 // connections replaced by a newer HELLO of their address (a restart, or a handshake after a RESET)
 	Refused       uint64 // HELLOs refused (table full, shutting down)
 	Closes        uint64 // connections closed by their client
 	Resets        uint64 // RESETs sent for data frames of unknown connections or incarnations
@@ -163,7 +163,7 @@ func (s *Server) emit(e Effect) { s.fx = append(s.fx, e) }
 func (s *Server) send(to netip.AddrPort, m Msg) { s.emit(Effect{Kind: FxSend, To: to, Msg: m}) }
 
 func (s *Server) welcome(c *sconn) {
-	s.send(c.Peer, Msg{Kind: KindWelcome, Conn: c.ID, Flow: c.Flow, Seq: c.ServerSeq, Inc: s.inc, PeerInc: c.ClientInc})
+	s.send(c.Peer, Msg{Kind: KindWelcome, Conn: c.ID, Flow: c.Flow, Seq: c.ServerSeq, Echo: c.ClientSeq, Inc: s.inc, PeerInc: c.ClientInc})
 }
 
 func (s *Server) recv(from netip.AddrPort, m *Msg) {
@@ -193,8 +193,10 @@ func (s *Server) entry(id uint16) *sconn {
 }
 
 // hello: a new client incarnation is welcomed onto a new connection; a
-// duplicate gets the same WELCOME; a newer incarnation from the same
-// address replaces its predecessor's connection; an older one is stale.
+// duplicate (same incarnation and start) gets the same WELCOME; a newer
+// incarnation, or a later handshake of the same one (a larger start),
+// from the same address replaces the address's connection; an older one
+// is stale.
 func (s *Server) hello(from netip.AddrPort, m *Msg) {
 	s.c.Hellos++
 	if s.shutdown {
@@ -205,7 +207,7 @@ func (s *Server) hello(from netip.AddrPort, m *Msg) {
 	if id, ok := s.byPeer[from]; ok {
 		c := s.conns[id]
 		switch {
-		case m.Inc == c.ClientInc:
+		case m.Inc == c.ClientInc && m.Seq == c.ClientSeq:
 			s.c.DupHellos++
 			if s.cfg.Faults.DuplicateHelloOpensTwice {
 				// The bug: taken for a new HELLO, the connection opens
@@ -216,12 +218,12 @@ func (s *Server) hello(from netip.AddrPort, m *Msg) {
 			}
 			s.welcome(c)
 			return
-		case m.Inc < c.ClientInc:
+		case m.Inc < c.ClientInc || m.Inc == c.ClientInc && m.Seq < c.ClientSeq:
 			s.c.StaleHellos++
 			return
 		}
 		s.c.Restarted++
-		if s.cfg.Faults.SeqRestartFromZero {
+		if s.cfg.Faults.SeqRestartFromZero && m.Inc > c.ClientInc {
 			// The bug: the new incarnation is welcomed onto the old
 			// connection, whose transport state (its dedup) is kept.
 			c.ClientInc, c.ClientSeq, c.Fresh = m.Inc, m.Seq, false

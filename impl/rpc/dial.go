@@ -139,7 +139,7 @@ func (dl *dialed) effect(c *Client, e handshake.Effect) {
 	d, l := dl.d, dl.link
 	switch e.Kind {
 	case handshake.FxOpened:
-		ep, err := d.endpoint(e.Conn.ID, e.Conn.ClientSeq, e.Conn.ServerSeq)
+		ep, err := d.endpoint(e.Conn.ID, e.Conn.ClientSeq+1, e.Conn.ServerSeq+1)
 		if err != nil {
 			return // checked at Dial
 		}

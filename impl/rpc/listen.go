@@ -126,7 +126,7 @@ func (s *Server) effect(e handshake.Effect) {
 			l.peerInc = c.ClientInc // seq-restart-from-zero: the old transport state stays
 			return
 		}
-		ep, err := d.endpoint(c.ID, c.ServerSeq, c.ClientSeq)
+		ep, err := d.endpoint(c.ID, c.ServerSeq+1, c.ClientSeq+1)
 		if err != nil {
 			return // the configuration was checked at Listen
 		}

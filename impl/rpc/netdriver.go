@@ -160,7 +160,8 @@ func (d *netDriver) stop() error {
 }
 
 // endpoint builds a connection's transport state from the handshake's
-// agreement: send and receive start at the numbers each side chose.
+// agreement: each direction's first frame takes the number after the
+// start its sender chose (the HELLO and the WELCOME took the starts).
 func (d *netDriver) endpoint(wire uint16, send, recv uint64) (transport.Endpoint, error) {
 	if d.cfg.BestEffort {
 		return transport.NewUDP(transport.UDPConfig{Conn: wire, SendQueue: d.cfg.Queue, RecvQueue: d.cfg.Queue})
