@@ -112,6 +112,10 @@ type netDriver struct {
 	// nicFlushes: the node's NIC goroutine flushes (Node.flush): Send
 	// and the reader leave frames for it, to go out in one batch.
 	nicFlushes bool
+	// roundNow, when set, runs the node's rounds on the reader's
+	// goroutine after a batch (Node.roundNow); it reports whether the
+	// NIC's goroutine must still be rung.
+	roundNow func() bool
 	done   chan struct{}
 	wg     sync.WaitGroup
 }
@@ -221,7 +225,9 @@ func (d *netDriver) readLoop() {
 			}
 			d.mu.Unlock()
 			locked = false
-			d.bell.Ring()
+			if d.roundNow == nil || d.roundNow() {
+				d.bell.Ring()
+			}
 		}
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
