@@ -116,8 +116,8 @@ type netDriver struct {
 	// goroutine after a batch (Node.roundNow); it reports whether the
 	// NIC's goroutine must still be rung.
 	roundNow func() bool
-	done   chan struct{}
-	wg     sync.WaitGroup
+	done     chan struct{}
+	wg       sync.WaitGroup
 }
 
 // netLink is one connection's transport end, as the NIC sees it (a
