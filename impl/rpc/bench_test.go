@@ -93,3 +93,31 @@ func BenchmarkLoopbackStepped64(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkListenDialCall: blocking echo calls, one at a time, from a
+// Dial'd client to a Listen'ing NICThread server, both in this process
+// over UDP on 127.0.0.1 (the cross-process path, without the second
+// process): allocations per call are the driver's.
+func BenchmarkListenDialCall(b *testing.B) {
+	srv, err := Listen("127.0.0.1:0", ServerConfig{Node: Config{Threading: NICThread}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	_ = srv.Handle(1, "echo", func(args, ret []byte) ([]byte, error) { return append(ret, args...), nil })
+	ctx := context.Background()
+	_ = srv.Start(ctx)
+	defer srv.Close()
+	c, err := Dial(ctx, srv.Addr(), DialConfig{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	args := make([]byte, 52)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := c.Call(ctx, 1, args); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

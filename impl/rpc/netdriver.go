@@ -174,7 +174,7 @@ func (d *netDriver) endpoint(wire uint16, send, recv uint64) (transport.Endpoint
 		return transport.NewUDP(transport.UDPConfig{Conn: wire, SendQueue: d.cfg.Queue, RecvQueue: d.cfg.Queue})
 	}
 	return transport.NewReliable(transport.ReliableConfig{Conn: wire, Window: d.cfg.Window, SendQueue: d.cfg.Queue,
-		RecvQueue: d.cfg.Queue, SendStart: send, RecvStart: recv})
+		RecvQueue: d.cfg.Queue, SendStart: send, RecvStart: recv, PiggybackAcks: true})
 }
 
 // step runs an event on the core and carries out its effects (mu held).
@@ -270,10 +270,9 @@ func (d *netDriver) receive(b []byte, from *net.UDPAddr) {
 		return
 	}
 	if l.ep.Receive(f) != nil {
-		d.c.Rejected++
-		return
+		d.c.Rejected++ // a bad ack, or a frame of the wrong kind; data it carried is taken
 	}
-	if f.Kind == transport.KindAck {
+	if f.Kind == transport.KindAck || f.HasAck {
 		l.ackSeen = true
 	}
 	d.markDirty(l)
