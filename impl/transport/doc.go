@@ -30,9 +30,11 @@
 //
 // Between processes (impl/rpc's Listen and Dial) frames are version 2: a
 // 40-byte header that adds, in bytes 24..39, the sender's incarnation and
-// the one it believes the receiver has (impl/handshake), bytes 16..23
-// reserved; Frame.Inc set makes one. impl/handshake's control packets
-// share that header with kinds from 16 up.
+// the one it believes the receiver has (impl/handshake), and in bytes
+// 16..23, flagged by bit 0 of byte 4, an ack riding on a data frame
+// (ReliableConfig.PiggybackAcks); Frame.Inc set makes one.
+// impl/handshake's control packets share that header with kinds from 16
+// up.
 //
 // A packet is decoded once, where it comes in (DecodeFrame), into the
 // slot.RPC that Packet is, and travels as that value through the
