@@ -65,6 +65,7 @@ type Server struct {
 	conns    []*sconn // by c_id; nil: free
 	byPeer   map[netip.AddrPort]uint16
 	opens    uint64
+	next     uint16 // where the search for a free c_id starts
 	shutdown bool
 	c        ServerCounters
 	fx       []Effect
@@ -250,10 +251,16 @@ func (s *Server) hello(from netip.AddrPort, m *Msg) {
 	s.welcome(c)
 }
 
-// free returns the lowest free c_id.
+// free returns the first free c_id from the one after the last
+// allocated, round the table: a c_id just freed is taken again only once
+// every other is in use, so that an RPC of a closed connection still in
+// the server's NIC meets no new connection on its c_id.
 func (s *Server) free() (uint16, bool) {
-	for i, c := range s.conns {
-		if c == nil {
+	n := len(s.conns)
+	for k := range n {
+		i := (int(s.next) + k) % n
+		if s.conns[i] == nil {
+			s.next = uint16((i + 1) % n)
 			return uint16(i), true
 		}
 	}
@@ -321,7 +328,7 @@ func (s *Server) restart(inc uint64) {
 			s.drop(c)
 		}
 	}
-	s.inc, s.opens, s.shutdown = inc, 0, false
+	s.inc, s.opens, s.next, s.shutdown = inc, 0, 0, false
 }
 
 // Admit judges a data frame from `from` on c_id conn carrying the

@@ -42,6 +42,9 @@ type dialed struct {
 	err    error         // FxFailed's
 	closed chan struct{} // closed when the handshake has closed
 	cOnce  sync.Once
+	// closeOnce runs the Client's close once, even after the server
+	// closed the connection (the node and the socket still close).
+	closeOnce sync.Once
 }
 
 // Dial connects to a server that Listens at addr: it builds a client
@@ -105,6 +108,10 @@ func Dial(ctx context.Context, addr string, cfg DialConfig) (*Client, error) {
 		return nil, err
 	}
 	c.dial = dl
+	// The incarnation's calls are numbered from a point of their own, so
+	// that a response to an earlier incarnation's call that is still on
+	// its way matches none of this one's.
+	c.nextID = uint32(handshake.SeqStart(hs.Inc(), 0))
 	if st := n.nic.OpenOn(0, 0); st != spec.ConnOK {
 		conn.Close()
 		return nil, fmt.Errorf("%w: %s: open conn 0: %s", ErrConfig, n.cfg.Name, st)
@@ -154,10 +161,16 @@ func (dl *dialed) effect(c *Client, e handshake.Effect) {
 		delete(d.links, l.wire)
 		l.ep = nil // re-handshaking: the NIC holds what the host sends meanwhile
 		if dl.hs.State() == handshake.ClientClosed {
+			// For good (a local close, or the server's): later calls are
+			// ErrClosed, and what the NIC holds is dropped, not held.
+			l.dead = true
+			c.markClosed()
 			dl.cOnce.Do(func() { close(dl.closed) })
 		}
 	case handshake.FxFailed:
 		dl.err = e.Err
+		l.dead = true
+		c.markClosed()
 		dl.once.Do(func() { close(dl.opened) })
 		dl.cOnce.Do(func() { close(dl.closed) })
 	case handshake.FxFailCalls:

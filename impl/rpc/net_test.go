@@ -201,3 +201,42 @@ func TestCloseFailsCallsInFlight(t *testing.T) {
 		})
 	}
 }
+
+// TestServerCloseTellsClients: Server.Close tells its clients (CLOSE): a
+// call in flight fails with ErrPeerClosed, a later one with ErrClosed,
+// and the client's own Close still releases its node and socket.
+func TestServerCloseTellsClients(t *testing.T) {
+	release := make(chan struct{})
+	srv, err := rpc.Listen("127.0.0.1:0", rpc.ServerConfig{Node: rpc.Config{Threading: rpc.WorkerPool}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Handle(1, "stuck", func(args, ret []byte) ([]byte, error) { <-release; return ret, nil })
+	srv.Start(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := rpc.Dial(ctx, srv.Addr(), rpc.DialConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inFlight := make(chan error, 1)
+	go func() { _, err := c.Call(ctx, 1, nil); inFlight <- err }()
+	for c.Outstanding() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- srv.Close() }()
+	if err := <-inFlight; !errors.Is(err, rpc.ErrPeerClosed) {
+		t.Fatalf("call in flight: %v, want ErrPeerClosed", err)
+	}
+	if _, err := c.Call(ctx, 1, nil); !errors.Is(err, rpc.ErrClosed) {
+		t.Fatalf("call after the server closed: %v, want ErrClosed", err)
+	}
+	close(release)
+	if err := <-closed; err != nil {
+		t.Error(err)
+	}
+	if err := c.Close(); err != nil {
+		t.Error(err)
+	}
+}
