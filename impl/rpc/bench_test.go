@@ -99,7 +99,17 @@ func BenchmarkLoopbackStepped64(b *testing.B) {
 // over UDP on 127.0.0.1 (the cross-process path, without the second
 // process): allocations per call are the driver's.
 func BenchmarkListenDialCall(b *testing.B) {
-	srv, err := Listen("127.0.0.1:0", ServerConfig{Node: Config{Threading: NICThread}})
+	for _, best := range []bool{false, true} {
+		name := "reliable"
+		if best {
+			name = "best-effort"
+		}
+		b.Run(name, func(b *testing.B) { benchListenDial(b, NetConfig{BestEffort: best}) })
+	}
+}
+
+func benchListenDial(b *testing.B, nc NetConfig) {
+	srv, err := Listen("127.0.0.1:0", ServerConfig{Node: Config{Threading: NICThread}, Net: nc})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -107,7 +117,7 @@ func BenchmarkListenDialCall(b *testing.B) {
 	ctx := context.Background()
 	_ = srv.Start(ctx)
 	defer srv.Close()
-	c, err := Dial(ctx, srv.Addr(), DialConfig{})
+	c, err := Dial(ctx, srv.Addr(), DialConfig{Net: nc})
 	if err != nil {
 		b.Fatal(err)
 	}
