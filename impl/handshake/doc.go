@@ -28,8 +28,8 @@
 //   - A handshake is named by the client's incarnation and the HELLO's
 //     starting sequence number, which grows with every handshake of an
 //     incarnation (SeqStart). The server, on a HELLO from an address it
-//     has no connection for, allocates a connection id (the next free
-//     c_id after the last allocated, round the table), a flow for it, and its own starting sequence number, and
+//     has no connection for, allocates a connection id (the lowest free
+//     c_id), a flow for it, and its own starting sequence number, and
 //     replies WELCOME{c_id, flow, server incarnation, server starting
 //     sequence number}, echoing the client's incarnation and starting
 //     sequence number. A duplicate HELLO (same address, incarnation and

@@ -65,7 +65,6 @@ type Server struct {
 	conns    []*sconn // by c_id; nil: free
 	byPeer   map[netip.AddrPort]uint16
 	opens    uint64
-	next     uint16 // where the search for a free c_id starts
 	shutdown bool
 	c        ServerCounters
 	fx       []Effect
@@ -251,16 +250,15 @@ func (s *Server) hello(from netip.AddrPort, m *Msg) {
 	s.welcome(c)
 }
 
-// free returns the first free c_id from the one after the last
-// allocated, round the table: a c_id just freed is taken again only once
-// every other is in use, so that an RPC of a closed connection still in
-// the server's NIC meets no new connection on its c_id.
+// free returns the lowest free c_id. A c_id is reused as soon as it is
+// free — a restarted client's new connection often takes its
+// predecessor's — so nothing may rely on it being new: the incarnations
+// on every frame tell the connections apart (and the fault
+// ignore-incarnation, which stops looking at them, shows what a reused
+// c_id then lets through).
 func (s *Server) free() (uint16, bool) {
-	n := len(s.conns)
-	for k := range n {
-		i := (int(s.next) + k) % n
-		if s.conns[i] == nil {
-			s.next = uint16((i + 1) % n)
+	for i, c := range s.conns {
+		if c == nil {
 			return uint16(i), true
 		}
 	}
@@ -328,7 +326,7 @@ func (s *Server) restart(inc uint64) {
 			s.drop(c)
 		}
 	}
-	s.inc, s.opens, s.next, s.shutdown = inc, 0, 0, false
+	s.inc, s.opens, s.shutdown = inc, 0, false
 }
 
 // Admit judges a data frame from `from` on c_id conn carrying the
