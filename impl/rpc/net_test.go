@@ -240,3 +240,36 @@ func TestServerCloseTellsClients(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestMaxConnsRefuses: past the server's MaxConns a dial is refused
+// (REFUSED, ErrRefused), and counted; a place freed by a Close is taken
+// by the next dial.
+func TestMaxConnsRefuses(t *testing.T) {
+	srv, err := rpc.Listen("127.0.0.1:0", rpc.ServerConfig{MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	srv.Start(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	first, err := rpc.Dial(ctx, srv.Addr(), rpc.DialConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rpc.Dial(ctx, srv.Addr(), rpc.DialConfig{}); !errors.Is(err, rpc.ErrRefused) {
+		t.Fatalf("second dial: %v, want ErrRefused", err)
+	}
+	if hc, _ := srv.Counters(); hc.Refused != 1 {
+		t.Errorf("server counters %s", hc)
+	}
+	first.Close()
+	third, err := rpc.Dial(ctx, srv.Addr(), rpc.DialConfig{})
+	if err != nil {
+		t.Fatalf("dial after a close: %v", err)
+	}
+	third.Close()
+	if _, err := rpc.Listen("127.0.0.1:0", rpc.ServerConfig{MaxConns: 300}); !errors.Is(err, rpc.ErrConfig) {
+		t.Errorf("MaxConns past the NIC's table: %v", err)
+	}
+}
