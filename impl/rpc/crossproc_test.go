@@ -33,8 +33,8 @@ const (
 )
 
 // crossRTO is both sides' retransmission period: under 20% loss a short
-// one keeps the go-back-N window moving (1ms: some 1,300 calls a second
-// on 2 cores, 2ms some 750).
+// one keeps the go-back-N window moving when fast retransmission has
+// nothing to go on (a lost tail of the window, a lost duplicate ack).
 const crossRTO = time.Millisecond
 
 func TestMain(m *testing.M) {

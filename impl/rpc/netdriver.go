@@ -174,7 +174,7 @@ func (d *netDriver) endpoint(wire uint16, send, recv uint64) (transport.Endpoint
 		return transport.NewUDP(transport.UDPConfig{Conn: wire, SendQueue: d.cfg.Queue, RecvQueue: d.cfg.Queue})
 	}
 	return transport.NewReliable(transport.ReliableConfig{Conn: wire, Window: d.cfg.Window, SendQueue: d.cfg.Queue,
-		RecvQueue: d.cfg.Queue, SendStart: send, RecvStart: recv, PiggybackAcks: true})
+		RecvQueue: d.cfg.Queue, SendStart: send, RecvStart: recv, PiggybackAcks: true, FastRetransmit: true})
 }
 
 // step runs an event on the core and carries out its effects (mu held).

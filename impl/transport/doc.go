@@ -72,6 +72,13 @@
 // response, not the transport's; impl/nic injects it
 // (Faults.ResponseBalanced there).
 //
+// Two options, off unless asked for (impl/rpc's Listen and Dial ask for
+// both), depart from the system model's transport for speed between
+// processes: PiggybackAcks (an ack rides on data going the other way)
+// and FastRetransmit (a frame ahead of the expected one is answered with
+// a duplicate ack at once, on which the sender resends without waiting
+// for its timer).
+//
 // PacketSocket is the batched UDP I/O of a driver that serves many peers
 // from one socket (impl/rpc's Listen and Dial); its NetFaults make it a
 // seeded faulty network between processes: every datagram written is

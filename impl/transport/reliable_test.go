@@ -263,3 +263,51 @@ func TestPiggybackedAcks(t *testing.T) {
 		t.Fatalf("a: %s\nb: %s", ca, cb)
 	}
 }
+
+// With FastRetransmit a lost frame is resent on the receiver's duplicate
+// ack, with no Timeout, once until the oldest frame is acknowledged.
+func TestFastRetransmit(t *testing.T) {
+	mk := func() *Reliable {
+		r, err := NewReliable(ReliableConfig{Conn: 1, Window: 8, SendStart: 50, RecvStart: 50, FastRetransmit: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	a, b := mk(), mk()
+	for i := range 4 {
+		if err := a.Send(packet(t, 1, uint64(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := a.Outgoing()
+	if len(out) != 4 {
+		t.Fatalf("%d frames out", len(out))
+	}
+	for _, f := range out[1:] { // the first is lost
+		_ = b.Receive(f)
+	}
+	dup := b.Outgoing()
+	if len(dup) != 1 || dup[0].Kind != KindAck {
+		t.Fatalf("receiver's answer to frames ahead: %v", dup)
+	}
+	for range 3 { // the same duplicate ack, thrice: one resend
+		_ = a.Receive(dup[0])
+	}
+	again := a.Outgoing()
+	if len(again) != 4 || again[0].Seq != out[0].Seq || a.Counters().FastResends != 1 || a.Counters().Timeouts != 0 {
+		t.Fatalf("after the duplicate acks: %d frames, %s", len(again), a.Counters())
+	}
+	for _, f := range again {
+		_ = b.Receive(f)
+	}
+	if got := b.Deliveries(); len(got) != 4 || got[0] != packet(t, 1, 0) || got[3] != packet(t, 1, 3) {
+		t.Fatalf("delivered %v", got)
+	}
+	for _, f := range b.Outgoing() {
+		_ = a.Receive(f)
+	}
+	if a.Unacked() != 0 {
+		t.Fatalf("unacked %d: %s", a.Unacked(), a)
+	}
+}
