@@ -154,6 +154,16 @@
 //	                                  -> ring.Consumer.TakeInto, wake.Bell.Ring (complete),
 //	                                     ring.Consumer.ReturnCredit
 //
+// Between processes (Listen, Dial) the path is the same but for the
+// transport's part: the client NIC's rpc.netLink.Send queues the RPC on
+// the connection's transport.Reliable, and the NIC's round ends with one
+// transport.PacketSocket.Flush of every frame queued (one sendmmsg); the
+// server's socket reader admits each frame by impl/handshake's
+// Server.Admit, hands it to its connection's endpoint, and runs the
+// server node's round itself (Node.roundNow: the NIC driver's round and,
+// with NICThread, the handler), the response leaving in the round's
+// flush; the client's reader does the same on its side.
+//
 // That is 25 calls between packages; the ring's own steps encode and
 // decode lines with impl/slot's word codec. Over the loopback
 // (ConnectLoopback) the transport's are replaced by the wire's, inside
