@@ -154,6 +154,11 @@
 //	                                  -> ring.Consumer.TakeInto, wake.Bell.Ring (complete),
 //	                                     ring.Consumer.ReturnCredit
 //
+// That is 25 calls between packages; the ring's own steps encode and
+// decode lines with impl/slot's word codec. Over the loopback
+// (ConnectLoopback) the transport's are replaced by the wire's, inside
+// impl/nic.
+//
 // Between processes (Listen, Dial) the path is the same but for the
 // transport's part: the client NIC's rpc.netLink.Send queues the RPC on
 // the connection's transport.Reliable, and the NIC's round ends with one
@@ -164,11 +169,6 @@
 // with NICThread, the handler), the response leaving in the round's
 // flush; the client's reader does the same on its side.
 //
-// That is 25 calls between packages; the ring's own steps encode and
-// decode lines with impl/slot's word codec. Over the loopback
-// (ConnectLoopback) the transport's are replaced by the wire's, inside
-// impl/nic.
-//
 // The package imports impl/nic, impl/slot, impl/ring, impl/transport,
-// impl/wake and the standard library; never model/.
+// impl/handshake, impl/wake and the standard library; never model/.
 package rpc
