@@ -191,6 +191,13 @@ func (dl *dialed) effect(c *Client, e handshake.Effect) {
 		dl.once.Do(func() { close(dl.opened) })
 		dl.cOnce.Do(func() { close(dl.closed) })
 	case handshake.FxFailCalls:
+		if st := dl.hs.State(); st == handshake.ClientClosed || st == handshake.ClientFailed {
+			// Closed for good (the server's CLOSE): no call may start
+			// after the calls in flight are failed, or nothing would fail
+			// it.
+			l.dead = true
+			c.markClosed()
+		}
 		err := e.Err
 		if errors.Is(err, handshake.ErrClosed) {
 			err = fmt.Errorf("%w: %w", ErrClosed, err)
