@@ -18,7 +18,7 @@ type flowHost struct {
 	index    int
 	tx       sync.Mutex
 	txp      *ring.Producer // the TX ring's producer, under tx
-	doorbell bool           // the TX ring is behind a doorbell (see flush)
+	doorbell bool           // the TX ring is behind a doorbell (see ringDoorbell)
 	rx       sync.Mutex
 	rxc      *ring.Consumer // the RX ring's consumer, under rx
 	rxSlots  int
@@ -45,11 +45,11 @@ func newFlowHost(i int, f *ring.Flow, bell *wake.Bell) *flowHost {
 	return &flowHost{index: i, txp: f.TX.Producer(), doorbell: f.TX.Interface() == ring.Doorbell, rxc: f.RX.Consumer(), rxSlots: f.RX.Slots(), bell: bell}
 }
 
-// flush rings the doorbell of flow f's TX ring for the RPCs written since
+// ringDoorbell rings the doorbell of flow f's TX ring for the RPCs written since
 // the last one, and the NIC's bell if it did: a host calls it whenever it
 // is about to wait, so that a batch that is not full does not wait for
 // RPCs that will not come. A no-op on the other interfaces.
-func (n *Node) flush(f *flowHost) {
+func (n *Node) ringDoorbell(f *flowHost) {
 	if !f.doorbell {
 		return
 	}
@@ -165,7 +165,7 @@ func (n *Node) takeRX(f *flowHost, pool bool) int {
 		}
 	}
 	f.rxc.ReturnCredit()
-	n.flush(f) // the responses written
+	n.ringDoorbell(f) // the responses written
 	return took
 }
 
@@ -258,7 +258,7 @@ func (n *Node) worker(ctx context.Context) {
 			}
 			// Announce it: a response queued behind may be another
 			// flow's, whose worker would not ring this one.
-			n.flush(w.f)
+			n.ringDoorbell(w.f)
 		}
 	}
 }
