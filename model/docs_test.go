@@ -14,6 +14,7 @@ import (
 	"github.com/daggercheck/daggercheck/model"
 	"github.com/daggercheck/daggercheck/model/coherence"
 	"github.com/daggercheck/daggercheck/model/grid"
+	"github.com/daggercheck/daggercheck/model/handshake"
 	"github.com/daggercheck/daggercheck/model/nic"
 	"github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/model/system"
@@ -67,6 +68,10 @@ func examples() []example {
 	for _, p := range system.UDPGaps {
 		out = append(out, example{file: "system-udp-" + p + ".trace", model: "system",
 			params: []string{"transport=udp"}, property: p})
+	}
+	for _, b := range handshake.Bugs {
+		out = append(out, example{file: "handshake-bug-" + b.Name + ".trace", model: "handshake",
+			params: b.Params, bug: b.Name, property: b.Breaks})
 	}
 	for _, b := range coherence.Bugs {
 		out = append(out, example{file: "coherence-bug-" + b.Name + ".trace", model: "coherence",

@@ -1,0 +1,75 @@
+package handshake_test
+
+import (
+	"testing"
+
+	"github.com/daggercheck/daggercheck/checker"
+	"github.com/daggercheck/daggercheck/model/handshake"
+	"github.com/daggercheck/daggercheck/model/modeltest"
+	"github.com/daggercheck/daggercheck/spec"
+)
+
+// Counts of the shipped configurations, pinned so that a change to the
+// state space shows up in review.
+var pinned = map[string]modeltest.Pinned{
+	"default":          {Distinct: 48773, Generated: 123136, Depth: 29},
+	"no-faults":        {Distinct: 1034},
+	"window-2":         {Distinct: 11378},
+	"3-calls-2-closes": {Distinct: 16806},
+}
+
+var suite = modeltest.Suite[handshake.State, *handshake.Model]{Params: handshake.Params, New: handshake.New,
+	Configs: handshake.Configs, Pinned: pinned, Bugs: handshake.Bugs}
+
+func TestShippedConfigsHold(t *testing.T) { suite.ShippedConfigsHold(t) }
+
+// Every bug is caught by the property its catalogue entry names, with a
+// minimal counterexample.
+func TestBugsAreCaught(t *testing.T) { suite.BugsAreCaught(t) }
+
+// Each bug needs the faults the docs say it does: without them the
+// protocol's mutation goes unseen, so the catalogue's stories are the
+// only way in.
+func TestBugsNeedTheirFaults(t *testing.T) {
+	for _, tc := range []struct {
+		bug    string
+		params []string
+	}{
+		{spec.BugDuplicateHelloOpensTwice, []string{"dups=0"}},
+		{spec.BugIgnoreIncarnation, []string{"client-restarts=0", "server-restarts=0"}},
+		{spec.BugSeqRestartFromZero, []string{"closes=0"}},
+		{spec.BugCloseDropsInflight, []string{"closes=0"}},
+	} {
+		modeltest.BFS(t, suite.Build(t, tc.params, tc.bug), checker.Options{}).AssertOK(t)
+	}
+}
+
+// The witnesses show what they claim: each is missing when its budget is
+// zero, and the others still hold.
+func TestWitnessesFollowTheirBudgets(t *testing.T) {
+	for _, tc := range []struct {
+		params  []string
+		missing string
+	}{
+		{[]string{"server-restarts=0"}, "restart-recovers"},
+		{[]string{"client-restarts=0"}, "client-restart-recovers"},
+		{[]string{"closes=0"}, "clean-close"},
+	} {
+		m := suite.Build(t, tc.params, "")
+		for _, p := range m.Properties() {
+			if p.Name == tc.missing {
+				t.Fatalf("%v: %s is asked for without its budget", tc.params, tc.missing)
+			}
+		}
+		modeltest.BFS(t, m, checker.Options{}).AssertOK(t)
+	}
+}
+
+func TestWorkersDoNotChangeResults(t *testing.T) {
+	m := suite.Build(t, nil, "")
+	one := modeltest.BFS(t, m, checker.Options{Workers: 1, SkipLiveness: true})
+	two := modeltest.BFS(t, m, checker.Options{Workers: 2, SkipLiveness: true})
+	if one.Stats.Distinct != two.Stats.Distinct || one.Stats.Generated != two.Stats.Generated {
+		t.Fatalf("workers=1 %d/%d, workers=2 %d/%d", one.Stats.Distinct, one.Stats.Generated, two.Stats.Distinct, two.Stats.Generated)
+	}
+}
