@@ -73,6 +73,8 @@ func examples() []example {
 		out = append(out, example{file: "handshake-bug-" + b.Name + ".trace", model: "handshake",
 			params: b.Params, bug: b.Name, property: b.Breaks})
 	}
+	out = append(out, example{file: "handshake-hello-incarnation.trace", model: "handshake",
+		params: handshake.ImplHello, property: handshake.IncarnationAloneBreaks})
 	for _, b := range coherence.Bugs {
 		out = append(out, example{file: "coherence-bug-" + b.Name + ".trace", model: "coherence",
 			params: b.Params, bug: b.Name, property: b.Breaks})

@@ -16,7 +16,7 @@ var handshakeProperties = []PropertyDoc{
 	{Name: "no-silent-loss", Level: LevelHandshake, Kind: "always", Description: "" +
 		"No call is lost silently: every call the client made is in flight on its current connection " +
 		"or has completed, ok or with a visible error, and a call that completed ok ran. Closing a " +
-		"connection drains its calls first; a restart or a RESET fails them visibly."},
+		"connection, a restart and a RESET fail the calls in flight visibly."},
 	{Name: "setup-completes", Level: LevelHandshake, Kind: "leads-to", Description: "" +
 		"A client that is connecting eventually has an established connection, under weak fairness " +
 		"of every action but the network's faults, restarts and the application's close: late " +
@@ -31,8 +31,7 @@ var handshakeProperties = []PropertyDoc{
 		"Some behaviour completes ok a call made by a restarted client: the server tears down the old " +
 		"incarnation's connection and opens the new one."},
 	{Name: "clean-close", Level: LevelHandshake, Kind: "sometimes", Description: "" +
-		"Some behaviour closes the connection cleanly: the client receives CLOSED with every call " +
-		"completed."},
+		"Some behaviour closes the connection cleanly: the client's CLOSE is answered by CLOSED."},
 }
 
 // The handshake's bug catalogue, each caught by the property it names.
@@ -52,8 +51,8 @@ var HandshakeBugs = []Bug{
 		Description: "a duplicate HELLO (same incarnation and seq start) opens the connection again, with a fresh recv-next and no kept results, so a call that already ran and is resent runs again"},
 	{Name: BugIgnoreIncarnation, Breaks: "right-incarnation",
 		Description: "endpoints do not compare a data packet's incarnations with the connection's: the server runs a call of a dead client incarnation in its successor's connection"},
-	{Name: BugSeqRestartFromZero, Breaks: "setup-completes",
-		Description: "a client that connects again without restarting starts its sequence numbers at 0, so its HELLO looks like a late HELLO of the closed connection: the server drops it and setup never completes"},
+	{Name: BugSeqRestartFromZero, Breaks: "right-incarnation",
+		Description: "every handshake starts its sequence numbers at 0, and the server welcomes a restarted client's new incarnation onto the old connection, keeping its transport state: the new incarnation's first call carries a number the old one used, and gets the old call's result without running"},
 	{Name: BugCloseDropsInflight, Breaks: "no-silent-loss",
-		Description: "close does not drain: the client sends CLOSE with calls in flight and forgets them when CLOSED arrives"},
+		Description: "close discards the calls in flight instead of failing them: their callers never learn their fate"},
 }

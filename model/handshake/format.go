@@ -25,7 +25,7 @@ func (p Packet) String() string {
 	}
 	out := fmt.Sprintf("%s %s c=%d s=%d", route, KindName(p.Kind), p.C, p.S)
 	switch p.Kind {
-	case Hello, Welcome, Close, Closed:
+	case Hello, Welcome:
 		out += fmt.Sprintf(" start=%d", p.Seq)
 	case Call, Result:
 		out += fmt.Sprintf(" seq=%d", p.Seq)
@@ -46,7 +46,7 @@ func PhaseName(p uint8) string {
 	return fmt.Sprintf("phase(%d)", p)
 }
 
-var entryNames = [...]string{"none", "open", "closed"}
+var entryNames = [...]string{"none", "open"}
 
 // Fields names the state's parts for traces.
 func (m *Model) Fields(s State) []checker.Field {

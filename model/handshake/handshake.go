@@ -22,7 +22,9 @@ var Params = []spec.Param{
 	{Name: "window", Default: "1", Min: 1, Max: MaxWindow, Description: "calls the client may have in flight at once"},
 	{Name: "client-restarts", Default: "1", Min: 0, Max: MaxRestarts, Description: "times the client process may crash and restart with a new incarnation"},
 	{Name: "server-restarts", Default: "1", Min: 0, Max: MaxRestarts, Description: "times the server process may crash and restart with a new incarnation"},
-	{Name: "closes", Default: "1", Min: 0, Max: 2, Description: "times the client's application may close its connection (and open again if it has calls left)"},
+	{Name: "closes", Default: "1", Min: 0, Max: 1, Description: "1: the client's application may close its connection (failing the calls in flight visibly); 0: it never does"},
+	{Name: "hello", Default: "start", Choices: []string{"start", "incarnation"},
+		Description: "how the server tells a duplicate HELLO and the client its WELCOME: by incarnation and seq start (start), or by incarnation alone (incarnation)"},
 	{Name: "losses", Default: "1", Min: 0, Max: 2, Description: "fault budget: packets the network may lose"},
 	{Name: "dups", Default: "1", Min: 0, Max: 2, Description: "fault budget: packets the network may duplicate"},
 	{Name: "reorders", Default: "1", Min: 0, Max: 2, Description: "fault budget: packets the network may deliver ahead of earlier ones in their direction"},
@@ -83,7 +85,7 @@ type Client struct {
 
 // Entry is the server's connection-table entry for the client's address.
 type Entry struct {
-	State    uint8 // 0 none, 1 open, 2 closed
+	State    uint8 // 0 none, 1 open
 	C        uint8 // the client incarnation it belongs to
 	Start    uint8
 	RecvNext uint8
@@ -94,7 +96,6 @@ type Entry struct {
 const (
 	NoEntry = iota
 	Open
-	ClosedEntry
 )
 
 // Server is the server process.
@@ -143,6 +144,7 @@ type Model struct {
 	Calls, Window                  int
 	ClientRestarts, ServerRestarts int
 	Closes, Losses, Dups, Reorders int
+	ByIncarnation                  bool // hello=incarnation
 	Bug                            string
 	kinds                          []checker.ActionKind
 	act                            map[string]int
@@ -158,7 +160,7 @@ var (
 // Action kinds: the client's, the server's and the network's (which name
 // the packet they move).
 var (
-	clientActions  = []string{"open", "hello-timeout", "call", "call-timeout", "close", "send-close", "client-restart"}
+	clientActions  = []string{"open", "hello-timeout", "call", "call-timeout", "close", "close-timeout", "client-restart"}
 	serverActions  = []string{"server-restart"}
 	networkActions = []string{"deliver", "reorder", "lose", "duplicate"}
 )
@@ -167,7 +169,7 @@ var (
 func New(v spec.Values, bug string) (*Model, error) {
 	m := &Model{Calls: v.Int("calls"), Window: v.Int("window"), ClientRestarts: v.Int("client-restarts"),
 		ServerRestarts: v.Int("server-restarts"), Closes: v.Int("closes"), Losses: v.Int("losses"),
-		Dups: v.Int("dups"), Reorders: v.Int("reorders"), Bug: bug}
+		Dups: v.Int("dups"), Reorders: v.Int("reorders"), ByIncarnation: v.String("hello") == "incarnation", Bug: bug}
 	if bug != "" && !slices.ContainsFunc(Bugs, func(b spec.Bug) bool { return b.Name == bug }) {
 		return nil, fmt.Errorf("handshake: unknown bug %q", bug)
 	}

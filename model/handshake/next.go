@@ -15,7 +15,7 @@ func (m *Model) emit(emit func(checker.Action, State), name string, t State, arg
 // or delivers out of order.
 func (m *Model) Next(s State, emit func(checker.Action, State)) {
 	m.clientSteps(s, emit)
-	if s.ClientRestarts > 0 {
+	if s.ClientRestarts > 0 && s.N < MaxNet {
 		t := s
 		t.ClientRestarts--
 		m.restartClient(&t)
@@ -63,14 +63,14 @@ func (m *Model) Next(s State, emit func(checker.Action, State)) {
 
 func (m *Model) clientSteps(s State, emit func(checker.Action, State)) {
 	c := &s.C
-	if (c.Phase == Idle || c.Phase == ClosedPhase) && int(s.Issued) < m.Calls {
+	if c.Phase == Idle {
 		t := s
 		if m.open(&t) {
 			m.emit(emit, "open", t)
 		}
 	}
 	if c.Phase == Connecting && !s.inFlight(func(p Packet) bool {
-		return (p.Kind == Hello || p.Kind == Welcome) && p.C == c.Inc && p.Seq == c.Start
+		return p.Kind == Hello && p.C == c.Inc && p.Seq == c.Start || p.Kind == Welcome && m.welcomes(c, p)
 	}) {
 		t := s
 		if send(&t, Packet{Kind: Hello, C: c.Inc, Seq: c.Start}) {
@@ -101,19 +101,32 @@ func (m *Model) clientSteps(s State, emit func(checker.Action, State)) {
 	}
 	if c.Phase == Established && s.Closes > 0 {
 		t := s
-		t.Closes--
-		t.C.Phase = Closing
-		m.emit(emit, "close", t)
-	}
-	drained := c.flying() == 0 || m.Bug == spec.BugCloseDropsInflight
-	if c.Phase == Closing && drained && !s.inFlight(func(p Packet) bool {
-		return (p.Kind == Close || p.Kind == Closed) && p.C == c.Inc && p.S == c.Peer && p.Seq == c.Start
-	}) {
-		t := s
-		if send(&t, Packet{Kind: Close, C: c.Inc, S: c.Peer, Seq: c.Start}) {
-			m.emit(emit, "send-close", t)
+		if send(&t, Packet{Kind: Close, C: c.Inc, S: c.Peer}) {
+			t.Closes--
+			if m.Bug == spec.BugCloseDropsInflight {
+				t.C.Flight = [MaxWindow]InFlight{} // the bug: forgotten, neither ok nor failed
+			} else {
+				failInFlight(&t)
+			}
+			t.C.Phase = Closing
+			m.emit(emit, "close", t)
 		}
 	}
+	if c.Phase == Closing && !s.inFlight(func(p Packet) bool {
+		return (p.Kind == Close || p.Kind == Closed) && p.C == c.Inc
+	}) {
+		t := s
+		if send(&t, Packet{Kind: Close, C: c.Inc, S: c.Peer}) {
+			m.emit(emit, "close-timeout", t)
+		}
+	}
+}
+
+// welcomes reports whether WELCOME p answers the client's current HELLO:
+// it names the client's incarnation and echoes the HELLO's start (with
+// hello=incarnation, the incarnation alone).
+func (m *Model) welcomes(c *Client, p Packet) bool {
+	return p.C == c.Inc && (m.ByIncarnation || p.Seq == c.Start)
 }
 
 // answers reports whether packet p is call f or an answer to it (its
@@ -124,7 +137,7 @@ func (m *Model) answers(c *Client, f InFlight, p Packet) bool {
 	case Call, Result:
 		return p.C == c.Inc && p.S == c.Peer && p.Seq == f.Seq
 	case Reset:
-		return p.C == c.Inc && p.S > c.Peer
+		return p.C == c.Inc && p.S >= c.Peer
 	}
 	return false
 }
@@ -166,11 +179,13 @@ func failInFlight(s *State) {
 	}
 }
 
-// restartClient: a new, larger incarnation with no memory; the
-// application sees its calls in flight fail.
+// restartClient: a new, larger incarnation with no memory, which opens
+// at once (a restart waits for room in the network); the application
+// sees its calls in flight fail.
 func (m *Model) restartClient(s *State) {
 	failInFlight(s)
 	s.C = Client{Inc: s.C.Inc + 1}
+	m.open(s)
 }
 
 // receive is the arrival of packet p at its destination.
@@ -187,7 +202,7 @@ func (m *Model) clientReceive(s *State, p Packet) {
 	ignore := m.Bug == spec.BugIgnoreIncarnation
 	switch p.Kind {
 	case Welcome:
-		if c.Phase == Connecting && p.C == c.Inc && p.Seq == c.Start {
+		if c.Phase == Connecting && m.welcomes(c, p) {
 			c.Phase, c.Peer = Established, p.S
 		}
 	case Result:
@@ -213,7 +228,9 @@ func (m *Model) clientReceive(s *State, p Packet) {
 			return
 		}
 	case Reset:
-		if c.Phase != Established && c.Phase != Closing || p.C != c.Inc || p.S <= c.Peer {
+		// A larger server incarnation restarted; the same one forgot the
+		// connection. Either way the connection is gone.
+		if c.Phase != Established && c.Phase != Closing || p.C != c.Inc || p.S < c.Peer {
 			return
 		}
 		failInFlight(s)
@@ -223,14 +240,8 @@ func (m *Model) clientReceive(s *State, p Packet) {
 		}
 		m.open(s) // a delivery took a packet out: there is room
 	case Closed:
-		if c.Phase != Closing || p.C != c.Inc || p.S != c.Peer || p.Seq != c.Start {
-			return
-		}
-		if m.Bug == spec.BugCloseDropsInflight {
-			c.Flight = [MaxWindow]InFlight{} // the bug: forgotten, neither ok nor failed
-		}
-		c.Phase = ClosedPhase
-		if c.flying() == 0 && m.allCompleted(*s) {
+		if c.Phase == Closing && p.C == c.Inc {
+			c.Phase = ClosedPhase
 			s.Seen |= seenCleanClose
 		}
 	}
@@ -249,25 +260,41 @@ func (m *Model) serverReceive(s *State, p Packet) {
 	e := &sv.Entry
 	switch p.Kind {
 	case Hello:
-		switch {
-		case e.State == NoEntry || p.C > e.C || p.C == e.C && p.Seq > e.Start:
-			*e = Entry{State: Open, C: p.C, Start: p.Seq, RecvNext: p.Seq + 1}
-		case p.C == e.C && p.Seq == e.Start && e.State == Open:
-			if m.Bug == spec.BugDuplicateHelloOpensTwice {
-				*e = Entry{State: Open, C: p.C, Start: p.Seq, RecvNext: p.Seq + 1} // the bug: opened again
-			}
-		default:
-			return // a late HELLO of an older connection or incarnation
-		}
-		send(s, Packet{Kind: Welcome, C: p.C, S: sv.Inc, Seq: p.Seq})
+		m.serverHello(s, p)
 	case Call:
 		m.serverCall(s, p)
 	case Close:
-		if p.S == sv.Inc && e.State == Open && e.C == p.C && e.Start == p.Seq {
-			e.State = ClosedEntry
+		if p.S == sv.Inc && e.State == Open && e.C == p.C {
+			*e = Entry{}
 		}
-		send(s, Packet{Kind: Closed, C: p.C, S: p.S, Seq: p.Seq})
+		send(s, Packet{Kind: Closed, C: p.C, S: sv.Inc})
 	}
+}
+
+// serverHello: a HELLO of a new incarnation, or of a later handshake of
+// the same one (a larger start), opens a new connection in place of the
+// address's old one; a duplicate (same incarnation and start) gets the
+// same WELCOME; an older one is dropped. With hello=incarnation every
+// HELLO of the connection's incarnation counts as a duplicate.
+func (m *Model) serverHello(s *State, p Packet) {
+	sv := &s.S
+	e := &sv.Entry
+	fresh := Entry{State: Open, C: p.C, Start: p.Seq, RecvNext: p.Seq + 1}
+	dup := p.C == e.C && (m.ByIncarnation || p.Seq == e.Start)
+	switch {
+	case e.State == NoEntry:
+		*e = fresh
+	case dup && m.Bug == spec.BugDuplicateHelloOpensTwice:
+		*e = fresh // the bug: opened again
+	case dup:
+	case p.C > e.C && m.Bug == spec.BugSeqRestartFromZero:
+		e.C = p.C // the bug: the new incarnation on the old connection's transport state
+	case p.C > e.C || p.C == e.C && p.Seq > e.Start:
+		*e = fresh
+	default:
+		return // a late HELLO of an older handshake or incarnation
+	}
+	send(s, Packet{Kind: Welcome, C: p.C, S: sv.Inc, Seq: p.Seq})
 }
 
 // serverCall handles a CALL: it runs in the open connection of its
@@ -281,8 +308,8 @@ func (m *Model) serverCall(s *State, p Packet) {
 		ours = e.State == Open // the bug: whichever connection is open
 	}
 	if !ours {
-		if p.S == sv.Inc && e.State != NoEntry && p.C < e.C {
-			return // a packet of a client incarnation that is gone
+		if p.S == sv.Inc && e.State == Open {
+			return // a packet of another client incarnation: stale
 		}
 		send(s, Packet{Kind: Reset, C: p.C, S: sv.Inc})
 		return

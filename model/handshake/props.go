@@ -75,12 +75,12 @@ func (m *Model) allCompleted(s State) bool {
 	return true
 }
 
-// allMadeAndCompleted: the application has made all its calls and each
-// has completed.
+// allMadeAndCompleted: the application has made all its calls, or closed
+// its connection, and each call made has completed.
 func (m *Model) allMadeAndCompleted(s State) bool {
-	return int(s.Issued) == m.Calls && m.allCompleted(s)
+	return (int(s.Issued) == m.Calls || s.C.Phase == ClosedPhase) && m.allCompleted(s)
 }
 
-// Terminal: once every call has been made and has completed, the system
-// may fall silent.
+// Terminal: once every call has been made (or the connection closed) and
+// has completed, the system may fall silent.
 func (m *Model) Terminal(s State) bool { return m.allMadeAndCompleted(s) }
