@@ -58,6 +58,8 @@ type Client struct {
 	out    int
 	cq     []Completion
 	closed bool
+
+	dial *dialed // Dial's connection, nil for Connect's
 }
 
 // Conn is the client's connection id.
@@ -88,11 +90,11 @@ func Connect(cn, sn *Node, conn uint8, flow int, cl, sl Link) (*Client, error) {
 		return nil, fmt.Errorf("%w: conn %d past a connection table (%s: %d, %s: %d)", ErrConfig, conn,
 			cn.cfg.Name, cn.nic.Config().Conns, sn.cfg.Name, sn.nic.Config().Conns)
 	}
-	f := cn.flows[flow]
-	c := &Client{node: cn, conn: conn, f: f, calls: make([]call, 1<<bits.Len(uint(cn.cfg.MaxInFlight-1))), max: cn.cfg.MaxInFlight}
-	if !f.clients[conn].CompareAndSwap(nil, c) {
-		return nil, fmt.Errorf("%w: %s: conn %d already has a client", ErrConfig, cn.cfg.Name, conn)
+	c, err := newClient(cn, conn, flow)
+	if err != nil {
+		return nil, err
 	}
+	f := c.f
 	if st := cn.nic.OpenOn(int(conn), flow); st != spec.ConnOK {
 		f.clients[conn].Store(nil)
 		return nil, fmt.Errorf("%w: %s: open conn %d: %s", ErrConfig, cn.cfg.Name, conn, st)
@@ -106,6 +108,16 @@ func Connect(cn, sn *Node, conn uint8, flow int, cl, sl Link) (*Client, error) {
 	}
 	cn.drv.Attach(conn, cl)
 	sn.drv.Attach(conn, sl)
+	return c, nil
+}
+
+// newClient registers a client for connection conn on node n's flow.
+func newClient(n *Node, conn uint8, flow int) (*Client, error) {
+	f := n.flows[flow]
+	c := &Client{node: n, conn: conn, f: f, calls: make([]call, 1<<bits.Len(uint(n.cfg.MaxInFlight-1))), max: n.cfg.MaxInFlight}
+	if !f.clients[conn].CompareAndSwap(nil, c) {
+		return nil, fmt.Errorf("%w: %s: conn %d already has a client", ErrConfig, n.cfg.Name, conn)
+	}
 	return c, nil
 }
 
@@ -352,11 +364,66 @@ func (c *Client) abandon(id uint32) {
 	}
 }
 
-// Close ends the client: later calls are ErrClosed. Outstanding calls
-// are left to their contexts.
+// Close ends the client: later calls are ErrClosed. A client made by
+// Dial drains its calls in flight for up to DialConfig.Drain (see
+// CloseContext); one made by Connect leaves them to their contexts.
 func (c *Client) Close() error {
+	if c.dial != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), c.dial.drain)
+		defer cancel()
+		return c.CloseContext(ctx)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.closed = true
 	return nil
+}
+
+// CloseContext closes a client made by Dial: later calls are ErrClosed;
+// the calls in flight are waited for until ctx ends, and those still in
+// flight then fail with ErrClosed — none is lost silently; the server is
+// told (CLOSE until CLOSED, for at most a second more), and the node and
+// the socket close. For a client made by Connect it is Close.
+func (c *Client) CloseContext(ctx context.Context) error {
+	c.mu.Lock()
+	was := c.closed
+	c.closed = true
+	c.mu.Unlock()
+	if c.dial == nil || was {
+		return nil
+	}
+	for i := 0; c.Outstanding() > 0 && ctx.Err() == nil; i++ {
+		if c.drain() == 0 {
+			wake.Backoff(i)
+		}
+	}
+	bye, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	return c.dial.close(bye, c.Outstanding())
+}
+
+// failAll ends every call in flight: with err (a blocking call returns
+// it, a non-blocking one completes with it), or with discard (the
+// handshake's close-drops-inflight bug) forgotten without a word.
+func (c *Client) failAll(err error, discard bool) {
+	c.mu.Lock()
+	for i := range c.calls {
+		e := &c.calls[i]
+		if !e.busy || e.done {
+			continue
+		}
+		switch {
+		case discard:
+			*e = call{}
+			c.out--
+		case e.async:
+			c.cq = append(c.cq, Completion{ID: e.id, Fn: e.fn, Tag: e.tag, Err: fmt.Errorf("fn %d id %d: %w", e.fn, e.id, err)})
+			*e = call{}
+			c.out--
+		default:
+			e.done, e.err, e.n = true, fmt.Errorf("fn %d id %d: %w", e.fn, e.id, err), 0
+		}
+	}
+	c.mu.Unlock()
+	c.f.bell.Ring()
 }

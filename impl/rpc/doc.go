@@ -39,6 +39,27 @@
 //	}
 //	_ = cq[0].ID == id && cq[0].Tag == 42 && cq[0].Err == nil // cq[0].Ret() is "hi"
 //
+// Between processes, a server Listens on a UDP address and clients Dial
+// it; each Dial is a connection of its own, opened by impl/handshake's
+// protocol (docs/network.md):
+//
+//	srv, _ := rpc.Listen("127.0.0.1:7000", rpc.ServerConfig{Node: rpc.Config{Flows: 2}})
+//	srv.Handle(1, "echo", echo) // before Start
+//	srv.Start(ctx)
+//	defer srv.Close() // tells the clients (CLOSE)
+//
+//	// in another process:
+//	c, err := rpc.Dial(ctx, "127.0.0.1:7000", rpc.DialConfig{}) // reliable; Net.BestEffort for Dagger's UDP
+//	ret, err := c.Call(ctx, 1, []byte("hello"))
+//	c.Close() // drains the calls in flight (DialConfig.Drain), fails the rest with ErrClosed
+//
+// One UDP socket per side carries every connection's frames, each
+// stamped with both ends' incarnations: a server that restarts makes its
+// clients' calls in flight fail with ErrPeerRestarted (never silently,
+// never resent, as they may have run), and the clients handshake again.
+// NetConfig.Faults makes a socket a seeded faulty network (loss,
+// duplication, reordering) for tests between processes.
+//
 // A Client is safe for concurrent use: senders share its flow's TX ring
 // under a lock, and whichever caller is waiting drains the RX ring and
 // completes everyone's calls, so blocking calls need no extra goroutine.

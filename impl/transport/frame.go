@@ -24,8 +24,16 @@ const (
 	// DataFrameSize is the size of a data or raw frame; an ack is
 	// HeaderSize bytes alone.
 	DataFrameSize = HeaderSize + PacketSize
-	// Version is the header version this package writes and accepts.
+	// Version is the header version of frames without incarnations,
+	// between two ends that know each other (ConnectUDP's sockets).
 	Version = 1
+	// VersionInc is the header version of frames that carry both ends'
+	// incarnations (impl/handshake), between processes: a 40-byte header.
+	VersionInc = 2
+	// HeaderSizeInc is a version-2 header; DataFrameSizeInc a version-2
+	// data or raw frame.
+	HeaderSizeInc    = 40
+	DataFrameSizeInc = HeaderSizeInc + PacketSize
 )
 
 // Kind is a frame's kind, header byte 1.
@@ -92,11 +100,25 @@ var (
 // ring bits are those of a packet on the wire, update_flag 0 and valid 1
 // (a ring's phase and validity mean nothing between two NICs); Packet
 // holds it decoded.
+//
+// A frame with Inc set is version 2 (VersionInc): its 40-byte header adds
+// the sender's incarnation and the one it believes the receiver has
+// (impl/handshake), so that a frame of an old incarnation of either end
+// is never taken for one of the current connection:
+//
+//	bytes 0..15   as version 1, with version 2
+//	bytes 16..23  reserved, zero
+//	bytes 24..31  Inc, the sender's incarnation (never 0)
+//	bytes 32..39  PeerInc, the receiver's as the sender believes it
+//	bytes 40..103 the packet (data and raw only)
 type Frame struct {
 	Kind   Kind
 	Conn   uint16
 	Seq    uint64
 	Packet Packet
+	// Inc and PeerInc are the incarnations of a version-2 frame; Inc 0
+	// is a version-1 frame, which has none.
+	Inc, PeerInc uint64
 }
 
 // String is a stable one-line description:
@@ -105,6 +127,9 @@ type Frame struct {
 //	ack conn=1 seq=4
 func (f Frame) String() string {
 	s := fmt.Sprintf("%s conn=%d seq=%d", f.Kind, f.Conn, f.Seq)
+	if f.Inc != 0 {
+		s += fmt.Sprintf(" inc=%d peer-inc=%d", f.Inc, f.PeerInc)
+	}
 	if !f.Kind.carries() {
 		return s
 	}
@@ -116,8 +141,16 @@ func (f Frame) String() string {
 
 // Size is the number of bytes f takes on the wire.
 func (f *Frame) Size() int {
+	h := f.headerSize()
 	if f.Kind.carries() {
-		return DataFrameSize
+		return h + PacketSize
+	}
+	return h
+}
+
+func (f *Frame) headerSize() int {
+	if f.Inc != 0 {
+		return HeaderSizeInc
 	}
 	return HeaderSize
 }
@@ -139,12 +172,17 @@ func AppendFrame(dst []byte, f *Frame) ([]byte, error) {
 	default:
 		return dst, malformed(ErrKind, "kind %d", uint8(f.Kind))
 	}
-	var h [HeaderSize]byte
+	var h [HeaderSizeInc]byte
 	h[0] = Version
 	h[1] = byte(f.Kind)
 	binary.LittleEndian.PutUint16(h[2:4], f.Conn)
 	binary.LittleEndian.PutUint64(h[8:16], f.Seq)
-	dst = append(dst, h[:]...)
+	if f.Inc != 0 {
+		h[0] = VersionInc
+		binary.LittleEndian.PutUint64(h[24:32], f.Inc)
+		binary.LittleEndian.PutUint64(h[32:40], f.PeerInc)
+	}
+	dst = append(dst, h[:f.headerSize()]...)
 	if f.Kind.carries() {
 		var s slot.Slot
 		_ = f.Packet.Encode(&s, 0, true) // checked above
@@ -166,7 +204,12 @@ func DecodeFrame(b []byte) (Frame, error) {
 	if len(b) < HeaderSize {
 		return Frame{}, malformed(ErrTruncated, "%d bytes, header needs %d", len(b), HeaderSize)
 	}
-	if b[0] != Version {
+	hs := HeaderSize
+	switch b[0] {
+	case Version:
+	case VersionInc:
+		hs = HeaderSizeInc
+	default:
 		return Frame{}, malformed(ErrVersion, "version %d", b[0])
 	}
 	f := Frame{
@@ -174,16 +217,28 @@ func DecodeFrame(b []byte) (Frame, error) {
 		Conn: binary.LittleEndian.Uint16(b[2:4]),
 		Seq:  binary.LittleEndian.Uint64(b[8:16]),
 	}
-	want := HeaderSize
+	want := hs
 	switch f.Kind {
 	case KindData, KindRaw:
-		want = DataFrameSize
+		want = hs + PacketSize
 	case KindAck:
 	default:
 		return Frame{}, malformed(ErrKind, "kind %d", b[1])
 	}
 	if r := binary.LittleEndian.Uint32(b[4:8]); r != 0 {
 		return Frame{}, fmt.Errorf("%w: reserved bytes 4..7 = %#x", ErrMalformed, r)
+	}
+	if hs == HeaderSizeInc {
+		if len(b) < hs {
+			return Frame{}, malformed(ErrTruncated, "%d bytes, a version 2 header needs %d", len(b), hs)
+		}
+		if binary.LittleEndian.Uint64(b[16:24]) != 0 {
+			return Frame{}, fmt.Errorf("%w: reserved bytes 16..23 set", ErrMalformed)
+		}
+		f.Inc, f.PeerInc = binary.LittleEndian.Uint64(b[24:32]), binary.LittleEndian.Uint64(b[32:40])
+		if f.Inc == 0 {
+			return Frame{}, fmt.Errorf("%w: version 2 frame with sender incarnation 0", ErrMalformed)
+		}
 	}
 	switch {
 	case len(b) < want:
@@ -193,7 +248,7 @@ func DecodeFrame(b []byte) (Frame, error) {
 	}
 	if f.Kind.carries() {
 		// The one decode of the packet on its way in.
-		r, c, err := slot.Decode((*slot.Slot)(b[HeaderSize:]))
+		r, c, err := slot.Decode((*slot.Slot)(b[hs:]))
 		switch {
 		case err != nil:
 			return Frame{}, fmt.Errorf("%w: packet: %w", ErrMalformed, err)

@@ -67,7 +67,9 @@ func TestDecodeFrameRejects(t *testing.T) {
 		{"oversized data", append(append([]byte(nil), good...), 0), ErrOversized},
 		{"oversized ack", append(append([]byte(nil), ack...), 0), ErrOversized},
 		{"version 0", mod(good, func(b []byte) { b[0] = 0 }), ErrVersion},
-		{"version 2", mod(good, func(b []byte) { b[0] = 2 }), ErrVersion},
+		{"version 3", mod(good, func(b []byte) { b[0] = 3 }), ErrVersion},
+		{"version 2 short header", mod(good, func(b []byte) { b[0] = 2 })[:30], ErrTruncated},
+		{"version 2 incarnation 0", append(mod(good, func(b []byte) { b[0] = 2 }), make([]byte, 24)...), ErrMalformed},
 		{"kind 0", mod(good, func(b []byte) { b[1] = 0 }), ErrKind},
 		{"kind 9", mod(good, func(b []byte) { b[1] = 9 }), ErrKind},
 		{"reserved", mod(good, func(b []byte) { b[5] = 1 }), ErrMalformed},
@@ -95,11 +97,30 @@ func TestDecodeFrameRejects(t *testing.T) {
 
 // FuzzDecodeFrame: DecodeFrame never panics, and what it accepts
 // encodes back to the same bytes.
+func TestFrameWithIncarnationsRoundTrips(t *testing.T) {
+	for _, fr := range []Frame{
+		{Kind: KindData, Conn: 300, Seq: 1 << 61, Packet: packet(t, 1, 2), Inc: 7, PeerInc: 8},
+		{Kind: KindAck, Conn: 3, Seq: 4, Inc: 9},
+		{Kind: KindRaw, Conn: 5, Seq: 6, Packet: packet(t, 5, 6), Inc: 1, PeerInc: 1 << 63},
+	} {
+		b, err := EncodeFrame(fr)
+		if err != nil || len(b) != fr.Size() || b[0] != VersionInc {
+			t.Fatalf("%s: %v, %d bytes", fr, err, len(b))
+		}
+		got, err := DecodeFrame(b)
+		if err != nil || got != fr {
+			t.Fatalf("%s decoded as %s: %v", fr, got, err)
+		}
+	}
+}
+
 func FuzzDecodeFrame(f *testing.F) {
 	for _, fr := range []Frame{
 		{Kind: KindData, Conn: 1, Seq: 2, Packet: packet(f, 1, 2)},
 		{Kind: KindAck, Conn: 3, Seq: 4},
 		{Kind: KindRaw, Conn: 5, Seq: 6, Packet: packet(f, 5, 6)},
+		{Kind: KindData, Conn: 1, Seq: 2, Packet: packet(f, 1, 2), Inc: 7, PeerInc: 8},
+		{Kind: KindAck, Conn: 3, Seq: 4, Inc: 9, PeerInc: 1},
 	} {
 		b, _ := EncodeFrame(fr)
 		f.Add(b)

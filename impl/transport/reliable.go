@@ -30,6 +30,12 @@ type ReliableConfig struct {
 	// arriving while Room reports none is dropped unacknowledged, as with
 	// a full RecvQueue. Nil: only RecvQueue bounds deliveries.
 	Room func() bool
+	// SendStart is the sequence number of the first packet sent, and
+	// RecvStart the one the receiver expects first: the starting numbers
+	// the two ends agreed on in their handshake (impl/handshake), so that
+	// frames of an earlier connection on the same c_id fall outside this
+	// one's numbers. Both 0 by default; at most 2^62.
+	SendStart, RecvStart uint64
 	// Faults are injected mutations (see ReliableFaults); the zero value is the
 	// correct transport.
 	Faults ReliableFaults
@@ -87,8 +93,9 @@ func (c ReliableCounters) String() string {
 // The invariants: base <= sent <= tail, tail-base <= len(queue),
 // sent-base <= window; the packet at position s, base <= s < tail, is
 // queue[s % len(queue)] and travels with sequence number s+off (off is 0
-// unless ReliableFaults.SeqNotAdvanced or ReliableFaults.RetransmitNewSeq renumber);
-// without faults, recvNext packets were delivered.
+// unless ReliableConfig.SendStart, ReliableFaults.SeqNotAdvanced or
+// ReliableFaults.RetransmitNewSeq set it); without faults, recvNext
+// minus RecvStart packets were delivered.
 type Reliable struct {
 	conn   uint16
 	window uint64
@@ -98,7 +105,7 @@ type Reliable struct {
 	sent  uint64   // next sequence number to send the first time
 	tail  uint64   // next sequence number Send assigns
 	again bool     // Timeout fired: resend base..sent-1 in the next Outgoing
-	off   int64    // wire sequence number minus queue position (faults only)
+	off   int64    // wire sequence number minus queue position (SendStart, and faults)
 
 	recvNext  uint64 // next sequence number to deliver
 	ackDue    bool   // an ack for recvNext-1 is to be sent
@@ -129,6 +136,8 @@ func NewReliable(cfg ReliableConfig) (*Reliable, error) {
 		return nil, fmt.Errorf("%w: send queue %d not in window..%d", ErrConfig, cfg.SendQueue, maxQueue)
 	case cfg.RecvQueue < 1 || cfg.RecvQueue > maxQueue:
 		return nil, fmt.Errorf("%w: receive queue %d not in 1..%d", ErrConfig, cfg.RecvQueue, maxQueue)
+	case cfg.SendStart > 1<<62 || cfg.RecvStart > 1<<62:
+		return nil, fmt.Errorf("%w: starting sequence numbers %d, %d over 2^62", ErrConfig, cfg.SendStart, cfg.RecvStart)
 	}
 	return &Reliable{
 		conn:      cfg.Conn,
@@ -139,6 +148,8 @@ func NewReliable(cfg ReliableConfig) (*Reliable, error) {
 		room:      cfg.Room,
 		faults:    cfg.Faults,
 		out:       make([]Frame, 0, cfg.Window+1),
+		off:       int64(cfg.SendStart),
+		recvNext:  cfg.RecvStart,
 	}, nil
 }
 

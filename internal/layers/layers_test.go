@@ -25,6 +25,7 @@ var allowed = map[string][]string{
 	"impl":              nil,
 	"impl/slot":         {"spec"},
 	"impl/wake":         nil,
+	"impl/handshake":    nil,
 	"impl/ring":         {"impl/slot", "impl/wake", "spec"},
 	"impl/transport":    {"impl/slot", "impl/wake", "spec"},
 	"impl/nic":          {"impl/slot", "impl/wake", "impl/ring", "impl/transport", "spec"},
@@ -39,6 +40,10 @@ var allowed = map[string][]string{
 	"cmd/...":           {"..."},
 	"examples/...":      {"..."},
 	"cli":               {"checker", "spec", "trace", "internal/textline"},
+	"idl":               nil,
+	"idl/wire":          nil,
+	"idl/gogen":         {"idl"},
+	"idl/internal/...":  {"idl/wire", "impl/rpc"},
 }
 
 // rule returns the entry that governs pkg and whether there is one.

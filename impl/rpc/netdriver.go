@@ -1,0 +1,383 @@
+package rpc
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/daggercheck/daggercheck/impl/handshake"
+	"github.com/daggercheck/daggercheck/impl/transport"
+	"github.com/daggercheck/daggercheck/impl/wake"
+)
+
+// Errors of connections between processes (Listen, Dial), besides the
+// handshake's: ErrPeerRestarted, ErrReset, ErrPeerClosed, ErrRefused and
+// ErrHandshakeTimeout are impl/handshake's, so errors.Is matches either
+// name.
+var (
+	ErrPeerRestarted    = handshake.ErrPeerRestarted
+	ErrReset            = handshake.ErrReset
+	ErrPeerClosed       = handshake.ErrPeerClosed
+	ErrRefused          = handshake.ErrRefused
+	ErrHandshakeTimeout = handshake.ErrTimeout
+	// errLinkClosed: the connection closed under an RPC the NIC offered
+	// it; the NIC drops it and counts a link error.
+	errLinkClosed = errors.New("rpc: connection closed")
+)
+
+// NetConfig configures the network side of Listen and Dial. Zero fields
+// take the defaults named.
+type NetConfig struct {
+	// BestEffort runs Dagger's best-effort UDP instead of the reliable
+	// transport: a lost packet is a lost call (it ends by its context).
+	BestEffort bool
+	// Window is the reliable transport's window (default 64), Queue each
+	// connection's send and receive queues (default 4*Window).
+	Window, Queue int
+	// RTO is the retransmission period (default 10ms); HandshakeRTO the
+	// period of HELLO and CLOSE retransmissions (default 100ms), of which
+	// MaxTries (default 50) go unanswered before a dial fails.
+	RTO, HandshakeRTO time.Duration
+	MaxTries          int
+	// Faults makes the socket a faulty network: seeded loss, duplication
+	// and reordering of every datagram it writes.
+	Faults transport.NetFaults
+	// Handshake injects the handshake's bugs (impl/handshake.Faults).
+	Handshake handshake.Faults
+}
+
+func (c *NetConfig) defaults() error {
+	if c.Window == 0 {
+		c.Window = 64
+	}
+	if c.Queue == 0 {
+		c.Queue = 4 * c.Window
+	}
+	if c.RTO == 0 {
+		c.RTO = 10 * time.Millisecond
+	}
+	if c.HandshakeRTO == 0 {
+		c.HandshakeRTO = 100 * time.Millisecond
+	}
+	if c.MaxTries == 0 {
+		c.MaxTries = handshake.DefaultMaxTries
+	}
+	if c.RTO < 0 || c.HandshakeRTO < 0 || c.MaxTries < 0 {
+		return fmt.Errorf("%w: negative RTO or tries", ErrConfig)
+	}
+	return c.Faults.Check()
+}
+
+// NetCounters count what a Listen or Dial socket's driver did.
+type NetCounters struct {
+	Malformed uint64 // datagrams that were neither a control packet nor a version-2 frame
+	NoLink    uint64 // admitted frames for a connection with no transport state (re-handshaking)
+	Rejected  uint64 // frames the transport refused (wrong kind, bad ack)
+	Socket    transport.PacketCounters
+}
+
+// String is a stable one-line description.
+func (c NetCounters) String() string {
+	return fmt.Sprintf("malformed=%d no-link=%d rejected=%d %s", c.Malformed, c.NoLink, c.Rejected, c.Socket)
+}
+
+// core is the handshake's step core of either side.
+type core interface {
+	Step(handshake.Event) []handshake.Effect
+	Admit(from netip.AddrPort, conn uint16, inc, peerInc uint64) handshake.Verdict
+}
+
+// netDriver is the thin driver of one UDP socket shared by a side's
+// connections: a reader goroutine hands control packets to the handshake
+// core and admitted data frames to their connection's transport
+// endpoint; a timer goroutine ticks the endpoints and the core; effects
+// other than packets go to the side's onEffect. One mutex serialises the
+// core, the endpoints and the socket's writing side.
+type netDriver struct {
+	ps       *transport.PacketSocket
+	cfg      NetConfig
+	bell     *wake.Bell // the node's NIC bell, rung when packets arrive
+	core     core
+	onEffect func(handshake.Effect) // called under mu
+
+	mu     sync.Mutex
+	links  map[uint16]*netLink // by the c_id on the wire
+	dirty  []*netLink
+	ctl    []byte
+	c      NetCounters
+	closed bool
+	done   chan struct{}
+	wg     sync.WaitGroup
+}
+
+// netLink is one connection's transport end, as the NIC sees it (a
+// Link): its endpoint, the incarnations its frames carry, and its c_id on
+// the wire and on the node's NIC.
+type netLink struct {
+	d       *netDriver
+	wire    uint16 // the c_id in frames and in the packets' c_id field
+	local   uint8  // the c_id on this node's NIC
+	inc     uint64 // ours, stamped on every frame
+	peerInc uint64 // the peer's
+	to      *net.UDPAddr
+	ep      transport.Endpoint // nil while (re)handshaking
+	dead    bool
+	ackSeen bool
+	queued  bool // in d.dirty
+}
+
+func newNetDriver(conn *net.UDPConn, cfg NetConfig, bell *wake.Bell) (*netDriver, error) {
+	ps, err := transport.NewPacketSocket(conn, cfg.Faults)
+	if err != nil {
+		return nil, err
+	}
+	return &netDriver{ps: ps, cfg: cfg, bell: bell, links: map[uint16]*netLink{}, done: make(chan struct{})}, nil
+}
+
+// start runs the reader and the timer.
+func (d *netDriver) start() {
+	d.wg.Add(2)
+	go d.readLoop()
+	go d.timerLoop()
+}
+
+// stop closes the socket and waits for the goroutines.
+func (d *netDriver) stop() error {
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		return nil
+	}
+	d.closed = true
+	d.mu.Unlock()
+	close(d.done)
+	err := d.ps.Close()
+	d.wg.Wait()
+	return err
+}
+
+// endpoint builds a connection's transport state from the handshake's
+// agreement: each direction's first frame takes the number after the
+// start its sender chose (the HELLO and the WELCOME took the starts).
+func (d *netDriver) endpoint(wire uint16, send, recv uint64) (transport.Endpoint, error) {
+	if d.cfg.BestEffort {
+		return transport.NewUDP(transport.UDPConfig{Conn: wire, SendQueue: d.cfg.Queue, RecvQueue: d.cfg.Queue})
+	}
+	return transport.NewReliable(transport.ReliableConfig{Conn: wire, Window: d.cfg.Window, SendQueue: d.cfg.Queue,
+		RecvQueue: d.cfg.Queue, SendStart: send, RecvStart: recv})
+}
+
+// step runs an event on the core and carries out its effects (mu held).
+func (d *netDriver) step(ev handshake.Event) {
+	for _, e := range d.core.Step(ev) {
+		if e.Kind == handshake.FxSend {
+			d.sendMsg(&e.Msg, e.To)
+			continue
+		}
+		d.onEffect(e)
+	}
+}
+
+func (d *netDriver) sendMsg(m *handshake.Msg, to netip.AddrPort) {
+	b, err := handshake.AppendMsg(d.ctl[:0], m)
+	if err != nil {
+		d.c.Malformed++ // the core never builds one; counted, not sent
+		return
+	}
+	d.ctl = b
+	d.ps.QueueBytes(b, net.UDPAddrFromAddrPort(to))
+}
+
+// addrPort is a datagram's source as the core compares it.
+func addrPort(a *net.UDPAddr) netip.AddrPort {
+	if a == nil {
+		return netip.AddrPort{}
+	}
+	ap := a.AddrPort()
+	return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
+}
+
+func (d *netDriver) readLoop() {
+	defer d.wg.Done()
+	locked := false
+	recv := func(b []byte, from *net.UDPAddr) {
+		if !locked {
+			d.mu.Lock()
+			locked = true
+		}
+		d.receive(b, from)
+	}
+	for {
+		err := d.ps.Read(recv)
+		if locked {
+			d.flushDirty()
+			d.mu.Unlock()
+			locked = false
+			d.bell.Ring()
+		}
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			d.mu.Lock()
+			d.c.Socket.ReadErrors++
+			d.mu.Unlock()
+		}
+	}
+}
+
+// receive takes one datagram (mu held).
+func (d *netDriver) receive(b []byte, from *net.UDPAddr) {
+	ap := addrPort(from)
+	if handshake.IsControl(b) {
+		m, err := handshake.DecodeMsg(b)
+		if err != nil {
+			d.c.Malformed++
+			return
+		}
+		d.step(handshake.Event{Kind: handshake.EvRecv, From: ap, Msg: m})
+		return
+	}
+	f, err := transport.DecodeFrame(b)
+	if err != nil || f.Inc == 0 {
+		d.c.Malformed++ // a version-1 frame names no incarnation: not ours
+		return
+	}
+	v := d.core.Admit(ap, f.Conn, f.Inc, f.PeerInc)
+	if v.Reset {
+		d.sendMsg(&v.Msg, ap)
+	}
+	if !v.Deliver {
+		return // counted by the core
+	}
+	l := d.links[f.Conn]
+	if l == nil || l.ep == nil {
+		d.c.NoLink++
+		return
+	}
+	if l.ep.Receive(f) != nil {
+		d.c.Rejected++
+		return
+	}
+	if f.Kind == transport.KindAck {
+		l.ackSeen = true
+	}
+	d.markDirty(l)
+}
+
+func (d *netDriver) markDirty(l *netLink) {
+	if !l.queued {
+		l.queued = true
+		d.dirty = append(d.dirty, l)
+	}
+}
+
+// flushDirty writes the frames of every link marked since the last
+// flush, and the control packets queued, in one batch (mu held).
+func (d *netDriver) flushDirty() {
+	for _, l := range d.dirty {
+		l.queued = false
+		d.queueOutgoing(l)
+	}
+	d.dirty = d.dirty[:0]
+	d.ps.Flush()
+}
+
+// queueOutgoing queues a link's outgoing frames, stamped with the
+// incarnations (mu held).
+func (d *netDriver) queueOutgoing(l *netLink) {
+	if l.ep == nil {
+		return
+	}
+	for _, f := range l.ep.Outgoing() {
+		f.Inc, f.PeerInc = l.inc, l.peerInc
+		_ = d.ps.QueueFrame(&f, l.to) // counted by the socket
+	}
+}
+
+func (d *netDriver) timerLoop() {
+	defer d.wg.Done()
+	t := time.NewTicker(d.cfg.RTO)
+	defer t.Stop()
+	every := max(int(d.cfg.HandshakeRTO/d.cfg.RTO), 1)
+	for i := 1; ; i++ {
+		select {
+		case <-d.done:
+			return
+		case <-t.C:
+		}
+		d.mu.Lock()
+		if d.closed {
+			d.mu.Unlock()
+			return
+		}
+		if i%every == 0 {
+			d.step(handshake.Event{Kind: handshake.EvTick})
+		}
+		for _, l := range d.links {
+			if l.ep != nil && l.ep.Unacked() > 0 && !l.ackSeen {
+				l.ep.Timeout()
+			}
+			l.ackSeen = false
+			d.markDirty(l)
+		}
+		d.ps.Tick()
+		d.flushDirty()
+		d.mu.Unlock()
+		d.bell.Ring() // a handshake's effects may have opened a link
+	}
+}
+
+// Send queues p on the connection's endpoint and writes what it lets
+// out; transport.ErrFull (back-pressure: the NIC holds p) while the
+// connection is (re)handshaking or its queue is full.
+func (l *netLink) Send(p transport.Packet) error {
+	d := l.d
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	switch {
+	case l.dead || d.closed:
+		return errLinkClosed
+	case l.ep == nil:
+		return transport.ErrFull
+	}
+	p.ConnID = uint8(l.wire)
+	if err := l.ep.Send(p); err != nil {
+		return err
+	}
+	d.queueOutgoing(l)
+	d.ps.Flush()
+	return nil
+}
+
+// TakeDeliveries appends the packets the endpoint delivered, renamed to
+// the node's c_id.
+func (l *netLink) TakeDeliveries(dst []transport.Packet) []transport.Packet {
+	d := l.d
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if l.ep == nil {
+		return dst
+	}
+	k := len(dst)
+	dst = l.ep.TakeDeliveries(dst)
+	for i := k; i < len(dst); i++ {
+		dst[i].ConnID = l.local
+	}
+	if len(dst) > k {
+		d.markDirty(l) // freed room: an ack may be due
+	}
+	return dst
+}
+
+// counters returns the driver's counters.
+func (d *netDriver) counters() NetCounters {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c := d.c
+	c.Socket = d.ps.Counters()
+	return c
+}
