@@ -294,7 +294,9 @@ func (m *Model) serverHello(s *State, p Packet) {
 	default:
 		return // a late HELLO of an older handshake or incarnation
 	}
-	send(s, Packet{Kind: Welcome, C: p.C, S: sv.Inc, Seq: p.Seq})
+	// The WELCOME echoes the connection's start: with hello=incarnation a
+	// duplicate's start may differ from the connection's.
+	send(s, Packet{Kind: Welcome, C: p.C, S: sv.Inc, Seq: e.Start})
 }
 
 // serverCall handles a CALL: it runs in the open connection of its
