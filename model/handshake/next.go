@@ -1,6 +1,8 @@
 package handshake
 
 import (
+	"slices"
+
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/spec"
 )
@@ -31,8 +33,10 @@ func (m *Model) Next(s State, emit func(checker.Action, State)) {
 		p := s.Net[i]
 		args := []int{int(p.Kind), int(p.C), int(p.S), int(p.Seq), int(p.Call)}
 		head := i == 0 || dir(s.Net[i-1]) != dir(p)
-		if i > 0 && s.Net[i-1] == p {
-			continue // an identical packet ahead of it: the same actions
+		if slices.Contains(s.Net[:i], p) {
+			// An identical packet ahead of it: the network acts on the
+			// earliest copy, so that an action names one successor.
+			continue
 		}
 		if head || s.Reorders > 0 {
 			t := s
