@@ -27,11 +27,17 @@
 //     retransmission on timeout, receiver de-duplication, bounded
 //     queues), best-effort UDP, an in-process loopback, a seeded faulty
 //     in-memory network for tests, and a driver over real UDP sockets;
+//   - impl/handshake: the connection handshake between processes —
+//     incarnations, HELLO/WELCOME/REFUSED/RESET/CLOSE/CLOSED, the
+//     admission of data frames — as client and server step cores whose
+//     steps return their effects, with the handshake model's bug
+//     catalogue as faults;
 //   - impl/wake: parking and waking, in one place — a node's bells (the
 //     NIC's, each host flow's) and the polling discipline every
 //     free-running goroutine follows;
 //   - impl/rpc: the client and server APIs — nodes (a NIC and its
-//     flows) connected over the loopback or UDP on 127.0.0.1, blocking
+//     flows) connected over the loopback or UDP on 127.0.0.1, or
+//     between processes with Listen and Dial (the handshake's drivers), blocking
 //     calls with a context, non-blocking calls with a completion queue,
 //     handlers by function id run on a dispatch thread or a worker pool;
 //     arguments over 52 bytes rejected (ErrTooLarge). Its package comment

@@ -224,6 +224,9 @@ func (s *daggerSession) pipelined(lanes []*Lane) error {
 // sockets).
 func (s *daggerSession) Close() error {
 	s.cancel()
-	_ = s.c.Close()
+	err := s.c.Close()
+	if s.srv == nil { // a Dial's client: its Close closes its node
+		return err
+	}
 	return errors.Join(s.cli.Close(), s.srv.Close())
 }

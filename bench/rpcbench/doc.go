@@ -40,6 +40,17 @@
 // 127.0.0.1 with the reliable transport (impl/rpc picks the UDP ports, so
 // Config.Port applies to the TCP servers only).
 //
+// # Across processes
+//
+// CrossTargets (rpcbench --cross-process) run each stack's echo server in
+// a child process — the rpcbench executable again, which ServeIfChild
+// turns into the server — and the client in this one: our stack over
+// UDP with rpc.Listen and rpc.Dial (the handshake, one socket per side),
+// reliable and best effort, gRPC-go and net/rpc over TCP. Their rows
+// carry Row.CrossProcess (cross_process in --json, "/cross-process"
+// after the transport in the table) and are compared with the
+// cross-process gRPC-go row.
+//
 // # Imports
 //
 // bench/hist, the main module's impl/ packages, google.golang.org/grpc

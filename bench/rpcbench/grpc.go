@@ -104,7 +104,9 @@ func (s *grpcSession) Drive(lanes []*Lane) error {
 func (s *grpcSession) Close() error {
 	s.cancel()
 	err := s.conn.Close()
-	s.srv.Stop()
+	if s.srv != nil { // nil: the server is another process's
+		s.srv.Stop()
+	}
 	return err
 }
 

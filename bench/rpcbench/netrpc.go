@@ -72,5 +72,8 @@ func (s *netRPCSession) Close() error {
 	if errors.Is(err, rpc.ErrShutdown) {
 		err = nil
 	}
+	if s.lis == nil { // the server is another process's
+		return err
+	}
 	return errors.Join(err, s.lis.Close())
 }

@@ -13,14 +13,16 @@ import (
 // Baseline is the system every row is compared with.
 const Baseline = "grpc-go"
 
-// JSONRow is a row as --json prints it: these six fields exactly.
+// JSONRow is a row as --json prints it: these seven fields exactly
+// (cross_process: the server ran in another process).
 type JSONRow struct {
-	System      string  `json:"system"`
-	Transport   string  `json:"transport"`
-	Concurrency int     `json:"concurrency"`
-	RPS         float64 `json:"rps"`
-	P50us       float64 `json:"p50_us"`
-	P99us       float64 `json:"p99_us"`
+	System       string  `json:"system"`
+	Transport    string  `json:"transport"`
+	CrossProcess bool    `json:"cross_process"`
+	Concurrency  int     `json:"concurrency"`
+	RPS          float64 `json:"rps"`
+	P50us        float64 `json:"p50_us"`
+	P99us        float64 `json:"p99_us"`
 }
 
 // JSON returns the rows as --json prints them: rps to a whole call per
@@ -29,12 +31,13 @@ func (rep Report) JSON() []JSONRow {
 	out := make([]JSONRow, 0, len(rep))
 	for _, r := range rep {
 		out = append(out, JSONRow{
-			System:      r.System,
-			Transport:   r.Transport,
-			Concurrency: r.Concurrency,
-			RPS:         math.Round(r.RPS),
-			P50us:       roundUs(r.P50),
-			P99us:       roundUs(r.P99),
+			System:       r.System,
+			Transport:    r.Transport,
+			CrossProcess: r.CrossProcess,
+			Concurrency:  r.Concurrency,
+			RPS:          math.Round(r.RPS),
+			P50us:        roundUs(r.P50),
+			P99us:        roundUs(r.P99),
 		})
 	}
 	return out
@@ -60,17 +63,22 @@ type Ratios struct {
 }
 
 // Ratios compares every row with the Baseline row of the same
-// concurrency; the result is indexed like rep.
+// concurrency, in process or across processes as the row is; the result
+// is indexed like rep.
 func (rep Report) Ratios() []Ratios {
-	base := map[int]Row{}
+	type key struct {
+		conc  int
+		cross bool
+	}
+	base := map[key]Row{}
 	for _, r := range rep {
 		if r.System == Baseline {
-			base[r.Concurrency] = r
+			base[key{r.Concurrency, r.CrossProcess}] = r
 		}
 	}
 	out := make([]Ratios, len(rep))
 	for i, r := range rep {
-		b, ok := base[r.Concurrency]
+		b, ok := base[key{r.Concurrency, r.CrossProcess}]
 		if !ok || b.RPS <= 0 || b.P50 <= 0 {
 			continue
 		}
@@ -84,6 +92,12 @@ func (rep Report) Ratios() []Ratios {
 func (rep Report) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "system\ttransport\tconc\trps\tp50 µs\tp99 µs\trps vs %s\tp50 vs %s\t\n", Baseline, Baseline)
+	cross := func(r Row) string {
+		if r.CrossProcess {
+			return "/cross-process" // compared with the cross-process baseline
+		}
+		return ""
+	}
 	ratios := rep.Ratios()
 	for i, r := range rep {
 		rr, rp := "-", "-"
@@ -91,7 +105,7 @@ func (rep Report) WriteTable(w io.Writer) error {
 			rr, rp = ratio(ratios[i].RPS), ratio(ratios[i].P50)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%.2f\t%.2f\t%s\t%s\t\n",
-			r.System, r.Transport, r.Concurrency, thousands(r.RPS), us(r.P50), us(r.P99), rr, rp)
+			r.System, r.Transport+cross(r), r.Concurrency, thousands(r.RPS), us(r.P50), us(r.P99), rr, rp)
 	}
 	return tw.Flush()
 }

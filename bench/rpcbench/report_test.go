@@ -52,7 +52,7 @@ func TestTable(t *testing.T) {
 	}
 }
 
-// --json is an array of objects with exactly the six documented fields.
+// --json is an array of objects with exactly the seven documented fields.
 func TestJSONHasExactlyTheDocumentedFields(t *testing.T) {
 	var b bytes.Buffer
 	if err := sampleReport().WriteJSON(&b); err != nil {
@@ -65,7 +65,7 @@ func TestJSONHasExactlyTheDocumentedFields(t *testing.T) {
 	if len(rows) != 4 {
 		t.Fatalf("%d rows, want 4", len(rows))
 	}
-	keys := []string{"concurrency", "p50_us", "p99_us", "rps", "system", "transport"}
+	keys := []string{"concurrency", "cross_process", "p50_us", "p99_us", "rps", "system", "transport"}
 	for i, r := range rows {
 		var got []string
 		for k := range r {

@@ -62,13 +62,21 @@ type Config struct {
 type Target struct {
 	System    string // dagger, grpc-go, net/rpc (or a variant's own name)
 	Transport string // loopback, udp, tcp
+	// CrossProcess: the server runs in a child process (CrossTargets).
+	CrossProcess bool
 	// Start starts an echo server and a client able to keep
 	// cfg.Concurrency calls in flight.
 	Start func(cfg SessionConfig) (Session, error)
 }
 
-// Name is "system/transport", the name --systems accepts.
-func (t Target) Name() string { return t.System + "/" + t.Transport }
+// Name is "system/transport" (with "/cross-process" for a cross-process
+// target), the name --systems accepts.
+func (t Target) Name() string {
+	if t.CrossProcess {
+		return t.System + "/" + t.Transport + "/cross-process"
+	}
+	return t.System + "/" + t.Transport
+}
 
 // SessionConfig is what a Target needs to start.
 type SessionConfig struct {
@@ -142,13 +150,14 @@ func (l *Lane) Fail(err error) {
 // rounds: rps is all its calls over all its windows, the percentiles are
 // those of all its calls.
 type Row struct {
-	System      string
-	Transport   string
-	Concurrency int
-	Calls       uint64        // completed in the windows
-	Window      time.Duration // the windows' total measured length
-	RPS         float64
-	P50, P99    time.Duration
+	System       string
+	Transport    string
+	CrossProcess bool
+	Concurrency  int
+	Calls        uint64        // completed in the windows
+	Window       time.Duration // the windows' total measured length
+	RPS          float64
+	P50, P99     time.Duration
 }
 
 // Report is a run's rows, in the order they ran: each concurrency in turn,
@@ -184,14 +193,15 @@ func Run(cfg Config) (Report, error) {
 			}
 			t, c := cfg.Targets[i%nt], cfg.Concurrency[i/nt]
 			rep = append(rep, Row{
-				System:      t.System,
-				Transport:   t.Transport,
-				Concurrency: c,
-				Calls:       a.h.Count(),
-				Window:      a.window,
-				RPS:         float64(a.h.Count()) / a.window.Seconds(),
-				P50:         a.h.Quantile(0.50),
-				P99:         a.h.Quantile(0.99),
+				System:       t.System,
+				Transport:    t.Transport,
+				CrossProcess: t.CrossProcess,
+				Concurrency:  c,
+				Calls:        a.h.Count(),
+				Window:       a.window,
+				RPS:          float64(a.h.Count()) / a.window.Seconds(),
+				P50:          a.h.Quantile(0.50),
+				P99:          a.h.Quantile(0.99),
 			})
 		}
 		return rep

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -254,5 +255,35 @@ func TestDaggerBeyondRingSize(t *testing.T) {
 		if rep[0].Calls == 0 {
 			t.Errorf("%s: no calls completed", target.Name())
 		}
+	}
+}
+
+func TestMain(m *testing.M) {
+	ServeIfChild() // the cross-process rows' servers are this test binary
+	os.Exit(m.Run())
+}
+
+// Every cross-process target runs its server in a child process, echoes
+// correctly at 1 and 8 in flight, and marks its rows; the ratios compare
+// them with the cross-process baseline.
+func TestCrossTargetsRun(t *testing.T) {
+	cfg := shortConfig(CrossTargets()...)
+	cfg.Concurrency = []int{1, 8}
+	cfg.StopGrace = DefaultStopGrace
+	rep, err := Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep) != 2*len(CrossTargets()) {
+		t.Fatalf("%d rows", len(rep))
+	}
+	for i, r := range rep {
+		if r.Calls == 0 || !r.CrossProcess || !rep.Ratios()[i].OK {
+			t.Errorf("row %+v (ratios %+v)", r, rep.Ratios()[i])
+		}
+	}
+	var b strings.Builder
+	if err := rep.WriteTable(&b); err != nil || !strings.Contains(b.String(), "udp/cross-process") {
+		t.Errorf("table %v:\n%s", err, b.String())
 	}
 }

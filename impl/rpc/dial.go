@@ -111,6 +111,7 @@ func Dial(ctx context.Context, addr string, cfg DialConfig) (*Client, error) {
 	}
 	n.drv.Attach(0, dl.link)
 	d.core, d.onEffect = hs, func(e handshake.Effect) { dl.effect(c, e) }
+	d.nicFlushes, n.flush = true, d.flush
 	if err := n.Start(context.Background()); err != nil {
 		conn.Close()
 		return nil, err

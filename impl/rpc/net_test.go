@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/daggercheck/daggercheck/impl/handshake"
 	"github.com/daggercheck/daggercheck/impl/rpc"
 	"github.com/daggercheck/daggercheck/impl/transport"
 )
@@ -138,5 +139,65 @@ func restartAt(t *testing.T, addr string) *rpc.Server {
 			t.Fatal(err)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestCloseFailsCallsInFlight: Close drains for its context, then fails
+// the calls still in flight with ErrClosed — a blocking call returns it,
+// a non-blocking one completes with it. Under the handshake's
+// close-drops-inflight bug they are forgotten instead: the non-blocking
+// calls never complete, and the blocking one waits for its context.
+func TestCloseFailsCallsInFlight(t *testing.T) {
+	for _, bug := range []bool{false, true} {
+		t.Run(fmt.Sprintf("close-drops-inflight=%t", bug), func(t *testing.T) {
+			release := make(chan struct{})
+			srv, err := rpc.Listen("127.0.0.1:0", rpc.ServerConfig{Node: rpc.Config{Threading: rpc.WorkerPool, Workers: 8}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv.Handle(1, "stuck", func(args, ret []byte) ([]byte, error) { <-release; return ret, nil })
+			srv.Start(context.Background())
+			defer srv.Close()
+			defer close(release)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			c, err := rpc.Dial(ctx, srv.Addr(), rpc.DialConfig{Net: rpc.NetConfig{Handshake: handshake.Faults{CloseDropsInflight: bug}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 3 {
+				if _, err := c.Go(1, nil, uint64(i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			blocking := make(chan error, 1)
+			callCtx, callCancel := context.WithTimeout(ctx, 2*time.Second)
+			defer callCancel()
+			go func() { _, err := c.Call(callCtx, 1, nil); blocking <- err }()
+			for c.Outstanding() < 4 {
+				time.Sleep(time.Millisecond)
+			}
+			drain, dcancel := context.WithTimeout(ctx, 50*time.Millisecond)
+			defer dcancel()
+			if err := c.CloseContext(drain); err != nil {
+				t.Fatal(err)
+			}
+			cq := c.Completions(nil)
+			err = <-blocking
+			if bug {
+				if len(cq) != 0 || !errors.Is(err, context.DeadlineExceeded) {
+					t.Fatalf("under the bug: %d completions, blocking call %v; want none, and the call's own timeout", len(cq), err)
+				}
+				return
+			}
+			if len(cq) != 3 || !errors.Is(err, rpc.ErrClosed) {
+				t.Fatalf("%d completions, blocking call %v; want 3 and ErrClosed", len(cq), err)
+			}
+			for _, cp := range cq {
+				if !errors.Is(cp.Err, rpc.ErrClosed) {
+					t.Errorf("completion %d: %v, want ErrClosed", cp.Tag, cp.Err)
+				}
+			}
+		})
 	}
 }

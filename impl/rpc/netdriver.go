@@ -109,6 +109,9 @@ type netDriver struct {
 	ctl    []byte
 	c      NetCounters
 	closed bool
+	// nicFlushes: the node's NIC goroutine flushes (Node.flush): Send
+	// and the reader leave frames for it, to go out in one batch.
+	nicFlushes bool
 	done   chan struct{}
 	wg     sync.WaitGroup
 }
@@ -213,7 +216,9 @@ func (d *netDriver) readLoop() {
 	for {
 		err := d.ps.Read(recv)
 		if locked {
-			d.flushDirty()
+			if d.ps.Pending() > 0 || !d.nicFlushes {
+				d.flushDirty() // the handshake's answers go now; acks wait for the NIC's flush
+			}
 			d.mu.Unlock()
 			locked = false
 			d.bell.Ring()
@@ -348,9 +353,23 @@ func (l *netLink) Send(p transport.Packet) error {
 	if err := l.ep.Send(p); err != nil {
 		return err
 	}
+	if d.nicFlushes {
+		d.markDirty(l) // written at the NIC's flush, with the round's others
+		return nil
+	}
 	d.queueOutgoing(l)
 	d.ps.Flush()
 	return nil
+}
+
+// flush writes the frames and packets queued since the last flush: the
+// node's flush, on its NIC's goroutine.
+func (d *netDriver) flush() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.closed && (len(d.dirty) > 0 || d.ps.Pending() > 0) {
+		d.flushDirty()
+	}
 }
 
 // TakeDeliveries appends the packets the endpoint delivered, renamed to

@@ -131,6 +131,12 @@ type Node struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	closers []func() error
+	// flush writes what the node's network drivers (Listen, Dial) queued
+	// during the NIC's rounds: set before Start, called on the NIC's
+	// goroutine when a round moves nothing (or after flushEvery busy
+	// ones) and at the end of Step, so that the RPCs and acks of a
+	// round go out in one batch of datagrams, not a system call each.
+	flush func()
 	work    chan work
 
 	late atomic.Uint64 // responses for no outstanding call
@@ -230,8 +236,15 @@ func (n *Node) Step() int {
 	for _, f := range n.flows {
 		moved += n.dispatch(f)
 	}
+	if n.flush != nil {
+		n.flush()
+	}
 	return moved
 }
+
+// flushEvery bounds how many busy rounds a node's network writes wait
+// for an idle one.
+const flushEvery = 8
 
 // Start runs the node free-running until ctx ends or Close: the NIC's
 // polling goroutine and, when handlers are registered (register them
@@ -242,7 +255,7 @@ func (n *Node) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if n.inline {
+	if n.inline || n.flush != nil {
 		n.wg.Go(func() { runNICs(ctx, n.bells.NIC(), []*Node{n}) })
 		return nil
 	}
@@ -258,6 +271,7 @@ func (n *Node) Start(ctx context.Context) error {
 // discipline, parked on bell when idle, never while a NIC holds RPCs for
 // a full link.
 func runNICs(ctx context.Context, bell *wake.Bell, nodes []*Node) {
+	busy := 0
 	round := func() int {
 		moved := 0
 		for _, n := range nodes {
@@ -265,6 +279,14 @@ func runNICs(ctx context.Context, bell *wake.Bell, nodes []*Node) {
 			if n.inline {
 				for _, f := range n.flows {
 					moved += n.dispatch(f)
+				}
+			}
+		}
+		if busy++; moved == 0 || busy >= flushEvery {
+			busy = 0
+			for _, n := range nodes {
+				if n.flush != nil {
+					n.flush()
 				}
 			}
 		}

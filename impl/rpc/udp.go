@@ -23,6 +23,10 @@ type UDPOptions struct {
 	// Queue bounds each endpoint's send and receive queues (default: the
 	// transport's).
 	Queue int
+	// Faults make both sockets a seeded faulty network (loss,
+	// duplication, reordering of the datagrams each writes); the client's
+	// socket draws from Faults.Seed, the server's from Faults.Seed+1.
+	Faults transport.NetFaults
 }
 
 // ConnectUDP connects over real UDP sockets on 127.0.0.1, one per side
@@ -45,21 +49,23 @@ func ConnectUDP(cn, sn *Node, conn uint8, flow int, opt UDPOptions) (*Client, er
 		}
 		return transport.NewUDP(transport.UDPConfig{Conn: uint16(conn), SendQueue: opt.Queue, RecvQueue: opt.Queue})
 	}
-	socket := func(n *Node, c *net.UDPConn, peer *net.UDPConn) (*transport.Socket, error) {
+	socket := func(n *Node, c *net.UDPConn, peer *net.UDPConn, seed uint64) (*transport.Socket, error) {
 		ep, err := endpoint()
 		if err != nil {
 			return nil, err
 		}
+		nf := opt.Faults
+		nf.Seed = seed
 		return transport.NewSocket(transport.SocketConfig{Conn: c, Peer: peer.LocalAddr().(*net.UDPAddr), Endpoint: ep, RTO: opt.RTO,
-			Bell: n.bells.NIC()})
+			Bell: n.bells.NIC(), Faults: nf})
 	}
-	cs, err := socket(cn, ca, sa)
+	cs, err := socket(cn, ca, sa, opt.Faults.Seed)
 	if err != nil {
 		ca.Close()
 		sa.Close()
 		return nil, fmt.Errorf("%w: udp: %w", ErrConfig, err)
 	}
-	ss, err := socket(sn, sa, ca)
+	ss, err := socket(sn, sa, ca, opt.Faults.Seed+1)
 	if err != nil {
 		cs.Close()
 		sa.Close()

@@ -28,6 +28,12 @@
 //	             highest delivered in order; raw: the sender's counter)
 //	bytes 16..79 the Dagger packet (data and raw only)
 //
+// Between processes (impl/rpc's Listen and Dial) frames are version 2: a
+// 40-byte header that adds, in bytes 24..39, the sender's incarnation and
+// the one it believes the receiver has (impl/handshake), bytes 16..23
+// reserved; Frame.Inc set makes one. impl/handshake's control packets
+// share that header with kinds from 16 up.
+//
 // A packet is decoded once, where it comes in (DecodeFrame), into the
 // slot.RPC that Packet is, and travels as that value through the
 // endpoints and up into the NIC; it is encoded once, where it goes out
@@ -63,6 +69,12 @@
 // catalogue's fifth bug, response-misrouted, is the NIC's routing of a
 // response, not the transport's; impl/nic injects it
 // (Faults.ResponseBalanced there).
+//
+// PacketSocket is the batched UDP I/O of a driver that serves many peers
+// from one socket (impl/rpc's Listen and Dial); its NetFaults make it a
+// seeded faulty network between processes: every datagram written is
+// lost, duplicated or held back behind later ones with the probabilities
+// given.
 //
 // ReliableConfig.Room lets several endpoints deliver into one RX ring (a
 // server thread serving several connections, the model's shared server

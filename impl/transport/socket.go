@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/daggercheck/daggercheck/impl/wake"
-	"golang.org/x/net/ipv4"
 )
 
 // batch is how many datagrams a Socket reads or writes per system call
@@ -38,11 +37,17 @@ type SocketConfig struct {
 	// freed send room): the bell of the goroutine that takes this
 	// socket's deliveries (a NIC's). Nil: the Socket's own (Bell).
 	Bell *wake.Bell
+	// Faults make the socket a seeded faulty network: each datagram it
+	// writes is lost, duplicated or reordered with their probabilities
+	// (NetFaults; the zero value injects nothing).
+	Faults NetFaults
 }
 
-// SocketCounters count what a Socket did besides its endpoint.
+// SocketCounters count what a Socket did besides its endpoint; Faults
+// what its NetFaults injected.
 type SocketCounters struct {
 	DatagramsIn, DatagramsOut, Malformed, Foreign, ReadErrors, WriteErrors, Rejected uint64
+	Faults                                                                           PacketCounters
 }
 
 // String is a stable one-line description.
@@ -60,21 +65,16 @@ func (c SocketCounters) String() string {
 // mutex serialises the endpoint, so its logic stays the plain step
 // machine the tests drive.
 //
-// Reads and writes are batched: up to 64 datagrams per system call
-// (golang.org/x/net/ipv4's ReadBatch and WriteBatch: recvmmsg and
-// sendmmsg on Linux, one datagram per call elsewhere), and the datagrams
-// of one read are handed to the endpoint under one lock.
+// Reads and writes are batched (PacketSocket: up to 64 datagrams per
+// system call, recvmmsg and sendmmsg on Linux), and the datagrams of one
+// read are handed to the endpoint under one lock.
 type Socket struct {
-	cfg   SocketConfig
-	pc    *ipv4.PacketConn
-	mu    sync.Mutex // guards ep, ackSeen, wbuf, wmsgs, wvecs, c, closed
-	ep    Endpoint
-	wbuf  []byte         // the encoded frames of one flush, back to back
-	wmsgs []ipv4.Message // one per frame, pointing into wvecs
-	wvecs [][]byte       // one per frame, pointing into wbuf
-	ends  []int          // where each frame ends in wbuf
-	c     SocketCounters
-	bell  *wake.Bell
+	cfg  SocketConfig
+	ps   *PacketSocket
+	mu   sync.Mutex // guards ep, ackSeen, the writing side of ps, c, closed
+	ep   Endpoint
+	c    SocketCounters
+	bell *wake.Bell
 
 	ackSeen bool
 	closed  bool
@@ -99,7 +99,11 @@ func NewSocket(cfg SocketConfig) (*Socket, error) {
 	if cfg.Bell == nil {
 		cfg.Bell = &wake.Bell{}
 	}
-	s := &Socket{cfg: cfg, pc: ipv4.NewPacketConn(cfg.Conn), ep: cfg.Endpoint, bell: cfg.Bell, done: make(chan struct{})}
+	ps, err := NewPacketSocket(cfg.Conn, cfg.Faults)
+	if err != nil {
+		return nil, err
+	}
+	s := &Socket{cfg: cfg, ps: ps, ep: cfg.Endpoint, bell: cfg.Bell, done: make(chan struct{})}
 	s.wg.Add(2)
 	go s.readLoop()
 	go s.timerLoop()
@@ -153,7 +157,10 @@ func (s *Socket) Inspect(f func(Endpoint)) {
 func (s *Socket) Counters() SocketCounters {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.c
+	c := s.c
+	c.Faults = s.ps.Counters()
+	c.DatagramsOut, c.WriteErrors = c.Faults.Out, c.Faults.WriteErrors
+	return c
 }
 
 // Close stops both goroutines and closes the UDP socket; it waits for
@@ -165,7 +172,7 @@ func (s *Socket) Close() error {
 		s.closed = true
 		s.mu.Unlock()
 		close(s.done)
-		err = s.cfg.Conn.Close()
+		err = s.ps.Close()
 		s.wg.Wait()
 	})
 	return err
@@ -173,12 +180,22 @@ func (s *Socket) Close() error {
 
 func (s *Socket) readLoop() {
 	defer s.wg.Done()
-	msgs := make([]ipv4.Message, batch)
-	for i := range msgs {
-		msgs[i].Buffers = [][]byte{make([]byte, 2048)}
+	locked := false
+	recv := func(b []byte, from *net.UDPAddr) {
+		if !locked {
+			s.mu.Lock()
+			locked = true
+		}
+		s.receiveLocked(b, from)
 	}
 	for {
-		n, err := s.pc.ReadBatch(msgs, 0)
+		err := s.ps.Read(recv)
+		if locked {
+			s.flushLocked()
+			s.mu.Unlock()
+			locked = false
+			s.bell.Ring()
+		}
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
 				return
@@ -186,23 +203,14 @@ func (s *Socket) readLoop() {
 			s.mu.Lock()
 			s.c.ReadErrors++
 			s.mu.Unlock()
-			continue
 		}
-		s.mu.Lock()
-		for i := range msgs[:n] {
-			s.receiveLocked(&msgs[i])
-		}
-		s.flushLocked()
-		s.mu.Unlock()
-		s.bell.Ring()
 	}
 }
 
 // receiveLocked hands one datagram to the endpoint, or counts why not.
-func (s *Socket) receiveLocked(m *ipv4.Message) {
+func (s *Socket) receiveLocked(b []byte, from *net.UDPAddr) {
 	s.c.DatagramsIn++
-	from, _ := m.Addr.(*net.UDPAddr)
-	f, derr := DecodeFrame(m.Buffers[0][:m.N])
+	f, derr := DecodeFrame(b)
 	switch {
 	case from == nil || !from.IP.Equal(s.cfg.Peer.IP) || from.Port != s.cfg.Peer.Port:
 		s.c.Foreign++
@@ -231,6 +239,7 @@ func (s *Socket) timerLoop() {
 				s.ep.Timeout()
 			}
 			s.ackSeen = false
+			s.ps.Tick()
 			s.flushLocked()
 		}
 		s.mu.Unlock()
@@ -242,38 +251,8 @@ func (s *Socket) timerLoop() {
 // as the network might lose them, and the reliable transport resends
 // them.
 func (s *Socket) flushLocked() {
-	out := s.ep.Outgoing()
-	if len(out) == 0 {
-		return
+	for _, f := range s.ep.Outgoing() {
+		_ = s.ps.QueueFrame(&f, s.cfg.Peer) // counted by the PacketSocket
 	}
-	s.wbuf, s.wmsgs, s.ends = s.wbuf[:0], s.wmsgs[:0], s.ends[:0]
-	for i := range out {
-		b, err := AppendFrame(s.wbuf, &out[i])
-		if err != nil {
-			s.c.WriteErrors++
-			continue
-		}
-		s.wbuf = b
-		s.ends = append(s.ends, len(b))
-	}
-	s.wvecs = s.wvecs[:0]
-	start := 0
-	for _, end := range s.ends {
-		s.wvecs = append(s.wvecs, s.wbuf[start:end])
-		start = end
-	}
-	for i := range s.wvecs {
-		// Each message's one buffer, a view into wvecs: nothing allocated
-		// per datagram once the slices have grown.
-		s.wmsgs = append(s.wmsgs, ipv4.Message{Buffers: s.wvecs[i : i+1 : i+1], Addr: s.cfg.Peer})
-	}
-	for msgs := s.wmsgs; len(msgs) > 0; {
-		n, err := s.pc.WriteBatch(msgs[:min(len(msgs), batch)], 0)
-		if err != nil || n == 0 {
-			s.c.WriteErrors += uint64(len(msgs))
-			return
-		}
-		s.c.DatagramsOut += uint64(n)
-		msgs = msgs[n:]
-	}
+	s.ps.Flush()
 }

@@ -121,3 +121,46 @@ func TestSocketDropsForeignAndMalformed(t *testing.T) {
 		t.Fatalf("delivered packet %d", index(got[0]))
 	}
 }
+
+// Under seeded loss, duplication and reordering of every datagram both
+// sockets write, a reliable pair still delivers every packet once and in
+// order, and each kind of fault was injected.
+func TestSocketUnderNetFaultsDeliversInOrder(t *testing.T) {
+	ac, _ := ListenLoopback()
+	bc, _ := ListenLoopback()
+	mk := func(conn, peer *net.UDPConn, seed uint64) *Socket {
+		ep, err := NewReliable(ReliableConfig{Conn: 1, Window: 16})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := NewSocket(SocketConfig{Conn: conn, Peer: peer.LocalAddr().(*net.UDPAddr), Endpoint: ep, RTO: 2 * time.Millisecond,
+			Faults: NetFaults{Seed: seed, Lose: 0.2, Duplicate: 0.1, Reorder: 0.1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a, b := mk(ac, bc, 1), mk(bc, ac, 2)
+	const n = 300
+	var got []Packet
+	i := 0
+	waitFor(t, "every packet delivered under faults", func() bool {
+		for i < n && a.Send(packet(t, 1, uint64(i))) == nil {
+			i++
+		}
+		got = b.TakeDeliveries(got)
+		return len(got) >= n
+	})
+	for i, p := range got {
+		if p != packet(t, 1, uint64(i)) {
+			t.Fatalf("packet %d is %s", i, p)
+		}
+	}
+	if c := a.Counters().Faults; c.Lost == 0 || c.Duplicated == 0 || c.Reordered == 0 {
+		t.Errorf("faults injected: %s", c)
+	}
+	if _, err := NewSocket(SocketConfig{Conn: ac, Peer: bc.LocalAddr().(*net.UDPAddr), Endpoint: &UDP{}, Faults: NetFaults{Lose: 2}}); err == nil {
+		t.Error("a probability of 2 accepted")
+	}
+}

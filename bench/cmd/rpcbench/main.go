@@ -28,6 +28,7 @@ type options struct {
 }
 
 func main() {
+	rpcbench.ServeIfChild() // a cross-process row's server: this executable again
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, isTerminal(os.Stderr)))
 }
 
@@ -95,6 +96,7 @@ func parse(args []string, catalogue []rpcbench.Target, stderr io.Writer) (option
 	fs.StringVar(&opt.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	conc := fs.String("concurrency", "1,8,64", "comma-separated numbers of RPCs in flight")
 	systems := fs.String("systems", "", "comma-separated systems or system/transport pairs to run (default all: "+names(catalogue)+")")
+	cross := fs.Bool("cross-process", false, "also run the cross-process rows (the server in a child process): "+names(rpcbench.CrossTargets()))
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return opt, err
@@ -122,6 +124,9 @@ func parse(args []string, catalogue []rpcbench.Target, stderr io.Writer) (option
 	var err error
 	if opt.cfg.Concurrency, err = parseConcurrency(*conc); err != nil {
 		return opt, err
+	}
+	if *cross {
+		catalogue = append(slices.Clone(catalogue), rpcbench.CrossTargets()...)
 	}
 	if opt.cfg.Targets, err = selectTargets(*systems, catalogue); err != nil {
 		return opt, err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -164,5 +165,43 @@ func TestRunPrintsJSONAndTable(t *testing.T) {
 	}
 	if n := strings.Count(errOut.String(), "rpcbench: round 1/1 "); n != 4 {
 		t.Errorf("--progress printed %d lines, want 4: %q", n, errOut.String())
+	}
+}
+
+func TestMain(m *testing.M) {
+	rpcbench.ServeIfChild() // a cross-process row's server is this test binary
+	os.Exit(m.Run())
+}
+
+// --cross-process adds the cross-process rows, and a short run of them
+// marks every JSON row.
+func TestCrossProcessRows(t *testing.T) {
+	opt, err := parse([]string{"--cross-process", "--systems", "dagger/udp/cross-process,grpc-go"}, catalogue, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tg := range opt.cfg.Targets {
+		got = append(got, tg.Name())
+	}
+	if !slices.Equal(got, []string{"grpc-go/tcp", "dagger/udp/cross-process", "grpc-go/tcp/cross-process"}) {
+		t.Fatalf("targets %v", got)
+	}
+	if _, err := parse([]string{"--systems", "dagger/udp/cross-process"}, catalogue, io.Discard); !errors.Is(err, errUsage) {
+		t.Fatalf("a cross-process row without --cross-process: %v", err)
+	}
+	var out, errOut bytes.Buffer
+	args := []string{"--cross-process", "--systems", "dagger/udp/cross-process,grpc-go/tcp/cross-process", "--concurrency", "1", "--duration", "100ms", "--warmup", "50ms", "--json"}
+	if code := run(args, &out, &errOut, false); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	var rows []rpcbench.JSONRow
+	if err := json.Unmarshal(out.Bytes(), &rows); err != nil || len(rows) != 2 {
+		t.Fatalf("%v:\n%s", err, out.String())
+	}
+	for _, r := range rows {
+		if !r.CrossProcess || r.RPS <= 0 {
+			t.Errorf("row %+v", r)
+		}
 	}
 }
