@@ -5,16 +5,19 @@
 // may crash and restart with a new, larger incarnation number.
 //
 // The protocol (docs/handshake.md): the client opens with HELLO{its
-// incarnation, a seq start}; the server answers WELCOME and keeps one
-// connection-table entry per client address, telling a duplicate HELLO
-// (same incarnation and start: WELCOME again) from a new connection
-// (newer incarnation or larger start) and from a late HELLO of an older
-// one (dropped). Calls are CALL{incarnations, seq} answered by RESULT and
-// resent on timeout; the server runs a seq once and answers a resend from
-// the result it kept. A CALL to a restarted server gets RESET, on which
-// the client fails its calls in flight visibly and opens again. CLOSE and
-// CLOSED are resent until answered, after the client has drained its
-// calls.
+// incarnation, a seq start}; the server answers WELCOME, echoing the
+// start, and keeps one connection-table entry per client address, telling
+// a duplicate HELLO (same incarnation and start: WELCOME again) from a
+// new connection (newer incarnation, or larger start) and from a late
+// HELLO of an older one (dropped). Calls are CALL{incarnations, seq}
+// answered by RESULT and resent on timeout; the server runs a seq once
+// and answers a resend from the result it kept. A CALL to a restarted
+// server gets RESET, on which the client fails its calls in flight
+// visibly and opens again. Close fails the calls still in flight visibly
+// and resends CLOSE until CLOSED answers it; a restarted client fails its
+// calls and opens at once with its new incarnation. With hello=incarnation
+// HELLOs and WELCOMEs are told apart by incarnation alone, a rule that
+// loses calls after a server restart.
 //
 // Properties (names and descriptions from spec's catalogue):
 // right-incarnation, at-most-once and no-silent-loss (invariants),
