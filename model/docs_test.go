@@ -75,6 +75,8 @@ func examples() []example {
 	}
 	out = append(out, example{file: "handshake-hello-incarnation.trace", model: "handshake",
 		params: handshake.ImplHello, property: handshake.IncarnationAloneBreaks})
+	out = append(out, example{file: "handshake-closed-forget.trace", model: "handshake",
+		params: handshake.ForgetClosed, property: handshake.ForgetClosedBreaks})
 	for _, b := range coherence.Bugs {
 		out = append(out, example{file: "coherence-bug-" + b.Name + ".trace", model: "coherence",
 			params: b.Params, bug: b.Name, property: b.Breaks})

@@ -95,9 +95,12 @@ func entry(c, start, recvNext uint8, kept []uint8) string {
 	return fmt.Sprintf("open c=%d start=%d recv-next=%d kept=%v", c, start, recvNext, kept)
 }
 
+// modelEntry is the model's connection as the server core shows it: a
+// closed connection, which the core keeps out of its table (remembering
+// only its incarnation and start), reads as none.
 func modelEntry(s modelhs.State) string {
 	e := s.S.Entry
-	if e.State == modelhs.NoEntry {
+	if e.State != modelhs.Open {
 		return "none"
 	}
 	return entry(e.C, e.Start, e.RecvNext, e.Kept[:])

@@ -59,3 +59,21 @@ func TestReplayHandshakeBadBug(t *testing.T) {
 		t.Fatalf("ignore-incarnation's trace on close-drops-inflight's fault: %v %v", res, err)
 	}
 }
+
+// A server core that forgot closed connections would open one again on
+// a late HELLO, and run a late duplicate call twice (closed=forget, the
+// documented trace); the core remembers them and drops that HELLO.
+func TestReplayForgettingClosedDiverges(t *testing.T) {
+	f := bridgetest.ParseFile(t, filepath.Join(bridgetest.DocsTraces, "handshake-closed-forget.trace"))
+	res, err := Replay(f, "none")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad := bridgetest.CheckSteps(f, res); bad != "" {
+		t.Fatal(bad)
+	}
+	want := "step 10 (deliver c->s HELLO c=2 s=0 start=0): server connection: model open c=2 start=0 recv-next=1 kept=[0 0 0], impl none"
+	if res.Outcome != bridge.Diverged || res.Reason != want {
+		t.Fatalf("%s: %s\nwant diverged: %s", res.Outcome, res.Reason, want)
+	}
+}

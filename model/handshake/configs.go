@@ -20,3 +20,13 @@ var ImplHello = []string{"hello=incarnation"}
 
 // IncarnationAloneBreaks is the property ImplHello breaks.
 const IncarnationAloneBreaks = "calls-complete"
+
+// ForgetClosed are the parameters of a server that forgets a connection
+// its client closed (as impl/handshake's core first did): a late
+// duplicate HELLO of the closed connection opens it again with a fresh
+// recv-next, and a late duplicate of a call that ran in it runs again. It
+// takes two duplicates and two reorders (ForgetClosedBreaks).
+var ForgetClosed = []string{"closed=forget", "dups=2", "reorders=2"}
+
+// ForgetClosedBreaks is the property ForgetClosed breaks.
+const ForgetClosedBreaks = "at-most-once"

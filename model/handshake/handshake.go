@@ -25,6 +25,8 @@ var Params = []spec.Param{
 	{Name: "closes", Default: "1", Min: 0, Max: 1, Description: "1: the client's application may close its connection (failing the calls in flight visibly); 0: it never does"},
 	{Name: "hello", Default: "start", Choices: []string{"start", "incarnation"},
 		Description: "how the server tells a duplicate HELLO and the client its WELCOME: by incarnation and seq start (start), or by incarnation alone (incarnation)"},
+	{Name: "closed", Default: "remember", Choices: []string{"remember", "forget"},
+		Description: "what the server keeps of a connection its client closed: its incarnation and seq start, so that a late HELLO of it is dropped (remember), or nothing (forget)"},
 	{Name: "losses", Default: "1", Min: 0, Max: 2, Description: "fault budget: packets the network may lose"},
 	{Name: "dups", Default: "1", Min: 0, Max: 2, Description: "fault budget: packets the network may duplicate"},
 	{Name: "reorders", Default: "1", Min: 0, Max: 2, Description: "fault budget: packets the network may deliver ahead of earlier ones in their direction"},
@@ -85,7 +87,7 @@ type Client struct {
 
 // Entry is the server's connection-table entry for the client's address.
 type Entry struct {
-	State    uint8 // 0 none, 1 open
+	State    uint8 // NoEntry, Open or ClosedEntry
 	C        uint8 // the client incarnation it belongs to
 	Start    uint8
 	RecvNext uint8
@@ -96,6 +98,7 @@ type Entry struct {
 const (
 	NoEntry = iota
 	Open
+	ClosedEntry // closed by its client: remembered, so a late HELLO of it cannot open it again
 )
 
 // Server is the server process.
@@ -145,6 +148,7 @@ type Model struct {
 	ClientRestarts, ServerRestarts int
 	Closes, Losses, Dups, Reorders int
 	ByIncarnation                  bool // hello=incarnation
+	ForgetClosed                   bool // closed=forget
 	Bug                            string
 	kinds                          []checker.ActionKind
 	act                            map[string]int
@@ -169,7 +173,8 @@ var (
 func New(v spec.Values, bug string) (*Model, error) {
 	m := &Model{Calls: v.Int("calls"), Window: v.Int("window"), ClientRestarts: v.Int("client-restarts"),
 		ServerRestarts: v.Int("server-restarts"), Closes: v.Int("closes"), Losses: v.Int("losses"),
-		Dups: v.Int("dups"), Reorders: v.Int("reorders"), ByIncarnation: v.String("hello") == "incarnation", Bug: bug}
+		Dups: v.Int("dups"), Reorders: v.Int("reorders"), ByIncarnation: v.String("hello") == "incarnation",
+		ForgetClosed: v.String("closed") == "forget", Bug: bug}
 	if bug != "" && !slices.ContainsFunc(Bugs, func(b spec.Bug) bool { return b.Name == bug }) {
 		return nil, fmt.Errorf("handshake: unknown bug %q", bug)
 	}

@@ -269,7 +269,10 @@ func (m *Model) serverReceive(s *State, p Packet) {
 		m.serverCall(s, p)
 	case Close:
 		if p.S == sv.Inc && e.State == Open && e.C == p.C {
-			*e = Entry{}
+			*e = Entry{State: ClosedEntry, C: e.C, Start: e.Start}
+			if m.ForgetClosed {
+				*e = Entry{}
+			}
 		}
 		send(s, Packet{Kind: Closed, C: p.C, S: sv.Inc})
 	}
@@ -278,7 +281,8 @@ func (m *Model) serverReceive(s *State, p Packet) {
 // serverHello: a HELLO of a new incarnation, or of a later handshake of
 // the same one (a larger start), opens a new connection in place of the
 // address's old one; a duplicate (same incarnation and start) gets the
-// same WELCOME; an older one is dropped. With hello=incarnation every
+// same WELCOME, unless its connection was closed; an older one is
+// dropped. With hello=incarnation every
 // HELLO of the connection's incarnation counts as a duplicate.
 func (m *Model) serverHello(s *State, p Packet) {
 	sv := &s.S
@@ -288,10 +292,12 @@ func (m *Model) serverHello(s *State, p Packet) {
 	switch {
 	case e.State == NoEntry:
 		*e = fresh
+	case dup && e.State == ClosedEntry:
+		return // a late HELLO of the closed connection: it stays closed
 	case dup && m.Bug == spec.BugDuplicateHelloOpensTwice:
 		*e = fresh // the bug: opened again
 	case dup:
-	case p.C > e.C && m.Bug == spec.BugSeqRestartFromZero:
+	case p.C > e.C && e.State == Open && m.Bug == spec.BugSeqRestartFromZero:
 		e.C = p.C // the bug: the new incarnation on the old connection's transport state
 	case p.C > e.C || p.C == e.C && p.Seq > e.Start:
 		*e = fresh
