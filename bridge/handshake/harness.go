@@ -35,6 +35,7 @@ func (h *harness) clientStep(ev implhs.Event, data ...packet) string {
 		case implhs.FxDiscardCalls:
 			h.flight = nil // forgotten: neither ok nor failed
 		case implhs.FxDeliver:
+			h.delivered = true
 			h.complete(data[0])
 		case implhs.FxFailed:
 			return fmt.Sprintf("diverged: the client core failed the dial: %v", e.Err)
@@ -61,6 +62,7 @@ func (h *harness) serverStep(ev implhs.Event, data ...packet) string {
 		case implhs.FxClosed:
 			delete(h.srv, e.Conn.ID)
 		case implhs.FxDeliver:
+			h.delivered = true
 			if why := h.run(e.Conn, data[0]); why != "" {
 				return "diverged: " + why
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/daggercheck/daggercheck/bridge"
 	"github.com/daggercheck/daggercheck/checker"
@@ -136,6 +137,7 @@ type harness struct {
 	status, by, ex [modelhs.MaxCalls]uint8
 	broken         []string
 	post           modelhs.State // the model's state after the step being run
+	delivered      bool          // the core delivered the data frame that arrived
 }
 
 func newHarness(m *modelhs.Model, f implhs.Faults) (*harness, error) {
@@ -196,7 +198,35 @@ func (h *harness) step(s modelhs.State, a checker.Action) string {
 		return "the network loses " + p.String()
 	}
 	h.net = slices.Delete(h.net, i, i+1)
-	return h.arrive(q)
+	h.delivered = false
+	out := h.arrive(q)
+	if why := h.admission(s, p); why != "" && !strings.HasPrefix(out, "diverged") {
+		return "diverged: " + why
+	}
+	return out
+}
+
+// admission checks the core's verdict on a data frame against the
+// model's: the frame reaches the connection's transport exactly when the
+// model admits it, whether or not the transport then runs or completes
+// anything.
+func (h *harness) admission(s modelhs.State, p modelhs.Packet) string {
+	var want bool
+	switch p.Kind {
+	case modelhs.Call:
+		want = h.m.ServerAdmits(s, p)
+	case modelhs.Result:
+		want = h.m.ClientAdmits(s, p)
+	default:
+		return ""
+	}
+	if h.delivered == want {
+		return ""
+	}
+	if want {
+		return "dropped " + p.String() + ", which the model admits"
+	}
+	return "delivered " + p.String() + ", which the model drops"
 }
 
 // arrive gives packet q to its core.

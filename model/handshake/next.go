@@ -203,14 +203,13 @@ func (m *Model) receive(s *State, p Packet) {
 
 func (m *Model) clientReceive(s *State, p Packet) {
 	c := &s.C
-	ignore := m.Bug == spec.BugIgnoreIncarnation
 	switch p.Kind {
 	case Welcome:
 		if c.Phase == Connecting && m.welcomes(c, p) {
 			c.Phase, c.Peer = Established, p.S
 		}
 	case Result:
-		if c.Phase != Established && c.Phase != Closing || !ignore && (p.C != c.Inc || p.S != c.Peer) {
+		if !m.ClientAdmits(*s, p) {
 			return
 		}
 		for i, f := range c.Flight {
@@ -315,11 +314,7 @@ func (m *Model) serverHello(s *State, p Packet) {
 func (m *Model) serverCall(s *State, p Packet) {
 	sv := &s.S
 	e := &sv.Entry
-	ours := p.S == sv.Inc && e.State == Open && e.C == p.C
-	if m.Bug == spec.BugIgnoreIncarnation {
-		ours = e.State == Open // the bug: whichever connection is open
-	}
-	if !ours {
+	if !m.ServerAdmits(*s, p) {
 		if p.S == sv.Inc && e.State == Open {
 			return // a packet of another client incarnation: stale
 		}
@@ -341,4 +336,26 @@ func (m *Model) serverCall(s *State, p Packet) {
 	case p.Seq > e.Start && p.Seq < e.RecvNext && e.Kept[p.Seq-e.Start-1] != 0:
 		send(s, Packet{Kind: Result, C: p.C, S: sv.Inc, Seq: p.Seq, Call: e.Kept[p.Seq-e.Start-1]})
 	}
+}
+
+// ServerAdmits reports whether the server gives data frame p (a CALL) to
+// its open connection's transport: only a frame of that connection's
+// incarnations (with ignore-incarnation, any frame).
+func (m *Model) ServerAdmits(s State, p Packet) bool {
+	e := &s.S.Entry
+	if m.Bug == spec.BugIgnoreIncarnation {
+		return e.State == Open // the bug: whichever connection is open
+	}
+	return p.S == s.S.Inc && e.State == Open && e.C == p.C
+}
+
+// ClientAdmits reports whether the client gives data frame p (a RESULT)
+// to its connection's transport: only a frame of the connection's
+// incarnations (with ignore-incarnation, any frame).
+func (m *Model) ClientAdmits(s State, p Packet) bool {
+	c := &s.C
+	if c.Phase != Established && c.Phase != Closing {
+		return false
+	}
+	return m.Bug == spec.BugIgnoreIncarnation || p.C == c.Inc && p.S == c.Peer
 }
