@@ -121,7 +121,11 @@ func (c *checker) service(rs rawService) *Service {
 			fn, pos, r.Explicit = rr.fn, rr.fnPos, true
 		}
 		next = fn + 1
-		if fn > 0xffff {
+		switch {
+		case fn >= maxNumber: // the number as written was larger still
+			c.errs.add(pos, "function number of rpc %s out of range 0..65535", rr.name)
+			continue
+		case fn > 0xffff:
 			c.errs.add(pos, "function number %d of rpc %s out of range 0..65535", fn, rr.name)
 			continue
 		}

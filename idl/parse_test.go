@@ -86,6 +86,7 @@ func TestParseErrors(t *testing.T) {
 		{"message A {}\nservice S { rpc F(A) returns (A) = 1; rpc G(A) returns (A) = 0; rpc H(A) returns (A); }", "f.dproto:2:69: rpc H has function number 1, as rpc F (at 2:17) has"},
 		{"message A {}\nservice S { rpc F(A) returns (A) = 65536; }", "f.dproto:2:36: function number 65536 of rpc F out of range 0..65535"},
 		{"message A {}\nservice S { rpc F(A) returns (A) = 65535; rpc G(A) returns (A); }", "f.dproto:2:47: function number 65536 of rpc G out of range 0..65535"},
+		{"message A {}\nservice S { rpc F(A) returns (A) = 99999999999999999999; }", "f.dproto:2:36: function number of rpc F out of range 0..65535"},
 		{"message A {}\nservice S {}\nservice S {}", "f.dproto:3:9: duplicate service S (first at 2:9)"},
 		{"message A {\n\tstring[16] key;\n\tbytes[32] value;\n\tuint32 version;\n\tbool found;\n}", "f.dproto:5:2: message A is 53 bytes, over the 52 of a slot: field found (bool at offset 52) ends at byte 53"},
 		{"message A { uint64[7] x; }", "f.dproto:1:13: message A is 56 bytes, over the 52 of a slot: field x (uint64[7] at offset 0) ends at byte 56"},

@@ -3,10 +3,14 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/daggercheck/daggercheck/internal/doctest"
 )
 
 const directive = "//go:generate go run github.com/daggercheck/daggercheck/cmd/daggergen "
@@ -135,4 +139,61 @@ func TestExitCodes(t *testing.T) {
 	if code, err := os.ReadFile(out); err != nil || !bytes.Contains(code, []byte("type A struct")) {
 		t.Errorf("a.go: %v\n%s", err, code)
 	}
+}
+
+var rewrite = flag.Bool("rewrite", false, "rewrite docs/idl.md's daggergen blocks with what the commands print")
+
+// docs/idl.md shows real output: every block that starts with
+// "$ daggergen ARGS" runs here, from the repository's root.
+func TestIDLDocShowsRealOutput(t *testing.T) {
+	t.Chdir("../..")
+	n := doctest.Check(t, "docs/idl.md", "daggergen", func(t *testing.T, args []string) (string, int) {
+		var out bytes.Buffer
+		rc := run(args, func(string) string { return "" }, &out, &out)
+		return out.String(), rc
+	}, *rewrite)
+	if n < 6 {
+		t.Fatalf("docs/idl.md runs %d daggergen commands, want every error file's", n)
+	}
+}
+
+// docs/idl.md shows real files and real code: a dproto block that opens
+// with "// PATH" is that file, and every Go block is part of the
+// example's files (leading white space aside).
+func TestIDLDocShowsRealCode(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/idl.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range regexp.MustCompile("(?s)```dproto\n// ([^\n]*)\n(.*?)```").FindAllStringSubmatch(string(doc), -1) {
+		file, err := os.ReadFile(filepath.Join("../..", b[1]))
+		if err != nil || string(file) != b[2] {
+			t.Errorf("docs/idl.md shows %s otherwise than it is (%v)", b[1], err)
+		}
+	}
+	var code strings.Builder
+	for _, f := range []string{"examples/kvs/kvspb/kvs.dproto.go", "examples/kvs/kvspb/doc.go", "examples/kvs/store/store.go", "examples/kvs/store/example_test.go"} {
+		text, err := os.ReadFile(filepath.Join("../..", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		code.WriteString(unindent(string(text)))
+	}
+	blocks := regexp.MustCompile("(?s)```go\n(.*?)```").FindAllStringSubmatch(string(doc), -1)
+	if len(blocks) < 5 {
+		t.Fatalf("docs/idl.md has %d Go blocks", len(blocks))
+	}
+	for _, b := range blocks {
+		if !strings.Contains(code.String(), unindent(b[1])) {
+			t.Errorf("docs/idl.md shows code that examples/kvs does not hold:\n%s", b[1])
+		}
+	}
+}
+
+func unindent(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimLeft(l, " \t")
+	}
+	return strings.Join(lines, "\n")
 }

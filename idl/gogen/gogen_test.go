@@ -1,6 +1,7 @@
 package gogen
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"go/parser"
@@ -154,6 +155,35 @@ func TestGeneratedCodeParsesAndUsesItsImports(t *testing.T) {
 			if name := path[strings.LastIndex(path, "/")+1:]; !strings.Contains(string(code), name+".") {
 				t.Fatalf("%s imports %s and does not use it:\n%s", src, path, code)
 			}
+		}
+	})
+}
+
+// FuzzGenerate: for any file that parses, Generate never panics, and it
+// writes Go that parses or fails with Go name collisions inside the file.
+func FuzzGenerate(f *testing.F) {
+	for _, file := range []string{"testdata/messages.dproto", "../internal/everytype/everytype.dproto", "../../examples/kvs/kvs.dproto", "../testdata/errors/go-names.dproto"} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(src))
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		file, err := idl.Parse("f.dproto", []byte(src))
+		if err != nil {
+			return
+		}
+		code, err := Generate(file, Options{Package: "p", Source: "f.dproto"})
+		if err != nil {
+			var list idl.ErrorList
+			if !errors.As(err, &list) || len(list) == 0 || !strings.Contains(err.Error(), "Go name") {
+				t.Fatalf("%q: %v", src, err)
+			}
+			return
+		}
+		if _, err := parser.ParseFile(token.NewFileSet(), "f.go", code, 0); err != nil {
+			t.Fatalf("%q: %v\n%s", src, err, code)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package handshake
 
 import (
 	"errors"
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -152,7 +153,13 @@ func TestClientRestartReplacesConnection(t *testing.T) {
 }
 
 func TestIgnoreIncarnationFault(t *testing.T) {
-	s := newServer(t, Faults{IgnoreIncarnation: true}, 4)
+	correct := newServer(t, Faults{}, 1)
+	correct.Step(recv(cliAddr, Msg{Kind: KindHello, Seq: 1, Inc: 5}))
+	correct.Step(recv(cliAddr, Msg{Kind: KindHello, Seq: 2, Inc: 6}))
+	if v := correct.Admit(cliAddr, 0, 5, 100); v.Deliver || !errors.Is(v.Err, ErrStale) {
+		t.Fatalf("correct server: stale frame on the reused c_id: %+v", v)
+	}
+	s := newServer(t, Faults{IgnoreIncarnation: true}, 1) // one c_id: the new connection reuses it
 	s.Step(recv(cliAddr, Msg{Kind: KindHello, Seq: 1, Inc: 5}))
 	s.Step(recv(cliAddr, Msg{Kind: KindHello, Seq: 2, Inc: 6}))
 	if v := s.Admit(cliAddr, 0, 5, 100); !v.Deliver {
@@ -332,6 +339,22 @@ func FuzzDecodeMsg(f *testing.F) {
 			t.Fatalf("%s does not re-encode to its bytes: %v", m, err)
 		}
 	})
+}
+
+// The lowest free c_id is allocated: a closed connection's c_id is the
+// next one's.
+func TestLowestFreeCID(t *testing.T) {
+	s := newServer(t, Faults{}, 3)
+	var ids []uint16
+	for i := range 5 {
+		from := netip.AddrPortFrom(cliAddr.Addr(), uint16(5000+i))
+		fx := s.Step(recv(from, Msg{Kind: KindHello, Seq: 1, Inc: 5}))
+		ids = append(ids, fx[0].Conn.ID)
+		s.Step(recv(from, Msg{Kind: KindClose, Conn: fx[0].Conn.ID, Inc: 5, PeerInc: 100}))
+	}
+	if got := fmt.Sprint(ids); got != "[0 0 0 0 0]" {
+		t.Fatalf("c_ids %s", got)
+	}
 }
 
 func TestBugFaults(t *testing.T) {

@@ -264,7 +264,12 @@ func (s *Server) hello(from netip.AddrPort, m *Msg) {
 	s.welcome(c)
 }
 
-// free returns the lowest free c_id.
+// free returns the lowest free c_id. A c_id is reused as soon as it is
+// free — a restarted client's new connection often takes its
+// predecessor's — so nothing may rely on it being new: the incarnations
+// on every frame tell the connections apart (and the fault
+// ignore-incarnation, which stops looking at them, shows what a reused
+// c_id then lets through).
 func (s *Server) free() (uint16, bool) {
 	for i, c := range s.conns {
 		if c == nil {

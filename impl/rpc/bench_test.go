@@ -93,3 +93,41 @@ func BenchmarkLoopbackStepped64(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkListenDialCall: blocking echo calls, one at a time, from a
+// Dial'd client to a Listen'ing NICThread server, both in this process
+// over UDP on 127.0.0.1 (the cross-process path, without the second
+// process): allocations per call are the driver's.
+func BenchmarkListenDialCall(b *testing.B) {
+	for _, best := range []bool{false, true} {
+		name := "reliable"
+		if best {
+			name = "best-effort"
+		}
+		b.Run(name, func(b *testing.B) { benchListenDial(b, NetConfig{BestEffort: best}) })
+	}
+}
+
+func benchListenDial(b *testing.B, nc NetConfig) {
+	srv, err := Listen("127.0.0.1:0", ServerConfig{Node: Config{Threading: NICThread}, Net: nc})
+	if err != nil {
+		b.Fatal(err)
+	}
+	_ = srv.Handle(1, "echo", func(args, ret []byte) ([]byte, error) { return append(ret, args...), nil })
+	ctx := context.Background()
+	_ = srv.Start(ctx)
+	defer srv.Close()
+	c, err := Dial(ctx, srv.Addr(), DialConfig{Net: nc})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	args := make([]byte, 52)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := c.Call(ctx, 1, args); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -385,21 +385,30 @@ func (c *Client) Close() error {
 // told (CLOSE until CLOSED, for at most a second more), and the node and
 // the socket close. For a client made by Connect it is Close.
 func (c *Client) CloseContext(ctx context.Context) error {
-	c.mu.Lock()
-	was := c.closed
-	c.closed = true
-	c.mu.Unlock()
-	if c.dial == nil || was {
+	c.markClosed()
+	if c.dial == nil {
 		return nil
 	}
-	for i := 0; c.Outstanding() > 0 && ctx.Err() == nil; i++ {
-		if c.drain() == 0 {
-			wake.Backoff(i)
+	var err error
+	c.dial.closeOnce.Do(func() {
+		for i := 0; c.Outstanding() > 0 && ctx.Err() == nil; i++ {
+			if c.drain() == 0 {
+				wake.Backoff(i)
+			}
 		}
-	}
-	bye, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	return c.dial.close(bye, c.Outstanding())
+		bye, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		err = c.dial.close(bye, c.Outstanding())
+	})
+	return err
+}
+
+// markClosed makes later calls ErrClosed (the connection closed for
+// good).
+func (c *Client) markClosed() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
 }
 
 // failAll ends every call in flight: with err (a blocking call returns

@@ -33,8 +33,9 @@ const (
 )
 
 // crossRTO is both sides' retransmission period: under 20% loss a short
-// one keeps the go-back-N window moving.
-const crossRTO = 2 * time.Millisecond
+// one keeps the go-back-N window moving when fast retransmission has
+// nothing to go on (a lost tail of the window, a lost duplicate ack).
+const crossRTO = time.Millisecond
 
 func TestMain(m *testing.M) {
 	if log := os.Getenv(crossServerEnv); log != "" {

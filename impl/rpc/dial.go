@@ -42,6 +42,9 @@ type dialed struct {
 	err    error         // FxFailed's
 	closed chan struct{} // closed when the handshake has closed
 	cOnce  sync.Once
+	// closeOnce runs the Client's close once, even after the server
+	// closed the connection (the node and the socket still close).
+	closeOnce sync.Once
 }
 
 // Dial connects to a server that Listens at addr: it builds a client
@@ -63,59 +66,16 @@ func Dial(ctx context.Context, addr string, cfg DialConfig) (*Client, error) {
 	if cfg.Node.Name == "" {
 		cfg.Node.Name = "client"
 	}
-	ra, err := net.ResolveUDPAddr("udp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("%w: dial %q: %w", ErrConfig, addr, err)
-	}
-	local := cfg.LocalAddr
-	if local == "" {
-		local = ":0"
-		if ra.IP.IsLoopback() {
-			local = "127.0.0.1:0"
-		}
-	}
-	la, err := net.ResolveUDPAddr("udp", local)
-	if err != nil {
-		return nil, fmt.Errorf("%w: local address %q: %w", ErrConfig, local, err)
-	}
-	n, err := NewNode(cfg.Node)
+	ra, conn, err := bindFor(addr, cfg.LocalAddr)
 	if err != nil {
 		return nil, err
 	}
-	conn, err := net.ListenUDP("udp", la)
-	if err != nil {
-		return nil, fmt.Errorf("rpc: dial %s: bind %s: %w", addr, local, err)
-	}
-	hs, err := handshake.NewClient(handshake.ClientConfig{Server: addrPort(ra), Inc: handshake.NewIncarnation(),
-		MaxTries: cfg.Net.MaxTries, Faults: cfg.Net.Handshake})
-	if err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
-	}
-	d, err := newNetDriver(conn, cfg.Net, n.bells.NIC())
-	if err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
-	}
-	dl := &dialed{node: n, d: d, hs: hs, drain: cfg.Drain, opened: make(chan struct{}), closed: make(chan struct{})}
-	dl.link = &netLink{d: d, local: 0, inc: hs.Inc(), to: ra}
-	c, err := newClient(n, 0, 0)
+	c, dl, err := newDialed(conn, ra, cfg)
 	if err != nil {
 		conn.Close()
 		return nil, err
 	}
-	c.dial = dl
-	if st := n.nic.OpenOn(0, 0); st != spec.ConnOK {
-		conn.Close()
-		return nil, fmt.Errorf("%w: %s: open conn 0: %s", ErrConfig, n.cfg.Name, st)
-	}
-	n.drv.Attach(0, dl.link)
-	d.core, d.onEffect = hs, func(e handshake.Effect) { dl.effect(c, e) }
-	d.nicFlushes, n.flush = true, d.flush
-	if err := n.Start(context.Background()); err != nil {
-		conn.Close()
-		return nil, err
-	}
+	d := dl.d
 	d.start()
 	d.mu.Lock()
 	d.step(handshake.Event{Kind: handshake.EvOpen})
@@ -132,6 +92,70 @@ func Dial(ctx context.Context, addr string, cfg DialConfig) (*Client, error) {
 		return nil, fmt.Errorf("rpc: dial %s: %w", addr, dl.err)
 	}
 	return c, nil
+}
+
+// bindFor resolves the server's address and binds the client's socket:
+// local, or a free port on 127.0.0.1 for a loopback server (any address
+// otherwise).
+func bindFor(addr, local string) (*net.UDPAddr, *net.UDPConn, error) {
+	ra, err := net.ResolveUDPAddr("udp", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: dial %q: %w", ErrConfig, addr, err)
+	}
+	if local == "" {
+		local = ":0"
+		if ra.IP.IsLoopback() {
+			local = "127.0.0.1:0"
+		}
+	}
+	la, err := net.ResolveUDPAddr("udp", local)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: local address %q: %w", ErrConfig, local, err)
+	}
+	conn, err := net.ListenUDP("udp", la)
+	if err != nil {
+		return nil, nil, fmt.Errorf("rpc: dial %s: bind %s: %w", addr, local, err)
+	}
+	return ra, conn, nil
+}
+
+// newDialed builds a dial's node, handshake core, driver and client over
+// conn and starts the node; the driver is not started.
+func newDialed(conn *net.UDPConn, ra *net.UDPAddr, cfg DialConfig) (*Client, *dialed, error) {
+	n, err := NewNode(cfg.Node)
+	if err != nil {
+		return nil, nil, err
+	}
+	hs, err := handshake.NewClient(handshake.ClientConfig{Server: addrPort(ra), Inc: handshake.NewIncarnation(),
+		MaxTries: cfg.Net.MaxTries, Faults: cfg.Net.Handshake})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	d, err := newNetDriver(conn, cfg.Net, n.bells.NIC())
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	dl := &dialed{node: n, d: d, hs: hs, drain: cfg.Drain, opened: make(chan struct{}), closed: make(chan struct{})}
+	dl.link = &netLink{d: d, local: 0, inc: hs.Inc(), to: ra}
+	c, err := newClient(n, 0, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.dial = dl
+	// The incarnation's calls are numbered from a point of their own, so
+	// that a response to an earlier incarnation's call that is still on
+	// its way matches none of this one's.
+	c.nextID = uint32(handshake.SeqStart(hs.Inc(), 0))
+	if st := n.nic.OpenOn(0, 0); st != spec.ConnOK {
+		return nil, nil, fmt.Errorf("%w: %s: open conn 0: %s", ErrConfig, n.cfg.Name, st)
+	}
+	n.drv.Attach(0, dl.link)
+	d.core, d.onEffect = hs, func(e handshake.Effect) { dl.effect(c, e) }
+	d.nicFlushes, n.flush, d.roundNow = true, d.flush, n.roundNow
+	if err := n.Start(context.Background()); err != nil {
+		return nil, nil, err
+	}
+	return c, dl, nil
 }
 
 // effect carries out a client core's effect other than a packet (d.mu
@@ -154,13 +178,26 @@ func (dl *dialed) effect(c *Client, e handshake.Effect) {
 		delete(d.links, l.wire)
 		l.ep = nil // re-handshaking: the NIC holds what the host sends meanwhile
 		if dl.hs.State() == handshake.ClientClosed {
+			// For good (a local close, or the server's): later calls are
+			// ErrClosed, and what the NIC holds is dropped, not held.
+			l.dead = true
+			c.markClosed()
 			dl.cOnce.Do(func() { close(dl.closed) })
 		}
 	case handshake.FxFailed:
 		dl.err = e.Err
+		l.dead = true
+		c.markClosed()
 		dl.once.Do(func() { close(dl.opened) })
 		dl.cOnce.Do(func() { close(dl.closed) })
 	case handshake.FxFailCalls:
+		if st := dl.hs.State(); st == handshake.ClientClosed || st == handshake.ClientFailed {
+			// Closed for good (the server's CLOSE): no call may start
+			// after the calls in flight are failed, or nothing would fail
+			// it.
+			l.dead = true
+			c.markClosed()
+		}
 		err := e.Err
 		if errors.Is(err, handshake.ErrClosed) {
 			err = fmt.Errorf("%w: %w", ErrClosed, err)

@@ -159,6 +159,16 @@
 // (ConnectLoopback) the transport's are replaced by the wire's, inside
 // impl/nic.
 //
+// Between processes (Listen, Dial) the path is the same but for the
+// transport's part: the client NIC's rpc.netLink.Send queues the RPC on
+// the connection's transport.Reliable, and the NIC's round ends with one
+// transport.PacketSocket.Flush of every frame queued (one sendmmsg); the
+// server's socket reader admits each frame by impl/handshake's
+// Server.Admit, hands it to its connection's endpoint, and runs the
+// server node's round itself (Node.roundNow: the NIC driver's round and,
+// with NICThread, the handler), the response leaving in the round's
+// flush; the client's reader does the same on its side.
+//
 // The package imports impl/nic, impl/slot, impl/ring, impl/transport,
-// impl/wake and the standard library; never model/.
+// impl/handshake, impl/wake and the standard library; never model/.
 package rpc

@@ -75,7 +75,7 @@ func Listen(addr string, cfg ServerConfig) (*Server, error) {
 	}
 	s := &Server{node: n, d: d, hs: hs}
 	d.core, d.onEffect = hs, s.effect
-	d.nicFlushes, n.flush = true, d.flush
+	d.nicFlushes, n.flush, d.roundNow = true, d.flush, n.roundNow
 	d.start()
 	return s, nil
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/daggercheck/daggercheck/impl/handshake"
 	"github.com/daggercheck/daggercheck/impl/rpc"
+	"github.com/daggercheck/daggercheck/impl/slot"
 	"github.com/daggercheck/daggercheck/impl/transport"
 )
 
@@ -199,5 +201,139 @@ func TestCloseFailsCallsInFlight(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestServerCloseTellsClients: Server.Close tells its clients (CLOSE): a
+// call in flight fails with ErrPeerClosed, a later one with ErrClosed,
+// and the client's own Close still releases its node and socket.
+func TestServerCloseTellsClients(t *testing.T) {
+	release := make(chan struct{})
+	srv, err := rpc.Listen("127.0.0.1:0", rpc.ServerConfig{Node: rpc.Config{Threading: rpc.WorkerPool}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Handle(1, "stuck", func(args, ret []byte) ([]byte, error) { <-release; return ret, nil })
+	srv.Start(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := rpc.Dial(ctx, srv.Addr(), rpc.DialConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inFlight := make(chan error, 1)
+	go func() { _, err := c.Call(ctx, 1, nil); inFlight <- err }()
+	for c.Outstanding() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- srv.Close() }()
+	if err := <-inFlight; !errors.Is(err, rpc.ErrPeerClosed) {
+		t.Fatalf("call in flight: %v, want ErrPeerClosed", err)
+	}
+	if _, err := c.Call(ctx, 1, nil); !errors.Is(err, rpc.ErrClosed) {
+		t.Fatalf("call after the server closed: %v, want ErrClosed", err)
+	}
+	close(release)
+	if err := <-closed; err != nil {
+		t.Error(err)
+	}
+	if err := c.Close(); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestMaxConnsRefuses: past the server's MaxConns a dial is refused
+// (REFUSED, ErrRefused), and counted; a place freed by a Close is taken
+// by the next dial.
+func TestMaxConnsRefuses(t *testing.T) {
+	srv, err := rpc.Listen("127.0.0.1:0", rpc.ServerConfig{MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	srv.Start(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	first, err := rpc.Dial(ctx, srv.Addr(), rpc.DialConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rpc.Dial(ctx, srv.Addr(), rpc.DialConfig{}); !errors.Is(err, rpc.ErrRefused) {
+		t.Fatalf("second dial: %v, want ErrRefused", err)
+	}
+	if hc, _ := srv.Counters(); hc.Refused != 1 {
+		t.Errorf("server counters %s", hc)
+	}
+	first.Close()
+	third, err := rpc.Dial(ctx, srv.Addr(), rpc.DialConfig{})
+	if err != nil {
+		t.Fatalf("dial after a close: %v", err)
+	}
+	third.Close()
+	if _, err := rpc.Listen("127.0.0.1:0", rpc.ServerConfig{MaxConns: 300}); !errors.Is(err, rpc.ErrConfig) {
+		t.Errorf("MaxConns past the NIC's table: %v", err)
+	}
+}
+
+// TestGarbageAndForgedPackets: datagrams that are no packet of ours are
+// counted as malformed; a well-formed data frame from an address that
+// has no connection gets a RESET; one naming a live connection's c_id
+// from another address is counted as forged; none is delivered, and the
+// server goes on serving.
+func TestGarbageAndForgedPackets(t *testing.T) {
+	srv := listenEcho(t, "127.0.0.1:0", rpc.NetConfig{BestEffort: true})
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := rpc.Dial(ctx, srv.Addr(), rpc.DialConfig{Net: rpc.NetConfig{BestEffort: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := callEcho(ctx, c, 1); err != nil {
+		t.Fatal(err)
+	}
+	ua, _ := net.ResolveUDPAddr("udp", srv.Addr())
+	evil, err := net.DialUDP("udp", nil, ua)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer evil.Close()
+	frame := func(conn uint16) []byte {
+		p, _ := slot.NewRPC(uint8(conn), 7, 1, []byte("forged"))
+		b, err := transport.EncodeFrame(transport.Frame{Kind: transport.KindRaw, Conn: conn, Packet: p, Inc: 1, PeerInc: srv.Incarnation()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, b := range [][]byte{{}, []byte("garbage"), {2, 16, 0}, frame(0), frame(9)} {
+		if _, err := evil.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var reset [64]byte
+	evil.SetReadDeadline(time.Now().Add(5 * time.Second))
+	n, err := evil.Read(reset[:])
+	if err != nil || !handshake.IsControl(reset[:n]) {
+		t.Fatalf("no RESET for the frame of an unknown connection: %v", err)
+	}
+	if m, err := handshake.DecodeMsg(reset[:n]); err != nil || m.Kind != handshake.KindReset || m.Conn != 9 {
+		t.Fatalf("answer %v, %v; want a RESET of c_id 9", m, err)
+	}
+	hc, nc := srv.Counters()
+	for nc.Malformed < 3 || hc.ForgedFrames < 1 {
+		if ctx.Err() != nil {
+			t.Fatalf("counters: %s\n%s", hc, nc)
+		}
+		time.Sleep(time.Millisecond)
+		hc, nc = srv.Counters()
+	}
+	if err := callEcho(ctx, c, 2); err != nil {
+		t.Fatal(err)
+	}
+	if hc.Delivered > 4 {
+		t.Errorf("forged frames delivered: %s", hc)
 	}
 }

@@ -112,8 +112,12 @@ type netDriver struct {
 	// nicFlushes: the node's NIC goroutine flushes (Node.flush): Send
 	// and the reader leave frames for it, to go out in one batch.
 	nicFlushes bool
-	done   chan struct{}
-	wg     sync.WaitGroup
+	// roundNow, when set, runs the node's rounds on the reader's
+	// goroutine after a batch (Node.roundNow); it reports whether the
+	// NIC's goroutine must still be rung.
+	roundNow func() bool
+	done     chan struct{}
+	wg       sync.WaitGroup
 }
 
 // netLink is one connection's transport end, as the NIC sees it (a
@@ -170,7 +174,7 @@ func (d *netDriver) endpoint(wire uint16, send, recv uint64) (transport.Endpoint
 		return transport.NewUDP(transport.UDPConfig{Conn: wire, SendQueue: d.cfg.Queue, RecvQueue: d.cfg.Queue})
 	}
 	return transport.NewReliable(transport.ReliableConfig{Conn: wire, Window: d.cfg.Window, SendQueue: d.cfg.Queue,
-		RecvQueue: d.cfg.Queue, SendStart: send, RecvStart: recv})
+		RecvQueue: d.cfg.Queue, SendStart: send, RecvStart: recv, PiggybackAcks: true, FastRetransmit: true})
 }
 
 // step runs an event on the core and carries out its effects (mu held).
@@ -221,7 +225,9 @@ func (d *netDriver) readLoop() {
 			}
 			d.mu.Unlock()
 			locked = false
-			d.bell.Ring()
+			if d.roundNow == nil || d.roundNow() {
+				d.bell.Ring()
+			}
 		}
 		if err != nil {
 			if errors.Is(err, net.ErrClosed) {
@@ -264,10 +270,9 @@ func (d *netDriver) receive(b []byte, from *net.UDPAddr) {
 		return
 	}
 	if l.ep.Receive(f) != nil {
-		d.c.Rejected++
-		return
+		d.c.Rejected++ // a bad ack, or a frame of the wrong kind; data it carried is taken
 	}
-	if f.Kind == transport.KindAck {
+	if f.Kind == transport.KindAck || f.HasAck {
 		l.ackSeen = true
 	}
 	d.markDirty(l)

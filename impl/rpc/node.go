@@ -137,6 +137,12 @@ type Node struct {
 	// ones) and at the end of Step, so that the RPCs and acks of a
 	// round go out in one batch of datagrams, not a system call each.
 	flush func()
+	// roundMu admits one NIC round at a time: the NIC's goroutine's, or
+	// (Listen, Dial) its network reader's, which runs the rounds for
+	// the datagrams it has just read itself (roundNow) instead of handing
+	// them to the NIC's goroutine. running is set once Start is done.
+	roundMu sync.Mutex
+	running atomic.Bool
 	work    chan work
 
 	late atomic.Uint64 // responses for no outstanding call
@@ -232,6 +238,8 @@ func (n *Node) HandleRequest(fn uint16, name string, h RequestHandler) error {
 // in the server's RX rings run inline). It returns how much moved; 0
 // means the node is quiet until something arrives.
 func (n *Node) Step() int {
+	n.roundMu.Lock()
+	defer n.roundMu.Unlock()
 	moved := n.drv.Round()
 	for _, f := range n.flows {
 		moved += n.dispatch(f)
@@ -240,6 +248,36 @@ func (n *Node) Step() int {
 		n.flush()
 	}
 	return moved
+}
+
+// roundNow runs the node's rounds — the NIC driver's and, with
+// NICThread, every flow's dispatch — on the caller's goroutine until one
+// moves nothing (at most flushEvery), then flushes its network writes,
+// if the node is running and no other goroutine is in a round; it
+// reports whether work may be left for the NIC's goroutine (it did not
+// run, or stopped busy). A network reader calls it after a batch of
+// datagrams: the RPCs they carried reach their RX rings, and with
+// NICThread their handlers and responses run, with no hand-off to the
+// NIC's goroutine.
+func (n *Node) roundNow() (left bool) {
+	if !n.running.Load() || !n.roundMu.TryLock() {
+		return true
+	}
+	moved := 1
+	for i := 0; i < flushEvery && moved > 0; i++ {
+		moved = n.drv.Round()
+		if n.inline {
+			for _, f := range n.flows {
+				moved += n.dispatch(f)
+			}
+		}
+	}
+	left = moved > 0 || n.nic.Holding() // held RPCs wait for the NIC goroutine's polling
+	n.roundMu.Unlock()
+	if n.flush != nil {
+		n.flush()
+	}
+	return left
 }
 
 // flushEvery bounds how many busy rounds a node's network writes wait
@@ -257,6 +295,7 @@ func (n *Node) Start(ctx context.Context) error {
 	}
 	if n.inline || n.flush != nil {
 		n.wg.Go(func() { runNICs(ctx, n.bells.NIC(), []*Node{n}) })
+		n.running.Store(true)
 		return nil
 	}
 	n.wg.Go(n.drv.Run(ctx).Wait)
@@ -275,12 +314,14 @@ func runNICs(ctx context.Context, bell *wake.Bell, nodes []*Node) {
 	round := func() int {
 		moved := 0
 		for _, n := range nodes {
+			n.roundMu.Lock()
 			moved += n.drv.Round()
 			if n.inline {
 				for _, f := range n.flows {
 					moved += n.dispatch(f)
 				}
 			}
+			n.roundMu.Unlock()
 		}
 		if busy++; moved == 0 || busy >= flushEvery {
 			busy = 0
@@ -294,7 +335,10 @@ func runNICs(ctx context.Context, bell *wake.Bell, nodes []*Node) {
 	}
 	holding := func() bool {
 		for _, n := range nodes {
-			if n.nic.Holding() {
+			n.roundMu.Lock() // the TX steps' state: a reader's round may be in one
+			h := n.nic.Holding()
+			n.roundMu.Unlock()
+			if h {
 				return true
 			}
 		}
@@ -418,6 +462,7 @@ func (n *Node) Close() error {
 		return nil
 	}
 	n.closed = true
+	n.running.Store(false)
 	if n.cancel != nil {
 		n.cancel()
 	}

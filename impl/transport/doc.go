@@ -30,9 +30,11 @@
 //
 // Between processes (impl/rpc's Listen and Dial) frames are version 2: a
 // 40-byte header that adds, in bytes 24..39, the sender's incarnation and
-// the one it believes the receiver has (impl/handshake), bytes 16..23
-// reserved; Frame.Inc set makes one. impl/handshake's control packets
-// share that header with kinds from 16 up.
+// the one it believes the receiver has (impl/handshake), and in bytes
+// 16..23, flagged by bit 0 of byte 4, an ack riding on a data frame
+// (ReliableConfig.PiggybackAcks); Frame.Inc set makes one.
+// impl/handshake's control packets share that header with kinds from 16
+// up.
 //
 // A packet is decoded once, where it comes in (DecodeFrame), into the
 // slot.RPC that Packet is, and travels as that value through the
@@ -69,6 +71,13 @@
 // catalogue's fifth bug, response-misrouted, is the NIC's routing of a
 // response, not the transport's; impl/nic injects it
 // (Faults.ResponseBalanced there).
+//
+// Two options, off unless asked for (impl/rpc's Listen and Dial ask for
+// both), depart from the system model's transport for speed between
+// processes: PiggybackAcks (an ack rides on data going the other way)
+// and FastRetransmit (a frame ahead of the expected one is answered with
+// a duplicate ack at once, on which the sender resends without waiting
+// for its timer).
 //
 // PacketSocket is the batched UDP I/O of a driver that serves many peers
 // from one socket (impl/rpc's Listen and Dial); its NetFaults make it a

@@ -106,8 +106,9 @@ var (
 // (impl/handshake), so that a frame of an old incarnation of either end
 // is never taken for one of the current connection:
 //
-//	bytes 0..15   as version 1, with version 2
-//	bytes 16..23  reserved, zero
+//	bytes 0..15   as version 1, with version 2, but for byte 4
+//	byte  4       flags: bit 0 HasAck (data frames only); other bits zero
+//	bytes 16..23  Ack, a cumulative ack carried by a data frame (HasAck), else zero
 //	bytes 24..31  Inc, the sender's incarnation (never 0)
 //	bytes 32..39  PeerInc, the receiver's as the sender believes it
 //	bytes 40..103 the packet (data and raw only)
@@ -119,6 +120,11 @@ type Frame struct {
 	// Inc and PeerInc are the incarnations of a version-2 frame; Inc 0
 	// is a version-1 frame, which has none.
 	Inc, PeerInc uint64
+	// HasAck: a version-2 data frame also acknowledges, cumulatively,
+	// every data frame of the other direction up to Ack (the reliable
+	// transport's piggy-backed ack, ReliableConfig.PiggybackAcks).
+	HasAck bool
+	Ack    uint64
 }
 
 // String is a stable one-line description:
@@ -129,6 +135,9 @@ func (f Frame) String() string {
 	s := fmt.Sprintf("%s conn=%d seq=%d", f.Kind, f.Conn, f.Seq)
 	if f.Inc != 0 {
 		s += fmt.Sprintf(" inc=%d peer-inc=%d", f.Inc, f.PeerInc)
+	}
+	if f.HasAck {
+		s += fmt.Sprintf(" ack=%d", f.Ack)
 	}
 	if !f.Kind.carries() {
 		return s
@@ -172,6 +181,12 @@ func AppendFrame(dst []byte, f *Frame) ([]byte, error) {
 	default:
 		return dst, malformed(ErrKind, "kind %d", uint8(f.Kind))
 	}
+	if f.HasAck && (f.Kind != KindData || f.Inc == 0) {
+		return dst, fmt.Errorf("%w: an ack rides on version-2 data frames only", ErrMalformed)
+	}
+	if !f.HasAck && f.Ack != 0 {
+		return dst, fmt.Errorf("%w: ack %d without HasAck", ErrMalformed, f.Ack)
+	}
 	var h [HeaderSizeInc]byte
 	h[0] = Version
 	h[1] = byte(f.Kind)
@@ -181,6 +196,10 @@ func AppendFrame(dst []byte, f *Frame) ([]byte, error) {
 		h[0] = VersionInc
 		binary.LittleEndian.PutUint64(h[24:32], f.Inc)
 		binary.LittleEndian.PutUint64(h[32:40], f.PeerInc)
+		if f.HasAck {
+			h[4] = 1
+			binary.LittleEndian.PutUint64(h[16:24], f.Ack)
+		}
 	}
 	dst = append(dst, h[:f.headerSize()]...)
 	if f.Kind.carries() {
@@ -225,15 +244,22 @@ func DecodeFrame(b []byte) (Frame, error) {
 	default:
 		return Frame{}, malformed(ErrKind, "kind %d", b[1])
 	}
-	if r := binary.LittleEndian.Uint32(b[4:8]); r != 0 {
+	r := binary.LittleEndian.Uint32(b[4:8])
+	if hs == HeaderSizeInc && f.Kind == KindData {
+		r &^= 1 // the HasAck flag
+	}
+	if r != 0 {
 		return Frame{}, fmt.Errorf("%w: reserved bytes 4..7 = %#x", ErrMalformed, r)
 	}
 	if hs == HeaderSizeInc {
 		if len(b) < hs {
 			return Frame{}, malformed(ErrTruncated, "%d bytes, a version 2 header needs %d", len(b), hs)
 		}
-		if binary.LittleEndian.Uint64(b[16:24]) != 0 {
-			return Frame{}, fmt.Errorf("%w: reserved bytes 16..23 set", ErrMalformed)
+		f.HasAck = b[4]&1 != 0 && f.Kind == KindData
+		if f.HasAck {
+			f.Ack = binary.LittleEndian.Uint64(b[16:24])
+		} else if binary.LittleEndian.Uint64(b[16:24]) != 0 {
+			return Frame{}, fmt.Errorf("%w: bytes 16..23 set without the ack flag", ErrMalformed)
 		}
 		f.Inc, f.PeerInc = binary.LittleEndian.Uint64(b[24:32]), binary.LittleEndian.Uint64(b[32:40])
 		if f.Inc == 0 {

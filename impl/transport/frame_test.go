@@ -102,6 +102,7 @@ func TestFrameWithIncarnationsRoundTrips(t *testing.T) {
 		{Kind: KindData, Conn: 300, Seq: 1 << 61, Packet: packet(t, 1, 2), Inc: 7, PeerInc: 8},
 		{Kind: KindAck, Conn: 3, Seq: 4, Inc: 9},
 		{Kind: KindRaw, Conn: 5, Seq: 6, Packet: packet(t, 5, 6), Inc: 1, PeerInc: 1 << 63},
+		{Kind: KindData, Conn: 2, Seq: 3, Packet: packet(t, 2, 3), Inc: 1, PeerInc: 2, HasAck: true, Ack: 1<<62 + 5},
 	} {
 		b, err := EncodeFrame(fr)
 		if err != nil || len(b) != fr.Size() || b[0] != VersionInc {
@@ -114,6 +115,19 @@ func TestFrameWithIncarnationsRoundTrips(t *testing.T) {
 	}
 }
 
+func TestAckRidesOnVersion2DataOnly(t *testing.T) {
+	for _, fr := range []Frame{
+		{Kind: KindData, Conn: 1, Packet: packet(t, 1, 2), HasAck: true, Ack: 3},        // version 1
+		{Kind: KindAck, Conn: 1, Inc: 1, HasAck: true, Ack: 3},                          // not data
+		{Kind: KindData, Conn: 1, Packet: packet(t, 1, 2), Inc: 1, Ack: 3},              // no flag
+		{Kind: KindRaw, Conn: 1, Packet: packet(t, 1, 2), Inc: 1, HasAck: true, Ack: 3}, // raw
+	} {
+		if _, err := EncodeFrame(fr); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%s encoded: %v", fr, err)
+		}
+	}
+}
+
 func FuzzDecodeFrame(f *testing.F) {
 	for _, fr := range []Frame{
 		{Kind: KindData, Conn: 1, Seq: 2, Packet: packet(f, 1, 2)},
@@ -121,6 +135,7 @@ func FuzzDecodeFrame(f *testing.F) {
 		{Kind: KindRaw, Conn: 5, Seq: 6, Packet: packet(f, 5, 6)},
 		{Kind: KindData, Conn: 1, Seq: 2, Packet: packet(f, 1, 2), Inc: 7, PeerInc: 8},
 		{Kind: KindAck, Conn: 3, Seq: 4, Inc: 9, PeerInc: 1},
+		{Kind: KindData, Conn: 1, Seq: 2, Packet: packet(f, 1, 2), Inc: 7, PeerInc: 8, HasAck: true, Ack: 99},
 	} {
 		b, _ := EncodeFrame(fr)
 		f.Add(b)

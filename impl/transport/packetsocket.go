@@ -80,11 +80,20 @@ type heldDatagram struct {
 	to *net.UDPAddr
 }
 
+// socketBuffer is the kernel buffer each PacketSocket asks for, each
+// way: the default (some 200 KiB, a few hundred datagrams with the
+// kernel's overhead) overflows under a burst of a window's frames from
+// several peers, and a datagram the kernel drops costs a retransmission
+// period. The kernel caps it (net.core.rmem_max, wmem_max).
+const socketBuffer = 4 << 20
+
 // NewPacketSocket drives conn, which it owns from now on.
 func NewPacketSocket(conn *net.UDPConn, nf NetFaults) (*PacketSocket, error) {
 	if err := nf.Check(); err != nil {
 		return nil, err
 	}
+	_ = conn.SetReadBuffer(socketBuffer) // best effort: a smaller buffer still works
+	_ = conn.SetWriteBuffer(socketBuffer)
 	p := &PacketSocket{conn: conn, pc: ipv4.NewPacketConn(conn), nf: nf, rmsgs: make([]ipv4.Message, batch)}
 	for i := range p.rmsgs {
 		p.rmsgs[i].Buffers = [][]byte{make([]byte, 2048)}

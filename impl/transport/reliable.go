@@ -36,6 +36,19 @@ type ReliableConfig struct {
 	// frames of an earlier connection on the same c_id fall outside this
 	// one's numbers. Both 0 by default; at most 2^62.
 	SendStart, RecvStart uint64
+	// PiggybackAcks: an ack due rides on the data frames going out in
+	// the same Outgoing (Frame.HasAck, version-2 frames only) instead of
+	// an ack frame of its own, which goes out only when no data does.
+	// Off, the transport is the system model's exactly.
+	PiggybackAcks bool
+	// FastRetransmit: a receiver answers a frame ahead of the one it
+	// expects (one was lost) with an ack frame of what it has, and a
+	// sender resends its unacknowledged frames at once on such an ack
+	// (one naming the frame before its oldest unacknowledged), at most
+	// once until the oldest is acknowledged or its timer fires: a loss
+	// costs a round trip, not a retransmission period. Off, the
+	// transport is the system model's exactly.
+	FastRetransmit bool
 	// Faults are injected mutations (see ReliableFaults); the zero value is the
 	// correct transport.
 	Faults ReliableFaults
@@ -64,12 +77,18 @@ type ReliableCounters struct {
 	NoRoom      uint64 // data frames expected but with no room, dropped unacknowledged
 	Rejected    uint64 // frames dropped for another connection, a wrong kind or a bad ack
 	AckedLost   uint64 // ReliableFaults.AckBeforeDelivery: frames acknowledged, then dropped for want of room
+	Piggybacked uint64 // acks sent on data frames (PiggybackAcks) instead of frames of their own
+	FastResends uint64 // resends started by a duplicate ack (FastRetransmit)
 }
 
 // String is a stable one-line description.
 func (c ReliableCounters) String() string {
-	return fmt.Sprintf("sent=%d retransmits=%d timeouts=%d acked=%d acks-sent=%d acks-recv=%d stale-acks=%d delivered=%d duplicates=%d ahead=%d no-room=%d rejected=%d acked-lost=%d",
+	s := fmt.Sprintf("sent=%d retransmits=%d timeouts=%d acked=%d acks-sent=%d acks-recv=%d stale-acks=%d delivered=%d duplicates=%d ahead=%d no-room=%d rejected=%d acked-lost=%d",
 		c.Sent, c.Retransmits, c.Timeouts, c.Acked, c.AcksSent, c.AcksRecv, c.StaleAcks, c.Delivered, c.Duplicates, c.Ahead, c.NoRoom, c.Rejected, c.AckedLost)
+	if c.Piggybacked > 0 || c.FastResends > 0 {
+		s += fmt.Sprintf(" piggybacked=%d fast-resends=%d", c.Piggybacked, c.FastResends)
+	}
+	return s
 }
 
 // Reliable is one side of one connection of the reliable transport: a
@@ -106,12 +125,17 @@ type Reliable struct {
 	tail  uint64   // next sequence number Send assigns
 	again bool     // Timeout fired: resend base..sent-1 in the next Outgoing
 	off   int64    // wire sequence number minus queue position (SendStart, and faults)
+	ackOn bool     // during Outgoing: the data frames carry the ack due
 
 	recvNext  uint64 // next sequence number to deliver
 	ackDue    bool   // an ack for recvNext-1 is to be sent
 	delivered []Packet
 	recvCap   int
 	room      func() bool
+	piggyback bool
+	fast      bool // FastRetransmit
+	dupAckDue bool // FastRetransmit: an ack frame of its own is due (a frame came ahead)
+	fastDone  bool // FastRetransmit: resent for the current base already
 
 	faults ReliableFaults
 	out    []Frame
@@ -146,6 +170,8 @@ func NewReliable(cfg ReliableConfig) (*Reliable, error) {
 		delivered: make([]Packet, 0, cfg.RecvQueue),
 		recvCap:   cfg.RecvQueue,
 		room:      cfg.Room,
+		piggyback: cfg.PiggybackAcks,
+		fast:      cfg.FastRetransmit,
 		faults:    cfg.Faults,
 		out:       make([]Frame, 0, cfg.Window+1),
 		off:       int64(cfg.SendStart),
@@ -174,9 +200,16 @@ func (r *Reliable) Send(p Packet) error {
 // window has room.
 func (r *Reliable) Outgoing() []Frame {
 	r.out = r.out[:0]
-	if r.ackDue {
-		r.out = append(r.out, Frame{Kind: KindAck, Conn: r.conn, Seq: r.recvNext - 1})
+	if r.ackDue && r.piggyback && (r.again && r.base < r.sent || r.sent < r.tail && r.sent-r.base < r.window) {
+		// Data goes out: the ack rides on it (frame stamps each one).
 		r.ackDue = false
+		r.c.Piggybacked++
+		r.ackOn = true
+		defer func() { r.ackOn = false }()
+	}
+	if r.ackDue || r.dupAckDue {
+		r.out = append(r.out, Frame{Kind: KindAck, Conn: r.conn, Seq: r.recvNext - 1})
+		r.ackDue, r.dupAckDue = false, false
 		r.c.AcksSent++
 	}
 	if r.again {
@@ -195,7 +228,11 @@ func (r *Reliable) Outgoing() []Frame {
 }
 
 func (r *Reliable) frame(seq uint64) Frame {
-	return Frame{Kind: KindData, Conn: r.conn, Seq: uint64(int64(seq) + r.off), Packet: r.queue[seq%uint64(len(r.queue))]}
+	f := Frame{Kind: KindData, Conn: r.conn, Seq: uint64(int64(seq) + r.off), Packet: r.queue[seq%uint64(len(r.queue))]}
+	if r.ackOn {
+		f.HasAck, f.Ack = true, r.recvNext-1
+	}
+	return f
 }
 
 // Receive takes one frame from the peer (see Reliable for the rules).
@@ -206,13 +243,29 @@ func (r *Reliable) Receive(f Frame) error {
 	}
 	switch f.Kind {
 	case KindAck:
+		r.fastResend(f.Seq)
 		return r.receiveAck(f.Seq)
 	case KindData:
+		var err error
+		if f.HasAck {
+			err = r.receiveAck(f.Ack) // counted; the data is taken either way
+		}
 		r.receiveData(f)
-		return nil
+		return err
 	}
 	r.c.Rejected++
 	return fmt.Errorf("%w: %s frame at a reliable endpoint", ErrWrongKind, f.Kind)
+}
+
+// fastResend: under FastRetransmit, an ack frame naming the frame just
+// before the oldest unacknowledged one says the receiver is missing
+// that one: resend from it at the next Outgoing, once for this oldest.
+func (r *Reliable) fastResend(wire uint64) {
+	if !r.fast || r.fastDone || r.base == r.sent || int64(wire)-r.off != int64(r.base)-1 {
+		return
+	}
+	r.fastDone, r.again = true, true
+	r.c.FastResends++
 }
 
 func (r *Reliable) receiveAck(wire uint64) error {
@@ -238,6 +291,7 @@ func (r *Reliable) receiveAck(wire uint64) error {
 		r.queue[s%uint64(len(r.queue))] = Packet{} // drop the reference to the payload
 	}
 	r.base = seq + 1
+	r.fastDone = false
 	return nil
 }
 
@@ -272,6 +326,7 @@ func (r *Reliable) receiveData(f Frame) {
 		r.ackDue = true
 	default:
 		r.c.Ahead++
+		r.dupAckDue = r.fast // tell the sender at once that one is missing
 	}
 }
 
@@ -304,6 +359,7 @@ func (r *Reliable) Timeout() {
 	}
 	r.c.Timeouts++
 	r.again = true
+	r.fastDone = false
 	if r.faults.RetransmitNewSeq {
 		// The bug: the resends are numbered after the last frame sent, as
 		// if they were new packets.

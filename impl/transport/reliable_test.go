@@ -217,3 +217,97 @@ func TestReliableConfig(t *testing.T) {
 		t.Errorf("String: %s", got)
 	}
 }
+
+// With PiggybackAcks, two endpoints exchanging data in both directions
+// deliver everything once and in order, most acks ride on data frames,
+// and an ack frame of its own goes out only when no data does.
+func TestPiggybackedAcks(t *testing.T) {
+	mk := func() *Reliable {
+		r, err := NewReliable(ReliableConfig{Conn: 1, Window: 4, SendStart: 100, RecvStart: 100, PiggybackAcks: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	a, b := mk(), mk()
+	var gotA, gotB []Packet
+	const n = 50
+	for i := 0; i < n; i++ {
+		for a.Send(packet(t, 1, uint64(i))) != nil || b.Send(packet(t, 1, uint64(1000+i))) != nil {
+			t.Fatalf("send %d: queue full", i)
+		}
+		for _, f := range a.Outgoing() {
+			f.Inc = 1 // version 2, as between processes
+			_ = b.Receive(f)
+		}
+		for _, f := range b.Outgoing() {
+			f.Inc = 2
+			_ = a.Receive(f)
+		}
+		gotA, gotB = a.TakeDeliveries(gotA), b.TakeDeliveries(gotB)
+	}
+	var l Loopback
+	l.A, l.B = a, b
+	l.Settle(100)
+	gotA, gotB = a.TakeDeliveries(gotA), b.TakeDeliveries(gotB)
+	if len(gotA) != n || len(gotB) != n {
+		t.Fatalf("delivered %d and %d of %d", len(gotA), len(gotB), n)
+	}
+	for i := range n {
+		if gotB[i] != packet(t, 1, uint64(i)) || gotA[i] != packet(t, 1, uint64(1000+i)) {
+			t.Fatalf("packet %d out of order", i)
+		}
+	}
+	ca, cb := a.Counters(), b.Counters()
+	if ca.Piggybacked == 0 || cb.Piggybacked == 0 || a.Unacked() != 0 || b.Unacked() != 0 || ca.Rejected+cb.Rejected != 0 {
+		t.Fatalf("a: %s\nb: %s", ca, cb)
+	}
+}
+
+// With FastRetransmit a lost frame is resent on the receiver's duplicate
+// ack, with no Timeout, once until the oldest frame is acknowledged.
+func TestFastRetransmit(t *testing.T) {
+	mk := func() *Reliable {
+		r, err := NewReliable(ReliableConfig{Conn: 1, Window: 8, SendStart: 50, RecvStart: 50, FastRetransmit: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	a, b := mk(), mk()
+	for i := range 4 {
+		if err := a.Send(packet(t, 1, uint64(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := a.Outgoing()
+	if len(out) != 4 {
+		t.Fatalf("%d frames out", len(out))
+	}
+	for _, f := range out[1:] { // the first is lost
+		_ = b.Receive(f)
+	}
+	dup := b.Outgoing()
+	if len(dup) != 1 || dup[0].Kind != KindAck {
+		t.Fatalf("receiver's answer to frames ahead: %v", dup)
+	}
+	for range 3 { // the same duplicate ack, thrice: one resend
+		_ = a.Receive(dup[0])
+	}
+	again := a.Outgoing()
+	if len(again) != 4 || again[0].Seq != out[0].Seq || a.Counters().FastResends != 1 || a.Counters().Timeouts != 0 {
+		t.Fatalf("after the duplicate acks: %d frames, %s", len(again), a.Counters())
+	}
+	for _, f := range again {
+		_ = b.Receive(f)
+	}
+	if got := b.Deliveries(); len(got) != 4 || got[0] != packet(t, 1, 0) || got[3] != packet(t, 1, 3) {
+		t.Fatalf("delivered %v", got)
+	}
+	for _, f := range b.Outgoing() {
+		_ = a.Receive(f)
+	}
+	if a.Unacked() != 0 {
+		t.Fatalf("unacked %d: %s", a.Unacked(), a)
+	}
+}
