@@ -7,6 +7,7 @@ import (
 	"github.com/daggercheck/daggercheck/checker"
 	"github.com/daggercheck/daggercheck/model"
 	"github.com/daggercheck/daggercheck/model/coherence"
+	"github.com/daggercheck/daggercheck/model/handshake"
 	"github.com/daggercheck/daggercheck/model/nic"
 	"github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/model/system"
@@ -35,7 +36,7 @@ func TestShippedModelsKeepTheContract(t *testing.T) {
 		}
 	}
 	for name, shipped := range map[string][]spec.Shipped{"ring": ring.Configs, "coherence": coherence.Configs,
-		"nic": nic.Configs, "system": system.Configs} {
+		"nic": nic.Configs, "system": system.Configs, "handshake": handshake.Configs} {
 		for _, s := range shipped {
 			configs = append(configs, config{model: name, params: s.Params})
 		}

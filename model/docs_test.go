@@ -14,6 +14,7 @@ import (
 	"github.com/daggercheck/daggercheck/model"
 	"github.com/daggercheck/daggercheck/model/coherence"
 	"github.com/daggercheck/daggercheck/model/grid"
+	"github.com/daggercheck/daggercheck/model/handshake"
 	"github.com/daggercheck/daggercheck/model/nic"
 	"github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/model/system"
@@ -68,6 +69,14 @@ func examples() []example {
 		out = append(out, example{file: "system-udp-" + p + ".trace", model: "system",
 			params: []string{"transport=udp"}, property: p})
 	}
+	for _, b := range handshake.Bugs {
+		out = append(out, example{file: "handshake-bug-" + b.Name + ".trace", model: "handshake",
+			params: b.Params, bug: b.Name, property: b.Breaks})
+	}
+	out = append(out, example{file: "handshake-hello-incarnation.trace", model: "handshake",
+		params: handshake.ImplHello, property: handshake.IncarnationAloneBreaks})
+	out = append(out, example{file: "handshake-closed-forget.trace", model: "handshake",
+		params: handshake.ForgetClosed, property: handshake.ForgetClosedBreaks})
 	for _, b := range coherence.Bugs {
 		out = append(out, example{file: "coherence-bug-" + b.Name + ".trace", model: "coherence",
 			params: b.Params, bug: b.Name, property: b.Breaks})

@@ -6,6 +6,7 @@ import (
 	"github.com/daggercheck/daggercheck/cli"
 	"github.com/daggercheck/daggercheck/model/coherence"
 	"github.com/daggercheck/daggercheck/model/grid"
+	"github.com/daggercheck/daggercheck/model/handshake"
 	"github.com/daggercheck/daggercheck/model/nic"
 	"github.com/daggercheck/daggercheck/model/ring"
 	"github.com/daggercheck/daggercheck/model/system"
@@ -23,6 +24,8 @@ var models = []cli.Model{
 		nic.Params, nic.Bugs, nic.New).WithSpace(nic.Space),
 	cli.Register[system.State]("system", "two hosts end to end: clients, NICs, a faulty network, the udp or reliable transport, the server's handler",
 		system.Params, system.Bugs, system.New).WithSpace(system.Space),
+	cli.Register[handshake.State]("handshake", "connection setup and teardown across processes: incarnations, HELLO/WELCOME, RESET, CLOSE over a faulty network, with restarts",
+		handshake.Params, handshake.Bugs, handshake.New),
 	cli.Register[grid.State]("grid", "example: counters that count up to a bound (exact counts known by formula)",
 		grid.Params, grid.Bugs, grid.New).WithSpace(grid.Space),
 }

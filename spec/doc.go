@@ -8,7 +8,7 @@
 //     per property of every Dagger model, from which docs/properties.md is
 //     generated (PropertiesMarkdown).
 //   - The bug catalogues (Bug; RingBugs, NICBugs, CoherenceBugs,
-//     SystemBugs) with their names as constants (BugHeaderFirst, ...): a
+//     SystemBugs, HandshakeBugs) with their names as constants (BugHeaderFirst, ...): a
 //     model's --bug and the implementation's injectable faults take the
 //     same names, and each entry says which parameters the bug needs.
 //   - Dagger's connection status codes (ConnStatus), which the NIC model

@@ -10,6 +10,7 @@ const (
 	LevelRing      Level = "ring"      // the host–NIC rings
 	LevelNIC       Level = "nic"       // the NIC pipeline
 	LevelSystem    Level = "system"    // two hosts end to end
+	LevelHandshake Level = "handshake" // connection setup and teardown across processes
 )
 
 // PropertyDoc is one entry of the property catalogue: the name the models,
@@ -29,7 +30,7 @@ type PropertyDoc struct {
 // and in docs/properties.md (generated from this list).
 func Catalogue() []PropertyDoc {
 	var all []PropertyDoc
-	for _, level := range [][]PropertyDoc{coherenceProperties, ringProperties, nicProperties, systemProperties} {
+	for _, level := range [][]PropertyDoc{coherenceProperties, ringProperties, nicProperties, systemProperties, handshakeProperties} {
 		all = append(all, level...)
 	}
 	return all

@@ -5,6 +5,7 @@ import (
 
 	"github.com/daggercheck/daggercheck/bridge"
 	"github.com/daggercheck/daggercheck/bridge/coherence"
+	"github.com/daggercheck/daggercheck/bridge/handshake"
 	"github.com/daggercheck/daggercheck/bridge/nic"
 	"github.com/daggercheck/daggercheck/bridge/ring"
 	"github.com/daggercheck/daggercheck/bridge/system"
@@ -29,8 +30,10 @@ func Replay(f *trace.File, bug string) (*bridge.ReplayResult, error) {
 		return nic.Replay(f, bug)
 	case "system":
 		return system.Replay(f, bug)
+	case "handshake":
+		return handshake.Replay(f, bug)
 	}
-	return nil, fmt.Errorf("%w a %s trace: impl replays ring, nic and system traces (the coherence handshake is the interconnect's, not impl's)", bridge.ErrUnsupported, f.Model)
+	return nil, fmt.Errorf("%w a %s trace: impl replays ring, nic, system and handshake traces (the coherence handshake is the interconnect's, not impl's)", bridge.ErrUnsupported, f.Model)
 }
 
 // Validate explains a recorded run by a behaviour of the log's model

@@ -1,6 +1,6 @@
 // Package dagger dispatches over the bridges of Dagger's models by model
 // name, for the command line and the tests that span models: Replay a
-// trace file on the implementation (ring, nic and system traces),
+// trace file on the implementation (ring, nic, system and handshake traces),
 // Validate a recorded run (ring and system), ConvertTLA a TLC or ITF
 // behaviour of tla/Coherence.tla or tla/Ring.tla into a trace file, and
 // TLAParams, which maps a TLC config's constants to the Go model they

@@ -44,7 +44,7 @@ func TestReplayCommand(t *testing.T) {
 		{[]string{"replay"}, "one trace file"},
 		{[]string{"replay", "/no/such/file"}, "/no/such/file"},
 		{[]string{"replay", bad}, "bad.trace:3"},
-		{[]string{"replay", "../../docs/traces/coherence-bug-lost-writeback.trace"}, "impl replays ring, nic and system traces"},
+		{[]string{"replay", "../../docs/traces/coherence-bug-lost-writeback.trace"}, "impl replays ring, nic, system and handshake traces"},
 		{[]string{"replay", trace, "--bug", "nope"}, "--bug nope"},
 	} {
 		code, _, stderr := daggercheck(t, tc.args...)

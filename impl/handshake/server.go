@@ -55,15 +55,23 @@ type sconn struct {
 	tries   int
 }
 
+// closedConn is what the server keeps of a connection its client closed.
+type closedConn struct{ clientInc, clientSeq uint64 }
+
 // Server is a listener's handshake as a step machine: its connection
 // table by c_id and by client address. Step takes an event and returns
 // the effects for its driver; Admit is Step's data-frame check without
 // the effects slice, for the hot path. Not safe for concurrent use.
 type Server struct {
-	cfg      ServerConfig
-	inc      uint64
-	conns    []*sconn // by c_id; nil: free
-	byPeer   map[netip.AddrPort]uint16
+	cfg    ServerConfig
+	inc    uint64
+	conns  []*sconn // by c_id; nil: free
+	byPeer map[netip.AddrPort]uint16
+	// closed remembers, per address, the connection its client closed
+	// last, so that a late duplicate of its HELLO cannot open it again
+	// (with a fresh transport state, under which a late duplicate of a
+	// call that ran would run again: model/handshake's closed=forget).
+	closed   map[netip.AddrPort]closedConn
 	opens    uint64
 	shutdown bool
 	c        ServerCounters
@@ -88,7 +96,8 @@ func NewServer(cfg ServerConfig) (*Server, error) {
 	case cfg.MaxTries < 1:
 		return nil, fmt.Errorf("%w: max tries %d", ErrConfig, cfg.MaxTries)
 	}
-	return &Server{cfg: cfg, inc: cfg.Inc, conns: make([]*sconn, cfg.MaxConns), byPeer: map[netip.AddrPort]uint16{}}, nil
+	return &Server{cfg: cfg, inc: cfg.Inc, conns: make([]*sconn, cfg.MaxConns), byPeer: map[netip.AddrPort]uint16{},
+		closed: map[netip.AddrPort]closedConn{}}, nil
 }
 
 // Inc is the server's incarnation.
@@ -234,6 +243,10 @@ func (s *Server) hello(from netip.AddrPort, m *Msg) {
 		}
 		s.drop(c)
 	}
+	if t, ok := s.closed[from]; ok && (m.Inc < t.clientInc || m.Inc == t.clientInc && m.Seq <= t.clientSeq) {
+		s.c.StaleHellos++ // a late HELLO of the closed connection, or older
+		return
+	}
 	id, ok := s.free()
 	if !ok {
 		s.c.Refused++
@@ -246,6 +259,7 @@ func (s *Server) hello(from netip.AddrPort, m *Msg) {
 	s.c.Opens++
 	s.conns[id] = c
 	s.byPeer[from] = id
+	delete(s.closed, from)
 	s.emit(Effect{Kind: FxOpened, Conn: c.Conn})
 	s.welcome(c)
 }
@@ -280,6 +294,7 @@ func (s *Server) drop(c *sconn) {
 func (s *Server) closeFrom(from netip.AddrPort, m *Msg) {
 	if c := s.entry(m.Conn); c != nil && c.Peer == from && c.ClientInc == m.Inc && m.PeerInc == s.inc {
 		s.c.Closes++
+		s.closed[from] = closedConn{c.ClientInc, c.ClientSeq}
 		s.drop(c)
 	}
 	s.send(from, Msg{Kind: KindClosed, Conn: m.Conn, Inc: s.inc, PeerInc: m.Inc})
@@ -326,6 +341,7 @@ func (s *Server) restart(inc uint64) {
 			s.drop(c)
 		}
 	}
+	clear(s.closed)
 	s.inc, s.opens, s.shutdown = inc, 0, false
 }
 
