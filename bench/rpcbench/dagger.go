@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/daggercheck/daggercheck/bench/rpcbench/echopb"
 	"github.com/daggercheck/daggercheck/impl/rpc"
 )
 
@@ -98,6 +99,9 @@ func startDagger(transport string, blocking bool, cfg SessionConfig, opts ...fun
 	if err := srv.Handle(daggerEcho, "echo", func(args, ret []byte) ([]byte, error) {
 		return append(ret, args...), nil
 	}); err != nil {
+		return fail("server", err, srv)
+	}
+	if err := echopb.RegisterEchoServer(srv, typedEcho{}); err != nil { // for the typed rows
 		return fail("server", err, srv)
 	}
 	cli, err := node(rpc.Config{Name: "rpcbench-client", MaxInFlight: max(cfg.Concurrency, 1)})

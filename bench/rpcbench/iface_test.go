@@ -5,9 +5,10 @@ import (
 )
 
 // Every host-interface row runs, echoes correctly and records calls at 1
-// and 8 in flight.
+// and 8 in flight. So does every row of the typed stubs, each call through
+// echopb.EchoClient checked as an echo of its request.
 func TestEveryInterfaceRuns(t *testing.T) {
-	for _, target := range Interfaces() {
+	for _, target := range append(Interfaces(), Typed()...) {
 		t.Run(target.Name(), func(t *testing.T) {
 			cfg := shortConfig(target)
 			cfg.Concurrency = []int{1, 8}

@@ -96,7 +96,7 @@ func parse(args []string, catalogue []rpcbench.Target, stderr io.Writer) (option
 	fs.StringVar(&opt.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	conc := fs.String("concurrency", "1,8,64", "comma-separated numbers of RPCs in flight")
 	systems := fs.String("systems", "", "comma-separated systems or system/transport pairs to run (default all: "+names(catalogue)+
-		"; by name only, the host–NIC interfaces: "+names(rpcbench.Interfaces())+")")
+		"; by name only, the host–NIC interfaces: "+names(rpcbench.Interfaces())+", and the typed stubs: "+names(rpcbench.Typed())+")")
 	cross := fs.Bool("cross-process", false, "also run the cross-process rows (the server in a child process): "+names(rpcbench.CrossTargets()))
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -168,8 +168,9 @@ func selectTargets(s string, catalogue []rpcbench.Target) ([]rpcbench.Target, er
 	if strings.TrimSpace(s) == "" {
 		return catalogue, nil
 	}
-	known := fmt.Sprintf("(known: %s), or a host–NIC interface row, run only when named (%s)", names(catalogue), names(rpcbench.Interfaces()))
-	catalogue = append(slices.Clip(catalogue), rpcbench.Interfaces()...)
+	known := fmt.Sprintf("(known: %s), or a row run only when named: a host–NIC interface (%s) or the typed stubs (%s)",
+		names(catalogue), names(rpcbench.Interfaces()), names(rpcbench.Typed()))
+	catalogue = append(slices.Clip(catalogue), append(rpcbench.Interfaces(), rpcbench.Typed()...)...)
 	keep := make([]bool, len(catalogue))
 	for _, e := range strings.Split(s, ",") {
 		e = strings.TrimSpace(e)
