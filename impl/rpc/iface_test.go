@@ -98,30 +98,7 @@ func TestStepModeOnEveryInterface(t *testing.T) {
 			small := nic.Config{Buffer: 2, FIFODepth: 1}
 			srv := server(t, ifaceConfig(hi.iface, hi.batch, Config{RingSlots: 4, NIC: small}))
 			cli := client(t, ifaceConfig(hi.iface, hi.batch, Config{RingSlots: 4, MaxInFlight: 64, NIC: small}))
-			c, err := ConnectLoopback(cli, srv, 0, 0)
-			require.NoError(t, err)
-			total, sent, done := 200, 0, 0
-			var cq []Completion
-			for step := 0; done < total; step++ {
-				require.Less(t, step, 100000, "stuck at %d of %d", done, total)
-				for sent < total {
-					if _, err := c.Go(fnEcho, []byte{byte(sent)}, uint64(sent)); err != nil {
-						require.ErrorIs(t, err, ErrBusy)
-						break
-					}
-					sent++
-				}
-				cli.Step()
-				srv.Step()
-				cq = c.Completions(cq[:0])
-				for _, cp := range cq {
-					require.NoError(t, cp.Err)
-					require.Equal(t, []byte{byte(cp.Tag)}, cp.Ret())
-				}
-				done += len(cq)
-			}
-			require.Zero(t, cli.NIC().Counters().Dropped())
-			require.Zero(t, srv.NIC().Counters().Dropped())
+			stepEchoes(t, cli, srv, 200)
 		})
 	}
 }
