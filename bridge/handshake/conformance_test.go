@@ -15,6 +15,7 @@ import (
 	"github.com/daggercheck/daggercheck/checker"
 	implhs "github.com/daggercheck/daggercheck/impl/handshake"
 	modelhs "github.com/daggercheck/daggercheck/model/handshake"
+	"github.com/daggercheck/daggercheck/spec"
 )
 
 // The cores against the handshake model, step by step. rapid draws a
@@ -97,8 +98,8 @@ func walk(rt *rapid.T, faults *implhs.Faults, params []string, sink *bridgetest.
 // dilute the draw: without the narrowing each is found in about four runs
 // of five, with it in every one of 60.
 var mutantParams = map[string][]string{
-	implhs.BugDuplicateHelloOpensTwice: {"client-restarts=0", "server-restarts=0", "closes=0", "losses=0", "dups=1", "reorders=1"},
-	implhs.BugIgnoreIncarnation:        {"calls=2", "client-restarts=1", "server-restarts=1", "closes=0", "losses=0", "dups=1", "reorders=1"},
+	spec.BugDuplicateHelloOpensTwice: {"client-restarts=0", "server-restarts=0", "closes=0", "losses=0", "dups=1", "reorders=1"},
+	spec.BugIgnoreIncarnation:        {"calls=2", "client-restarts=1", "server-restarts=1", "closes=0", "losses=0", "dups=1", "reorders=1"},
 }
 
 // Every fault the cores can inject is found by a conformance walk of the

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/daggercheck/daggercheck/spec"
 )
 
 // Errors the cores hand to their drivers (in Effect.Err), for the calls
@@ -182,16 +184,9 @@ type Faults struct {
 	CloseDropsInflight       bool
 }
 
-// The bug names, as the model's catalogue names them.
-const (
-	BugDuplicateHelloOpensTwice = "duplicate-hello-opens-twice"
-	BugIgnoreIncarnation        = "ignore-incarnation"
-	BugSeqRestartFromZero       = "seq-restart-from-zero"
-	BugCloseDropsInflight       = "close-drops-inflight"
-)
-
 // Bugs lists the catalogue, in order.
-var Bugs = []string{BugDuplicateHelloOpensTwice, BugIgnoreIncarnation, BugSeqRestartFromZero, BugCloseDropsInflight}
+// The names are spec's, which model/handshake's catalogue shares.
+var Bugs = []string{spec.BugDuplicateHelloOpensTwice, spec.BugIgnoreIncarnation, spec.BugSeqRestartFromZero, spec.BugCloseDropsInflight}
 
 // BugFaults maps a bug name to its fault; "" is none, another name
 // ErrConfig.
@@ -199,13 +194,13 @@ func BugFaults(name string) (Faults, error) {
 	var f Faults
 	switch name {
 	case "":
-	case BugDuplicateHelloOpensTwice:
+	case spec.BugDuplicateHelloOpensTwice:
 		f.DuplicateHelloOpensTwice = true
-	case BugIgnoreIncarnation:
+	case spec.BugIgnoreIncarnation:
 		f.IgnoreIncarnation = true
-	case BugSeqRestartFromZero:
+	case spec.BugSeqRestartFromZero:
 		f.SeqRestartFromZero = true
-	case BugCloseDropsInflight:
+	case spec.BugCloseDropsInflight:
 		f.CloseDropsInflight = true
 	default:
 		return Faults{}, fmt.Errorf("%w: unknown handshake bug %q (the handshake's are %s)", ErrConfig, name, strings.Join(Bugs, ", "))

@@ -25,7 +25,7 @@ var allowed = map[string][]string{
 	"impl":              nil,
 	"impl/slot":         {"spec"},
 	"impl/wake":         nil,
-	"impl/handshake":    nil,
+	"impl/handshake":    {"spec"},
 	"impl/ring":         {"impl/slot", "impl/wake", "spec"},
 	"impl/transport":    {"impl/slot", "impl/wake", "spec"},
 	"impl/nic":          {"impl/slot", "impl/wake", "impl/ring", "impl/transport", "spec"},
