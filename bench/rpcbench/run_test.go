@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -159,9 +160,11 @@ func TestRunRejectsBadConfig(t *testing.T) {
 }
 
 // Every real target runs, echoes correctly and records calls at 1 and 8
-// in flight.
+// in flight; so do the rows run only when named, the host–NIC interfaces
+// and the typed stubs (each call through echopb.EchoClient checked as an
+// echo of its request).
 func TestEveryTargetRuns(t *testing.T) {
-	for _, target := range Targets() {
+	for _, target := range slices.Concat(Targets(), Interfaces(), Typed()) {
 		t.Run(target.Name(), func(t *testing.T) {
 			cfg := shortConfig(target)
 			cfg.Concurrency = []int{1, 8}
