@@ -627,11 +627,19 @@ func (r *bfsRun[S]) conclude(reason string) (*Result, error) {
 			}
 		}
 	}
+	var names []string
+	var fps []uint64
 	for i, fp := range r.witnessFP {
-		if fp == 0 {
-			continue
+		if fp != 0 {
+			names, fps = append(names, c.props[i].Name), append(fps, fp)
 		}
-		w, err := c.witness(r.log, c.props[i].Name, fp)
+	}
+	paths, err := r.log.paths(fps)
+	if err != nil {
+		return nil, err
+	}
+	for i, path := range paths {
+		w, err := c.witness(names[i], path)
 		if err != nil {
 			return nil, err
 		}
@@ -699,12 +707,8 @@ func (c *Checker[S]) totalCoverage(ws []*bfsWorker[S]) []uint64 {
 	return counts
 }
 
-// witness rebuilds the path to fp and measures it.
-func (c *Checker[S]) witness(log *traceLog, property string, fp uint64) (Witness, error) {
-	fps, err := log.path(fp)
-	if err != nil {
-		return Witness{}, err
-	}
+// witness replays the path fps to a witness of property and measures it.
+func (c *Checker[S]) witness(property string, fps []uint64) (Witness, error) {
 	t, states, err := c.replay(fps, nil)
 	if err != nil {
 		return Witness{}, err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sync"
 )
 
@@ -63,38 +64,60 @@ func (l *traceLog) write(buf []byte) {
 
 // path returns the fingerprints from an initial state to target.
 func (l *traceLog) path(target uint64) ([]uint64, error) {
+	ps, err := l.paths([]uint64{target})
+	if err != nil {
+		return nil, err
+	}
+	return ps[0], nil
+}
+
+// paths returns, for each target, the fingerprints from an initial state
+// to it. One backward scan of the log follows all of them at once: the
+// log may hold hundreds of millions of records, and a run with several
+// witnesses would otherwise read it once for each.
+func (l *traceLog) paths(targets []uint64) ([][]uint64, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.err != nil {
 		return nil, l.err
 	}
-	rev := []uint64{target}
+	rev := make([][]uint64, len(targets))
+	waiting := map[uint64][]int{} // a fingerprint not yet found: the paths that reach it
+	for i, t := range targets {
+		rev[i] = []uint64{t}
+		waiting[t] = append(waiting[t], i)
+	}
 	// A block of at most 1 MiB, and no larger than the log: a small
 	// run's counterexample should not cost a megabyte to clear.
 	block := make([]byte, min(1<<20, l.size))
-	end := l.size
-	for end > 0 {
+	for end := l.size; end > 0 && len(waiting) > 0; {
 		start := max(end-int64(len(block)), 0)
 		b := block[:end-start]
 		if _, err := l.f.ReadAt(b, start); err != nil && err != io.EOF {
 			return nil, fmt.Errorf("checker: trace log %s: %w", l.f.Name(), err)
 		}
-		for i := len(b) - logRecord; i >= 0; i -= logRecord {
-			if binary.LittleEndian.Uint64(b[i:]) != target {
+		for i := len(b) - logRecord; i >= 0 && len(waiting) > 0; i -= logRecord {
+			ps, ok := waiting[binary.LittleEndian.Uint64(b[i:])]
+			if !ok {
 				continue
 			}
-			target = binary.LittleEndian.Uint64(b[i+8:])
-			if target == 0 {
-				for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
-					rev[i], rev[j] = rev[j], rev[i]
+			delete(waiting, binary.LittleEndian.Uint64(b[i:]))
+			if parent := binary.LittleEndian.Uint64(b[i+8:]); parent != 0 {
+				for _, p := range ps {
+					rev[p] = append(rev[p], parent)
 				}
-				return rev, nil
+				waiting[parent] = append(waiting[parent], ps...)
 			}
-			rev = append(rev, target)
 		}
 		end = start
 	}
-	return nil, fmt.Errorf("checker: trace log %s has no record of fingerprint %#x", l.f.Name(), target)
+	for fp := range waiting {
+		return nil, fmt.Errorf("checker: trace log %s has no record of fingerprint %#x", l.f.Name(), fp)
+	}
+	for _, r := range rev {
+		slices.Reverse(r)
+	}
+	return rev, nil
 }
 
 func (l *traceLog) close() {
