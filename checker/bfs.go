@@ -212,18 +212,20 @@ type bfsRun[S any] struct {
 	upTo           []int
 	parts          []bfsPart
 	yield          float64 // new states per expanded state, as seen in the last block
+	want           int     // the next level's room for the block under way (makeRoom)
 
 	_ [64]byte
 	// The next level's states are written by several workers at once,
 	// each to its own chunk's places; growing it moves it, so it waits
 	// for the writers (write lock).
-	moving sync.RWMutex
-	cursor atomic.Int64 // next unclaimed index of the block being expanded
-	placed atomic.Int32 // chunks of the block placed: it is done at nchunks
-	spares succPool[S]
-	gate   gate // wakes workers waiting for another's progress
-	live   bfsLive
-	_      [64]byte
+	moving   sync.RWMutex
+	roomMade atomic.Bool  // makeRoom has made the block's room
+	cursor   atomic.Int64 // next unclaimed index of the block being expanded
+	placed   atomic.Int32 // chunks of the block placed: it is done at nchunks
+	spares   succPool[S]
+	gate     gate // wakes workers waiting for another's progress
+	live     bfsLive
+	_        [64]byte
 }
 
 // bfsPart is the state of one partition of the visited set: the worker

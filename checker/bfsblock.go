@@ -184,9 +184,8 @@ const keepSpare = 4
 // Chunks are small enough that every worker gets several (the block ends
 // when its last chunk is placed) and that a chunk's successors stay in
 // the cache until placed. Invariant after it: no chunk is claimed or
-// sent, every partition owes every chunk its answer, and the next level
-// has room for as many new states as the last block's yield predicts, so
-// that it seldom moves while workers write it.
+// sent, every partition owes every chunk its answer, and the next level's
+// room is yet to be made (makeRoom).
 func (r *bfsRun[S]) layOut(block []entry[S]) {
 	workers := r.workers
 	r.block = block
@@ -212,9 +211,27 @@ func (r *bfsRun[S]) layOut(block []entry[S]) {
 	}
 	r.placed.Store(0)
 	r.first = len(r.next.mem)
-	guess := int(float64(len(block))*r.yield*1.125) + 64
-	r.next.mem = reserve(r.next.mem, r.first+guess, r.first)
+	r.want = r.first + int(float64(len(block))*r.yield*1.125) + 64
+	r.roomMade.Store(false)
 	r.cursor.Store(0)
+}
+
+// makeRoom gives the next level room for as many new states as the last
+// block's yield predicts, once a block, so that it seldom moves while
+// workers write it. Worker 0 makes it as it starts the block while the
+// others generate their first chunks: a level's memory is megabytes,
+// zeroed and faulted in as it is allocated, and made before the workers
+// start it would be time when only one of them works.
+func (r *bfsRun[S]) makeRoom() {
+	if r.roomMade.Load() {
+		return
+	}
+	r.moving.Lock()
+	if !r.roomMade.Load() {
+		r.next.mem = reserve(r.next.mem, r.want, r.first)
+		r.roomMade.Store(true)
+	}
+	r.moving.Unlock()
 }
 
 // shareBlock is worker id's part of a block, until every chunk is placed.
@@ -229,6 +246,9 @@ func (r *bfsRun[S]) layOut(block []entry[S]) {
 func (r *bfsRun[S]) shareBlock(id int) {
 	w := r.ws[id]
 	w.mine, w.placedMine, w.scan = w.mine[:0], 0, 0
+	if id == 0 {
+		r.makeRoom()
+	}
 	for r.placed.Load() < int32(r.nchunks) {
 		seen := r.gate.events.Load()
 		did := false
@@ -381,6 +401,7 @@ func (r *bfsRun[S]) place(w *bfsWorker[S], k int) {
 		n += len(r.fresh[k*workers+o])
 		w.at[o] = 0
 	}
+	r.makeRoom()
 	r.moving.RLock()
 	for first+at+n > cap(r.next.mem) {
 		r.moving.RUnlock()
