@@ -337,3 +337,34 @@ func TestGarbageAndForgedPackets(t *testing.T) {
 		t.Errorf("forged frames delivered: %s", hc)
 	}
 }
+
+// TestRetransmitBacksOff: a server that dies without a word leaves a
+// call unacknowledged; its frame goes again at once, then after twice as
+// many periods each time, not every period. With a 5ms period, 600ms
+// hold 120 periods but only 7 resends (ticks 1, 2, 4, 8, 16, 32, 64 and
+// then every 64).
+func TestRetransmitBacksOff(t *testing.T) {
+	srv := listenEcho(t, "127.0.0.1:0", rpc.NetConfig{})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, err := rpc.Dial(ctx, srv.Addr(), rpc.DialConfig{Net: rpc.NetConfig{RTO: 5 * time.Millisecond}, Drain: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := callEcho(ctx, c, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := rpc.KillServer(srv); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Go(1, []byte("unanswered"), 0); err != nil {
+		t.Fatal(err)
+	}
+	_, before := c.Counters()
+	time.Sleep(600 * time.Millisecond)
+	_, after := c.Counters()
+	if sent := after.Socket.Out - before.Socket.Out; sent < 3 || sent > 12 {
+		t.Errorf("%d datagrams sent to a dead server in 600ms (period 5ms), want 3 to 12: resends back off", sent)
+	}
+}

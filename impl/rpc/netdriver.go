@@ -37,7 +37,8 @@ type NetConfig struct {
 	// Window is the reliable transport's window (default 64), Queue each
 	// connection's send and receive queues (default 4*Window).
 	Window, Queue int
-	// RTO is the retransmission period (default 10ms); HandshakeRTO the
+	// RTO is the retransmission period (default 10ms), doubled after
+	// each resend that goes unanswered, up to 64 periods; HandshakeRTO the
 	// period of HELLO and CLOSE retransmissions (default 100ms), of which
 	// MaxTries (default 50) go unanswered before a dial fails.
 	RTO, HandshakeRTO time.Duration
@@ -132,8 +133,11 @@ type netLink struct {
 	to      *net.UDPAddr
 	ep      transport.Endpoint // nil while (re)handshaking
 	dead    bool
-	ackSeen bool
+	ackSeen bool // an ack came since the last tick
 	queued  bool // in d.dirty
+	// Back-off: quiet is how many resends in a row went unanswered, and
+	// wait how many ticks are left before the next (see retransmit).
+	quiet, wait int
 }
 
 func newNetDriver(conn *net.UDPConn, cfg NetConfig, bell *wake.Bell) (*netDriver, error) {
@@ -328,10 +332,7 @@ func (d *netDriver) timerLoop() {
 			d.step(handshake.Event{Kind: handshake.EvTick})
 		}
 		for _, l := range d.links {
-			if l.ep != nil && l.ep.Unacked() > 0 && !l.ackSeen {
-				l.ep.Timeout()
-			}
-			l.ackSeen = false
+			l.retransmit()
 			d.markDirty(l)
 		}
 		d.ps.Tick()
@@ -339,6 +340,30 @@ func (d *netDriver) timerLoop() {
 		d.mu.Unlock()
 		d.bell.Ring() // a handshake's effects may have opened a link
 	}
+}
+
+// maxBackoff is the most ticks between two resends of a link whose
+// peer answers nothing: 64 periods, 640ms by default.
+const maxBackoff = 64
+
+// retransmit is a link's part of a tick (mu held): its unacknowledged
+// frames go again when no ack came since the last tick, at once the first
+// time and then after twice as many ticks each time no ack comes between
+// (exponential back-off, up to maxBackoff), so that a peer that died or
+// is cut off is not sent the whole window every period for as long as
+// calls wait for it. Any ack starts the count again.
+func (l *netLink) retransmit() {
+	if l.ackSeen || l.ep == nil || l.ep.Unacked() == 0 {
+		l.quiet, l.wait, l.ackSeen = 0, 0, false
+		return
+	}
+	if l.wait > 0 {
+		l.wait--
+		return
+	}
+	l.ep.Timeout()
+	l.wait = min(1<<l.quiet, maxBackoff) - 1
+	l.quiet = min(l.quiet+1, 7)
 }
 
 // Send queues p on the connection's endpoint and writes what it lets
