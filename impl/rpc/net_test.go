@@ -368,3 +368,50 @@ func TestRetransmitBacksOff(t *testing.T) {
 		t.Errorf("%d datagrams sent to a dead server in 600ms (period 5ms), want 3 to 12: resends back off", sent)
 	}
 }
+
+// TestResetsAreRateLimited: a flood of frames for a connection the
+// server does not know earns RESETs up to a budget per retransmission
+// period, not one each; the rest are counted as held. With a one-second
+// period, 1,000 frames sent within it get at most 64 RESETs.
+func TestResetsAreRateLimited(t *testing.T) {
+	srv := listenEcho(t, "127.0.0.1:0", rpc.NetConfig{RTO: time.Second, HandshakeRTO: time.Second})
+	defer srv.Close()
+	ua, _ := net.ResolveUDPAddr("udp", srv.Addr())
+	evil, err := net.DialUDP("udp", nil, ua)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer evil.Close()
+	p, _ := slot.NewRPC(9, 7, 1, []byte("forged"))
+	b, err := transport.EncodeFrame(transport.Frame{Kind: transport.KindRaw, Conn: 9, Packet: p, Inc: 1, PeerInc: srv.Incarnation()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const flood = 1000
+	for range flood {
+		if _, err := evil.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	hc, nc := srv.Counters()
+	for hc.Resets < flood && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+		hc, nc = srv.Counters()
+	}
+	sent := hc.Resets - nc.ResetsHeld
+	if hc.Resets < flood || sent == 0 || sent > 2*64 {
+		t.Fatalf("%d frames of an unknown connection: %d RESETs due, %d held, so %d sent; want all due and at most 2 periods' budget sent\n%s\n%s",
+			flood, hc.Resets, nc.ResetsHeld, sent, hc, nc)
+	}
+	got := 0
+	var buf [64]byte
+	for evil.SetReadDeadline(time.Now().Add(100 * time.Millisecond)); ; got++ {
+		if _, err := evil.Read(buf[:]); err != nil {
+			break
+		}
+	}
+	if uint64(got) != sent {
+		t.Errorf("%d RESETs arrived, the server counts %d sent", got, sent)
+	}
+}

@@ -77,12 +77,16 @@ type NetCounters struct {
 	Malformed uint64 // datagrams that were neither a control packet nor a version-2 frame
 	NoLink    uint64 // admitted frames for a connection with no transport state (re-handshaking)
 	Rejected  uint64 // frames the transport refused (wrong kind, bad ack)
-	Socket    transport.PacketCounters
+	// ResetsHeld: RESETs due but not sent, past the most one period may
+	// send (maxResets): a peer that keeps sending for a connection the
+	// server does not know gets its next RESET when it sends again.
+	ResetsHeld uint64
+	Socket     transport.PacketCounters
 }
 
 // String is a stable one-line description.
 func (c NetCounters) String() string {
-	return fmt.Sprintf("malformed=%d no-link=%d rejected=%d %s", c.Malformed, c.NoLink, c.Rejected, c.Socket)
+	return fmt.Sprintf("malformed=%d no-link=%d rejected=%d resets-held=%d %s", c.Malformed, c.NoLink, c.Rejected, c.ResetsHeld, c.Socket)
 }
 
 // core is the handshake's step core of either side.
@@ -108,6 +112,7 @@ type netDriver struct {
 	links  map[uint16]*netLink // by the c_id on the wire
 	dirty  []*netLink
 	ctl    []byte
+	resets int // RESETs sent this period (maxResets)
 	c      NetCounters
 	closed bool
 	// nicFlushes: the node's NIC goroutine flushes (Node.flush): Send
@@ -263,7 +268,7 @@ func (d *netDriver) receive(b []byte, from *net.UDPAddr) {
 	}
 	v := d.core.Admit(ap, f.Conn, f.Inc, f.PeerInc)
 	if v.Reset {
-		d.sendMsg(&v.Msg, ap)
+		d.reset(&v.Msg, ap)
 	}
 	if !v.Deliver {
 		return // counted by the core
@@ -280,6 +285,24 @@ func (d *netDriver) receive(b []byte, from *net.UDPAddr) {
 		l.ackSeen = true
 	}
 	d.markDirty(l)
+}
+
+// maxResets is the most RESETs a socket sends in one retransmission
+// period (6,400 a second by default). Every frame of an unknown
+// connection or incarnation earns one, and whoever can make the server
+// receive datagrams could otherwise make it send as many; a real peer
+// sends again (its resends back off), and a later frame gets the RESET.
+const maxResets = 64
+
+// reset sends a RESET the core asked for, within the period's budget
+// (mu held).
+func (d *netDriver) reset(m *handshake.Msg, to netip.AddrPort) {
+	if d.resets >= maxResets {
+		d.c.ResetsHeld++
+		return
+	}
+	d.resets++
+	d.sendMsg(m, to)
 }
 
 func (d *netDriver) markDirty(l *netLink) {
@@ -331,6 +354,7 @@ func (d *netDriver) timerLoop() {
 		if i%every == 0 {
 			d.step(handshake.Event{Kind: handshake.EvTick})
 		}
+		d.resets = 0
 		for _, l := range d.links {
 			l.retransmit()
 			d.markDirty(l)
