@@ -120,6 +120,12 @@ func (r *bfsRun[S]) drain(w *bfsWorker[S]) {
 func (r *bfsRun[S]) blockOne(block []entry[S]) bool {
 	w := r.ws[0]
 	const chunk = 256
+	// Room for the block's new states up front: appended one by one,
+	// the next level would be copied every time it grew by a quarter,
+	// which took a sixth of a run on the ring model.
+	first := len(r.next.mem)
+	r.next.mem = reserve(r.next.mem, first+r.room(len(block)), first)
+	defer func() { r.yield = float64(len(r.next.mem)-first) / float64(len(block)) }()
 	for lo := 0; lo < len(block); lo += chunk {
 		if r.halted() {
 			return false
@@ -211,10 +217,14 @@ func (r *bfsRun[S]) layOut(block []entry[S]) {
 	}
 	r.placed.Store(0)
 	r.first = len(r.next.mem)
-	r.want = r.first + int(float64(len(block))*r.yield*1.125) + 64
+	r.want = r.first + r.room(len(block))
 	r.roomMade.Store(false)
 	r.cursor.Store(0)
 }
+
+// room is how many new states n expanded states are expected to give:
+// as many per state as the last block gave, and an eighth more.
+func (r *bfsRun[S]) room(n int) int { return int(float64(n)*r.yield*1.125) + 64 }
 
 // makeRoom gives the next level room for as many new states as the last
 // block's yield predicts, once a block, so that it seldom moves while
