@@ -55,12 +55,16 @@ const (
 	// EvRestart: the endpoint restarts with incarnation Inc, forgetting
 	// every connection.
 	EvRestart
+	// EvExpire: connection Conn's client has not been heard from for the
+	// driver's idle timeout; the server closes it without a word (Server
+	// only).
+	EvExpire
 )
 
-var eventNames = [...]string{"open", "recv", "data", "tick", "close", "shutdown", "restart"}
+var eventNames = [...]string{"open", "recv", "data", "tick", "close", "shutdown", "restart", "expire"}
 
 func (k EventKind) String() string {
-	if k >= EvOpen && k <= EvRestart {
+	if k >= EvOpen && k <= EvExpire {
 		return eventNames[k-EvOpen]
 	}
 	return fmt.Sprintf("event(%d)", uint8(k))
@@ -71,7 +75,7 @@ type Event struct {
 	Kind     EventKind
 	From     netip.AddrPort // EvRecv, EvData
 	Msg      Msg            // EvRecv
-	Conn     uint16         // EvData
+	Conn     uint16         // EvData, EvExpire
 	Inc      uint64         // EvData: the frame's sender incarnation; EvRestart: the new incarnation
 	PeerInc  uint64         // EvData: the frame's receiver incarnation
 	InFlight int            // EvClose
@@ -88,6 +92,8 @@ func (e Event) String() string {
 		return fmt.Sprintf("close in-flight=%d", e.InFlight)
 	case EvRestart:
 		return fmt.Sprintf("restart inc=%d", e.Inc)
+	case EvExpire:
+		return fmt.Sprintf("expire conn=%d", e.Conn)
 	}
 	return e.Kind.String()
 }

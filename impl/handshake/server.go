@@ -40,12 +40,13 @@ type ServerCounters struct {
 	Unexpected    uint64 // control packets a server has no use for
 	Delivered     uint64 // data frames admitted
 	ShutdownAcked uint64 // CLOSED received for a shutdown's CLOSE
+	Expired       uint64 // connections closed for their client's silence (EvExpire)
 }
 
 // String is a stable one-line description.
 func (c ServerCounters) String() string {
-	return fmt.Sprintf("hellos=%d opens=%d dup-hellos=%d stale-hellos=%d restarted=%d refused=%d closes=%d resets=%d stale-frames=%d forged=%d unexpected=%d delivered=%d shutdown-acked=%d",
-		c.Hellos, c.Opens, c.DupHellos, c.StaleHellos, c.Restarted, c.Refused, c.Closes, c.Resets, c.StaleFrames, c.ForgedFrames, c.Unexpected, c.Delivered, c.ShutdownAcked)
+	return fmt.Sprintf("hellos=%d opens=%d dup-hellos=%d stale-hellos=%d restarted=%d refused=%d closes=%d resets=%d stale-frames=%d forged=%d unexpected=%d delivered=%d shutdown-acked=%d expired=%d",
+		c.Hellos, c.Opens, c.DupHellos, c.StaleHellos, c.Restarted, c.Refused, c.Closes, c.Resets, c.StaleFrames, c.ForgedFrames, c.Unexpected, c.Delivered, c.ShutdownAcked, c.Expired)
 }
 
 // sconn is one entry of the server's table.
@@ -161,6 +162,8 @@ func (s *Server) Step(ev Event) []Effect {
 		s.shutdownAll()
 	case EvRestart:
 		s.restart(ev.Inc)
+	case EvExpire:
+		s.expire(ev.Conn)
 	default:
 		s.c.Unexpected++
 	}
@@ -298,6 +301,23 @@ func (s *Server) closeFrom(from netip.AddrPort, m *Msg) {
 		s.drop(c)
 	}
 	s.send(from, Msg{Kind: KindClosed, Conn: m.Conn, Inc: s.inc, PeerInc: m.Inc})
+}
+
+// expire: connection id's client has gone silent for longer than the
+// driver's idle timeout (its keepalives stopped: it died, or the network
+// between is cut). The server closes it and remembers it closed, as for
+// a CLOSE, but tells nobody: a client that is in fact alive learns it
+// from the RESET its next frame earns (ErrReset), and handshakes again.
+// A connection being shut down already has its own end.
+func (s *Server) expire(id uint16) {
+	c := s.entry(id)
+	if c == nil || c.closing {
+		s.c.Unexpected++
+		return
+	}
+	s.c.Expired++
+	s.closed[c.Peer] = closedConn{c.ClientInc, c.ClientSeq}
+	s.drop(c)
 }
 
 func (s *Server) tick() {
