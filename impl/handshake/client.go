@@ -173,6 +173,19 @@ func (c *Client) hello() {
 	c.sendHello()
 }
 
+// Keepalive is what the client's driver sends while the connection is
+// open and it has sent nothing for a while, so that the server does not
+// take the client for dead and expire the connection (EvExpire): its
+// HELLO again, which the server answers as any duplicate, with the same
+// WELCOME, and the client drops, counted. It changes no state on either
+// side. ok is false unless the connection is open.
+func (c *Client) Keepalive() (m Msg, ok bool) {
+	if c.state != ClientOpen {
+		return Msg{}, false
+	}
+	return Msg{Kind: KindHello, Seq: c.seq, Inc: c.inc}, true
+}
+
 func (c *Client) sendHello() {
 	c.c.Hellos++
 	c.emit(Effect{Kind: FxSend, To: c.cfg.Server, Msg: Msg{Kind: KindHello, Seq: c.seq, Inc: c.inc}})

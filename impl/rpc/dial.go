@@ -151,6 +151,7 @@ func newDialed(conn *net.UDPConn, ra *net.UDPAddr, cfg DialConfig) (*Client, *di
 	}
 	n.drv.Attach(0, dl.link)
 	d.core, d.onEffect = hs, func(e handshake.Effect) { dl.effect(c, e) }
+	d.keepalive = hs.Keepalive
 	d.nicFlushes, n.flush, d.roundNow = true, d.flush, n.roundNow
 	if err := n.Start(context.Background()); err != nil {
 		return nil, nil, err
@@ -171,7 +172,7 @@ func (dl *dialed) effect(c *Client, e handshake.Effect) {
 		for id := range d.links {
 			delete(d.links, id)
 		}
-		l.wire, l.peerInc, l.ep, l.ackSeen = e.Conn.ID, e.Conn.ServerInc, ep, false
+		l.wire, l.peerInc, l.ep, l.ackSeen, l.spoke = e.Conn.ID, e.Conn.ServerInc, ep, false, d.ticks
 		d.links[e.Conn.ID] = l
 		dl.once.Do(func() { close(dl.opened) })
 	case handshake.FxClosed:

@@ -74,6 +74,7 @@ func Listen(addr string, cfg ServerConfig) (*Server, error) {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	s := &Server{node: n, d: d, hs: hs}
+	d.expires = true
 	d.core, d.onEffect = hs, s.effect
 	d.nicFlushes, n.flush, d.roundNow = true, d.flush, n.roundNow
 	d.start()
@@ -134,7 +135,7 @@ func (s *Server) effect(e handshake.Effect) {
 		if old := d.links[c.ID]; old != nil {
 			old.dead = true
 		}
-		l := &netLink{d: d, wire: c.ID, local: uint8(c.ID), inc: c.ServerInc, peerInc: c.ClientInc, to: net.UDPAddrFromAddrPort(c.Peer), ep: ep}
+		l := &netLink{d: d, wire: c.ID, local: uint8(c.ID), inc: c.ServerInc, peerInc: c.ClientInc, to: net.UDPAddrFromAddrPort(c.Peer), ep: ep, heard: d.ticks}
 		d.links[c.ID] = l
 		if !n.nic.IsOpen(int(c.ID)) {
 			if st := n.nic.OpenOn(int(c.ID), int(c.Flow)); st != spec.ConnOK {

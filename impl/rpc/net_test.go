@@ -415,3 +415,46 @@ func TestResetsAreRateLimited(t *testing.T) {
 		t.Errorf("%d RESETs arrived, the server counts %d sent", got, sent)
 	}
 }
+
+// TestIdleConnectionExpires: a client that dies without a word (no CLOSE)
+// leaves its connection open at the server only until the idle timeout,
+// which frees its c_id; one that is idle but alive keeps its connection
+// by its keepalives, and calls on it after the timeout with no new
+// handshake.
+func TestIdleConnectionExpires(t *testing.T) {
+	nc := rpc.NetConfig{RTO: 5 * time.Millisecond, IdleTimeout: 150 * time.Millisecond}
+	srv := listenEcho(t, "127.0.0.1:0", nc)
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	alive, err := rpc.Dial(ctx, srv.Addr(), rpc.DialConfig{Net: nc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer alive.Close()
+	dead, err := rpc.Dial(ctx, srv.Addr(), rpc.DialConfig{Net: nc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range []*rpc.Client{alive, dead} {
+		if err := callEcho(ctx, c, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rpc.KillClient(dead); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(600 * time.Millisecond) // four idle timeouts
+	if n := srv.Conns(); n != 1 {
+		t.Errorf("%d connections open after the idle timeout, want 1 (the live client's)", n)
+	}
+	if hc, _ := srv.Counters(); hc.Expired != 1 {
+		t.Errorf("server counters %s, want expired=1", hc)
+	}
+	if err := callEcho(ctx, alive, 2); err != nil {
+		t.Fatalf("the idle live client's call: %v", err)
+	}
+	if hc, _ := alive.Counters(); hc.Opens != 1 || hc.Resets != 0 {
+		t.Errorf("the live client handshook again: %s", hc)
+	}
+}

@@ -43,6 +43,13 @@ type NetConfig struct {
 	// MaxTries (default 50) go unanswered before a dial fails.
 	RTO, HandshakeRTO time.Duration
 	MaxTries          int
+	// IdleTimeout: a server closes a connection it has heard nothing
+	// from for this long (its client died, or the network between is
+	// cut), freeing its c_id; a client sends a keepalive (its HELLO
+	// again) whenever it has sent nothing for a third of it, so a live
+	// client's connection never expires. Default 30s; negative: never.
+	// A client's should be at most its server's.
+	IdleTimeout time.Duration
 	// Faults makes the socket a faulty network: seeded loss, duplication
 	// and reordering of every datagram it writes.
 	Faults transport.NetFaults
@@ -65,6 +72,9 @@ func (c *NetConfig) defaults() error {
 	}
 	if c.MaxTries == 0 {
 		c.MaxTries = handshake.DefaultMaxTries
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = 30 * time.Second
 	}
 	if c.RTO < 0 || c.HandshakeRTO < 0 || c.MaxTries < 0 {
 		return fmt.Errorf("%w: negative RTO or tries", ErrConfig)
@@ -113,8 +123,15 @@ type netDriver struct {
 	dirty  []*netLink
 	ctl    []byte
 	resets int // RESETs sent this period (maxResets)
-	c      NetCounters
-	closed bool
+	ticks  int // timer ticks so far
+	// Idle connections: a server's driver expires a link not heard from
+	// in idleTicks; a client's sends keepalive's message when it has not
+	// spoken for a third of that. 0 ticks: never.
+	idleTicks int
+	expires   bool
+	keepalive func() (handshake.Msg, bool)
+	c         NetCounters
+	closed    bool
 	// nicFlushes: the node's NIC goroutine flushes (Node.flush): Send
 	// and the reader leave frames for it, to go out in one batch.
 	nicFlushes bool
@@ -143,6 +160,9 @@ type netLink struct {
 	// Back-off: quiet is how many resends in a row went unanswered, and
 	// wait how many ticks are left before the next (see retransmit).
 	quiet, wait int
+	// heard (a server's) and spoke (a client's) are the ticks at which the
+	// peer's last datagram came and the last frame went (idle).
+	heard, spoke int
 }
 
 func newNetDriver(conn *net.UDPConn, cfg NetConfig, bell *wake.Bell) (*netDriver, error) {
@@ -150,7 +170,11 @@ func newNetDriver(conn *net.UDPConn, cfg NetConfig, bell *wake.Bell) (*netDriver
 	if err != nil {
 		return nil, err
 	}
-	return &netDriver{ps: ps, cfg: cfg, bell: bell, links: map[uint16]*netLink{}, done: make(chan struct{})}, nil
+	d := &netDriver{ps: ps, cfg: cfg, bell: bell, links: map[uint16]*netLink{}, done: make(chan struct{})}
+	if cfg.IdleTimeout > 0 {
+		d.idleTicks = max(int(cfg.IdleTimeout/cfg.RTO), 3)
+	}
+	return d, nil
 }
 
 // start runs the reader and the timer.
@@ -258,6 +282,7 @@ func (d *netDriver) receive(b []byte, from *net.UDPAddr) {
 			d.c.Malformed++
 			return
 		}
+		d.heardFrom(ap, m.Inc)
 		d.step(handshake.Event{Kind: handshake.EvRecv, From: ap, Msg: m})
 		return
 	}
@@ -278,6 +303,7 @@ func (d *netDriver) receive(b []byte, from *net.UDPAddr) {
 		d.c.NoLink++
 		return
 	}
+	l.heard = d.ticks
 	if l.ep.Receive(f) != nil {
 		d.c.Rejected++ // a bad ack, or a frame of the wrong kind; data it carried is taken
 	}
@@ -285,6 +311,41 @@ func (d *netDriver) receive(b []byte, from *net.UDPAddr) {
 		l.ackSeen = true
 	}
 	d.markDirty(l)
+}
+
+// heardFrom notes a control packet from a client's address and
+// incarnation as news of its connection (mu held): its keepalives are
+// HELLOs. Data frames are noted as they are admitted.
+func (d *netDriver) heardFrom(from netip.AddrPort, inc uint64) {
+	if !d.expires {
+		return
+	}
+	for _, l := range d.links {
+		if l.peerInc == inc && addrPort(l.to) == from {
+			l.heard = d.ticks
+		}
+	}
+}
+
+// idle is a tick's part for idle connections (mu held): a server expires
+// those it has not heard from in idleTicks (the core closes them, and
+// the effect drops the link), a client sends its keepalive when it has
+// sent nothing for a third of that.
+func (d *netDriver) idle() {
+	if d.idleTicks == 0 {
+		return
+	}
+	for id, l := range d.links {
+		switch {
+		case d.expires && d.ticks-l.heard >= d.idleTicks:
+			d.step(handshake.Event{Kind: handshake.EvExpire, Conn: id})
+		case d.keepalive != nil && l.ep != nil && d.ticks-l.spoke >= d.idleTicks/3:
+			if m, ok := d.keepalive(); ok {
+				l.spoke = d.ticks
+				d.sendMsg(&m, addrPort(l.to))
+			}
+		}
+	}
 }
 
 // maxResets is the most RESETs a socket sends in one retransmission
@@ -330,6 +391,7 @@ func (d *netDriver) queueOutgoing(l *netLink) {
 		return
 	}
 	for _, f := range l.ep.Outgoing() {
+		l.spoke = d.ticks
 		f.Inc, f.PeerInc = l.inc, l.peerInc
 		_ = d.ps.QueueFrame(&f, l.to) // counted by the socket
 	}
@@ -355,10 +417,12 @@ func (d *netDriver) timerLoop() {
 			d.step(handshake.Event{Kind: handshake.EvTick})
 		}
 		d.resets = 0
+		d.ticks++
 		for _, l := range d.links {
 			l.retransmit()
 			d.markDirty(l)
 		}
+		d.idle()
 		d.ps.Tick()
 		d.flushDirty()
 		d.mu.Unlock()
