@@ -79,6 +79,13 @@
 //   - Restart: a client or server that restarts takes a new, larger
 //     incarnation and forgets every connection; packets of its old
 //     incarnation are then stale or get a RESET, as above.
+//   - Expiry: the server's driver steps EvExpire for a connection it has
+//     heard nothing from for its idle timeout (the client died, or the
+//     network between is cut); the server closes it and remembers it
+//     closed, as for a CLOSE, and tells nobody. A client that is alive
+//     keeps its connection by keepalives (Keepalive: its HELLO again,
+//     which the server answers as any duplicate); one whose connection
+//     expired all the same learns it from the RESET its next frame earns.
 //
 // Sequence numbers: each direction of a connection starts after the
 // sender's starting sequence number (SeqStart: a hash of the incarnation
