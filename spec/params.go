@@ -16,6 +16,11 @@ type Param struct {
 	Description string
 	Min, Max    int
 	Choices     []string
+	// OmitDefault: Assignments leaves the parameter out while it has its
+	// default value. For a parameter added to a model after traces and
+	// reports of it were committed: at its default the model is what it
+	// was, and they read (and are written) as before.
+	OmitDefault bool
 }
 
 // ErrParam is wrapped by every parameter error, so callers can tell bad
@@ -134,10 +139,14 @@ func (v Values) String(name string) string {
 }
 
 // Assignments returns the values as key=value strings in declaration
-// order; ParseParams accepts them back unchanged.
+// order, less those of OmitDefault parameters at their default;
+// ParseParams accepts them back unchanged.
 func (v Values) Assignments() []string {
 	out := make([]string, 0, len(v.defs))
 	for _, p := range v.defs {
+		if p.OmitDefault && v.vals[p.Name] == p.Default {
+			continue
+		}
 		out = append(out, p.Name+"="+v.vals[p.Name])
 	}
 	return out

@@ -285,3 +285,24 @@ func FuzzParseParams(f *testing.F) {
 		}
 	})
 }
+
+// An OmitDefault parameter is left out of Assignments at its default, and
+// listed otherwise; either way the assignments parse back to the values.
+func TestAssignmentsOmitDefault(t *testing.T) {
+	defs := append(slices.Clone(testParams), spec.Param{Name: "late", Default: "0", Min: 0, Max: 2, OmitDefault: true})
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{nil, []string{"dims=3", "size=20", "offset=-2", "mode=fast"}},
+		{[]string{"late=0"}, []string{"dims=3", "size=20", "offset=-2", "mode=fast"}},
+		{[]string{"late=2"}, []string{"dims=3", "size=20", "offset=-2", "mode=fast", "late=2"}},
+	} {
+		v, err := spec.ParseParams(defs, tc.args)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, v.Assignments())
+		again, err := spec.ParseParams(defs, v.Assignments())
+		require.NoError(t, err)
+		assert.Equal(t, v.Map(), again.Map())
+	}
+}

@@ -20,12 +20,13 @@ import (
 
 // The cores against the handshake model, step by step. rapid draws a
 // configuration of model/handshake (calls, window, restarts of either
-// side, a close, the network's fault budget) and then, with t.Repeat,
-// actions of the model: each Repeat action is a group of the model's
-// action kinds (groups) and picks one of the group's instances the model
-// enables now. Every model step is mapped onto the cores as Replay maps
-// it (replay.go), and after every step the implementation's abstract
-// state must equal the model's.
+// side, a close, the network's fault budget, the server's expiries: two
+// walks in three allow some) and then, with t.Repeat, actions of the
+// model: each Repeat action is a group of the model's action kinds
+// (groups) and picks one of the group's instances the model enables now.
+// Every model step is mapped onto the cores as Replay maps it
+// (replay.go), and after every step the implementation's abstract state
+// must equal the model's.
 //
 // Run longer with -rapid.checks=N; a failure prints its seed, and is
 // written as a trace file under testdata/rapid/ that
@@ -40,7 +41,7 @@ func TestCoresConformToHandshakeModel(t *testing.T) {
 var groups = map[string][]string{
 	"client":  {"open", "call", "close"},
 	"timer":   {"hello-timeout", "call-timeout", "close-timeout"},
-	"restart": {"client-restart", "server-restart"},
+	"restart": {"client-restart", "server-restart", "server-expire"}, // the processes' lifecycles
 	"network": {"deliver", "reorder"},
 	"fault":   {"lose", "duplicate"},
 	"any":     nil,
@@ -52,7 +53,7 @@ func drawConfig(rt *rapid.T) []string {
 		return fmt.Sprintf("%s=%d", name, rapid.IntRange(lo, hi).Draw(rt, name))
 	}
 	return []string{n("calls", 1, 3), n("window", 1, 2), n("client-restarts", 0, 2), n("server-restarts", 0, 2),
-		n("closes", 0, 1), n("losses", 0, 2), n("dups", 0, 2), n("reorders", 0, 2)}
+		n("closes", 0, 1), n("losses", 0, 2), n("dups", 0, 2), n("reorders", 0, 2), n("expiries", 0, 2)}
 }
 
 // walk draws a configuration and a walk of the correct model and
@@ -98,8 +99,8 @@ func walk(rt *rapid.T, faults *implhs.Faults, params []string, sink *bridgetest.
 // dilute the draw: without the narrowing each is found in about four runs
 // of five, with it in every one of 60.
 var mutantParams = map[string][]string{
-	spec.BugDuplicateHelloOpensTwice: {"client-restarts=0", "server-restarts=0", "closes=0", "losses=0", "dups=1", "reorders=1"},
-	spec.BugIgnoreIncarnation:        {"calls=2", "client-restarts=1", "server-restarts=1", "closes=0", "losses=0", "dups=1", "reorders=1"},
+	spec.BugDuplicateHelloOpensTwice: {"client-restarts=0", "server-restarts=0", "closes=0", "losses=0", "dups=1", "reorders=1", "expiries=0"},
+	spec.BugIgnoreIncarnation:        {"calls=2", "client-restarts=1", "server-restarts=1", "closes=0", "losses=0", "dups=1", "reorders=1", "expiries=0"},
 }
 
 // Every fault the cores can inject is found by a conformance walk of the

@@ -71,6 +71,16 @@ func (h *harness) serverStep(ev implhs.Event, data ...packet) string {
 	return "server: " + effects(fx)
 }
 
+// expire: the server's driver expires the one connection the model's
+// server has open, by its c_id.
+func (h *harness) expire() string {
+	conns := h.server.Conns()
+	if len(conns) != 1 {
+		return fmt.Sprintf("diverged: the model's server expires its connection, the server core has %d", len(conns))
+	}
+	return h.serverStep(implhs.Event{Kind: implhs.EvExpire, Conn: conns[0].ID})
+}
+
 // effects describes a step's effects in a line.
 func effects(fx []implhs.Effect) string {
 	if len(fx) == 0 {

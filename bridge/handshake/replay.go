@@ -23,6 +23,7 @@ import (
 //	client-restart        the application sees its calls fail; client
 //	                      core: EvRestart with the next incarnation
 //	server-restart        server core: EvRestart with the next incarnation
+//	server-expire         server core: EvExpire with its connection's c_id
 //	call                  the client's transport sends CALL on the core's
 //	                      connection, with its incarnations
 //	call-timeout seq      the client's transport resends that CALL
@@ -178,6 +179,8 @@ func (h *harness) step(s modelhs.State, a checker.Action) string {
 		return h.clientStep(implhs.Event{Kind: implhs.EvRestart, Inc: h.client.Inc() + 1})
 	case "server-restart":
 		return h.serverStep(implhs.Event{Kind: implhs.EvRestart, Inc: h.server.Inc() + 1})
+	case "server-expire":
+		return h.expire()
 	case "call":
 		return h.call()
 	case "call-timeout":

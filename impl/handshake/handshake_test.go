@@ -421,3 +421,56 @@ func TestLateWelcomeOfARestartedServer(t *testing.T) {
 		t.Fatalf("late first HELLO: %v", fx)
 	}
 }
+
+// EvExpire closes a silent client's connection without a word and
+// remembers it closed: the client's next frame earns a RESET, after which
+// it handshakes again with a larger start, which opens a new connection;
+// a late duplicate of the expired connection's HELLO is stale.
+func TestExpireResetsTheClient(t *testing.T) {
+	s, c := newServer(t, Faults{}, 4), newClient(t, 5, Faults{})
+	conn := open(t, c, s, cliAddr)
+	hello := Msg{Kind: KindHello, Seq: conn.ClientSeq, Inc: 5}
+	fx := s.Step(Event{Kind: EvExpire, Conn: conn.ID})
+	if got := kinds(fx); got != "closed" || fx[0].Conn.ID != conn.ID {
+		t.Fatalf("expire: %s (%v), want the connection closed and nothing sent", got, fx)
+	}
+	if got := s.Counters(); got.Expired != 1 || got.Closes != 0 || len(s.Conns()) != 0 {
+		t.Fatalf("after expire: %s, %d connections", got, len(s.Conns()))
+	}
+	// The client's next data frame: RESET, from the same incarnation.
+	v := s.Admit(cliAddr, conn.ID, 5, 100)
+	if !v.Reset || v.Msg.Kind != KindReset || v.Msg.Inc != 100 || v.Msg.PeerInc != 5 || v.Msg.Conn != conn.ID {
+		t.Fatalf("frame on the expired connection: %+v", v)
+	}
+	cfx := c.Step(recv(srvAddr, v.Msg))
+	if got := kinds(cfx); got != "fail-calls, closed, send HELLO" || !errors.Is(cfx[0].Err, ErrReset) {
+		t.Fatalf("client on RESET: %s (%v)", got, cfx)
+	}
+	again := sends(cfx)[0]
+	if again.Inc != 5 || again.Seq <= conn.ClientSeq {
+		t.Fatalf("re-handshake HELLO %v: want incarnation 5 and a start above %d", again, conn.ClientSeq)
+	}
+	// A late duplicate of the expired connection's HELLO: stale, nothing
+	// reopened.
+	if fx := s.Step(recv(cliAddr, hello)); len(fx) != 0 || s.Counters().StaleHellos != 1 || len(s.Conns()) != 0 {
+		t.Fatalf("duplicate HELLO of the expired connection: %s", kinds(fx))
+	}
+	// The larger start opens a new connection.
+	fx = s.Step(recv(cliAddr, again))
+	if got := kinds(fx); got != "opened, send WELCOME" || fx[0].Conn.ClientSeq != again.Seq {
+		t.Fatalf("server on the new HELLO: %s", got)
+	}
+	if got := kinds(c.Step(recv(srvAddr, sends(fx)[0]))); got != "opened" || c.State() != ClientOpen {
+		t.Fatalf("client on the new WELCOME: %s", got)
+	}
+	if got := s.Counters(); got.Opens != 2 || got.Unexpected != 0 {
+		t.Fatalf("counters %s", got)
+	}
+	// Expiring a c_id with no connection is unexpected, and changes nothing.
+	if fx := s.Step(Event{Kind: EvExpire, Conn: 3}); len(fx) != 0 || s.Counters().Unexpected != 1 || s.Counters().Expired != 1 {
+		t.Fatalf("expire of an unknown c_id: %s, %s", kinds(fx), s.Counters())
+	}
+	if len(s.Conns()) != 1 {
+		t.Fatalf("%d connections, want the new one", len(s.Conns()))
+	}
+}

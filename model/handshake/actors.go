@@ -17,7 +17,8 @@ func (m *Model) Lanes() []string { return []string{laneClient, laneNetwork, lane
 
 // Role places an action: the client's actions send into the network
 // (a HELLO, a call, a CLOSE) or happen within the client (a restart, a
-// timeout that fails calls); the server's restart happens within it;
+// timeout that fails calls); the server's restart and its expiry of a
+// connection happen within it;
 // the network delivers a packet to the end it is addressed to, and
 // loses, duplicates or reorders it on its own lane.
 func (m *Model) Role(a checker.Action) checker.Role {
@@ -29,7 +30,7 @@ func (m *Model) Role(a checker.Action) checker.Role {
 		return checker.Role{Actor: laneClient, Peer: laneNetwork}
 	case "call-timeout", "client-restart":
 		return checker.Role{Actor: laneClient}
-	case "server-restart":
+	case "server-restart", "server-expire":
 		return checker.Role{Actor: laneServer}
 	case "deliver":
 		if len(a.Args) > 0 && ToServer(uint8(a.Args[0])) {

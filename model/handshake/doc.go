@@ -15,15 +15,18 @@
 // server gets RESET, on which the client fails its calls in flight
 // visibly and opens again. Close fails the calls still in flight visibly
 // and resends CLOSE until CLOSED answers it; a restarted client fails its
-// calls and opens at once with its new incarnation. With hello=incarnation
+// calls and opens at once with its new incarnation. With expiries, the
+// server may close its open connection at any moment, remembering it as
+// closed and telling nobody (a silent client's idle timeout); the client
+// learns it from the RESET its next CALL gets. With hello=incarnation
 // HELLOs and WELCOMEs are told apart by incarnation alone, a rule that
 // loses calls after a server restart.
 //
 // Properties (names and descriptions from spec's catalogue):
 // right-incarnation, at-most-once and no-silent-loss (invariants),
 // setup-completes and calls-complete (liveness, under weak fairness of
-// every action but the network's faults, the restarts and the
-// application's close), and the witnesses restart-recovers,
+// every action but the network's faults, the restarts, the expiries and
+// the application's close), and the witnesses restart-recovers,
 // client-restart-recovers and clean-close. The bug catalogue
 // (spec.HandshakeBugs) is shared with impl/handshake, which injects each
 // bug as a fault.

@@ -91,8 +91,14 @@ func (m *Model) Fields(s State) []checker.Field {
 		net = append(net, p.String())
 	}
 	add("net", "[%s]", strings.Join(net, ", "))
-	add("left", "lose=%d dup=%d reorder=%d c-restart=%d s-restart=%d close=%d",
+	left := fmt.Sprintf("lose=%d dup=%d reorder=%d c-restart=%d s-restart=%d close=%d",
 		s.Losses, s.Dups, s.Reorders, s.ClientRestarts, s.ServerRestarts, s.Closes)
+	if m.Expiries > 0 {
+		// Only where expiries are allowed, so that the traces of
+		// configurations without them read as before.
+		left += fmt.Sprintf(" expire=%d", s.Expiries)
+	}
+	add("left", "%s", left)
 	var bad []string
 	for i, name := range []string{"right-incarnation", "at-most-once"} {
 		if s.Bad&(1<<i) != 0 {

@@ -14,6 +14,7 @@ const (
 	MaxWindow   = 2
 	MaxNet      = 4 // packets in flight
 	MaxRestarts = 2
+	MaxExpiries = 2
 )
 
 // Params are the handshake model's parameters.
@@ -30,6 +31,8 @@ var Params = []spec.Param{
 	{Name: "losses", Default: "1", Min: 0, Max: 2, Description: "fault budget: packets the network may lose"},
 	{Name: "dups", Default: "1", Min: 0, Max: 2, Description: "fault budget: packets the network may duplicate"},
 	{Name: "reorders", Default: "1", Min: 0, Max: 2, Description: "fault budget: packets the network may deliver ahead of earlier ones in their direction"},
+	{Name: "expiries", Default: "0", Min: 0, Max: MaxExpiries, Description: "times the server may expire a connection whose client it has not heard from (time is abstract: at any moment)",
+		OmitDefault: true}, // added after the traces: left out of them at 0
 }
 
 // Bugs is the model's catalogue (spec.HandshakeBugs).
@@ -98,7 +101,7 @@ type Entry struct {
 const (
 	NoEntry = iota
 	Open
-	ClosedEntry // closed by its client: remembered, so a late HELLO of it cannot open it again
+	ClosedEntry // closed by its client, or expired by the server: remembered, so a late HELLO of it cannot open it again
 )
 
 // Server is the server process.
@@ -119,9 +122,9 @@ type State struct {
 	By     [MaxCalls]uint8 // per call: the client incarnation that made it (ghost)
 	Exec   [MaxCalls]uint8 // per call: times the server ran it (ghost)
 	// Budgets left.
-	Losses, Dups, Reorders, ClientRestarts, ServerRestarts, Closes uint8
-	Seen                                                           uint8 // witnesses (bits)
-	Bad                                                            uint8 // safety properties broken (bits)
+	Losses, Dups, Reorders, ClientRestarts, ServerRestarts, Closes, Expiries uint8
+	Seen                                                                     uint8 // witnesses (bits)
+	Bad                                                                      uint8 // safety properties broken (bits)
 }
 
 // Status values.
@@ -147,6 +150,7 @@ type Model struct {
 	Calls, Window                  int
 	ClientRestarts, ServerRestarts int
 	Closes, Losses, Dups, Reorders int
+	Expiries                       int
 	ByIncarnation                  bool // hello=incarnation
 	ForgetClosed                   bool // closed=forget
 	Bug                            string
@@ -165,7 +169,7 @@ var (
 // the packet they move).
 var (
 	clientActions  = []string{"open", "hello-timeout", "call", "call-timeout", "close", "close-timeout", "client-restart"}
-	serverActions  = []string{"server-restart"}
+	serverActions  = []string{"server-restart", "server-expire"}
 	networkActions = []string{"deliver", "reorder", "lose", "duplicate"}
 )
 
@@ -174,7 +178,7 @@ func New(v spec.Values, bug string) (*Model, error) {
 	m := &Model{Calls: v.Int("calls"), Window: v.Int("window"), ClientRestarts: v.Int("client-restarts"),
 		ServerRestarts: v.Int("server-restarts"), Closes: v.Int("closes"), Losses: v.Int("losses"),
 		Dups: v.Int("dups"), Reorders: v.Int("reorders"), ByIncarnation: v.String("hello") == "incarnation",
-		ForgetClosed: v.String("closed") == "forget", Bug: bug}
+		ForgetClosed: v.String("closed") == "forget", Expiries: v.Int("expiries"), Bug: bug}
 	if bug != "" && !slices.ContainsFunc(Bugs, func(b spec.Bug) bool { return b.Name == bug }) {
 		return nil, fmt.Errorf("handshake: unknown bug %q", bug)
 	}
@@ -207,7 +211,8 @@ func (m *Model) Actions() []checker.ActionKind { return m.kinds }
 func (m *Model) Init() []State {
 	return []State{{C: Client{Inc: 1}, S: Server{Inc: 1},
 		Losses: uint8(m.Losses), Dups: uint8(m.Dups), Reorders: uint8(m.Reorders),
-		ClientRestarts: uint8(m.ClientRestarts), ServerRestarts: uint8(m.ServerRestarts), Closes: uint8(m.Closes)}}
+		ClientRestarts: uint8(m.ClientRestarts), ServerRestarts: uint8(m.ServerRestarts), Closes: uint8(m.Closes),
+		Expiries: uint8(m.Expiries)}}
 }
 
 // Encode writes every field of the state in use.
@@ -227,7 +232,11 @@ func (m *Model) Encode(buf []byte, s State) []byte {
 	buf = append(buf, s.Status[:m.Calls]...)
 	buf = append(buf, s.By[:m.Calls]...)
 	buf = append(buf, s.Exec[:m.Calls]...)
-	return append(buf, s.Losses, s.Dups, s.Reorders, s.ClientRestarts, s.ServerRestarts, s.Closes, s.Seen, s.Bad)
+	buf = append(buf, s.Losses, s.Dups, s.Reorders, s.ClientRestarts, s.ServerRestarts, s.Closes, s.Seen, s.Bad)
+	if m.Expiries > 0 {
+		buf = append(buf, s.Expiries)
+	}
+	return buf
 }
 
 // send appends a packet to the network if it has room (a sender waits

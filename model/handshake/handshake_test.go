@@ -19,6 +19,7 @@ var pinned = map[string]modeltest.Pinned{
 	"no-faults": {Distinct: 911, Generated: 1272, Depth: 19},
 	"window-2":  {Distinct: 18505, Generated: 49201, Depth: 23},
 	"3-calls":   {Distinct: 7044, Generated: 15410, Depth: 24},
+	"expiry":    {Distinct: 71965, Generated: 154399, Depth: 26},
 }
 
 var suite = modeltest.Suite[handshake.State, *handshake.Model]{Params: handshake.Params, New: handshake.New,
@@ -120,4 +121,15 @@ func TestForgettingClosedConnectionsRunsCallsTwice(t *testing.T) {
 	t.Logf("closed=forget breaks %s in %d steps", handshake.ForgetClosedBreaks, tr.Len())
 	remember := slices.DeleteFunc(slices.Clone(handshake.ForgetClosed), func(p string) bool { return p == "closed=forget" })
 	modeltest.BFS(t, suite.Build(t, remember, ""), checker.Options{}).AssertOK(t)
+}
+
+// An expiry before the client has its WELCOME, with the WELCOME lost,
+// keeps the client from connecting: its resent HELLO is a late HELLO of
+// the closed connection. Without the loss every property holds.
+func TestExpiryBeforeTheWelcomeKeepsTheClientOut(t *testing.T) {
+	m := suite.Build(t, handshake.ExpireLosesWelcome, "")
+	res := modeltest.BFS(t, m, checker.Options{Only: []string{handshake.ExpireBreaks}})
+	tr := res.AssertViolation(t, handshake.ExpireBreaks)
+	t.Logf("expiries=1 breaks %s in %d steps (loop at %d)", handshake.ExpireBreaks, tr.Len(), tr.LoopStart)
+	modeltest.BFS(t, suite.Build(t, append(slices.Clone(handshake.ExpireLosesWelcome), "losses=0"), ""), checker.Options{}).AssertOK(t)
 }

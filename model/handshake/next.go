@@ -12,7 +12,8 @@ func (m *Model) emit(emit func(checker.Action, State), name string, t State, arg
 }
 
 // Next enumerates the enabled actions: the client's application and
-// timers, the restarts, and the network, which delivers the packet at the
+// timers, the restarts, the server's expiry of a silent client's
+// connection, and the network, which delivers the packet at the
 // head of each direction and, within the fault budget, loses, duplicates
 // or delivers out of order.
 func (m *Model) Next(s State, emit func(checker.Action, State)) {
@@ -28,6 +29,12 @@ func (m *Model) Next(s State, emit func(checker.Action, State)) {
 		t.ServerRestarts--
 		t.S = Server{Inc: s.S.Inc + 1}
 		m.emit(emit, "server-restart", t)
+	}
+	if s.Expiries > 0 && s.S.Entry.State == Open {
+		t := s
+		t.Expiries--
+		m.expire(&t)
+		m.emit(emit, "server-expire", t)
 	}
 	for i := 0; i < int(s.N); i++ {
 		p := s.Net[i]
@@ -268,14 +275,26 @@ func (m *Model) serverReceive(s *State, p Packet) {
 		m.serverCall(s, p)
 	case Close:
 		if p.S == sv.Inc && e.State == Open && e.C == p.C {
-			*e = Entry{State: ClosedEntry, C: e.C, Start: e.Start}
-			if m.ForgetClosed {
-				*e = Entry{}
-			}
+			m.close(e)
 		}
 		send(s, Packet{Kind: Closed, C: p.C, S: sv.Inc})
 	}
 }
+
+// close: the server closes its open connection, remembering its
+// incarnation and start (with closed=forget, nothing).
+func (m *Model) close(e *Entry) {
+	*e = Entry{State: ClosedEntry, C: e.C, Start: e.Start}
+	if m.ForgetClosed {
+		*e = Entry{}
+	}
+}
+
+// expire: the server has not heard from its open connection's client
+// for its idle timeout (time is abstract: at any moment) and closes the
+// connection as if its client had, telling nobody. A client that is in
+// fact alive learns it from the RESET its next CALL earns.
+func (m *Model) expire(s *State) { m.close(&s.S.Entry) }
 
 // serverHello: a HELLO of a new incarnation, or of a later handshake of
 // the same one (a larger start), opens a new connection in place of the

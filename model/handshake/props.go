@@ -10,7 +10,8 @@ import (
 // Properties of the handshake, named and described by the spec
 // catalogue. The liveness properties assume weak fairness of every action
 // but the network's faults, the restarts and the application's close,
-// which may stop happening: budgets are what may happen, not what must.
+// which may stop happening (and the server's expiries, which need not
+// happen): budgets are what may happen, not what must.
 func (m *Model) Properties() []checker.Property[State] {
 	doc := func(name string) string { return spec.Lookup(spec.LevelHandshake, name).Summary() }
 	var fair []string
@@ -44,8 +45,9 @@ func (m *Model) Properties() []checker.Property[State] {
 }
 
 // Unfair are the actions the liveness properties do not assume will
-// happen: the network's faults, the restarts and the application's close.
-var Unfair = []string{"reorder", "lose", "duplicate", "client-restart", "server-restart", "close"}
+// happen: the network's faults, the restarts, the server's expiries and
+// the application's close.
+var Unfair = []string{"reorder", "lose", "duplicate", "client-restart", "server-restart", "server-expire", "close"}
 
 // noSilentLoss: every call made is in flight or completed, and one that
 // completed ok ran.
