@@ -38,8 +38,9 @@
 //     incarnation (the client restarted), or the same incarnation and a
 //     larger start (the client handshakes again after a RESET), closes
 //     the old connection (Closed; its calls on the server are dropped,
-//     counted) and opens a new one; an older one is stale: dropped and
-//     counted. With every c_id in use the server answers REFUSED
+//     counted) and opens a new one; an older one, or a duplicate of a
+//     connection since closed, is stale: dropped and counted (but see
+//     Expiry below). With every c_id in use the server answers REFUSED
 //     (ErrRefused at the client).
 //   - The client, on the WELCOME that echoes its incarnation and its
 //     current HELLO's start, opens the connection (Opened: the c_id, the
@@ -55,10 +56,13 @@
 //     before the transport sees them. At the server: a frame naming
 //     another server incarnation, or a c_id with no connection, is
 //     answered with RESET{server incarnation, the frame's c_id and
-//     client incarnation} and dropped; a frame from another address than
-//     the connection's is forged, one from another client incarnation
-//     stale: both dropped and counted, never delivered. At the client: a
-//     frame whose incarnations are not the connection's is stale.
+//     client incarnation} and dropped. So is a frame from another
+//     address than the connection's (forged: counted, never delivered):
+//     its sender's connection is gone and its c_id taken by another
+//     address, as after an expiry, and the RESET tells a live sender so.
+//     A frame from another client incarnation is stale: dropped and
+//     counted, never delivered. At the client: a frame whose
+//     incarnations are not the connection's is stale.
 //   - The client, on a RESET for its incarnation and connection: the
 //     server it talked to restarted (a larger server incarnation:
 //     ErrPeerRestarted) or forgot the connection (the same one:
@@ -82,10 +86,19 @@
 //   - Expiry: the server's driver steps EvExpire for a connection it has
 //     heard nothing from for its idle timeout (the client died, or the
 //     network between is cut); the server closes it and remembers it
-//     closed, as for a CLOSE, and tells nobody. A client that is alive
-//     keeps its connection by keepalives (Keepalive: its HELLO again,
-//     which the server answers as any duplicate); one whose connection
-//     expired all the same learns it from the RESET its next frame earns.
+//     closed, as for a CLOSE, with the WELCOME it sent, and tells nobody.
+//     A client that is alive keeps its connection by keepalives
+//     (Keepalive: its HELLO again, which the server answers as any
+//     duplicate); one whose connection expired all the same learns it
+//     from the RESET its next frame earns (also when its c_id has gone to
+//     another address: the frame is forged, and answered so). A
+//     duplicate of an expired connection's HELLO is answered with that
+//     connection's WELCOME again and opens nothing (a CLOSE-closed
+//     connection's gets no answer: its client closed it itself): an
+//     expiry may come before the client had its WELCOME, and the WELCOME
+//     be lost, and the client, resending its HELLO, must not be kept out.
+//     It opens on the old WELCOME, its first frame earns a RESET, and it
+//     handshakes again with a larger start.
 //
 // Sequence numbers: each direction of a connection starts after the
 // sender's starting sequence number (SeqStart: a hash of the incarnation

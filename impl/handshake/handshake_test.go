@@ -450,10 +450,18 @@ func TestExpireResetsTheClient(t *testing.T) {
 	if again.Inc != 5 || again.Seq <= conn.ClientSeq {
 		t.Fatalf("re-handshake HELLO %v: want incarnation 5 and a start above %d", again, conn.ClientSeq)
 	}
-	// A late duplicate of the expired connection's HELLO: stale, nothing
-	// reopened.
-	if fx := s.Step(recv(cliAddr, hello)); len(fx) != 0 || s.Counters().StaleHellos != 1 || len(s.Conns()) != 0 {
-		t.Fatalf("duplicate HELLO of the expired connection: %s", kinds(fx))
+	// A late duplicate of the expired connection's HELLO: its old
+	// WELCOME again, nothing reopened; the client, at its new start,
+	// drops it.
+	fx = s.Step(recv(cliAddr, hello))
+	if got := kinds(fx); got != "send WELCOME" || s.Counters().ExpiredHellos != 1 || len(s.Conns()) != 0 {
+		t.Fatalf("duplicate HELLO of the expired connection: %s, %s", got, s.Counters())
+	}
+	if w := sends(fx)[0]; w.Conn != conn.ID || w.Echo != conn.ClientSeq || w.Seq != conn.ServerSeq || w.Inc != 100 || w.PeerInc != 5 {
+		t.Fatalf("the expired connection's WELCOME again: %v, want that of %s", w, conn)
+	}
+	if fx := c.Step(recv(srvAddr, sends(fx)[0])); len(fx) != 0 || c.State() != ClientHello || c.Counters().DupWelcomes != 1 {
+		t.Fatalf("client at its new start on the old WELCOME: %s", kinds(fx))
 	}
 	// The larger start opens a new connection.
 	fx = s.Step(recv(cliAddr, again))
@@ -472,5 +480,129 @@ func TestExpireResetsTheClient(t *testing.T) {
 	}
 	if len(s.Conns()) != 1 {
 		t.Fatalf("%d connections, want the new one", len(s.Conns()))
+	}
+}
+
+// An expiry before the client has its WELCOME, and the WELCOME lost: the
+// client's resent HELLO, a duplicate of the expired connection's, gets
+// that connection's WELCOME again, and nothing opens on the server. The
+// client opens, its first frame earns a RESET, and it handshakes again
+// with a larger start, which opens. A duplicate HELLO of a connection its
+// client closed stays unanswered.
+func TestExpiryBeforeTheWelcome(t *testing.T) {
+	s, c := newServer(t, Faults{}, 4), newClient(t, 5, Faults{})
+	hello := sends(c.Step(Event{Kind: EvOpen}))[0]
+	fx := s.Step(recv(cliAddr, hello))
+	if got := kinds(fx); got != "opened, send WELCOME" {
+		t.Fatalf("server on HELLO: %s", got)
+	}
+	lost, first := sends(fx)[0], fx[0].Conn
+	if fx := s.Step(Event{Kind: EvExpire, Conn: first.ID}); kinds(fx) != "closed" {
+		t.Fatalf("expire: %s", kinds(fx))
+	}
+	resent := sends(c.Step(Event{Kind: EvTick}))[0]
+	if resent != hello {
+		t.Fatalf("resent HELLO %v, want %v", resent, hello)
+	}
+	fx = s.Step(recv(cliAddr, resent))
+	if got := kinds(fx); got != "send WELCOME" || sends(fx)[0] != lost || fx[0].To != cliAddr {
+		t.Fatalf("server on the resent HELLO: %s %v, want the lost WELCOME %v again", got, fx, lost)
+	}
+	if got := s.Counters(); got.ExpiredHellos != 1 || got.StaleHellos != 0 || got.Opens != 1 || len(s.Conns()) != 0 {
+		t.Fatalf("after the resent HELLO: %s, %d connections", got, len(s.Conns()))
+	}
+	cfx := c.Step(recv(srvAddr, sends(fx)[0]))
+	if got := kinds(cfx); got != "opened" || c.State() != ClientOpen {
+		t.Fatalf("client on the old WELCOME: %s", got)
+	}
+	conn := c.Conn()
+	// The client's first frame: RESET; its calls fail, it handshakes again.
+	fx = s.Step(Event{Kind: EvData, From: cliAddr, Conn: conn.ID, Inc: conn.ClientInc, PeerInc: conn.ServerInc})
+	if got := kinds(fx); got != "send RESET, drop" || !errors.Is(fx[1].Err, ErrUnknownConn) {
+		t.Fatalf("server on the first frame: %s", got)
+	}
+	cfx = c.Step(recv(srvAddr, sends(fx)[0]))
+	if got := kinds(cfx); got != "fail-calls, closed, send HELLO" || !errors.Is(cfx[0].Err, ErrReset) {
+		t.Fatalf("client on RESET: %s (%v)", got, cfx)
+	}
+	again := sends(cfx)[0]
+	if again.Seq <= hello.Seq {
+		t.Fatalf("re-handshake start %d not above %d", again.Seq, hello.Seq)
+	}
+	fx = s.Step(recv(cliAddr, again))
+	if got := kinds(fx); got != "opened, send WELCOME" {
+		t.Fatalf("server on the new HELLO: %s", got)
+	}
+	if got := kinds(c.Step(recv(srvAddr, sends(fx)[0]))); got != "opened" || c.State() != ClientOpen {
+		t.Fatalf("client on the new WELCOME: %s", got)
+	}
+	// The expired connection's HELLO, late once the new one opened: stale.
+	if fx := s.Step(recv(cliAddr, hello)); len(fx) != 0 || s.Counters().StaleHellos != 1 {
+		t.Fatalf("late HELLO after the new connection: %s", kinds(fx))
+	}
+
+	// A connection its client closed: a late duplicate of its HELLO gets
+	// no answer.
+	c2 := newClient(t, 7, Faults{})
+	conn2 := open(t, c2, s, other)
+	hello2 := Msg{Kind: KindHello, Seq: conn2.ClientSeq, Inc: 7}
+	closing := sends(c2.Step(Event{Kind: EvClose}))[0]
+	if got := kinds(s.Step(recv(other, closing))); got != "closed, send CLOSED" {
+		t.Fatalf("server on CLOSE: %s", got)
+	}
+	if fx := s.Step(recv(other, hello2)); len(fx) != 0 || s.Counters().StaleHellos != 2 || s.Counters().ExpiredHellos != 1 {
+		t.Fatalf("late HELLO of a closed connection: %s, %s", kinds(fx), s.Counters())
+	}
+}
+
+// A c_id expired from one address and taken by another: a frame of the
+// first address on it is forged, never delivered and counted, and earns
+// a RESET to its sender, naming the frame's c_id and the sender's
+// incarnation; the first address's client fails its calls with ErrReset
+// and handshakes again, onto a new c_id. The second address's connection
+// is untouched.
+func TestForgedFrameEarnsAReset(t *testing.T) {
+	s := newServer(t, Faults{}, 4)
+	a, b := newClient(t, 5, Faults{}), newClient(t, 7, Faults{})
+	ca := open(t, a, s, cliAddr)
+	if fx := s.Step(Event{Kind: EvExpire, Conn: ca.ID}); kinds(fx) != "closed" {
+		t.Fatalf("expire: %s", kinds(fx))
+	}
+	cb := open(t, b, s, other)
+	if cb.ID != ca.ID {
+		t.Fatalf("b's c_id %d, want the expired %d", cb.ID, ca.ID)
+	}
+	fx := s.Step(Event{Kind: EvData, From: cliAddr, Conn: ca.ID, Inc: 5, PeerInc: 100})
+	if got := kinds(fx); got != "send RESET, drop" || !errors.Is(fx[1].Err, ErrForged) {
+		t.Fatalf("server on a's frame: %s (%v)", got, fx)
+	}
+	r := sends(fx)[0]
+	if fx[0].To != cliAddr || r.Conn != ca.ID || r.Inc != 100 || r.PeerInc != 5 {
+		t.Fatalf("RESET to %s: %v, want to %s naming c_id %d and incarnation 5", fx[0].To, r, cliAddr, ca.ID)
+	}
+	if got := s.Counters(); got.ForgedFrames != 1 || got.Delivered != 0 || got.Resets != 1 {
+		t.Fatalf("counters %s", got)
+	}
+	afx := a.Step(recv(srvAddr, r))
+	if got := kinds(afx); got != "fail-calls, closed, send HELLO" || !errors.Is(afx[0].Err, ErrReset) {
+		t.Fatalf("a on RESET: %s (%v)", got, afx)
+	}
+	again := sends(afx)[0]
+	if again.Inc != 5 || again.Seq <= ca.ClientSeq {
+		t.Fatalf("a's HELLO again: %v", again)
+	}
+	fx = s.Step(recv(cliAddr, again))
+	if got := kinds(fx); got != "opened, send WELCOME" || fx[0].Conn.ID == cb.ID {
+		t.Fatalf("server on a's new HELLO: %s (%v)", got, fx)
+	}
+	if got := kinds(a.Step(recv(srvAddr, sends(fx)[0]))); got != "opened" || a.Conn().ID == cb.ID {
+		t.Fatalf("a on its new WELCOME: %s, c_id %d", got, a.Conn().ID)
+	}
+	// b's connection is as it was: its frames are delivered.
+	if c, ok := s.Lookup(cb.ID); !ok || c.Peer != other || c.ClientInc != 7 {
+		t.Fatalf("b's connection: %v %t", c, ok)
+	}
+	if got := kinds(s.Step(Event{Kind: EvData, From: other, Conn: cb.ID, Inc: 7, PeerInc: 100})); got != "deliver" {
+		t.Fatalf("b's frame: %s", got)
 	}
 }

@@ -30,13 +30,14 @@ type ServerCounters struct {
 	Hellos        uint64 // HELLOs received
 	Opens         uint64 // connections opened
 	DupHellos     uint64 // HELLOs of a client incarnation already connected
+	ExpiredHellos uint64 // duplicate HELLOs of an expired connection, answered with its old WELCOME
 	StaleHellos   uint64 // HELLOs of an incarnation older than the address's connection
 	Restarted     uint64 // connections replaced by a newer HELLO of their address (a restart, or a handshake after a RESET)
 	Refused       uint64 // HELLOs refused (table full, shutting down)
 	Closes        uint64 // connections closed by their client
-	Resets        uint64 // RESETs sent for data frames of unknown connections or incarnations
+	Resets        uint64 // RESETs sent for data frames of unknown connections or incarnations, or forged ones
 	StaleFrames   uint64 // data frames of another client incarnation
-	ForgedFrames  uint64 // data frames from another address than their connection's
+	ForgedFrames  uint64 // data frames from another address than their connection's (answered with a RESET)
 	Unexpected    uint64 // control packets a server has no use for
 	Delivered     uint64 // data frames admitted
 	ShutdownAcked uint64 // CLOSED received for a shutdown's CLOSE
@@ -45,8 +46,8 @@ type ServerCounters struct {
 
 // String is a stable one-line description.
 func (c ServerCounters) String() string {
-	return fmt.Sprintf("hellos=%d opens=%d dup-hellos=%d stale-hellos=%d restarted=%d refused=%d closes=%d resets=%d stale-frames=%d forged=%d unexpected=%d delivered=%d shutdown-acked=%d expired=%d",
-		c.Hellos, c.Opens, c.DupHellos, c.StaleHellos, c.Restarted, c.Refused, c.Closes, c.Resets, c.StaleFrames, c.ForgedFrames, c.Unexpected, c.Delivered, c.ShutdownAcked, c.Expired)
+	return fmt.Sprintf("hellos=%d opens=%d dup-hellos=%d expired-hellos=%d stale-hellos=%d restarted=%d refused=%d closes=%d resets=%d stale-frames=%d forged=%d unexpected=%d delivered=%d shutdown-acked=%d expired=%d",
+		c.Hellos, c.Opens, c.DupHellos, c.ExpiredHellos, c.StaleHellos, c.Restarted, c.Refused, c.Closes, c.Resets, c.StaleFrames, c.ForgedFrames, c.Unexpected, c.Delivered, c.ShutdownAcked, c.Expired)
 }
 
 // sconn is one entry of the server's table.
@@ -56,8 +57,14 @@ type sconn struct {
 	tries   int
 }
 
-// closedConn is what the server keeps of a connection its client closed.
-type closedConn struct{ clientInc, clientSeq uint64 }
+// closedConn is what the server keeps of a connection its client closed
+// (its incarnation and start), or that it expired: then the whole
+// connection, whose WELCOME a duplicate of its HELLO gets again.
+type closedConn struct {
+	clientInc, clientSeq uint64
+	expired              bool
+	conn                 Conn // expired only
+}
 
 // Server is a listener's handshake as a step machine: its connection
 // table by c_id and by client address. Step takes an event and returns
@@ -69,9 +76,10 @@ type Server struct {
 	conns  []*sconn // by c_id; nil: free
 	byPeer map[netip.AddrPort]uint16
 	// closed remembers, per address, the connection its client closed
-	// last, so that a late duplicate of its HELLO cannot open it again
-	// (with a fresh transport state, under which a late duplicate of a
-	// call that ran would run again: model/handshake's closed=forget).
+	// or the server expired last, so that a late duplicate of its HELLO
+	// cannot open it again (with a fresh transport state, under which a
+	// late duplicate of a call that ran would run again:
+	// model/handshake's closed=forget).
 	closed   map[netip.AddrPort]closedConn
 	opens    uint64
 	shutdown bool
@@ -174,8 +182,8 @@ func (s *Server) emit(e Effect) { s.fx = append(s.fx, e) }
 
 func (s *Server) send(to netip.AddrPort, m Msg) { s.emit(Effect{Kind: FxSend, To: to, Msg: m}) }
 
-func (s *Server) welcome(c *sconn) {
-	s.send(c.Peer, Msg{Kind: KindWelcome, Conn: c.ID, Flow: c.Flow, Seq: c.ServerSeq, Echo: c.ClientSeq, Inc: s.inc, PeerInc: c.ClientInc})
+func (s *Server) welcome(c *Conn) {
+	s.send(c.Peer, Msg{Kind: KindWelcome, Conn: c.ID, Flow: c.Flow, Seq: c.ServerSeq, Echo: c.ClientSeq, Inc: c.ServerInc, PeerInc: c.ClientInc})
 }
 
 func (s *Server) recv(from netip.AddrPort, m *Msg) {
@@ -208,7 +216,14 @@ func (s *Server) entry(id uint16) *sconn {
 // duplicate (same incarnation and start) gets the same WELCOME; a newer
 // incarnation, or a later handshake of the same one (a larger start),
 // from the same address replaces the address's connection; an older one
-// is stale.
+// is stale. A duplicate of a closed connection's HELLO is stale too,
+// unless the server expired that connection: then it gets the expired
+// connection's WELCOME again, and nothing opens. The client may not have
+// had that WELCOME (the expiry came before it, and it was lost); taking
+// it, the client opens the connection, its first frame earns a RESET,
+// and it handshakes again with a larger start. Without the answer it
+// would resend its HELLO until its dial timed out. A client that closed
+// its connection itself wants no answer.
 func (s *Server) hello(from netip.AddrPort, m *Msg) {
 	s.c.Hellos++
 	if s.shutdown {
@@ -228,7 +243,7 @@ func (s *Server) hello(from netip.AddrPort, m *Msg) {
 				s.c.Opens++
 				s.emit(Effect{Kind: FxOpened, Conn: c.Conn})
 			}
-			s.welcome(c)
+			s.welcome(&c.Conn)
 			return
 		case m.Inc < c.ClientInc || m.Inc == c.ClientInc && m.Seq < c.ClientSeq:
 			s.c.StaleHellos++
@@ -241,12 +256,17 @@ func (s *Server) hello(from netip.AddrPort, m *Msg) {
 			c.ClientInc, c.ClientSeq, c.Fresh = m.Inc, m.Seq, false
 			s.c.Opens++
 			s.emit(Effect{Kind: FxOpened, Conn: c.Conn})
-			s.welcome(c)
+			s.welcome(&c.Conn)
 			return
 		}
 		s.drop(c)
 	}
 	if t, ok := s.closed[from]; ok && (m.Inc < t.clientInc || m.Inc == t.clientInc && m.Seq <= t.clientSeq) {
+		if t.expired && m.Inc == t.clientInc && m.Seq == t.clientSeq {
+			s.c.ExpiredHellos++
+			s.welcome(&t.conn)
+			return
+		}
 		s.c.StaleHellos++ // a late HELLO of the closed connection, or older
 		return
 	}
@@ -264,7 +284,7 @@ func (s *Server) hello(from netip.AddrPort, m *Msg) {
 	s.byPeer[from] = id
 	delete(s.closed, from)
 	s.emit(Effect{Kind: FxOpened, Conn: c.Conn})
-	s.welcome(c)
+	s.welcome(&c.Conn)
 }
 
 // free returns the lowest free c_id. A c_id is reused as soon as it is
@@ -297,7 +317,7 @@ func (s *Server) drop(c *sconn) {
 func (s *Server) closeFrom(from netip.AddrPort, m *Msg) {
 	if c := s.entry(m.Conn); c != nil && c.Peer == from && c.ClientInc == m.Inc && m.PeerInc == s.inc {
 		s.c.Closes++
-		s.closed[from] = closedConn{c.ClientInc, c.ClientSeq}
+		s.closed[from] = closedConn{clientInc: c.ClientInc, clientSeq: c.ClientSeq}
 		s.drop(c)
 	}
 	s.send(from, Msg{Kind: KindClosed, Conn: m.Conn, Inc: s.inc, PeerInc: m.Inc})
@@ -306,9 +326,11 @@ func (s *Server) closeFrom(from netip.AddrPort, m *Msg) {
 // expire: connection id's client has gone silent for longer than the
 // driver's idle timeout (its keepalives stopped: it died, or the network
 // between is cut). The server closes it and remembers it closed, as for
-// a CLOSE, but tells nobody: a client that is in fact alive learns it
-// from the RESET its next frame earns (ErrReset), and handshakes again.
-// A connection being shut down already has its own end.
+// a CLOSE, with its WELCOME, but tells nobody: a client that is in fact
+// alive learns it from the RESET its next frame earns (ErrReset), and
+// handshakes again; one still waiting for the WELCOME gets it again for
+// its resent HELLO (hello). A connection being shut down already has its
+// own end.
 func (s *Server) expire(id uint16) {
 	c := s.entry(id)
 	if c == nil || c.closing {
@@ -316,7 +338,7 @@ func (s *Server) expire(id uint16) {
 		return
 	}
 	s.c.Expired++
-	s.closed[c.Peer] = closedConn{c.ClientInc, c.ClientSeq}
+	s.closed[c.Peer] = closedConn{clientInc: c.ClientInc, clientSeq: c.ClientSeq, expired: true, conn: c.Conn}
 	s.drop(c)
 }
 
@@ -368,8 +390,10 @@ func (s *Server) restart(inc uint64) {
 // Admit judges a data frame from `from` on c_id conn carrying the
 // incarnations inc (its sender's) and peerInc. A frame for another
 // server incarnation or for no open connection is answered with a RESET
-// (Verdict.Reset, Verdict.Msg); one from another address than its
-// connection's is forged, one of another client incarnation stale: both
+// (Verdict.Reset, Verdict.Msg); so is one from another address than its
+// connection's (forged, counted apart): its sender's connection is gone
+// and the c_id another address's now, as after an expiry, and the RESET
+// tells a live sender so. One of another client incarnation is stale:
 // dropped. Under ignore-incarnation the incarnations are not looked at.
 // It counts what it drops and allocates nothing.
 func (s *Server) Admit(from netip.AddrPort, conn uint16, inc, peerInc uint64) Verdict {
@@ -377,11 +401,12 @@ func (s *Server) Admit(from netip.AddrPort, conn uint16, inc, peerInc uint64) Ve
 	c := s.entry(conn)
 	if c == nil || (!ignore && peerInc != s.inc) {
 		s.c.Resets++
-		return Verdict{Reset: true, Err: ErrUnknownConn, Msg: Msg{Kind: KindReset, Conn: conn, Inc: s.inc, PeerInc: max(inc, 1)}}
+		return Verdict{Reset: true, Err: ErrUnknownConn, Msg: s.reset(conn, inc)}
 	}
 	if from != c.Peer {
 		s.c.ForgedFrames++
-		return Verdict{Err: ErrForged}
+		s.c.Resets++
+		return Verdict{Reset: true, Err: ErrForged, Msg: s.reset(conn, inc)}
 	}
 	if !ignore && inc != c.ClientInc {
 		s.c.StaleFrames++
@@ -389,4 +414,10 @@ func (s *Server) Admit(from netip.AddrPort, conn uint16, inc, peerInc uint64) Ve
 	}
 	s.c.Delivered++
 	return Verdict{Deliver: true}
+}
+
+// reset is the RESET that answers a data frame on c_id conn whose sender
+// claims incarnation inc.
+func (s *Server) reset(conn uint16, inc uint64) Msg {
+	return Msg{Kind: KindReset, Conn: conn, Inc: s.inc, PeerInc: max(inc, 1)}
 }

@@ -8,7 +8,7 @@ var Configs = []spec.Shipped{
 	{Name: "no-faults", Params: []string{"losses=0", "dups=0", "reorders=0"}},
 	{Name: "window-2", Params: []string{"window=2", "client-restarts=0"}},
 	{Name: "3-calls", Params: []string{"calls=3", "server-restarts=0", "reorders=0"}},
-	{Name: "expiry", Params: []string{"expiries=1", "losses=0"}},
+	{Name: "expiry", Params: []string{"expiries=1"}},
 }
 
 // ImplHello are the parameters of the rule impl/handshake's core follows:
@@ -31,15 +31,3 @@ var ForgetClosed = []string{"closed=forget", "dups=2", "reorders=2"}
 
 // ForgetClosedBreaks is the property ForgetClosed breaks.
 const ForgetClosedBreaks = "at-most-once"
-
-// ExpireLosesWelcome are the parameters under which the server's expiry
-// keeps a client from connecting (ExpireBreaks): the server opens the
-// connection, expires it before its WELCOME arrives, and the network
-// loses the WELCOME; the client's resent HELLO is then a late HELLO of
-// a closed connection, dropped without an answer, and the client resends
-// it forever (impl/handshake's client until its dial times out). Without
-// a loss (the shipped config "expiry") every property holds.
-var ExpireLosesWelcome = []string{"expiries=1"}
-
-// ExpireBreaks is the property ExpireLosesWelcome breaks.
-const ExpireBreaks = "setup-completes"

@@ -17,8 +17,10 @@
 // and resends CLOSE until CLOSED answers it; a restarted client fails its
 // calls and opens at once with its new incarnation. With expiries, the
 // server may close its open connection at any moment, remembering it as
-// closed and telling nobody (a silent client's idle timeout); the client
-// learns it from the RESET its next CALL gets. With hello=incarnation
+// expired and telling nobody (a silent client's idle timeout); the client
+// learns it from the RESET its next CALL gets, and a duplicate of the
+// expired connection's HELLO gets its WELCOME again, opening nothing, so
+// that a client whose WELCOME was lost is not kept out. With hello=incarnation
 // HELLOs and WELCOMEs are told apart by incarnation alone, a rule that
 // loses calls after a server restart.
 //

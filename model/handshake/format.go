@@ -46,7 +46,7 @@ func PhaseName(p uint8) string {
 	return fmt.Sprintf("phase(%d)", p)
 }
 
-var entryNames = [...]string{"none", "open", "closed"}
+var entryNames = [...]string{"none", "open", "closed", "expired"}
 
 // Fields names the state's parts for traces.
 func (m *Model) Fields(s State) []checker.Field {

@@ -90,7 +90,7 @@ type Client struct {
 
 // Entry is the server's connection-table entry for the client's address.
 type Entry struct {
-	State    uint8 // NoEntry, Open or ClosedEntry
+	State    uint8 // NoEntry, Open, ClosedEntry or ExpiredEntry
 	C        uint8 // the client incarnation it belongs to
 	Start    uint8
 	RecvNext uint8
@@ -101,7 +101,8 @@ type Entry struct {
 const (
 	NoEntry = iota
 	Open
-	ClosedEntry // closed by its client, or expired by the server: remembered, so a late HELLO of it cannot open it again
+	ClosedEntry  // closed by its client: remembered, so a late HELLO of it cannot open it again
+	ExpiredEntry // expired by the server: remembered as closed, and a duplicate of its HELLO gets its WELCOME again
 )
 
 // Server is the server process.

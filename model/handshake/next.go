@@ -292,16 +292,28 @@ func (m *Model) close(e *Entry) {
 
 // expire: the server has not heard from its open connection's client
 // for its idle timeout (time is abstract: at any moment) and closes the
-// connection as if its client had, telling nobody. A client that is in
-// fact alive learns it from the RESET its next CALL earns.
-func (m *Model) expire(s *State) { m.close(&s.S.Entry) }
+// connection as if its client had, telling nobody, but remembering it
+// expired (with closed=forget, nothing). A client that is in fact alive
+// learns it from the RESET its next CALL earns; one still connecting
+// (the WELCOME lost) gets the WELCOME again for its resent HELLO.
+func (m *Model) expire(s *State) {
+	e := &s.S.Entry
+	m.close(e)
+	if e.State == ClosedEntry {
+		e.State = ExpiredEntry
+	}
+}
 
 // serverHello: a HELLO of a new incarnation, or of a later handshake of
 // the same one (a larger start), opens a new connection in place of the
 // address's old one; a duplicate (same incarnation and start) gets the
-// same WELCOME, unless its connection was closed; an older one is
-// dropped. With hello=incarnation every
-// HELLO of the connection's incarnation counts as a duplicate.
+// same WELCOME, unless its connection was closed: then it is dropped if
+// its client closed it, and answered with the same WELCOME, opening
+// nothing, if the server expired it (the client may be waiting for a
+// WELCOME the network lost; it opens, and the RESET its first CALL
+// earns sends it to handshake again). An older one is dropped. With
+// hello=incarnation every HELLO of the connection's incarnation counts
+// as a duplicate.
 func (m *Model) serverHello(s *State, p Packet) {
 	sv := &s.S
 	e := &sv.Entry
@@ -312,6 +324,8 @@ func (m *Model) serverHello(s *State, p Packet) {
 		*e = fresh
 	case dup && e.State == ClosedEntry:
 		return // a late HELLO of the closed connection: it stays closed
+	case dup && e.State == ExpiredEntry:
+		// The expired connection's WELCOME again; it stays closed.
 	case dup && m.Bug == spec.BugDuplicateHelloOpensTwice:
 		*e = fresh // the bug: opened again
 	case dup:
