@@ -146,16 +146,7 @@ func TestReplayExpiryResetsTheClient(t *testing.T) {
 		"deliver kind=3 c=1 s=1 seq=3 call=2",
 		"deliver kind=4 c=1 s=1 seq=3 call=2",
 	)
-	res, err := Replay(f, "none")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Outcome != bridge.Conformant || bridgetest.CheckSteps(f, res) != "" {
-		t.Fatalf("%s: %s %s", res.Outcome, res.Reason, bridgetest.CheckSteps(f, res))
-	}
-	if len(res.Broken) != 0 {
-		t.Fatalf("the cores broke %v", res.Broken)
-	}
+	replaysClean(t, f)
 }
 
 // An expiry before the client has its WELCOME, with the WELCOME lost, on
@@ -186,6 +177,13 @@ func TestReplayExpiryBeforeTheWelcomeRecovers(t *testing.T) {
 		"deliver kind=3 c=1 s=1 seq=3 call=2",
 		"deliver kind=4 c=1 s=1 seq=3 call=2",
 	)
+	replaysClean(t, f)
+}
+
+// replaysClean replays f on the cores without faults and wants every step
+// conformant and no property broken.
+func replaysClean(t *testing.T, f *trace.File) {
+	t.Helper()
 	res, err := Replay(f, "none")
 	if err != nil {
 		t.Fatal(err)

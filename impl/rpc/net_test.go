@@ -92,26 +92,14 @@ func TestDialNobodyTimesOut(t *testing.T) {
 func TestServerRestartFailsInflightAndReconnects(t *testing.T) {
 	srv := listenEcho(t, "127.0.0.1:0", rpc.NetConfig{})
 	addr := srv.Addr()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	c, err := rpc.Dial(ctx, addr, rpc.DialConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := callEcho(ctx, c, 1); err != nil {
-		t.Fatal(err)
-	}
-	// The server goes away without a word (no CLOSE: as if killed) and a
-	// new incarnation listens at the same address.
-	if err := rpc.KillServer(srv); err != nil {
-		t.Fatal(err)
-	}
+	// The server goes away without a word and a new incarnation listens
+	// at the same address.
+	ctx, c := callThenKill(t, srv, rpc.DialConfig{})
 	srv2 := restartAt(t, addr)
 	defer srv2.Close()
 	// The next call's frames reach the new server, which RESETs: the call
 	// fails visibly, and the client handshakes again.
-	err = callEcho(ctx, c, 2)
+	err := callEcho(ctx, c, 2)
 	if !errors.Is(err, rpc.ErrPeerRestarted) {
 		t.Fatalf("call across the restart: %v, want ErrPeerRestarted", err)
 	}
@@ -128,6 +116,27 @@ func TestServerRestartFailsInflightAndReconnects(t *testing.T) {
 }
 
 // restartAt listens at addr again, retrying while the old socket lets go.
+// callThenKill dials srv with cfg, makes one call, and kills srv without
+// a word (no CLOSE: as if the process died). The client is closed and
+// the context cancelled when the test ends.
+func callThenKill(t *testing.T, srv *rpc.Server, cfg rpc.DialConfig) (context.Context, *rpc.Client) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	c, err := rpc.Dial(ctx, srv.Addr(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if err := callEcho(ctx, c, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := rpc.KillServer(srv); err != nil {
+		t.Fatal(err)
+	}
+	return ctx, c
+}
+
 func restartAt(t *testing.T, addr string) *rpc.Server {
 	t.Helper()
 	for i := 0; ; i++ {
@@ -353,19 +362,7 @@ func TestGarbageAndForgedPackets(t *testing.T) {
 // then every 64).
 func TestRetransmitBacksOff(t *testing.T) {
 	srv := listenEcho(t, "127.0.0.1:0", rpc.NetConfig{})
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	c, err := rpc.Dial(ctx, srv.Addr(), rpc.DialConfig{Net: rpc.NetConfig{RTO: 5 * time.Millisecond}, Drain: time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := callEcho(ctx, c, 1); err != nil {
-		t.Fatal(err)
-	}
-	if err := rpc.KillServer(srv); err != nil {
-		t.Fatal(err)
-	}
+	_, c := callThenKill(t, srv, rpc.DialConfig{Net: rpc.NetConfig{RTO: 5 * time.Millisecond}, Drain: time.Millisecond})
 	if _, err := c.Go(1, []byte("unanswered"), 0); err != nil {
 		t.Fatal(err)
 	}
