@@ -427,7 +427,7 @@ func TestResetsAreRateLimited(t *testing.T) {
 // by its keepalives, and calls on it after the timeout with no new
 // handshake.
 func TestIdleConnectionExpires(t *testing.T) {
-	nc := rpc.NetConfig{RTO: 5 * time.Millisecond, IdleTimeout: 150 * time.Millisecond}
+	nc := rpc.NetConfig{RTO: 5 * time.Millisecond, IdleTimeout: 300 * time.Millisecond}
 	srv := listenEcho(t, "127.0.0.1:0", nc)
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -449,7 +449,7 @@ func TestIdleConnectionExpires(t *testing.T) {
 	if err := rpc.KillClient(dead); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(600 * time.Millisecond) // four idle timeouts
+	time.Sleep(time.Second) // over three idle timeouts
 	if n := srv.Conns(); n != 1 {
 		t.Errorf("%d connections open after the idle timeout, want 1 (the live client's)", n)
 	}
